@@ -1,0 +1,225 @@
+/**
+ * The words of Failwatch's domain. Plain, readonly data: no AWS types, no I/O, no clock.
+ * Adapters translate SDK shapes into these at the edge.
+ */
+
+export const Verdict = { HEALTHY: 'HEALTHY', UNHEALTHY: 'UNHEALTHY', UNKNOWN: 'UNKNOWN' } as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+export const HealthCheckType = {
+  HTTP: 'HTTP',
+  HTTPS: 'HTTPS',
+  HTTP_STR_MATCH: 'HTTP_STR_MATCH',
+  HTTPS_STR_MATCH: 'HTTPS_STR_MATCH',
+  TCP: 'TCP',
+  CALCULATED: 'CALCULATED',
+  CLOUDWATCH_METRIC: 'CLOUDWATCH_METRIC',
+  RECOVERY_CONTROL: 'RECOVERY_CONTROL',
+} as const;
+export type HealthCheckType = (typeof HealthCheckType)[keyof typeof HealthCheckType];
+
+export type InsufficientDataHealthStatus = 'Healthy' | 'Unhealthy' | 'LastKnownStatus';
+
+/** A Route 53 health check's configuration, as `ListHealthChecks` describes it. */
+export interface HealthCheckDefinition {
+  readonly id: string;
+  readonly type: HealthCheckType;
+  readonly inverted: boolean;
+  readonly disabled: boolean;
+  /** What the check watches, for people: `https://app.example.com:443/health`, `alarm eu-west-1/db-down`. */
+  readonly target: string;
+  /** CALCULATED only. */
+  readonly childHealthCheckIds: readonly string[];
+  /** CALCULATED only: how many children must be healthy. */
+  readonly healthThreshold: number;
+  /** CLOUDWATCH_METRIC only. */
+  readonly insufficientDataHealthStatus?: InsufficientDataHealthStatus;
+}
+
+/**
+ * Route 53's own verdict from CloudWatch `AWS/Route53 HealthCheckStatus` (Minimum over the latest minute).
+ * `NO_DATA`: the query worked but the check has published nothing yet. `UNAVAILABLE`: the query failed.
+ */
+export type MetricReading =
+  | { readonly kind: 'VALUE'; readonly status: 0 | 1; readonly percentageHealthy?: number; readonly timestamp: string }
+  | { readonly kind: 'NO_DATA' }
+  | { readonly kind: 'UNAVAILABLE'; readonly reason: string };
+
+/** One Route 53 checker's last report, from `GetHealthCheckStatus`. */
+export interface CheckerReport {
+  readonly region: string;
+  readonly ipAddress: string;
+  /** `Success: ...` or `Failure: ...`; only the prefix is stable. */
+  readonly statusReport: string;
+  readonly checkedTime: string;
+}
+
+/** Per-checker reports, or why they are missing. */
+export type CheckerReadings =
+  | { readonly kind: 'REPORTS'; readonly reports: readonly CheckerReport[] }
+  | { readonly kind: 'NOT_READ' }
+  | { readonly kind: 'UNAVAILABLE'; readonly reason: string };
+
+/** CLOUDWATCH_METRIC checks: the state of the alarm the check follows, when known. */
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** Everything observed about one health check in one sweep. */
+export interface HealthSignals {
+  readonly metric: MetricReading;
+  readonly checkers: CheckerReadings;
+  readonly alarmState?: AlarmState;
+}
+
+/** The outcome of evaluating one health check by Route 53's rules. */
+export interface HealthAssessment {
+  readonly healthCheckId: string;
+  readonly verdict: Verdict;
+  /** Which rule decided, in words a person reads in an alert. */
+  readonly basis: string;
+  readonly evidence: Evidence;
+}
+
+/** Why a verdict is what it is, shown in alerts and stored with each transition. */
+export interface Evidence {
+  /** Checkers reporting success / checkers reporting at all; absent when not read. */
+  readonly checkersHealthy?: number;
+  readonly checkersTotal?: number;
+  readonly percentageHealthy?: number;
+  readonly failingRegions: readonly { readonly region: string; readonly statusReport: string }[];
+}
+
+export const FailoverRole = { PRIMARY: 'PRIMARY', SECONDARY: 'SECONDARY' } as const;
+export type FailoverRole = (typeof FailoverRole)[keyof typeof FailoverRole];
+
+export interface AliasTarget {
+  readonly dnsName: string;
+  readonly hostedZoneId: string;
+  readonly evaluateTargetHealth: boolean;
+}
+
+/** One resource record set of a hosted zone, as far as health and failover need it. */
+export interface RecordSet {
+  /** Fully qualified, lower case, with the trailing dot: `app.example.com.` */
+  readonly name: string;
+  readonly type: string;
+  readonly setIdentifier?: string;
+  readonly failover?: FailoverRole;
+  readonly healthCheckId?: string;
+  readonly alias?: AliasTarget;
+  /** Resource record values (IP addresses, names); empty for aliases. */
+  readonly values: readonly string[];
+}
+
+export interface PairId {
+  readonly zoneId: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+/** A failover record pair: same name and type in one zone, one PRIMARY and one SECONDARY. */
+export interface FailoverPair {
+  readonly id: PairId;
+  readonly zoneName: string;
+  readonly primary: RecordSet;
+  readonly secondary: RecordSet;
+}
+
+/** Which side DNS answers with. ALL_UNHEALTHY: both down, Route 53 fails open to the primary. */
+export const ServingState = {
+  PRIMARY: 'PRIMARY',
+  SECONDARY: 'SECONDARY',
+  ALL_UNHEALTHY: 'ALL_UNHEALTHY',
+  UNKNOWN: 'UNKNOWN',
+} as const;
+export type ServingState = (typeof ServingState)[keyof typeof ServingState];
+export type KnownServingState = Exclude<ServingState, 'UNKNOWN'>;
+
+/** The side whose records DNS returns for a serving state. */
+export function servedRole(state: KnownServingState): FailoverRole {
+  return state === ServingState.SECONDARY ? FailoverRole.SECONDARY : FailoverRole.PRIMARY;
+}
+
+export interface SideHealth {
+  readonly verdict: Verdict;
+  /** The health check that decided, if the record has one (an alias may inherit one). */
+  readonly healthCheckId?: string;
+  readonly basis: string;
+  readonly evidence: Evidence;
+}
+
+/** What one look at a pair showed: its sides' health and the side DNS serves. */
+export interface PairObservation {
+  readonly pair: FailoverPair;
+  readonly serving: ServingState;
+  readonly primary: SideHealth;
+  readonly secondary: SideHealth;
+  readonly observedAt: string;
+  readonly trigger: Trigger;
+}
+
+export const TriggerKind = { SCHEDULE: 'SCHEDULE', ALARM: 'ALARM', MANUAL: 'MANUAL' } as const;
+export type TriggerKind = (typeof TriggerKind)[keyof typeof TriggerKind];
+
+export interface Trigger {
+  readonly kind: TriggerKind;
+  /** The event id, alarm name or schedule name that caused the run. */
+  readonly source: string;
+}
+
+export const TransitionKind = {
+  FAILOVER: 'FAILOVER',
+  FAILBACK: 'FAILBACK',
+  STANDBY_LOST: 'STANDBY_LOST',
+  STANDBY_RESTORED: 'STANDBY_RESTORED',
+  ALL_UNHEALTHY: 'ALL_UNHEALTHY',
+  ALL_UNHEALTHY_CLEARED: 'ALL_UNHEALTHY_CLEARED',
+} as const;
+export type TransitionKind = (typeof TransitionKind)[keyof typeof TransitionKind];
+
+export const Severity = { CRITICAL: 'critical', WARNING: 'warning', INFO: 'info' } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+
+/** The durable state of one pair, as last recorded. */
+export interface PairState {
+  readonly pairId: PairId;
+  readonly serving: KnownServingState;
+  readonly secondaryVerdict: Verdict;
+  /** When `serving` last changed (or was first seen). */
+  readonly servingSince: string;
+  /** When `secondaryVerdict` last changed (or was first seen). */
+  readonly secondarySince: string;
+  /** Number of transitions recorded for this pair so far; the next one gets `sequence + 1`. */
+  readonly sequence: number;
+  readonly lastObservedAt: string;
+}
+
+/** One recorded change of a pair, the unit of history and of notification. */
+export interface Transition {
+  /** `<zoneId>|<name>|<type>#<sequence>`: unique and stable, used to deduplicate notifications. */
+  readonly id: string;
+  readonly pairId: PairId;
+  readonly sequence: number;
+  readonly kind: TransitionKind;
+  readonly severity: Severity;
+  readonly from: KnownServingState;
+  readonly to: KnownServingState;
+  /** Addresses (or alias targets) of the side DNS served before and serves now. */
+  readonly fromValues: readonly string[];
+  readonly toValues: readonly string[];
+  readonly primary: SideHealth;
+  readonly secondary: SideHealth;
+  readonly observedAt: string;
+  readonly trigger: Trigger;
+  /** How long the state this transition ends had lasted, in seconds. */
+  readonly previousStateSeconds: number;
+  /** The pair's state once this transition is applied (lets a later run finish an interrupted write). */
+  readonly stateAfter: PairState;
+}
+
+export function pairKey(id: PairId): string {
+  return `${id.zoneId}|${id.name}|${id.type}`;
+}
+
+export function describePair(id: PairId): string {
+  return `${id.name.replace(/\.$/, '')} ${id.type}`;
+}

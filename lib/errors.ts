@@ -1,0 +1,41 @@
+/** Every error Failwatch raises on purpose. The message says what to fix. */
+export class FailwatchError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An event or request of the wrong shape. Nothing was written or sent. */
+export class InvalidEventError extends FailwatchError {}
+
+/** A missing or invalid setting. Nothing was written or sent. */
+export class ConfigurationError extends FailwatchError {}
+
+/** Another run recorded this pair first; reload the state and decide again. */
+export class StaleStateError extends FailwatchError {
+  constructor(readonly pairKey: string, detail: string) {
+    super(`State of ${pairKey} changed under us (${detail}); reload and decide again.`);
+  }
+}
+
+/** A store call failed for a reason other than a lost race. */
+export class StoreError extends FailwatchError {
+  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A health source (Route 53, CloudWatch) could not be read. */
+export class HealthSourceError extends FailwatchError {
+  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A notification could not be delivered. `retryable` says whether trying again may help. */
+export class NotifierError extends FailwatchError {
+  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The structured notification every channel renders from. It travels inside the SNS message
+ * (the `lambda` part of a MessageStructure=json publish), so the Slack function never re-reads AWS.
+ */
+import type { Evidence, PairId, Severity } from '../domain/model';
+
+export const NOTIFICATION_SCHEMA = 'failwatch.notification/v1';
+
+/** Transition kinds, plus notices that are not transitions (issue-3 features add to this list). */
+export type NotificationKind = string;
+
+export interface NotificationFact {
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface NotificationLink {
+  readonly label: string;
+  readonly url: string;
+}
+
+export interface NotificationPayload {
+  readonly schema: typeof NOTIFICATION_SCHEMA;
+  /** Stable per notification (a transition id, or a derived id for reminders): receivers deduplicate on it. */
+  readonly id: string;
+  readonly kind: NotificationKind;
+  readonly severity: Severity;
+  /** SNS-safe subject: ASCII, no line breaks, under 100 characters. */
+  readonly subject: string;
+  /** One or two sentences: what happened and what it means. */
+  readonly summary: string;
+  /** The full plain-text body, as an email subscriber receives it. */
+  readonly text: string;
+  readonly pair?: PairId & { readonly zoneName: string };
+  readonly facts: readonly NotificationFact[];
+  readonly evidence: readonly { readonly side: 'primary' | 'secondary'; readonly healthCheckId?: string; readonly evidence: Evidence }[];
+  readonly links: readonly NotificationLink[];
+  readonly observedAt: string;
+}

@@ -1,0 +1,113 @@
+/**
+ * What the use case needs from the outside world, in the domain's own words.
+ * Adapters in lib/aws and lib/slack implement these; tests pass their own.
+ */
+import type {
+  CheckerReadings,
+  FailoverPair,
+  HealthCheckDefinition,
+  MetricReading,
+  PairId,
+  PairState,
+  RecordSet,
+  Transition,
+} from './domain/model';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Everything Route 53 says about the watched zones and health checks. */
+export interface Inventory {
+  readonly pairs: readonly FailoverPair[];
+  /** Every record set of each watched zone, by zone id (aliases resolve against these). */
+  readonly recordSetsByZone: ReadonlyMap<string, readonly RecordSet[]>;
+  readonly healthChecks: ReadonlyMap<string, HealthCheckDefinition>;
+}
+
+/** Route 53 listing: hosted zones, record sets, health check definitions (every page). */
+export interface InventorySource {
+  loadInventory(): Promise<Inventory>;
+}
+
+/** Route 53's verdicts from CloudWatch `AWS/Route53 HealthCheckStatus` in us-east-1. */
+export interface HealthMetricSource {
+  /** One reading per id asked for; a failed query gives UNAVAILABLE readings, never a throw. */
+  readHealthMetrics(healthCheckIds: readonly string[], at: Date): Promise<ReadonlyMap<string, MetricReading>>;
+}
+
+/** Per-checker reports from `GetHealthCheckStatus` (a diagnosis API: call sparingly). */
+export interface CheckerStatusSource {
+  /** Never throws for an AWS failure: returns UNAVAILABLE with the reason. */
+  readCheckerReports(healthCheckId: string): Promise<CheckerReadings>;
+}
+
+/** What `record` writes for one pair. */
+export interface StateChange {
+  /** The state the decision was made from; undefined when the pair had none. */
+  readonly expected: PairState | undefined;
+  readonly next: PairState;
+  /** In sequence order, numbered expected.sequence + 1 ... */
+  readonly transitions: readonly Transition[];
+}
+
+export const PublishStatus = { PENDING: 'PENDING', PUBLISHED: 'PUBLISHED' } as const;
+export type PublishStatus = (typeof PublishStatus)[keyof typeof PublishStatus];
+
+export interface StoredTransition extends Transition {
+  readonly publishStatus: PublishStatus;
+  readonly snsMessageId?: string;
+  readonly publishedAt?: string;
+}
+
+export interface StoredPairState extends PairState {
+  /** Optimistic-lock counter of the state item, bumped on every write. */
+  readonly revision: number;
+  /** Sequences of this pair's transitions recorded but not yet published (the outbox). */
+  readonly pendingSequences: readonly number[];
+}
+
+/** Durable pair state and transition history (DynamoDB in production). */
+export interface StateStore {
+  /** Current states of the given pairs, by `pairKey`; missing pairs are absent. Few calls, eventually consistent. */
+  loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPairState>>;
+  /**
+   * Strongly consistent read of one pair that also finishes an interrupted write: if transitions beyond
+   * the state's sequence exist, the state is rolled forward to the last one's `stateAfter` first.
+   */
+  loadStateConsistent(pairId: PairId): Promise<StoredPairState | undefined>;
+  /**
+   * Writes each transition (only if its sequence is free), then the state (only if its revision is
+   * still `expected`'s), adding the transitions to the outbox. Throws StaleStateError on a lost race.
+   */
+  record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<void>;
+  getTransition(pairId: PairId, sequence: number): Promise<StoredTransition | undefined>;
+  /** Newest first. */
+  listTransitions(pairId: PairId, limit?: number): Promise<readonly StoredTransition[]>;
+  /**
+   * Claims a pending transition for publishing until `leaseUntil`; false if already published or
+   * claimed by another run whose lease has not run out.
+   */
+  claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean>;
+  /** Records the SNS message id and removes the sequence from the pair's outbox. */
+  markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void>;
+  /** Gives up a claim after a failed publish so the next run tries again at once. */
+  releaseClaim(pairId: PairId, sequence: number): Promise<void>;
+}
+
+/** A rendered notification, ready for a channel. */
+export interface OutgoingNotification {
+  readonly transitionId: string;
+  readonly subject: string;
+  /** Plain text for people (email). */
+  readonly text: string;
+  /** Structured payload for machine subscribers (the Slack function). */
+  readonly payload: unknown;
+  /** For SNS subscription filter policies (at most 5 keys are usable in a policy). */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface Notifier {
+  /** Returns the channel's message id. Throws NotifierError. */
+  publish(notification: OutgoingNotification): Promise<{ messageId: string }>;
+}
