@@ -23,6 +23,8 @@ export interface Inventory {
   /** Every record set of each watched zone, by zone id (aliases resolve against these). */
   readonly recordSetsByZone: ReadonlyMap<string, readonly RecordSet[]>;
   readonly healthChecks: ReadonlyMap<string, HealthCheckDefinition>;
+  /** Failover records that do not form a pair (a PRIMARY without SECONDARY, ...), so nobody is left guessing. */
+  readonly skipped: readonly { readonly where: string; readonly reason: string }[];
 }
 
 /** Route 53 listing: hosted zones, record sets, health check definitions (every page). */
