@@ -1,0 +1,61 @@
+/**
+ * What Route 53's individual checkers (`GetHealthCheckStatus`) say: the fallback verdict for an
+ * endpoint check without metric data, and the evidence shown in alerts.
+ */
+import { Verdict, type CheckerReport, type Evidence, type HealthSignals } from './model';
+
+/** A verdict and the rule that decided it, in words for a person on call. */
+export interface Outcome {
+  readonly verdict: Verdict;
+  readonly basis: string;
+}
+
+/** Only this prefix of a status report is stable; anything else counts as not success. */
+const SUCCESS_PREFIX = 'Success';
+
+/** Route 53 counts an endpoint healthy when MORE than this percentage of its checkers report success. */
+const HEALTHY_CHECKER_PERCENT = 18;
+
+export function isSuccessReport(report: CheckerReport): boolean {
+  return report.statusReport.startsWith(SUCCESS_PREFIX);
+}
+
+/** Route 53's endpoint rule applied to checker reports (at least one), before any inversion. */
+export function checkerShareOutcome(reports: readonly CheckerReport[]): Outcome {
+  const successes = reports.filter(isSuccessReport).length;
+  const total = reports.length;
+  // Whole numbers on both sides, so 18 of 100 can never round its way above 18%.
+  const verdict = successes * 100 > HEALTHY_CHECKER_PERCENT * total ? Verdict.HEALTHY : Verdict.UNHEALTHY;
+  const share = formatPercent((successes * 100) / total);
+  return {
+    verdict,
+    basis: `${successes} of ${total} checkers (${share}%) report success; Route 53 needs more than ${HEALTHY_CHECKER_PERCENT}%`,
+  };
+}
+
+export function evidenceFrom(signals: HealthSignals): Evidence {
+  const { metric, checkers } = signals;
+  const percentage = metric.kind === 'VALUE' && metric.percentageHealthy !== undefined ? { percentageHealthy: metric.percentageHealthy } : {};
+  if (checkers.kind !== 'REPORTS') return { ...percentage, failingRegions: [] };
+  return {
+    ...percentage,
+    checkersHealthy: checkers.reports.filter(isSuccessReport).length,
+    checkersTotal: checkers.reports.length,
+    failingRegions: failingRegions(checkers.reports),
+  };
+}
+
+function failingRegions(reports: readonly CheckerReport[]): Evidence['failingRegions'] {
+  return reports
+    .filter((report) => !isSuccessReport(report))
+    .map((report) => ({ region: report.region, statusReport: report.statusReport }))
+    .sort((a, b) => compareText(a.region, b.region) || compareText(a.statusReport, b.statusReport));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function formatPercent(value: number): string {
+  return String(Number(value.toFixed(2)));
+}

@@ -1,0 +1,182 @@
+/**
+ * Route 53's failover choice: each record's health (its health check, or the health of the alias
+ * target it evaluates) → which side of a pair DNS serves.
+ */
+import {
+  ServingState,
+  Verdict,
+  type AliasTarget,
+  type Evidence,
+  type FailoverPair,
+  type HealthAssessment,
+  type PairObservation,
+  type RecordSet,
+  type SideHealth,
+  type Trigger,
+} from './model';
+
+/** Alias hops followed before giving up; Route 53 itself rejects deeper or looping chains. */
+const MAX_ALIAS_DEPTH = 8;
+
+const NO_EVIDENCE: Evidence = { failingRegions: [] };
+
+const NO_HEALTH_CHECK: SideHealth = {
+  verdict: Verdict.HEALTHY,
+  basis: 'no health check: Route 53 counts this record healthy',
+  evidence: NO_EVIDENCE,
+};
+
+interface Zone {
+  readonly zoneId: string;
+  readonly records: readonly RecordSet[];
+  readonly checks: ReadonlyMap<string, HealthAssessment>;
+}
+
+export function assessRecordHealth(
+  record: RecordSet,
+  zoneId: string,
+  zoneRecords: readonly RecordSet[],
+  checks: ReadonlyMap<string, HealthAssessment>,
+): SideHealth {
+  return assessRecord(record, { zoneId, records: zoneRecords, checks }, []);
+}
+
+export function chooseServingState(primary: Verdict, secondary: Verdict): ServingState {
+  if (primary === Verdict.HEALTHY) return ServingState.PRIMARY;
+  if (primary === Verdict.UNKNOWN) return ServingState.UNKNOWN;
+  if (secondary === Verdict.HEALTHY) return ServingState.SECONDARY;
+  // Route 53 fails open: with no healthy record it answers as if all were healthy, i.e. with the primary.
+  if (secondary === Verdict.UNHEALTHY) return ServingState.ALL_UNHEALTHY;
+  return ServingState.UNKNOWN;
+}
+
+export function observePair(
+  pair: FailoverPair,
+  zoneRecords: readonly RecordSet[],
+  checks: ReadonlyMap<string, HealthAssessment>,
+  observedAt: string,
+  trigger: Trigger,
+): PairObservation {
+  const primary = assessRecordHealth(pair.primary, pair.id.zoneId, zoneRecords, checks);
+  const secondary = assessRecordHealth(pair.secondary, pair.id.zoneId, zoneRecords, checks);
+  return { pair, serving: chooseServingState(primary.verdict, secondary.verdict), primary, secondary, observedAt, trigger };
+}
+
+/** Health checks the pair's health depends on, directly or through in-zone target-health aliases (not CALCULATED children). */
+export function healthCheckIdsOfPair(pair: FailoverPair, zoneRecords: readonly RecordSet[]): string[] {
+  const ids = new Set<string>();
+  const visited = new Set<string>();
+  const visit = (record: RecordSet): void => {
+    const key = recordKey(record);
+    if (visited.has(key)) return;
+    visited.add(key);
+    if (record.healthCheckId !== undefined) ids.add(record.healthCheckId);
+    const alias = evaluatedAlias(record);
+    if (alias && isInZone(alias, pair.id.zoneId)) targetRecords(alias, record.type, zoneRecords).forEach(visit);
+  };
+  visit(pair.primary);
+  visit(pair.secondary);
+  return [...ids];
+}
+
+function assessRecord(record: RecordSet, zone: Zone, path: readonly string[]): SideHealth {
+  const key = recordKey(record);
+  if (path.includes(key)) return unknownSide(`alias chain loops back to ${displayName(record.name)} ${record.type}, which Route 53 cannot resolve`);
+  if (path.length > MAX_ALIAS_DEPTH) return unknownSide(`alias chain is deeper than ${MAX_ALIAS_DEPTH} records; Failwatch stops following it`);
+  const check = record.healthCheckId === undefined ? undefined : healthOfCheck(record.healthCheckId, zone.checks);
+  const alias = evaluatedAlias(record);
+  const target = alias ? aliasTargetHealth(alias, record.type, zone, [...path, key]) : undefined;
+  if (check && target) return combineCheckAndTarget(check, target);
+  return check ?? target ?? NO_HEALTH_CHECK;
+}
+
+function healthOfCheck(healthCheckId: string, checks: ReadonlyMap<string, HealthAssessment>): SideHealth {
+  const assessment = checks.get(healthCheckId);
+  if (!assessment) return { ...unknownSide(`health check ${healthCheckId} was not assessed`), healthCheckId };
+  return { verdict: assessment.verdict, healthCheckId, basis: assessment.basis, evidence: assessment.evidence };
+}
+
+function aliasTargetHealth(alias: AliasTarget, type: string, zone: Zone, path: readonly string[]): SideHealth {
+  const name = displayName(alias.dnsName);
+  if (!isInZone(alias, zone.zoneId)) {
+    return unknownSide(
+      `alias target ${name} evaluates target health, which Failwatch cannot observe; attach a Route 53 health check to this record`,
+    );
+  }
+  const members = targetRecords(alias, type, zone.records).map((record) => ({ record, health: assessRecord(record, zone, path) }));
+  return healthOfRecordSet(`${name} ${type}`, members);
+}
+
+interface AssessedMember {
+  readonly record: RecordSet;
+  readonly health: SideHealth;
+}
+
+/** Route 53 counts an alias target healthy when at least one record of the target set is. */
+function healthOfRecordSet(target: string, members: readonly AssessedMember[]): SideHealth {
+  const [first] = members;
+  if (!first) return unknownSide(`alias target ${target} does not exist in the zone`);
+  const healthy = members.find((member) => member.health.verdict === Verdict.HEALTHY);
+  if (healthy) return { ...healthy.health, basis: `alias target ${target}: ${describeMember(healthy.record)} is healthy (${healthy.health.basis})` };
+  const unknownMember = members.find((member) => member.health.verdict === Verdict.UNKNOWN);
+  if (unknownMember) {
+    const basis = `alias target ${target}: no record is healthy and ${describeMember(unknownMember.record)} is unknown (${unknownMember.health.basis})`;
+    return { ...unknownMember.health, basis };
+  }
+  const all = members.length === 1 ? 'its only record is unhealthy' : `all ${members.length} records unhealthy`;
+  const basis = `alias target ${target}: ${all}; ${describeMember(first.record)}: ${first.health.basis}`;
+  return { ...first.health, basis };
+}
+
+/** A record with both a health check and a target-health alias is healthy only when both are. */
+function combineCheckAndTarget(check: SideHealth, target: SideHealth): SideHealth {
+  const sides = [check, target];
+  const deciding = sides.find((side) => side.verdict === Verdict.UNHEALTHY) ?? sides.find((side) => side.verdict === Verdict.UNKNOWN) ?? check;
+  return {
+    verdict: deciding.verdict,
+    healthCheckId: check.healthCheckId,
+    basis: `health check: ${check.basis}; ${target.basis}`,
+    evidence: deciding.evidence,
+  };
+}
+
+function evaluatedAlias(record: RecordSet): AliasTarget | undefined {
+  return record.alias?.evaluateTargetHealth ? record.alias : undefined;
+}
+
+function isInZone(alias: AliasTarget, zoneId: string): boolean {
+  return normaliseZoneId(alias.hostedZoneId) === normaliseZoneId(zoneId);
+}
+
+function targetRecords(alias: AliasTarget, type: string, records: readonly RecordSet[]): RecordSet[] {
+  const name = normaliseName(alias.dnsName);
+  return records.filter((record) => normaliseName(record.name) === name && record.type === type);
+}
+
+function recordKey(record: RecordSet): string {
+  return `${normaliseName(record.name)}|${record.type}|${record.setIdentifier ?? ''}`;
+}
+
+function describeMember(record: RecordSet): string {
+  if (record.setIdentifier === undefined) return 'the record';
+  const role = record.failover ? ` (${record.failover})` : '';
+  return `record '${record.setIdentifier}'${role}`;
+}
+
+function unknownSide(basis: string): SideHealth {
+  return { verdict: Verdict.UNKNOWN, basis, evidence: NO_EVIDENCE };
+}
+
+function normaliseName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+function displayName(name: string): string {
+  return name.replace(/\.$/, '');
+}
+
+/** Route 53 writes zone ids both bare (`Z123`) and as paths (`/hostedzone/Z123`). */
+function normaliseZoneId(zoneId: string): string {
+  return zoneId.replace(/^\/hostedzone\//, '');
+}

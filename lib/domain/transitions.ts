@@ -1,0 +1,191 @@
+/**
+ * The pair's recorded state + a new observation → what to record: the transitions (in order) and the
+ * state to store, or nothing at all. A decision is plain data; the use case carries it out.
+ */
+import {
+  FailoverRole,
+  ServingState,
+  Severity,
+  TransitionKind,
+  Verdict,
+  pairKey,
+  servedRole,
+  type FailoverPair,
+  type KnownServingState,
+  type PairObservation,
+  type PairState,
+  type Transition,
+} from './model';
+
+export interface Decision {
+  /** The state to store; undefined means write nothing. */
+  readonly next: PairState | undefined;
+  /** In sequence order; each one's `stateAfter` is the state once it is applied. */
+  readonly transitions: readonly Transition[];
+  /** Why, in a sentence for the run's log. */
+  readonly reason: string;
+}
+
+type StandbyKind = typeof TransitionKind.STANDBY_LOST | typeof TransitionKind.STANDBY_RESTORED;
+
+export function severityOf(kind: TransitionKind, to: KnownServingState): Severity {
+  switch (kind) {
+    case TransitionKind.FAILOVER:
+    case TransitionKind.ALL_UNHEALTHY:
+      return Severity.CRITICAL;
+    case TransitionKind.STANDBY_LOST:
+      return Severity.WARNING;
+    case TransitionKind.ALL_UNHEALTHY_CLEARED:
+      // Cleared onto the secondary: traffic still runs on the standby site.
+      return to === ServingState.SECONDARY ? Severity.WARNING : Severity.INFO;
+    case TransitionKind.FAILBACK:
+    case TransitionKind.STANDBY_RESTORED:
+      return Severity.INFO;
+  }
+}
+
+export function decideTransitions(previous: PairState | undefined, observation: PairObservation): Decision {
+  const { serving } = observation;
+  // An unknown pair is never reported as failed over, and unknown data never moves the stored state.
+  if (serving === ServingState.UNKNOWN) return nothingToWrite(unknownReason(observation));
+  if (previous === undefined) return firstObservation(observation, serving);
+  assertSamePair(previous, observation);
+  if (Date.parse(observation.observedAt) < Date.parse(previous.lastObservedAt)) {
+    // A slower run that lost a race must not rewind what a later observation recorded.
+    return nothingToWrite(`observation at ${observation.observedAt} is older than the stored state (${previous.lastObservedAt}); ignored`);
+  }
+  return decideChanges(previous, observation, serving);
+}
+
+function firstObservation(observation: PairObservation, serving: KnownServingState): Decision {
+  const at = observation.observedAt;
+  const next: PairState = {
+    pairId: observation.pair.id,
+    serving,
+    secondaryVerdict: observation.secondary.verdict,
+    servingSince: at,
+    secondarySince: at,
+    sequence: 0,
+    lastObservedAt: at,
+  };
+  return { next, transitions: [], reason: `first observation: DNS serves ${servingLabel(serving)}; state stored without alert` };
+}
+
+function decideChanges(previous: PairState, observation: PairObservation, serving: KnownServingState): Decision {
+  const at = observation.observedAt;
+  const secondaryVerdict = observation.secondary.verdict === Verdict.UNKNOWN ? previous.secondaryVerdict : observation.secondary.verdict;
+  const standbyKind = serving === ServingState.PRIMARY ? standbyChangeKind(previous.secondaryVerdict, secondaryVerdict) : undefined;
+  const transitions: Transition[] = [];
+  let state = previous;
+
+  if (serving !== previous.serving) {
+    const moved: PairState = { ...state, serving, servingSince: at, sequence: state.sequence + 1, lastObservedAt: at };
+    // When a standby transition follows, it records the secondary's change itself.
+    state = standbyKind ? moved : withSecondaryVerdict(moved, secondaryVerdict, at);
+    const kind = servingChangeKind(previous.serving, serving);
+    transitions.push(buildTransition(observation, kind, previous.serving, serving, previous.servingSince, state));
+  }
+  if (standbyKind) {
+    state = { ...withSecondaryVerdict(state, secondaryVerdict, at), sequence: state.sequence + 1, lastObservedAt: at };
+    transitions.push(buildTransition(observation, standbyKind, ServingState.PRIMARY, ServingState.PRIMARY, previous.secondarySince, state));
+  }
+
+  if (transitions.length > 0) return { next: state, transitions, reason: transitions.map(describeTransition).join('; ') };
+  if (secondaryVerdict !== previous.secondaryVerdict) {
+    // First known verdict after an unknown one: worth storing, but there is no known change to report.
+    const next = { ...withSecondaryVerdict(previous, secondaryVerdict, at), lastObservedAt: at };
+    return { next, transitions: [], reason: `secondary health now known (${secondaryVerdict.toLowerCase()}); stored without alert` };
+  }
+  return nothingToWrite(`no change: DNS still serves ${servingLabel(serving)}`);
+}
+
+function servingChangeKind(from: KnownServingState, to: KnownServingState): TransitionKind {
+  if (to === ServingState.ALL_UNHEALTHY) return TransitionKind.ALL_UNHEALTHY;
+  if (from === ServingState.ALL_UNHEALTHY) return TransitionKind.ALL_UNHEALTHY_CLEARED;
+  return to === ServingState.SECONDARY ? TransitionKind.FAILOVER : TransitionKind.FAILBACK;
+}
+
+function standbyChangeKind(before: Verdict, after: Verdict): StandbyKind | undefined {
+  if (before === Verdict.HEALTHY && after === Verdict.UNHEALTHY) return TransitionKind.STANDBY_LOST;
+  if (before === Verdict.UNHEALTHY && after === Verdict.HEALTHY) return TransitionKind.STANDBY_RESTORED;
+  return undefined;
+}
+
+function withSecondaryVerdict(state: PairState, verdict: Verdict, at: string): PairState {
+  return verdict === state.secondaryVerdict ? state : { ...state, secondaryVerdict: verdict, secondarySince: at };
+}
+
+function buildTransition(
+  observation: PairObservation,
+  kind: TransitionKind,
+  from: KnownServingState,
+  to: KnownServingState,
+  previousStateSince: string,
+  stateAfter: PairState,
+): Transition {
+  const pairId = observation.pair.id;
+  return {
+    id: `${pairKey(pairId)}#${stateAfter.sequence}`,
+    pairId,
+    sequence: stateAfter.sequence,
+    kind,
+    severity: severityOf(kind, to),
+    from,
+    to,
+    fromValues: servedValues(observation.pair, from),
+    toValues: servedValues(observation.pair, to),
+    primary: observation.primary,
+    secondary: observation.secondary,
+    observedAt: observation.observedAt,
+    trigger: observation.trigger,
+    previousStateSeconds: elapsedSeconds(previousStateSince, observation.observedAt),
+    stateAfter,
+  };
+}
+
+function servedValues(pair: FailoverPair, state: KnownServingState): readonly string[] {
+  const record = servedRole(state) === FailoverRole.SECONDARY ? pair.secondary : pair.primary;
+  return record.alias ? [record.alias.dnsName] : record.values;
+}
+
+/** Whole seconds, never negative: clocks of different runs may disagree slightly. */
+function elapsedSeconds(since: string, until: string): number {
+  const milliseconds = Date.parse(until) - Date.parse(since);
+  return Number.isFinite(milliseconds) && milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0;
+}
+
+function nothingToWrite(reason: string): Decision {
+  return { next: undefined, transitions: [], reason };
+}
+
+function unknownReason(observation: PairObservation): string {
+  const why =
+    observation.primary.verdict === Verdict.UNKNOWN
+      ? `primary health unknown (${observation.primary.basis})`
+      : `primary unhealthy and secondary health unknown (${observation.secondary.basis})`;
+  return `${why}; nothing recorded`;
+}
+
+function describeTransition(transition: Transition): string {
+  if (transition.from === transition.to) {
+    return `${transition.kind}: secondary ${transition.stateAfter.secondaryVerdict.toLowerCase()} while DNS serves the primary`;
+  }
+  return `${transition.kind}: DNS serves ${servingLabel(transition.to)} (was ${servingLabel(transition.from)})`;
+}
+
+function servingLabel(state: KnownServingState): string {
+  switch (state) {
+    case ServingState.PRIMARY:
+      return 'the primary';
+    case ServingState.SECONDARY:
+      return 'the secondary';
+    case ServingState.ALL_UNHEALTHY:
+      return 'the primary with both sides unhealthy';
+  }
+}
+
+function assertSamePair(previous: PairState, observation: PairObservation): void {
+  if (pairKey(previous.pairId) !== pairKey(observation.pair.id)) {
+    throw new Error(`state of ${pairKey(previous.pairId)} cannot decide an observation of ${pairKey(observation.pair.id)}`);
+  }
+}
