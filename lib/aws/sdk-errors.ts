@@ -1,0 +1,61 @@
+/** What Failwatch needs to know about an SDK failure, read from `unknown` without trusting its shape. */
+
+export interface SdkErrorFacts {
+  /** The service's error code (`Throttling`, `AccessDenied`, `NoSuchHostedZone`) or the JS error name. */
+  readonly name: string;
+  readonly message: string;
+  readonly httpStatus?: number;
+  /** HTTP attempts the SDK made before giving up, when it says. */
+  readonly attempts?: number;
+  /** Whether calling again later may help. */
+  readonly retryable: boolean;
+}
+
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'NotAuthorized']);
+const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'PriorRequestNotComplete']);
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function numberField(value: unknown, key: string): number | undefined {
+  const found = field(value, key);
+  return typeof found === 'number' ? found : undefined;
+}
+
+export function sdkErrorFacts(error: unknown): SdkErrorFacts {
+  const rawName = field(error, 'name');
+  const rawMessage = field(error, 'message');
+  const name = typeof rawName === 'string' && rawName !== '' ? rawName : 'Error';
+  const message = typeof rawMessage === 'string' && rawMessage !== '' ? rawMessage : String(error);
+  const metadata = field(error, '$metadata');
+  const httpStatus = numberField(metadata, 'httpStatusCode');
+  const attempts = numberField(metadata, 'attempts');
+  // No HTTP status means the request never got an answer (network, timeout): worth another try.
+  const answeredRetryable = httpStatus === undefined ? !ACCESS_DENIED.has(name) : httpStatus >= 500;
+  const retryable = THROTTLED.has(name) || field(error, '$retryable') !== undefined || answeredRetryable;
+  return {
+    name,
+    message,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(attempts !== undefined ? { attempts } : {}),
+    retryable,
+  };
+}
+
+export function isAccessDenied(facts: Pick<SdkErrorFacts, 'name' | 'httpStatus'>): boolean {
+  return ACCESS_DENIED.has(facts.name) || facts.httpStatus === 403;
+}
+
+export function isThrottled(facts: Pick<SdkErrorFacts, 'name'>): boolean {
+  return THROTTLED.has(facts.name);
+}
+
+/** `Throttling: Rate exceeded (HTTP 400, 3 attempts)` */
+export function describeSdkError(facts: SdkErrorFacts): string {
+  const details = [
+    ...(facts.httpStatus !== undefined ? [`HTTP ${facts.httpStatus}`] : []),
+    ...(facts.attempts !== undefined && facts.attempts > 1 ? [`${facts.attempts} attempts`] : []),
+  ];
+  return `${facts.name}: ${facts.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
