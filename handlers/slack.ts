@@ -1,0 +1,129 @@
+/**
+ * SNS subscriber: posts each Failwatch notification (or any plain message on the topic) to Slack.
+ * parse the SNS event → render → post → log. A failed post throws, so SNS retries and then uses
+ * the subscription's dead-letter queue.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { loadSlackConfig, type SlackConfig } from '../lib/config';
+import { InvalidEventError, NotifierError } from '../lib/errors';
+import { once } from '../lib/lambda';
+import { logger } from '../lib/logger';
+import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
+import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '../lib/notify/slack-message';
+import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';
+import type { SlackPoster } from '../lib/slack/slack-ports';
+import { SsmWebhookUrlSource } from '../lib/slack/ssm-webhook-url-source';
+
+const ssm = new SSMClient({});
+
+export type SlackLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+export interface SlackHandlerDeps {
+  readonly poster: SlackPoster;
+  readonly logger: SlackLogger;
+}
+
+export interface SlackSummary {
+  readonly posted: number;
+}
+
+export type SlackHandler = (event: unknown, context?: Context) => Promise<SlackSummary>;
+
+const snsEventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        EventSource: z.literal('aws:sns').optional(),
+        Sns: z.object({
+          MessageId: z.string().min(1),
+          Message: z.string(),
+          // SNS sends null when the publisher gave no subject.
+          Subject: z.string().nullish(),
+          MessageAttributes: z.record(z.string(), z.object({ Type: z.string(), Value: z.string() })).nullish(),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+type SnsRecord = z.infer<typeof snsEventSchema>['Records'][number];
+
+export function parseSnsEvent(event: unknown): readonly SnsRecord[] {
+  const result = snsEventSchema.safeParse(event);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
+    throw new InvalidEventError(`Not an SNS event: ${problems}`);
+  }
+  return result.data.Records;
+}
+
+export function createHandler(deps: SlackHandlerDeps): SlackHandler {
+  return async (event) => {
+    let records: readonly SnsRecord[];
+    try {
+      records = parseSnsEvent(event);
+    } catch (error) {
+      deps.logger.error('Rejected an event that is not an SNS notification; nothing was posted', { outcome: 'rejected', error: asLoggable(error) });
+      throw error;
+    }
+    let posted = 0;
+    for (const record of records) {
+      await postRecord(record, deps);
+      posted += 1;
+    }
+    return { posted };
+  };
+}
+
+async function postRecord(record: SnsRecord, { poster, logger: log }: SlackHandlerDeps): Promise<void> {
+  const { MessageId: messageId, Message, Subject } = record.Sns;
+  const content = readSnsMessageContent(Message);
+  const details =
+    content.kind === 'payload'
+      ? { messageId, notificationId: content.payload.id, kind: content.payload.kind, severity: content.payload.severity }
+      : { messageId, kind: record.Sns.MessageAttributes?.kind?.Value ?? 'plain' };
+  if (content.kind === 'invalid-payload') {
+    // Posted as text rather than dropped: the people on call still learn something happened.
+    log.warn('SNS message claims to be a Failwatch notification but does not match the schema; posting it as text', {
+      ...details,
+      problems: content.problems,
+    });
+  }
+  const message: SlackMessage = content.kind === 'payload' ? renderSlackMessage(content.payload) : renderPlainSlackMessage(Subject ?? undefined, Message);
+  try {
+    await poster.post(message);
+  } catch (error) {
+    const retryable = error instanceof NotifierError ? error.retryable : undefined;
+    log.error('Slack post failed', { ...details, outcome: 'failed', retryable, error: asLoggable(error) });
+    throw error;
+  }
+  log.info('Posted to Slack', { ...details, format: content.kind, outcome: 'posted' });
+}
+
+function asLoggable(error: unknown): Error | string {
+  return error instanceof Error ? error : String(error);
+}
+
+export function buildDeps(config: SlackConfig, clients: { readonly ssm: Pick<SSMClient, 'send'> }, log: SlackLogger = logger): SlackHandlerDeps {
+  const urlSource = new SsmWebhookUrlSource(clients.ssm, config.webhookParameterName);
+  const poster = new HttpSlackWebhook(urlSource, { timeoutMs: config.timeoutMs, webhookName: `SSM parameter ${config.webhookParameterName}` });
+  return { poster, logger: log };
+}
+
+const buildFromEnvironment = once(() => createHandler(buildDeps(loadSlackConfig(process.env), { ssm })));
+
+/** Built on first use, so a configuration error is one clear failure of the invocation. */
+export const handler: SlackHandler = async (event, context) => {
+  if (context) logger.addContext(context);
+  let handle: SlackHandler;
+  try {
+    handle = buildFromEnvironment();
+  } catch (error) {
+    logger.error('Slack function is misconfigured', { error: asLoggable(error) });
+    throw error;
+  }
+  return handle(event, context);
+};

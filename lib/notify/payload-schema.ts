@@ -1,0 +1,65 @@
+/**
+ * Recognises a Failwatch notification in an SNS message. Anyone allowed to publish to the topic
+ * can send anything, so the message is checked before it is rendered.
+ */
+import { z } from 'zod';
+import { Severity } from '../domain/model';
+import { NOTIFICATION_SCHEMA, type NotificationPayload } from './payload';
+
+const count = z.number().int().min(0);
+
+const evidenceSchema = z.object({
+  checkersHealthy: count.optional(),
+  checkersTotal: count.optional(),
+  percentageHealthy: z.number().min(0).max(100).optional(),
+  failingRegions: z.array(z.object({ region: z.string(), statusReport: z.string() })),
+});
+
+export const notificationPayloadSchema = z.object({
+  schema: z.literal(NOTIFICATION_SCHEMA),
+  id: z.string().min(1),
+  kind: z.string().min(1),
+  severity: z.enum(Severity),
+  subject: z.string().min(1),
+  summary: z.string(),
+  text: z.string(),
+  pair: z.object({ zoneId: z.string(), name: z.string(), type: z.string(), zoneName: z.string() }).optional(),
+  facts: z.array(z.object({ label: z.string(), value: z.string() })),
+  evidence: z.array(
+    z.object({ side: z.enum(['primary', 'secondary']), healthCheckId: z.string().optional(), evidence: evidenceSchema }),
+  ),
+  links: z.array(z.object({ label: z.string(), url: z.string() })),
+  observedAt: z.string().min(1),
+}) satisfies z.ZodType<NotificationPayload>;
+
+/** What an SNS message turned out to be. */
+export type SnsMessageContent =
+  | { readonly kind: 'payload'; readonly payload: NotificationPayload }
+  /** Claims to be a Failwatch notification but does not match the schema (a version skew or a bug). */
+  | { readonly kind: 'invalid-payload'; readonly problems: string }
+  | { readonly kind: 'plain' };
+
+export function readSnsMessageContent(message: string): SnsMessageContent {
+  const json = parseJson(message);
+  if (!isObject(json) || json.schema !== NOTIFICATION_SCHEMA) return { kind: 'plain' };
+  const result = notificationPayloadSchema.safeParse(json);
+  if (result.success) return { kind: 'payload', payload: result.data };
+  const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
+  return { kind: 'invalid-payload', problems };
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(root)';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

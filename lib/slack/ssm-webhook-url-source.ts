@@ -1,0 +1,75 @@
+/**
+ * The Slack webhook URL from an SSM SecureString parameter, read once per container: the URL
+ * changes rarely and every SSM call costs latency and quota. A failed read is not kept, so the
+ * next invocation tries again.
+ */
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigurationError, NotifierError } from '../errors';
+import type { WebhookUrlSource } from './slack-ports';
+
+export class SsmWebhookUrlSource implements WebhookUrlSource {
+  private cached: Promise<string> | undefined;
+
+  constructor(
+    private readonly ssm: Pick<SSMClient, 'send'>,
+    private readonly parameterName: string,
+  ) {}
+
+  getUrl(): Promise<string> {
+    if (!this.cached) {
+      const reading = this.read();
+      this.cached = reading;
+      reading.catch(() => {
+        if (this.cached === reading) this.cached = undefined;
+      });
+    }
+    return this.cached;
+  }
+
+  private async read(): Promise<string> {
+    const name = this.parameterName;
+    let value: string | undefined;
+    try {
+      const output = await this.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      value = output.Parameter?.Value;
+    } catch (error) {
+      throw translateSsmError(error, name);
+    }
+    // The value is never quoted in these messages: it is the secret.
+    if (!value?.trim()) throw new ConfigurationError(`SSM parameter ${name} is empty: ${putParameterHint(name)}`);
+    if (!isWebUrl(value.trim())) {
+      throw new ConfigurationError(`SSM parameter ${name} does not hold an http(s) URL: ${putParameterHint(name)} --overwrite`);
+    }
+    return value.trim();
+  }
+}
+
+function translateSsmError(error: unknown, name: string): Error {
+  const errorName = error instanceof Error ? error.name : 'Error';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (errorName === 'ParameterNotFound') {
+    return new ConfigurationError(`SSM parameter ${name} does not exist: ${putParameterHint(name)}`, { cause: error });
+  }
+  if (errorName === 'AccessDeniedException' || errorName === 'InvalidKeyId' || errorName === 'KMSAccessDeniedException') {
+    return new ConfigurationError(
+      `Cannot read SSM parameter ${name} (${errorName}): allow ssm:GetParameter on it, and kms:Decrypt on its key, to this function's role`,
+      { cause: error },
+    );
+  }
+  const fault = (error as { $fault?: unknown } | undefined)?.$fault;
+  const retryable = fault !== 'client' || /Throttl|TooManyRequests/.test(errorName);
+  return new NotifierError(`Could not read SSM parameter ${name} holding the Slack webhook URL: ${errorName}: ${detail}`, retryable, { cause: error });
+}
+
+function putParameterHint(name: string): string {
+  return `create it with \`aws ssm put-parameter --type SecureString --name ${name} --value https://hooks.slack.com/services/...\``;
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
