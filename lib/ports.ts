@@ -113,3 +113,12 @@ export interface Notifier {
   /** Returns the channel's message id. Throws NotifierError. */
   publish(notification: OutgoingNotification): Promise<{ messageId: string }>;
 }
+
+/** The ports the watch use case runs on. */
+export interface WatchPorts {
+  readonly inventory: InventorySource;
+  readonly metrics: HealthMetricSource;
+  readonly checkers: CheckerStatusSource;
+  readonly store: StateStore;
+  readonly notifier: Notifier;
+}

@@ -1,0 +1,81 @@
+/**
+ * Notifier on Amazon SNS. One publish per notification with a per-protocol message:
+ * people (email) get the plain text, the Slack function and queues get the structured payload.
+ */
+import { PublishCommand, SNSServiceException, type SNSClient } from '@aws-sdk/client-sns';
+import { NotifierError } from '../errors';
+import type { Notifier, OutgoingNotification } from '../ports';
+
+/** SNS's limit for the whole message, in bytes. */
+export const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
+
+const RETRYABLE_ERRORS = new Set(['Throttled', 'ThrottlingException', 'Throttling', 'InternalError', 'KMSThrottlingException', 'ServiceUnavailable']);
+
+export function buildSnsMessage(notification: OutgoingNotification): string {
+  const payload = JSON.stringify(notification.payload);
+  return JSON.stringify({
+    default: notification.text,
+    email: notification.text,
+    lambda: payload,
+    sqs: payload,
+    https: payload,
+    http: payload,
+  });
+}
+
+function hintFor(error: SNSServiceException, topicArn: string): string {
+  switch (error.name) {
+    case 'NotFound':
+    case 'NotFoundException':
+      return `topic ${topicArn} does not exist: check FAILWATCH_TOPIC_ARN`;
+    case 'AuthorizationError':
+    case 'AuthorizationErrorException':
+      return `the function's role may not sns:Publish to ${topicArn}`;
+    case 'KMSAccessDenied':
+    case 'KMSAccessDeniedException':
+    case 'KMSDisabled':
+    case 'KMSDisabledException':
+      return `the topic's KMS key refuses the function's role: allow kms:GenerateDataKey and kms:Decrypt`;
+    default:
+      return error.message;
+  }
+}
+
+export class SnsNotifier implements Notifier {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publish(notification: OutgoingNotification): Promise<{ messageId: string }> {
+    const message = buildSnsMessage(notification);
+    const bytes = Buffer.byteLength(message, 'utf8');
+    if (bytes > MAX_SNS_MESSAGE_BYTES) {
+      throw new NotifierError(`Notification ${notification.transitionId} is ${bytes} bytes, over SNS's 256 KiB limit.`, false);
+    }
+    try {
+      const result = await this.client.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Subject: notification.subject,
+          MessageStructure: 'json',
+          Message: message,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(notification.attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]),
+          ),
+        }),
+      );
+      if (!result.MessageId) throw new NotifierError(`SNS accepted ${notification.transitionId} but returned no MessageId.`, true);
+      return { messageId: result.MessageId };
+    } catch (error) {
+      if (error instanceof NotifierError) throw error;
+      if (error instanceof SNSServiceException) {
+        const retryable = RETRYABLE_ERRORS.has(error.name) || (error.$metadata.httpStatusCode ?? 0) >= 500;
+        throw new NotifierError(`Publishing ${notification.transitionId} to SNS failed (${error.name}): ${hintFor(error, this.topicArn)}`, retryable, { cause: error });
+      }
+      // Network errors and timeouts carry no service name; the next run retries them from the outbox.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new NotifierError(`Publishing ${notification.transitionId} to SNS failed: ${reason}`, true, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Incoming events → what to watch. Schema-validated at the edge: a malformed event ends in one
+ * InvalidEventError naming what is wrong, before anything is read, written or sent.
+ */
+import { z } from 'zod';
+import { TriggerKind, type Trigger } from './domain/model';
+import { InvalidEventError } from './errors';
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 4)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`)
+    .join('; ');
+}
+
+const scheduledEnvelope = z.object({
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.string().min(1),
+  id: z.string().min(1),
+  time: z.string().min(1),
+  resources: z.array(z.string()).default([]),
+});
+
+const schedulerPayload = z.record(z.string(), z.unknown());
+
+/**
+ * A schedule tick: the legacy EventBridge `Scheduled Event` envelope, or an EventBridge Scheduler
+ * payload, which is whatever JSON object the user configured (an optional `trigger` string names it).
+ */
+export function parseScheduleEvent(event: unknown): Trigger {
+  if (typeof event === 'object' && event !== null && 'detail-type' in event) {
+    const detailType = (event as Record<string, unknown>)['detail-type'];
+    if (detailType !== 'Scheduled Event') {
+      throw new InvalidEventError(
+        `The poll function takes schedule events, but got detail-type ${JSON.stringify(detailType)}; route alarm events to the alarm function.`,
+      );
+    }
+    const parsed = scheduledEnvelope.safeParse(event);
+    if (!parsed.success) throw new InvalidEventError(`Malformed Scheduled Event: ${describeIssues(parsed.error)}`);
+    return { kind: TriggerKind.SCHEDULE, source: parsed.data.resources[0] ?? parsed.data.id };
+  }
+  const payload = schedulerPayload.safeParse(event);
+  if (!payload.success) {
+    throw new InvalidEventError(
+      `The poll function takes a Scheduled Event or an EventBridge Scheduler JSON object, but got ${Array.isArray(event) ? 'an array' : event === null ? 'null' : typeof event}.`,
+    );
+  }
+  const name = payload.data['trigger'];
+  return { kind: TriggerKind.SCHEDULE, source: typeof name === 'string' && name.length > 0 ? name : 'eventbridge-scheduler' };
+}
+
+const metricQuery = z.object({
+  id: z.string().optional(),
+  metricStat: z
+    .object({
+      metric: z.object({
+        namespace: z.string(),
+        name: z.string(),
+        dimensions: z.record(z.string(), z.string()).optional(),
+      }),
+    })
+    .optional(),
+  expression: z.string().optional(),
+});
+
+const alarmStateChange = z.object({
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  source: z.literal('aws.cloudwatch'),
+  id: z.string().min(1),
+  region: z.string().min(1),
+  time: z.string().min(1),
+  detail: z.object({
+    alarmName: z.string().min(1),
+    state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.string().optional(), timestamp: z.string().optional() }),
+    previousState: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']) }).optional(),
+    configuration: z.object({ metrics: z.array(metricQuery).optional() }).optional(),
+  }),
+});
+
+export type AlarmEventPlan =
+  | { readonly kind: 'WATCH'; readonly trigger: Trigger; readonly healthCheckIds: readonly string[]; readonly alarmName: string; readonly state: string; readonly region: string }
+  | { readonly kind: 'SKIP'; readonly reason: string; readonly alarmName: string };
+
+/** A `CloudWatch Alarm State Change` event → the Route 53 health checks to re-evaluate now. */
+export function parseAlarmEvent(event: unknown): AlarmEventPlan {
+  const parsed = alarmStateChange.safeParse(event);
+  if (!parsed.success) throw new InvalidEventError(`Malformed CloudWatch Alarm State Change event: ${describeIssues(parsed.error)}`);
+  const { detail } = parsed.data;
+  const healthCheckIds = [
+    ...new Set(
+      (detail.configuration?.metrics ?? []).flatMap((query) => {
+        const metric = query.metricStat?.metric;
+        const id = metric?.dimensions?.['HealthCheckId'];
+        return metric?.namespace === 'AWS/Route53' && metric.name === 'HealthCheckStatus' && id ? [id] : [];
+      }),
+    ),
+  ];
+  if (healthCheckIds.length === 0) {
+    return {
+      kind: 'SKIP',
+      alarmName: detail.alarmName,
+      reason: `alarm ${detail.alarmName} does not watch AWS/Route53 HealthCheckStatus with a HealthCheckId dimension; nothing to re-evaluate`,
+    };
+  }
+  return {
+    kind: 'WATCH',
+    trigger: { kind: TriggerKind.ALARM, source: detail.alarmName },
+    healthCheckIds,
+    alarmName: detail.alarmName,
+    state: detail.state.value,
+    region: parsed.data.region,
+  };
+}

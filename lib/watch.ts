@@ -1,0 +1,254 @@
+/**
+ * The use case: observe → decide → record → notify. Talks to ports only; every decision comes from
+ * the pure domain core, and the summary it returns says what happened to each pair.
+ */
+import { observePair, healthCheckIdsOfPair } from './domain/failover';
+import { assessHealthChecks, healthCheckClosure } from './domain/health';
+import {
+  HealthCheckType,
+  pairKey,
+  type CheckerReadings,
+  type FailoverPair,
+  type HealthAssessment,
+  type HealthCheckDefinition,
+  type HealthSignals,
+  type MetricReading,
+  type RecordSet,
+  type ServingState,
+  type Transition,
+  type Trigger,
+} from './domain/model';
+import { decideTransitions } from './domain/transitions';
+import { StaleStateError } from './errors';
+import type { Clock, Inventory, StoredPairState, WatchPorts } from './ports';
+import { publishOutbox, type OutboxEntry, type PublishOutcome } from './publish';
+
+export type WatchScope = { readonly kind: 'ALL' } | { readonly kind: 'HEALTH_CHECKS'; readonly healthCheckIds: readonly string[] };
+
+export interface WatchRequest {
+  readonly trigger: Trigger;
+  readonly scope: WatchScope;
+  /** Stop starting new pairs after this instant (the Lambda's remaining time, less a margin). */
+  readonly deadline?: Date;
+}
+
+export interface PairOutcome {
+  readonly pair: string;
+  readonly serving: ServingState;
+  readonly recorded: readonly string[];
+  readonly reason: string;
+}
+
+export interface WatchSummary {
+  readonly trigger: Trigger;
+  readonly observedAt: string;
+  readonly pairsWatched: number;
+  readonly pairsInScope: number;
+  readonly healthChecksRead: number;
+  readonly transitionsRecorded: number;
+  readonly notificationsSent: number;
+  /** Transitions recorded but not yet published; the next run publishes them. */
+  readonly notificationsPending: number;
+  readonly unknownPairs: readonly string[];
+  /** Pairs this run did not finish (error or deadline); their stored state is untouched. */
+  readonly unfinishedPairs: readonly { readonly pair: string; readonly error: string }[];
+  readonly skipped: Inventory['skipped'];
+  readonly outcomes: readonly PairOutcome[];
+  readonly publishing: readonly PublishOutcome[];
+}
+
+export interface WatchSettings {
+  /** At most this many fallback `GetHealthCheckStatus` reads for checks without metric data, per run. */
+  readonly maxFallbackStatusReads: number;
+  readonly maxStaleRetries: number;
+  readonly publishLeaseSeconds: number;
+  readonly pairConcurrency: number;
+}
+
+export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
+  maxFallbackStatusReads: 20,
+  maxStaleRetries: 3,
+  publishLeaseSeconds: 60,
+  pairConcurrency: 8,
+};
+
+export interface WatchDeps extends WatchPorts {
+  readonly clock: Clock;
+  readonly settings: WatchSettings;
+}
+
+const ENDPOINT_TYPES: ReadonlySet<string> = new Set([
+  HealthCheckType.HTTP,
+  HealthCheckType.HTTPS,
+  HealthCheckType.HTTP_STR_MATCH,
+  HealthCheckType.HTTPS_STR_MATCH,
+  HealthCheckType.TCP,
+]);
+
+interface PairPlan {
+  readonly pair: FailoverPair;
+  readonly zoneRecords: readonly RecordSet[];
+  readonly healthCheckIds: readonly string[];
+}
+
+function planPairs(inventory: Inventory, scope: WatchScope): PairPlan[] {
+  const plans = inventory.pairs.map((pair) => {
+    const zoneRecords = inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary];
+    const direct = healthCheckIdsOfPair(pair, zoneRecords);
+    return { pair, zoneRecords, healthCheckIds: healthCheckClosure(direct, inventory.healthChecks) };
+  });
+  if (scope.kind === 'ALL') return plans;
+  const wanted = new Set(scope.healthCheckIds);
+  return plans.filter((plan) => plan.healthCheckIds.some((id) => wanted.has(id)));
+}
+
+function needsFallbackRead(definition: HealthCheckDefinition | undefined, metric: MetricReading | undefined): boolean {
+  return definition !== undefined && !definition.disabled && ENDPOINT_TYPES.has(definition.type) && metric?.kind === 'NO_DATA';
+}
+
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+type PairResult = { readonly plan: PairPlan; readonly state: StoredPairState | undefined } & (
+  | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[] }
+  | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
+);
+
+export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<WatchSummary> {
+  const now = deps.clock.now();
+  const observedAt = now.toISOString();
+  const inventory = await deps.inventory.loadInventory();
+  const plans = planPairs(inventory, request.scope);
+  const healthCheckIds = [...new Set(plans.flatMap((plan) => plan.healthCheckIds))];
+
+  const [metrics, states] = await Promise.all([
+    deps.metrics.readHealthMetrics(healthCheckIds, now),
+    deps.store.loadStates(plans.map((plan) => plan.pair.id)),
+  ]);
+
+  const checkerReads = new Map<string, CheckerReadings>();
+  const fallbackIds = healthCheckIds
+    .filter((id) => needsFallbackRead(inventory.healthChecks.get(id), metrics.get(id)))
+    .slice(0, deps.settings.maxFallbackStatusReads);
+  await readCheckers(deps, fallbackIds, checkerReads);
+
+  const assess = () => assessHealthChecks(healthCheckIds, inventory.healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
+  let assessments = assess();
+
+  // Evidence (which regions fail and why) is worth a diagnosis call only where something changed.
+  const changingIds = plans
+    .filter((plan) => decideTransitions(states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger)).transitions.length > 0)
+    .flatMap((plan) => [plan.pair.primary.healthCheckId, plan.pair.secondary.healthCheckId])
+    .filter((id): id is string => id !== undefined && !checkerReads.has(id) && inventory.healthChecks.has(id));
+  if (changingIds.length > 0) {
+    await readCheckers(deps, [...new Set(changingIds)], checkerReads);
+    assessments = assess();
+  }
+
+  const results = await mapWithConcurrency(plans, deps.settings.pairConcurrency, (plan) =>
+    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline),
+  );
+
+  const publishing = await publishOutbox(deps, results.flatMap(outboxEntries), now);
+
+  const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
+  return {
+    trigger: request.trigger,
+    observedAt,
+    pairsWatched: inventory.pairs.length,
+    pairsInScope: plans.length,
+    healthChecksRead: healthCheckIds.length,
+    transitionsRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.recorded.length : 0), 0),
+    notificationsSent: publishing.filter((entry) => entry.status === 'PUBLISHED').length,
+    notificationsPending: publishing.filter((entry) => entry.status === 'PENDING').length,
+    unknownPairs: outcomes.filter((outcome) => outcome.serving === 'UNKNOWN').map((outcome) => outcome.pair),
+    unfinishedPairs: results.flatMap((result) => (result.status === 'unfinished' ? [{ pair: result.pair, error: result.error }] : [])),
+    skipped: inventory.skipped,
+    outcomes,
+    publishing,
+  };
+}
+
+function observe(plan: PairPlan, assessments: ReadonlyMap<string, HealthAssessment>, observedAt: string, trigger: Trigger) {
+  return observePair(plan.pair, plan.zoneRecords, assessments, observedAt, trigger);
+}
+
+function signalsFor(
+  ids: readonly string[],
+  metrics: ReadonlyMap<string, MetricReading>,
+  checkers: ReadonlyMap<string, CheckerReadings>,
+): Map<string, HealthSignals> {
+  return new Map(
+    ids.map((id) => [
+      id,
+      {
+        metric: metrics.get(id) ?? { kind: 'UNAVAILABLE', reason: 'no metric reading was returned' },
+        checkers: checkers.get(id) ?? { kind: 'NOT_READ' },
+      },
+    ]),
+  );
+}
+
+async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<string, CheckerReadings>): Promise<void> {
+  // Sequential on purpose: GetHealthCheckStatus has its own 1-per-second budget inside the adapter.
+  for (const id of ids) into.set(id, await deps.checkers.readCheckerReports(id));
+}
+
+async function recordPair(
+  deps: WatchDeps,
+  plan: PairPlan,
+  loaded: StoredPairState | undefined,
+  observation: ReturnType<typeof observePair>,
+  deadline: Date | undefined,
+): Promise<PairResult> {
+  const key = pairKey(plan.pair.id);
+  if (deadline && deps.clock.now() >= deadline) {
+    return { plan, status: 'unfinished', pair: key, error: 'deadline reached before this pair was recorded', state: loaded };
+  }
+  let state = loaded;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const decision = decideTransitions(state, observation);
+      const outcome: PairOutcome = {
+        pair: key,
+        serving: observation.serving,
+        recorded: decision.transitions.map((t) => t.kind),
+        reason: decision.reason,
+      };
+      if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [] };
+      try {
+        await deps.store.record({ expected: state, next: decision.next, transitions: decision.transitions, expectedRevision: state?.revision });
+        const pending = [...(state?.pendingSequences ?? []), ...decision.transitions.map((t) => t.sequence)];
+        const written: StoredPairState = { ...decision.next, revision: (state?.revision ?? 0) + 1, pendingSequences: pending };
+        return { plan, status: 'done', outcome, state: written, recorded: decision.transitions };
+      } catch (error) {
+        if (!(error instanceof StaleStateError) || attempt >= deps.settings.maxStaleRetries) throw error;
+        // Another run got there first (or an earlier one was interrupted): decide again from what is stored.
+        state = await deps.store.loadStateConsistent(plan.pair.id);
+      }
+    }
+  } catch (error) {
+    // One pair's failure must not stop the others; its stored state is left as it was.
+    return { plan, status: 'unfinished', pair: key, error: describeError(error), state };
+  }
+}
+
+function outboxEntries(result: PairResult): OutboxEntry[] {
+  const pending = [...new Set(result.state?.pendingSequences ?? [])].sort((a, b) => a - b);
+  const fresh = result.status === 'done' ? result.recorded : [];
+  return pending.map((sequence) => ({ pair: result.plan.pair, sequence, transition: fresh.find((t) => t.sequence === sequence) }));
+}

@@ -1,0 +1,55 @@
+/**
+ * The composition root: configuration + SDK clients → the ports the use case runs on.
+ * SDK clients are built once per container; endpoints come only from the SDK's standard variables.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CloudWatchHealthMetricSource } from './aws/cloudwatch-metrics';
+import { DynamoStateStore } from './aws/dynamo-state-store';
+import { createDocumentClient } from './aws/dynamo-table';
+import { Route53CheckerStatusSource } from './aws/route53-checkers';
+import { Route53InventorySource } from './aws/route53-inventory';
+import { createCloudWatchClient, createRoute53Client } from './aws/sdk-clients';
+import { SnsNotifier } from './aws/sns-notifier';
+import { loadWatchConfig, type WatchConfig } from './config';
+import type { Clock } from './ports';
+import { DEFAULT_WATCH_SETTINGS, type WatchDeps } from './watch';
+
+export interface AwsClients {
+  readonly route53: Route53Client;
+  readonly cloudWatch: CloudWatchClient;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function createAwsClients(config: WatchConfig): AwsClients {
+  return {
+    route53: createRoute53Client({ requestsPerSecond: config.route53RequestsPerSecond, statusRequestsPerSecond: config.statusRequestsPerSecond }),
+    cloudWatch: createCloudWatchClient(),
+    dynamo: createDocumentClient(new DynamoDBClient({})),
+    sns: new SNSClient({}),
+  };
+}
+
+export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): WatchDeps {
+  return {
+    inventory: new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }),
+    metrics: new CloudWatchHealthMetricSource(clients.cloudWatch),
+    checkers: new Route53CheckerStatusSource(clients.route53),
+    store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays }),
+    notifier: new SnsNotifier(clients.sns, config.topicArn),
+    clock,
+    settings: DEFAULT_WATCH_SETTINGS,
+  };
+}
+
+/** What a deployed handler uses: the validated environment and the real clients. */
+export function buildWatchDepsFromEnvironment(): WatchDeps {
+  const config = loadWatchConfig();
+  return buildWatchDeps(config, createAwsClients(config));
+}

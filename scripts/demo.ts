@@ -1,0 +1,129 @@
+/**
+ * `npm run demo`: the spec's five-step reference scenario through the real poll handler.
+ *
+ * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
+ * memory, on 127.0.0.1); the primary and secondary sites are real HTTP servers on 127.0.0.1, so the
+ * "request served by" column is an actual request to whatever address DNS answers with.
+ * Needs no AWS account and no network. Exits 1 if the outcome differs from the spec's table.
+ * `npm run demo -- --logs` also shows the handler's structured logs.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+if (!process.argv.includes('--logs')) process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+
+interface Row {
+  step: number;
+  primaryHealth: string;
+  dnsRoute: string;
+  servedBy: string;
+  recorded: string;
+  sent: string;
+}
+
+const EXPECTED: readonly Omit<Row, 'step' | 'primaryHealth'>[] = [
+  { dnsRoute: 'primary 10.0.0.1', servedBy: 'primary', recorded: 'state stored', sent: '-' },
+  { dnsRoute: 'primary 10.0.0.1', servedBy: 'primary', recorded: '-', sent: '-' },
+  { dnsRoute: 'secondary 10.0.1.1', servedBy: 'secondary', recorded: 'FAILOVER', sent: 'FAILOVER' },
+  { dnsRoute: 'secondary 10.0.1.1', servedBy: 'secondary', recorded: '-', sent: '-' },
+  { dnsRoute: 'primary 10.0.0.1', servedBy: 'primary', recorded: 'FAILBACK', sent: 'FAILBACK' },
+];
+
+async function startSite(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((_request, response) => {
+    response.setHeader('connection', 'close');
+    response.end(name);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header: Row = { step: 0, primaryHealth: 'primary health', dnsRoute: 'DNS route', servedBy: 'request served by', recorded: 'transition recorded', sent: 'notification sent' };
+  const cells = (row: Row) => [row === header ? 'step' : String(row.step), row.primaryHealth, row.dnsRoute, row.servedBy, row.recorded, row.sent];
+  const all = [header, ...rows].map(cells);
+  const widths = all[0]!.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
+  const format = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(format(all[0]!));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const line of all.slice(1)) console.log(format(line));
+}
+
+async function main(): Promise<number> {
+  const { REFERENCE, referenceAccount } = await import('../test/support/simulated-aws');
+  const { loadEvent, startHarness } = await import('../test/support/harness');
+  const { formatDuration } = await import('../lib/notify/render');
+
+  const sites = { [REFERENCE.primaryIp]: await startSite('primary'), [REFERENCE.secondaryIp]: await startSite('secondary') };
+  const account = referenceAccount();
+  const harness = await startHarness(account);
+  const pairId = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' };
+  const rows: Row[] = [];
+  try {
+    for (const [index, healthy] of [true, true, false, false, true].entries()) {
+      account.setHealthy(REFERENCE.primaryCheckId, healthy);
+      harness.clock.set(new Date(Date.UTC(2026, 10, 25, 8, index)));
+      const before = { transitions: (await harness.store.listTransitions(pairId)).length, sent: account.published.length, state: (await harness.store.loadStates([pairId])).size };
+      await harness.poll(loadEvent('scheduled.json'));
+
+      const answer = account.dnsAnswer(REFERENCE.zoneId, REFERENCE.recordName, 'A')[0] ?? '';
+      const site = sites[answer];
+      const servedBy = site ? await (await fetch(`http://127.0.0.1:${site.port}/`)).text() : 'nobody';
+      const transitions = await harness.store.listTransitions(pairId);
+      const fresh = transitions.slice(0, transitions.length - before.transitions).map((t) => t.kind);
+      const stateCreated = before.state === 0 && (await harness.store.loadStates([pairId])).size === 1;
+      rows.push({
+        step: index + 1,
+        primaryHealth: healthy ? 'healthy' : 'unhealthy',
+        dnsRoute: `${answer === REFERENCE.primaryIp ? 'primary' : 'secondary'} ${answer}`,
+        servedBy,
+        recorded: fresh.length > 0 ? fresh.join(', ') : stateCreated ? 'state stored' : '-',
+        sent: account.published.slice(before.sent).map((m) => m.attributes['kind']).join(', ') || '-',
+      });
+    }
+
+    console.log('\nFailwatch reference scenario (spec): primary 10.0.0.1 with a health check, secondary 10.0.1.1 without one\n');
+    printTable(rows);
+
+    const history = [...(await harness.store.listTransitions(pairId))].reverse();
+    console.log(`\nStored transitions (DynamoDB table ${harness.config.tableName}, pair ${pairId.name} ${pairId.type} in ${pairId.zoneId}):\n`);
+    for (const t of history) {
+      const evidence = t.primary.evidence;
+      console.log(
+        `  #${t.sequence} ${t.kind.padEnd(9)} ${t.from} -> ${t.to}  at ${t.observedAt} (${t.trigger.kind.toLowerCase()})  ` +
+          `previous state lasted ${formatDuration(t.previousStateSeconds)}  primary ${t.primary.verdict} ` +
+          `(${evidence.checkersHealthy ?? '?'}/${evidence.checkersTotal ?? '?'} checkers healthy)  sns ${t.snsMessageId ?? 'NOT SENT'}`,
+      );
+    }
+
+    for (const message of account.published) {
+      console.log(`\n----- email sent through SNS (message ${message.messageId}) -----`);
+      console.log(`Subject: ${message.subject}\n`);
+      console.log(message.text);
+    }
+
+    const problems = rows.flatMap((row, index) => {
+      const expected = EXPECTED[index]!;
+      return (Object.keys(expected) as (keyof typeof expected)[])
+        .filter((column) => row[column] !== expected[column])
+        .map((column) => `step ${row.step}: ${column} is "${row[column]}", the spec says "${expected[column]}"`);
+    });
+    if (problems.length > 0) {
+      console.error(`\nDEMO FAILED: the outcome differs from the spec's table:\n  ${problems.join('\n  ')}`);
+      return 1;
+    }
+    console.log('\nOutcome matches the spec: one FAILOVER at step 3, one FAILBACK at step 5, nothing else.');
+    return 0;
+  } finally {
+    await harness.stop();
+    for (const site of Object.values(sites)) site.server.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('DEMO FAILED:', error);
+    process.exit(1);
+  },
+);
