@@ -1,0 +1,62 @@
+/**
+ * The Failwatch table: its definition (mirrored by serverless.yml), key layout and the document
+ * client settings the store relies on. One table holds, per pair (partition `PAIR#<pairKey>`),
+ * the state item (sort key `STATE`) and one item per transition (sort key `T#<sequence, 10 digits>`).
+ */
+import type { CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
+import { pairKey, type PairId } from '../domain/model';
+import { StoreError } from '../errors';
+
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+/** Epoch seconds; DynamoDB TTL deletes transition items after it (the state item never has it). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const STATE_SORT_KEY = 'STATE';
+export const TRANSITION_SORT_KEY_PREFIX = 'T#';
+const SEQUENCE_DIGITS = 10;
+
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: PARTITION_KEY, AttributeType: 'S' },
+      { AttributeName: SORT_KEY, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+export function timeToLiveDefinition(tableName: string): UpdateTimeToLiveCommandInput {
+  return { TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } };
+}
+
+export function pairPartitionKey(pairId: PairId): string {
+  return `PAIR#${pairKey(pairId)}`;
+}
+
+/** Zero-padded so that the sort order of keys is the order of sequences. */
+export function transitionSortKey(sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 0 || String(sequence).length > SEQUENCE_DIGITS) {
+    throw new StoreError(`A transition sequence must be a whole number from 0 to ${'9'.repeat(SEQUENCE_DIGITS)}, got ${sequence}`, false);
+  }
+  return `${TRANSITION_SORT_KEY_PREFIX}${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
+}
+
+/** The last possible transition sort key: the upper bound of a range query over a pair's history. */
+export const LAST_TRANSITION_SORT_KEY = `${TRANSITION_SORT_KEY_PREFIX}${'9'.repeat(SEQUENCE_DIGITS)}`;
+
+/** What DynamoStateStore needs from its document client: optional fields are dropped, not rejected. */
+export const documentTranslateConfig: TranslateConfig = {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  unmarshallOptions: { wrapNumbers: false },
+};
+
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, documentTranslateConfig);
+}

@@ -1,0 +1,139 @@
+/**
+ * Builders and raw-table helpers shared by the DynamoStateStore tests. Each test works on pairs of its
+ * own (`freshPairId`), so the tests of one file can share a table.
+ */
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pairPartitionKey, STATE_SORT_KEY, transitionSortKey } from '../../lib/aws/dynamo-table';
+import {
+  ServingState,
+  Severity,
+  TransitionKind,
+  TriggerKind,
+  Verdict,
+  pairKey,
+  type PairId,
+  type PairState,
+  type Transition,
+  type Trigger,
+} from '../../lib/domain/model';
+
+let pairCounter = 0;
+
+export function freshPairId(): PairId {
+  pairCounter += 1;
+  return { zoneId: `Z${String(pairCounter).padStart(6, '0')}TEST`, name: `app${pairCounter}.example.com.`, type: 'A' };
+}
+
+export const T0 = '2026-11-25T09:00:00.000Z';
+export const SCHEDULE: Trigger = { kind: TriggerKind.SCHEDULE, source: 'failwatch-sweep' };
+
+/** A pair's first state: serving the primary, nothing recorded yet. */
+export function firstState(pairId: PairId, at = T0): PairState {
+  return { pairId, serving: ServingState.PRIMARY, secondaryVerdict: Verdict.HEALTHY, servingSince: at, secondarySince: at, sequence: 0, lastObservedAt: at };
+}
+
+/** The same state seen again later: no transition, only `lastObservedAt` moves. */
+export function seenAgain(state: PairState, at: string): PairState {
+  return { ...state, lastObservedAt: at };
+}
+
+/** The next FAILOVER or FAILBACK after `state` (they alternate), observed at `at`. */
+export function nextTransition(state: PairState, at: string, trigger: Trigger = SCHEDULE): { transition: Transition; next: PairState } {
+  const failover = state.serving === ServingState.PRIMARY;
+  const to = failover ? ServingState.SECONDARY : ServingState.PRIMARY;
+  const sequence = state.sequence + 1;
+  const next: PairState = { ...state, serving: to, servingSince: at, sequence, lastObservedAt: at };
+  const primary = {
+    verdict: failover ? Verdict.UNHEALTHY : Verdict.HEALTHY,
+    healthCheckId: 'hc-primary',
+    basis: failover ? 'HealthCheckStatus 0' : 'HealthCheckStatus 1',
+    evidence: {
+      checkersHealthy: failover ? 1 : 8,
+      checkersTotal: 8,
+      // Optional fields left undefined must simply be absent from the item.
+      percentageHealthy: undefined,
+      failingRegions: failover ? [{ region: 'eu-west-1', statusReport: 'Failure: Connection timed out.' }] : [],
+    },
+  };
+  const transition: Transition = {
+    id: `${pairKey(state.pairId)}#${sequence}`,
+    pairId: state.pairId,
+    sequence,
+    kind: failover ? TransitionKind.FAILOVER : TransitionKind.FAILBACK,
+    severity: failover ? Severity.CRITICAL : Severity.INFO,
+    from: state.serving,
+    to,
+    fromValues: failover ? ['10.0.0.1'] : ['10.0.1.1'],
+    toValues: failover ? ['10.0.1.1'] : ['10.0.0.1'],
+    primary,
+    secondary: { verdict: Verdict.HEALTHY, basis: 'no health check: counts as healthy', evidence: { failingRegions: [] } },
+    observedAt: at,
+    trigger,
+    previousStateSeconds: (Date.parse(at) - Date.parse(state.servingSince)) / 1000,
+    stateAfter: next,
+  };
+  return { transition, next };
+}
+
+/** `count` transitions after `state`, a minute apart. */
+export function transitionsAfter(state: PairState, count: number): { transitions: Transition[]; next: PairState } {
+  const transitions: Transition[] = [];
+  let next = state;
+  for (let index = 0; index < count; index++) {
+    const step = nextTransition(next, new Date(Date.parse(state.lastObservedAt) + (index + 1) * 60_000).toISOString());
+    transitions.push(step.transition);
+    next = step.next;
+  }
+  return { transitions, next };
+}
+
+export function minutesAfter(iso: string, minutes: number): Date {
+  return new Date(Date.parse(iso) + minutes * 60_000);
+}
+
+/** The item exactly as stored, keys and bookkeeping included. */
+export async function readRawItem(client: DynamoDBDocumentClient, tableName: string, pairId: PairId, sequence?: number): Promise<Record<string, unknown> | undefined> {
+  const sk = sequence === undefined ? STATE_SORT_KEY : transitionSortKey(sequence);
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { pk: pairPartitionKey(pairId), sk }, ConsistentRead: true }));
+  return Item;
+}
+
+export interface WireRequest {
+  readonly commandName: string;
+  /** The request in DynamoDB's wire form (`{ S: '...' }` attribute values). */
+  readonly input: Record<string, unknown>;
+}
+
+/**
+ * Makes every request `shouldFail` picks throw `makeError()` before it leaves the client, as a crash
+ * or an AWS failure at that point would. Install it on a client of the test's own.
+ */
+export function failRequests(client: DynamoDBDocumentClient, shouldFail: (request: WireRequest) => boolean, makeError: () => Error): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = { commandName: String(context.commandName), input: args.input as Record<string, unknown> };
+      if (shouldFail(request)) throw makeError();
+      return next(args);
+    },
+    { step: 'serialize', name: 'failwatchTestFailRequests' },
+  );
+}
+
+/** Every request the client sends from now on, in wire form. */
+export function recordRequests(client: DynamoDBDocumentClient): WireRequest[] {
+  const requests: WireRequest[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      requests.push({ commandName: String(context.commandName), input: args.input as Record<string, unknown> });
+      return next(args);
+    },
+    { step: 'serialize', name: 'failwatchTestRecordRequests' },
+  );
+  return requests;
+}
+
+/** True for the UpdateItem of a pair's state item (the second step of `record`). */
+export function isStateUpdate(request: WireRequest): boolean {
+  const key = request.input.Key as { sk?: { S?: string } } | undefined;
+  return request.commandName === 'UpdateItemCommand' && key?.sk?.S === STATE_SORT_KEY;
+}
