@@ -63,7 +63,7 @@ export interface StoredTransition extends Transition {
 }
 
 export interface StoredPairState extends PairState {
-  /** Optimistic-lock counter of the state item, bumped on every write. */
+  /** Optimistic-lock counter of the state item, bumped on every state write by `record` or a repair (not by the outbox). */
   readonly revision: number;
   /** Sequences of this pair's transitions recorded but not yet published (the outbox). */
   readonly pendingSequences: readonly number[];
