@@ -1,5 +1,7 @@
 /** Small pieces every handler shares: build dependencies once per container, and the time budget. */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import type { RunResult } from './summary';
 
 /** Builds on first use and keeps the result; a failed build (bad configuration) is retried next time. */
 export function once<T>(build: () => T): () => T {
@@ -16,4 +18,22 @@ const SAFETY_MARGIN_MS = 10_000;
 export function deadlineFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, now: Date): Date | undefined {
   if (!context || typeof context.getRemainingTimeInMillis !== 'function') return undefined;
   return new Date(now.getTime() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS));
+}
+
+/**
+ * Runs one invocation's work; a failure is logged once, as one line naming what is wrong, and
+ * rethrown so the caller (EventBridge, SNS, `serverless invoke local`) sees the invocation fail.
+ */
+export async function logFailures<T>(log: Pick<Logger, 'error'>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error), { errorName: error instanceof Error ? error.name : 'unknown' });
+    throw error;
+  }
+}
+
+export function logRunResult(log: Pick<Logger, 'info' | 'error'>, message: string, result: RunResult, extra: Record<string, unknown> = {}): void {
+  log.info(message, { ...extra, result });
+  if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
 }

@@ -7,10 +7,12 @@
  * Needs no AWS account and no network. Exits 1 if the outcome differs from the spec's table.
  * `npm run demo -- --logs` also shows the handler's structured logs.
  */
+import './quiet-logs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-if (!process.argv.includes('--logs')) process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+import { formatDuration } from '../lib/notify/render';
+import { loadEvent, startHarness } from '../test/support/harness';
+import { REFERENCE, referenceAccount } from '../test/support/simulated-aws';
 
 interface Row {
   step: number;
@@ -50,11 +52,10 @@ function printTable(rows: readonly Row[]): void {
 }
 
 async function main(): Promise<number> {
-  const { REFERENCE, referenceAccount } = await import('../test/support/simulated-aws');
-  const { loadEvent, startHarness } = await import('../test/support/harness');
-  const { formatDuration } = await import('../lib/notify/render');
-
-  const sites = { [REFERENCE.primaryIp]: await startSite('primary'), [REFERENCE.secondaryIp]: await startSite('secondary') };
+  const sites = new Map([
+    [REFERENCE.primaryIp as string, await startSite('primary')],
+    [REFERENCE.secondaryIp as string, await startSite('secondary')],
+  ]);
   const account = referenceAccount();
   const harness = await startHarness(account);
   const pairId = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' };
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
       await harness.poll(loadEvent('scheduled.json'));
 
       const answer = account.dnsAnswer(REFERENCE.zoneId, REFERENCE.recordName, 'A')[0] ?? '';
-      const site = sites[answer];
+      const site = sites.get(answer);
       const servedBy = site ? await (await fetch(`http://127.0.0.1:${site.port}/`)).text() : 'nobody';
       const transitions = await harness.store.listTransitions(pairId);
       const fresh = transitions.slice(0, transitions.length - before.transitions).map((t) => t.kind);
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await harness.stop();
-    for (const site of Object.values(sites)) site.server.close();
+    for (const site of sites.values()) site.server.close();
   }
 }
 
