@@ -6,11 +6,16 @@ import { z } from 'zod';
 import { TriggerKind, type Trigger } from './domain/model';
 import { InvalidEventError } from './errors';
 
+const MAX_ISSUES_LISTED = 8;
+
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 4)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`)
-    .join('; ');
+  const listed = error.issues.slice(0, MAX_ISSUES_LISTED).map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(event)';
+    const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
+    return `${where}: ${missing ? `missing (expected ${missing[1]})` : issue.message}`;
+  });
+  const more = error.issues.length - listed.length;
+  return `${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
 const scheduledEnvelope = z.object({
