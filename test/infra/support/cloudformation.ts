@@ -1,0 +1,129 @@
+/** Just enough CloudFormation to read a packaged template: resources, conditions, references, IAM. */
+
+export interface Resource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Condition?: string;
+  readonly DependsOn?: string | readonly string[];
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+export interface Template {
+  readonly Resources: Record<string, Resource>;
+  readonly Conditions?: Record<string, unknown>;
+  readonly Outputs?: Record<string, { readonly Value: unknown; readonly Condition?: string }>;
+}
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: unknown;
+  readonly Resource?: unknown;
+  readonly NotResource?: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+interface PolicyDocument {
+  readonly Statement: readonly Statement[];
+}
+
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+export function resource(template: Template, logicalId: string): Resource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`the template has no resource ${logicalId}`);
+  return found;
+}
+
+export function asArray<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+}
+
+/** Evaluates a condition whose values are literals (serverless has already put the params in). */
+export function evaluateCondition(template: Template, name: string): boolean {
+  const evaluate = (expression: unknown): unknown => {
+    if (typeof expression !== 'object' || expression === null || Array.isArray(expression)) return expression;
+    const [[fn, args]] = Object.entries(expression) as [[string, unknown]];
+    const list = asArray(args as unknown);
+    switch (fn) {
+      case 'Fn::Equals':
+        return JSON.stringify(evaluate(list[0])) === JSON.stringify(evaluate(list[1]));
+      case 'Fn::Not':
+        return !evaluate(list[0]);
+      case 'Fn::And':
+        return list.every((item) => evaluate(item) === true);
+      case 'Fn::Or':
+        return list.some((item) => evaluate(item) === true);
+      case 'Condition':
+        return evaluateCondition(template, String(args));
+      default:
+        throw new Error(`condition ${name} uses ${fn}, which this evaluator does not handle`);
+    }
+  };
+  const expression = template.Conditions?.[name];
+  if (expression === undefined) throw new Error(`the template has no condition ${name}`);
+  return evaluate(expression) === true;
+}
+
+/** Logical ids of the resources a value refers to (Ref, Fn::GetAtt, Fn::Sub ${Id} / ${Id.Attr}). */
+export function referencedResources(value: unknown): Set<string> {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, inner] of Object.entries(node)) {
+      if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+      else if (key === 'Fn::GetAtt') found.add(String(asArray(inner as unknown)[0]).split('.')[0] ?? '');
+      else if (key === 'Fn::Sub') {
+        const text = typeof inner === 'string' ? inner : String(asArray(inner as unknown)[0]);
+        for (const [, name = ''] of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) found.add(name);
+        if (Array.isArray(inner)) visit(inner[1]);
+      } else visit(inner);
+    }
+  };
+  visit(value);
+  return found;
+}
+
+/** Every policy statement attached to a role: its inline policies and AWS::IAM::Policy resources naming it. */
+export function statementsOfRole(template: Template, roleId: string): { statement: Statement; policy: string; condition?: string }[] {
+  const inline = asArray(resource(template, roleId).Properties?.['Policies'] as { PolicyName: string; PolicyDocument: PolicyDocument }[] | undefined).flatMap((policy) =>
+    policy.PolicyDocument.Statement.map((statement) => ({ statement, policy: `${roleId}/${policy.PolicyName}` })),
+  );
+  const attached = resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => referencedResources(policy.Properties?.['Roles']).has(roleId))
+    .flatMap(([id, policy]) =>
+      (policy.Properties?.['PolicyDocument'] as PolicyDocument).Statement.map((statement) => ({
+        statement,
+        policy: id,
+        ...(policy.Condition ? { condition: policy.Condition } : {}),
+      })),
+    );
+  return [...inline, ...attached];
+}
+
+export function allPolicyStatements(template: Template): { statement: Statement; policy: string }[] {
+  return [
+    ...resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id]) => statementsOfRole(template, id).filter(({ policy }) => policy.startsWith(`${id}/`))),
+    ...resourcesOfType(template, 'AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties?.['PolicyDocument'] as PolicyDocument).Statement.map((statement) => ({ statement, policy: id })),
+    ),
+  ];
+}
+
+/** A resource element as text: a plain ARN, the Fn::Sub template, or Ref(X) / GetAtt(X.Attr). */
+export function describeResource(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (typeof record['Fn::Sub'] === 'string') return record['Fn::Sub'];
+    if (typeof record['Ref'] === 'string') return `Ref(${record['Ref']})`;
+    if (Array.isArray(record['Fn::GetAtt'])) return `GetAtt(${record['Fn::GetAtt'].join('.')})`;
+  }
+  return JSON.stringify(value);
+}
