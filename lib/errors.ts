@@ -6,11 +6,22 @@ export class FailwatchError extends Error {
   }
 }
 
+/**
+ * A mistake in what the user gave us, not in our code: the message says what to fix, and a stack
+ * trace would only bury it, so the stack is the message alone.
+ */
+abstract class UserInputError extends FailwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
 /** An event or request of the wrong shape. Nothing was written or sent. */
-export class InvalidEventError extends FailwatchError {}
+export class InvalidEventError extends UserInputError {}
 
 /** A missing or invalid setting. Nothing was written or sent. */
-export class ConfigurationError extends FailwatchError {}
+export class ConfigurationError extends UserInputError {}
 
 /** Another run recorded this pair first; reload the state and decide again. */
 export class StaleStateError extends FailwatchError {
