@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type errors are caught by `npm run typecheck`; tests only transpile, which keeps the suite fast.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
   testTimeout: 30000,
 };

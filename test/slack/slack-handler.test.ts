@@ -66,7 +66,7 @@ beforeEach(() => {
 afterEach(() => output.restore());
 
 function buildHandler(timeoutMs = 2000) {
-  const deps = buildDeps({ webhookParameterName: PARAMETER, timeoutMs }, { ssm: new SSMClient({ region: 'us-east-1' }) }, new Logger({ serviceName: 'failwatch' }));
+  const deps = buildDeps({ webhookParameterName: PARAMETER, timeoutMs }, { ssm: new SSMClient({ region: 'us-east-1' }) }, new Logger({ serviceName: 'failwatch', logLevel: 'INFO' }));
   return createHandler(deps);
 }
 

@@ -1,0 +1,3 @@
+// Handlers log one JSON line per run; in tests those lines bury jest's own report. Tests that assert
+// on logs build their own Logger with an explicit level. `POWERTOOLS_LOG_LEVEL=INFO npm test` shows them.
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
