@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamo-table';
 import { loadSlackConfig, loadWatchConfig } from '../../lib/config';
-import { allPolicyStatements, asArray, describeResource, evaluateCondition, referencedResources, resource, resourcesOfType, statementsOfRole, type Statement, type Template } from './support/cloudformation';
+import { allPolicyStatements, asArray, describeResource, evaluateCondition, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
 import { packageService, PROJECT_ROOT, type PackagedService } from './support/package-service';
 import { sdkUsageOf, type SdkUsage } from './support/sdk-actions';
@@ -39,7 +39,15 @@ type FunctionName = keyof typeof FUNCTIONS;
 const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 const ACCOUNT = '123456789012';
-const CONFIGURED_PARAMS = { alertEmail: 'oncall@example.com', slackEnabled: 'true', kmsKeyAlias: 'alias/failwatch-prod', zoneIds: 'Z0123456789ABC', memorySize: '512' };
+const CONFIGURED_PARAMS = {
+  alertEmail: 'oncall@example.com',
+  slackEnabled: 'true',
+  kmsKeyAlias: 'alias/failwatch-prod',
+  tableKmsKeyAlias: 'alias/failwatch-prod-table',
+  zoneIds: 'Z0123456789ABC',
+  memorySize: '512',
+};
+const DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
 
 const loadEvent = (name: string): unknown => JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', name), 'utf8'));
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
@@ -72,6 +80,17 @@ afterAll(() => {
 const fn = (template: Template, name: FunctionName) => resource(template, `${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`);
 const fnProperties = (template: Template, name: FunctionName) => fn(template, name).Properties as Record<string, unknown> & { Environment: { Variables: Record<string, unknown> } };
 const roleOf = (template: Template, name: FunctionName): string => [...referencedResources(fnProperties(template, name)['Role'])][0] ?? '';
+/** The function's asynchronous invocation config (retries, destinations), as deployed. */
+const invokeConfigOf = (template: Template, name: FunctionName): Record<string, unknown> | undefined => {
+  const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(([, r]) => referencedResources(r.Properties?.['FunctionName']).has(`${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`));
+  expect(configs.length).toBeLessThanOrEqual(1);
+  return resolveConditionals(template, configs[0]?.[1].Properties) as Record<string, unknown> | undefined;
+};
+const onFailureOf = (template: Template, name: FunctionName): unknown => (invokeConfigOf(template, name)?.['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+/** The rules whose target is the given function. */
+const rulesTargeting = (template: Template, name: FunctionName): [string, Resource][] =>
+  resourcesOfType(template, 'AWS::Events::Rule').filter(([, rule]) => referencedResources(rule.Properties?.['Targets']).has(`${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`));
+const ruleArn = (rule: Resource): string => `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${String(rule.Properties?.['Name'])}`;
 
 describe('packaging: one artifact per function', () => {
   it.each(FUNCTION_NAMES)('%s.zip holds only its own bundle and source map', (name) => {
@@ -127,7 +146,7 @@ describe('functions', () => {
   it('poll: runs every minute by default and a failed sweep is not retried (the next sweep is)', () => {
     const [, rule] = resourcesOfType(standard.template, 'AWS::Events::Rule').find(([, r]) => r.Properties?.['ScheduleExpression'] !== undefined) ?? [];
     expect(rule?.Properties?.['ScheduleExpression']).toBe('rate(1 minute)');
-    expect(referencedResources(rule?.Properties?.['Targets'])).toEqual(new Set(['PollLambdaFunction']));
+    expect(referencedResources(asArray(rule?.Properties?.['Targets'] as { Arn: unknown }[]).map((target) => target.Arn))).toEqual(new Set(['PollLambdaFunction']));
     const [, invokeConfig] = resourcesOfType(standard.template, 'AWS::Lambda::EventInvokeConfig').find(([, r]) => referencedResources(r.Properties).has('PollLambdaFunction')) ?? [];
     expect(invokeConfig?.Properties?.['MaximumRetryAttempts']).toBe(0);
   });
@@ -168,11 +187,13 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it.each(FUNCTION_NAMES)('%s: its role grants exactly the AWS calls its code makes, plus its own logs', (name) => {
+  it.each(FUNCTION_NAMES)('%s: its role grants exactly the AWS calls its code makes, plus its own logs and its failure destination', (name) => {
     const code = usage[name];
     expect(code.problems).toEqual([]);
     expect(code.actions.size).toBeGreaterThan(0);
-    const expected = [...code.actions, 'logs:CreateLogStream', 'logs:PutLogEvents', ...(code.actions.has('ssm:GetParameter') ? ['kms:Decrypt'] : [])];
+    // Lambda sends an onFailure invocation record to SQS with the function's own role.
+    const destination = onFailureOf(configured.template, name) === undefined ? [] : ['sqs:SendMessage'];
+    const expected = [...code.actions, 'logs:CreateLogStream', 'logs:PutLogEvents', ...(code.actions.has('ssm:GetParameter') ? ['kms:Decrypt'] : []), ...destination];
     const unconditional = statementsOfRole(configured.template, roleOf(configured.template, name)).filter(({ condition }) => condition === undefined);
     expect(sorted(unconditional.flatMap(({ statement }) => actionsOf(statement)))).toEqual(sorted(expected));
   });
@@ -186,7 +207,7 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it('data actions reach only this stack: the table, the topic, the webhook parameter', () => {
+  it('data actions reach only this stack: the table, the topic, the webhook parameter, the dead-letter queue', () => {
     const parameterArn = 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/failwatch/prod/slack-webhook';
     for (const { statement, policy } of allPolicyStatements(configured.template)) {
       const resources = asArray(statement.Resource).map(describeResource);
@@ -194,6 +215,7 @@ describe('IAM: least privilege', () => {
         if (action.startsWith('dynamodb:')) expect({ policy, action, resources }).toEqual({ policy, action, resources: ['GetAtt(HistoryTable.Arn)'] });
         if (action.startsWith('sns:')) expect({ policy, action, resources }).toEqual({ policy, action, resources: ['Ref(AlertTopic)'] });
         if (action.startsWith('ssm:')) expect({ policy, action, resources }).toEqual({ policy, action, resources: [parameterArn] });
+        if (action.startsWith('sqs:')) expect({ policy, action, resources }).toEqual({ policy, action, resources: ['GetAtt(DeadLetterQueue.Arn)'] });
       }
     }
     const slackKms = statementsOfRole(configured.template, 'SlackRole').find(({ statement }) => actionsOf(statement).includes('kms:Decrypt'));
@@ -205,7 +227,10 @@ describe('IAM: least privilege', () => {
 
   it('a customer managed topic key is granted, through SNS only, to the functions that publish', () => {
     const policies = resourcesOfType(configured.template, 'AWS::IAM::Policy');
-    expect(policies.map(([id, policy]) => [id, policy.Condition])).toEqual([['TopicKeyPolicy', 'UsesCustomerKey']]);
+    expect(policies.map(([id, policy]) => [id, policy.Condition]).sort()).toEqual([
+      ['TableKeyPolicy', 'UsesCustomerTableKey'],
+      ['TopicKeyPolicy', 'UsesCustomerKey'],
+    ]);
     const id = 'TopicKeyPolicy';
     const publishers = FUNCTION_NAMES.filter((name) => usage[name].actions.has('sns:Publish')).map((name) => roleOf(configured.template, name));
     expect(sorted(referencedResources(resource(configured.template, id).Properties?.['Roles']))).toEqual(sorted(publishers));
@@ -216,10 +241,27 @@ describe('IAM: least privilege', () => {
       'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/failwatch-prod' },
     });
   });
+
+  it('a customer managed table key is granted, for Decrypt through DynamoDB on this table only, to the functions that use the table', () => {
+    const id = 'TableKeyPolicy';
+    const tableUsers = FUNCTION_NAMES.filter((name) => [...usage[name].actions].some((action) => action.startsWith('dynamodb:'))).map((name) => roleOf(configured.template, name));
+    expect(tableUsers.length).toBeGreaterThan(0);
+    expect(sorted(referencedResources(resource(configured.template, id).Properties?.['Roles']))).toEqual(sorted(tableUsers));
+    const statements = (resource(configured.template, id).Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement;
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0] as Statement)).toEqual(['kms:Decrypt']);
+    expect(statements[0]?.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' },
+        'kms:EncryptionContext:aws:dynamodb:tableName': resource(configured.template, 'HistoryTable').Properties?.['TableName'],
+      },
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/failwatch-prod-table' },
+    });
+  });
 });
 
 describe('resources', () => {
-  it('the history table: the key schema of lib/aws/dynamo-table.ts, on demand, PITR, TTL, encrypted, retained', () => {
+  it('the history table: the key schema of lib/aws/dynamo-table.ts, on demand, PITR, TTL, retained', () => {
     const table = resource(standard.template, 'HistoryTable');
     const definition = tableDefinition('any');
     expect(table.DeletionPolicy).toBe('Retain');
@@ -228,11 +270,16 @@ describe('resources', () => {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      SSESpecification: { SSEEnabled: true },
     });
     expect(definition.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.Properties?.['KeySchema']).toEqual(definition.KeySchema);
     expect(table.Properties?.['AttributeDefinitions']).toEqual(definition.AttributeDefinitions);
+  });
+
+  it('the table is encrypted with KMS: the AWS managed key by default (DynamoDB wants it unnamed), the configured alias otherwise', () => {
+    const encryption = (template: Template) => resolveConditionals(template, resource(template, 'HistoryTable').Properties?.['SSESpecification']);
+    expect(encryption(standard.template)).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(encryption(configured.template)).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/failwatch-prod-table' });
   });
 
   it('the topic is encrypted: the AWS managed key by default, the configured alias otherwise', () => {
@@ -242,8 +289,9 @@ describe('resources', () => {
 
   it.each([
     ['HasAlertEmail', ['AlertEmailSubscription']],
-    ['SlackEnabled', ['SlackRole', 'SlackLogGroup', 'SlackLambdaFunction', 'SlackSnsSubscriptionAlerts', 'SlackLambdaPermissionAlertsSNS']],
+    ['SlackEnabled', ['SlackRole', 'SlackLogGroup', 'SlackLambdaFunction', 'SlackLambdaEvConf', 'SlackSnsSubscriptionAlerts', 'SlackLambdaPermissionAlertsSNS']],
     ['UsesCustomerKey', ['TopicKeyPolicy']],
+    ['UsesCustomerTableKey', ['TableKeyPolicy']],
   ])('%s is off by default, on when configured, and governs %j', (condition, resources) => {
     expect(evaluateCondition(standard.template, condition)).toBe(false);
     expect(evaluateCondition(configured.template, condition)).toBe(true);
@@ -270,12 +318,124 @@ describe('resources', () => {
     expect(standard.template.Outputs?.['TopicArn']?.Value).toEqual({ Ref: 'AlertTopic' });
   });
 
-  it('slack is subscribed to the topic', () => {
+  it('slack is subscribed to the topic, and what SNS cannot deliver to it is dead-lettered', () => {
     expect(resource(configured.template, 'SlackSnsSubscriptionAlerts').Properties).toEqual({
       TopicArn: { Ref: 'AlertTopic' },
       Protocol: 'lambda',
       Endpoint: { 'Fn::GetAtt': ['SlackLambdaFunction', 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: DEAD_LETTER_QUEUE },
     });
+  });
+});
+
+describe('dead letters: every asynchronous delivery that finally fails lands in one encrypted queue', () => {
+  const TEMPLATES = () => [standard.template, configured.template];
+  const isDeadLetterQueue = (value: unknown) => JSON.stringify(value) === JSON.stringify(DEAD_LETTER_QUEUE);
+  const deployed = (template: Template) => Object.entries(template.Resources).filter(([, r]) => r.Condition === undefined || evaluateCondition(template, r.Condition));
+
+  it('one queue, encrypted by SQS (SSE-SQS), keeping messages 14 days; its policy is the only queue policy', () => {
+    for (const template of TEMPLATES()) {
+      expect(resourcesOfType(template, 'AWS::SQS::Queue').map(([id]) => id)).toEqual(['DeadLetterQueue']);
+      expect(resource(template, 'DeadLetterQueue').Properties).toEqual({ QueueName: expect.stringMatching(/^failwatch-\w+-dead-letters$/), SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 });
+      expect(resourcesOfType(template, 'AWS::SQS::QueuePolicy').map(([id, policy]) => [id, policy.Properties?.['Queues']])).toEqual([['DeadLetterQueuePolicy', [{ Ref: 'DeadLetterQueue' }]]]);
+    }
+    expect(configured.template.Outputs?.['DeadLetterQueueUrl']?.Value).toEqual({ Ref: 'DeadLetterQueue' });
+  });
+
+  it.each([
+    ['poll', 60, 2],
+    ['alarm', 600, 10],
+  ] as const)('%s: its rule retries delivery for at most %d s and %d times, then dead-letters the event', (name, maximumAge, maximumRetries) => {
+    for (const template of TEMPLATES()) {
+      const rules = rulesTargeting(template, name);
+      expect(rules).toHaveLength(1);
+      const targets = asArray(rules[0]?.[1].Properties?.['Targets'] as Record<string, unknown>[]);
+      expect(targets).toHaveLength(1);
+      expect(targets[0]).toMatchObject({
+        RetryPolicy: { MaximumEventAgeInSeconds: maximumAge, MaximumRetryAttempts: maximumRetries },
+        DeadLetterConfig: { Arn: DEAD_LETTER_QUEUE },
+      });
+    }
+  });
+
+  it.each([
+    ['poll', 0, undefined],
+    ['alarm', 2, DEAD_LETTER_QUEUE],
+    ['slack', 2, DEAD_LETTER_QUEUE],
+  ] as const)('%s: Lambda retries a failed run %d times, then sends the invocation record to %j', (name, retries, destination) => {
+    const config = invokeConfigOf(configured.template, name);
+    expect(config?.['MaximumRetryAttempts']).toBe(retries);
+    expect(onFailureOf(configured.template, name)).toEqual(destination);
+    expect(config?.['DestinationConfig']).not.toHaveProperty('OnSuccess');
+  });
+
+  it('no asynchronous source drops a failure silently: rule targets, Lambda subscriptions, retried invocations', () => {
+    for (const template of TEMPLATES()) {
+      const resources = deployed(template);
+      for (const [id, rule] of resources.filter(([, r]) => r.Type === 'AWS::Events::Rule')) {
+        for (const target of asArray(rule.Properties?.['Targets'] as Record<string, { Arn?: unknown } | undefined>[])) {
+          expect({ id, retryPolicy: target['RetryPolicy'] !== undefined, deadLetters: isDeadLetterQueue(target['DeadLetterConfig']?.Arn) }).toEqual({ id, retryPolicy: true, deadLetters: true });
+        }
+      }
+      for (const [id, subscription] of resources.filter(([, r]) => r.Type === 'AWS::SNS::Subscription' && r.Properties?.['Protocol'] === 'lambda')) {
+        expect({ id, redrive: subscription.Properties?.['RedrivePolicy'] }).toEqual({ id, redrive: { deadLetterTargetArn: DEAD_LETTER_QUEUE } });
+      }
+      const functions = FUNCTION_NAMES.filter((name) => resources.some(([id]) => id === `${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`));
+      for (const name of functions) {
+        const config = invokeConfigOf(template, name);
+        expect({ name, configured: config !== undefined }).toEqual({ name, configured: true });
+        const retried = Number(config?.['MaximumRetryAttempts'] ?? 2) > 0;
+        if (retried) expect({ name, onFailure: onFailureOf(template, name) }).toEqual({ name, onFailure: DEAD_LETTER_QUEUE });
+      }
+    }
+  });
+
+  it('the queue policy lets only those sources send: the two rules, and the topic when Slack subscribes, each named by aws:SourceArn', () => {
+    for (const template of TEMPLATES()) {
+      const document = resolveConditionals(template, resource(template, 'DeadLetterQueuePolicy').Properties?.['PolicyDocument']) as { Statement: Statement[] };
+      const granted = document.Statement.map((statement) => ({
+        effect: statement.Effect,
+        principal: statement.Principal,
+        actions: actionsOf(statement),
+        resources: asArray(statement.Resource).map(describeResource),
+        conditions: Object.keys(statement.Condition ?? {}),
+        sources: sorted(asArray(statement.Condition?.['ArnEquals']?.['aws:SourceArn']).map(describeResource)),
+      }));
+      const resources = deployed(template);
+      const ruleSources = resources.filter(([, r]) => r.Type === 'AWS::Events::Rule' && asArray(r.Properties?.['Targets'] as { DeadLetterConfig?: { Arn?: unknown } }[]).some((target) => isDeadLetterQueue(target.DeadLetterConfig?.Arn)));
+      const topicSources = resources.filter(([, r]) => r.Type === 'AWS::SNS::Subscription' && isDeadLetterQueue((r.Properties?.['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn));
+      expect(ruleSources).toHaveLength(2);
+      expect(topicSources).toHaveLength(evaluateCondition(template, 'SlackEnabled') ? 1 : 0);
+      const expected = [
+        { service: 'events.amazonaws.com', sources: ruleSources.map(([, rule]) => ruleArn(rule)) },
+        ...(topicSources.length > 0 ? [{ service: 'sns.amazonaws.com', sources: topicSources.map(([, subscription]) => describeResource(subscription.Properties?.['TopicArn'])) }] : []),
+      ].map(({ service, sources }) => ({ effect: 'Allow', principal: { Service: service }, actions: ['sqs:SendMessage'], resources: ['GetAtt(DeadLetterQueue.Arn)'], conditions: ['ArnEquals'], sources: sorted(sources) }));
+      expect(granted).toEqual(expected);
+    }
+  });
+
+  it('an alarm says once that dead letters wait (ALARM only, no OK or missing-data actions), through the topic when CloudWatch may use its key', () => {
+    const alarmOf = (template: Template) => {
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+      expect(alarms.map(([id]) => id)).toEqual(['DeadLetterAlarm']);
+      return resolveConditionals(template, alarms[0]?.[1].Properties) as Record<string, unknown>;
+    };
+    for (const template of TEMPLATES()) {
+      const alarm = alarmOf(template);
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm).not.toHaveProperty('OKActions');
+      expect(alarm).not.toHaveProperty('InsufficientDataActions');
+    }
+    // The AWS managed alias/aws/sns key does not let CloudWatch publish; a customer managed key can.
+    expect(alarmOf(standard.template)).not.toHaveProperty('AlarmActions');
+    expect(alarmOf(configured.template)['AlarmActions']).toEqual([{ Ref: 'AlertTopic' }]);
   });
 });
 

@@ -70,6 +70,33 @@ export function evaluateCondition(template: Template, name: string): boolean {
   return evaluate(expression) === true;
 }
 
+const NO_VALUE = Symbol('AWS::NoValue');
+
+/**
+ * A value as CloudFormation deploys it: each Fn::If replaced by the branch its condition selects,
+ * and AWS::NoValue removed (from an object: the property; from a list: the element).
+ */
+export function resolveConditionals(template: Template, value: unknown): unknown {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit).filter((item) => item !== NO_VALUE);
+    if (typeof node !== 'object' || node === null) return node;
+    const record = node as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length === 1 && record['Ref'] === 'AWS::NoValue') return NO_VALUE;
+    if (keys.length === 1 && Array.isArray(record['Fn::If'])) {
+      const [condition, whenTrue, whenFalse] = record['Fn::If'] as unknown[];
+      return visit(evaluateCondition(template, String(condition)) ? whenTrue : whenFalse);
+    }
+    return Object.fromEntries(
+      Object.entries(record)
+        .map(([key, inner]) => [key, visit(inner)] as const)
+        .filter(([, inner]) => inner !== NO_VALUE),
+    );
+  };
+  const resolved = visit(value);
+  return resolved === NO_VALUE ? undefined : resolved;
+}
+
 /** Logical ids of the resources a value refers to (Ref, Fn::GetAtt, Fn::Sub ${Id} / ${Id.Attr}). */
 export function referencedResources(value: unknown): Set<string> {
   const found = new Set<string>();
