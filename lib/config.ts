@@ -2,7 +2,10 @@
  * The only reader of process.env: environment → validated, typed settings, read once per container.
  * The SDK reads its own standard variables (AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { NoticeSettings } from './domain/notice-policy';
+import { normalizeRecordName, type Silence } from './domain/silences';
 import { ConfigurationError } from './errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,6 +21,34 @@ const zoneIds = z
   .transform((raw) => raw.split(',').map((id) => id.trim().replace(/^\/?hostedzone\//, '')).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[A-Z0-9]{1,32}$/, 'each hosted zone id looks like Z0123456789ABC')));
 
+const nonNegativeNumber = (name: string, fallback: number) =>
+  z.coerce.number({ error: `${name} must be a number` }).min(0, `${name} must be 0 or more`).default(fallback);
+
+const isoInstant = (what: string) =>
+  z.string({ error: `${what} must be an ISO date such as 2026-12-01T06:00:00Z` }).refine((value) => !Number.isNaN(Date.parse(value)), `${what} must be an ISO date such as 2026-12-01T06:00:00Z`);
+
+const silenceEntry = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a silence id is 1-64 letters, digits or _.:-').optional(),
+  record: z.string({ error: 'record is required: a record name such as app.example.com, or * for every pair' }).min(1, 'record must not be empty'),
+  zoneId: z.string().regex(/^[A-Z0-9]{1,32}$/, 'zoneId looks like Z0123456789ABC').optional(),
+  from: isoInstant('from').optional(),
+  until: isoInstant('until'),
+  reason: z.string({ error: 'reason is required: say why the pair is silenced' }).min(1, 'reason must not be empty'),
+});
+
+const silences = z
+  .string()
+  .default('[]')
+  .transform((raw, context) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'FAILWATCH_SILENCES must be a JSON array such as [{"record":"app.example.com","until":"2026-12-01T06:00:00Z","reason":"DR drill"}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(silenceEntry, { error: 'FAILWATCH_SILENCES must be a JSON array of silences' }));
+
 const watchSchema = z.object({
   FAILWATCH_TABLE: z.string({ error: 'FAILWATCH_TABLE is not set: name the DynamoDB table' }).min(1, 'FAILWATCH_TABLE is empty: name the DynamoDB table'),
   FAILWATCH_TOPIC_ARN: z
@@ -27,6 +58,13 @@ const watchSchema = z.object({
   FAILWATCH_ROUTE53_RPS: positiveNumber('FAILWATCH_ROUTE53_RPS', 5),
   FAILWATCH_STATUS_RPS: positiveNumber('FAILWATCH_STATUS_RPS', 1),
   FAILWATCH_HISTORY_DAYS: wholeNumber('FAILWATCH_HISTORY_DAYS', 400, 0),
+  FAILWATCH_DISCOVERY_MAX_AGE_MINUTES: wholeNumber('FAILWATCH_DISCOVERY_MAX_AGE_MINUTES', 15, 0),
+  FAILWATCH_CONFIRMATIONS: wholeNumber('FAILWATCH_CONFIRMATIONS', 1, 1),
+  FAILWATCH_FLAP_CHANGES: wholeNumber('FAILWATCH_FLAP_CHANGES', 4, 0),
+  FAILWATCH_FLAP_WINDOW_MINUTES: wholeNumber('FAILWATCH_FLAP_WINDOW_MINUTES', 60, 1),
+  FAILWATCH_REMINDER_HOURS: nonNegativeNumber('FAILWATCH_REMINDER_HOURS', 4),
+  FAILWATCH_DEGRADED_AFTER_MINUTES: wholeNumber('FAILWATCH_DEGRADED_AFTER_MINUTES', 15, 0),
+  FAILWATCH_SILENCES: silences,
 });
 
 export interface WatchConfig {
@@ -40,6 +78,15 @@ export interface WatchConfig {
   readonly statusRequestsPerSecond: number;
   /** Days a transition stays in history before DynamoDB TTL removes it; 0 keeps it forever. */
   readonly historyDays: number;
+  /**
+   * Minutes a container reuses its listing of zones, record sets and health checks before listing
+   * Route 53 again (an alarm naming a check the listing does not know lists sooner); 0 lists every run.
+   */
+  readonly discoveryMaxAgeMinutes: number;
+  /** Hysteresis, flap damping, reminders and the watch-degraded warning. */
+  readonly notices: NoticeSettings;
+  /** Maintenance windows from FAILWATCH_SILENCES (the CLI adds more in the table). */
+  readonly silences: readonly Silence[];
 }
 
 const slackSchema = z.object({
@@ -57,7 +104,8 @@ export interface SlackConfig {
 function parse<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => issue.message).join('; ');
+    // A nested field (an entry of FAILWATCH_SILENCES) is named by its path; a variable by its message.
+    const problems = result.error.issues.map((issue) => (issue.path.length > 1 ? `${formatIssuePath(issue.path)}: ${issue.message}` : issue.message)).join('; ');
     throw new ConfigurationError(`Invalid configuration: ${problems}`);
   }
   return result.data;
@@ -72,7 +120,43 @@ export function loadWatchConfig(env: Env = process.env): WatchConfig {
     route53RequestsPerSecond: parsed.FAILWATCH_ROUTE53_RPS,
     statusRequestsPerSecond: parsed.FAILWATCH_STATUS_RPS,
     historyDays: parsed.FAILWATCH_HISTORY_DAYS,
+    discoveryMaxAgeMinutes: parsed.FAILWATCH_DISCOVERY_MAX_AGE_MINUTES,
+    notices: {
+      confirmations: parsed.FAILWATCH_CONFIRMATIONS,
+      flapChanges: parsed.FAILWATCH_FLAP_CHANGES,
+      flapWindowSeconds: parsed.FAILWATCH_FLAP_WINDOW_MINUTES * 60,
+      reminderIntervalSeconds: Math.round(parsed.FAILWATCH_REMINDER_HOURS * 3_600),
+      degradedAfterSeconds: parsed.FAILWATCH_DEGRADED_AFTER_MINUTES * 60,
+    },
+    silences: parsed.FAILWATCH_SILENCES.map(toSilence),
   };
+}
+
+/** A configured silence keeps the same id across deployments as long as it says the same thing. */
+function toSilence(entry: z.infer<typeof silenceEntry>): Silence {
+  const record = entry.record === '*' ? '*' : normalizeRecordName(entry.record);
+  const fingerprint = createHash('sha256').update(JSON.stringify([record, entry.zoneId, entry.from, entry.until, entry.reason])).digest('hex');
+  return {
+    id: entry.id ?? `config-${fingerprint.slice(0, 10)}`,
+    record,
+    ...(entry.zoneId === undefined ? {} : { zoneId: entry.zoneId }),
+    ...(entry.from === undefined ? {} : { from: new Date(entry.from).toISOString() }),
+    until: new Date(entry.until).toISOString(),
+    reason: entry.reason,
+  };
+}
+
+function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+const cliSchema = z.object({
+  FAILWATCH_TABLE: watchSchema.shape.FAILWATCH_TABLE,
+});
+
+/** What `npm run failwatch` needs: the table the functions use (AWS_REGION and credentials are the SDK's). */
+export function loadCliConfig(env: Env = process.env): { readonly tableName: string } {
+  return { tableName: parse(cliSchema, env).FAILWATCH_TABLE };
 }
 
 export function loadSlackConfig(env: Env = process.env): SlackConfig {

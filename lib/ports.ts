@@ -12,6 +12,8 @@ import type {
   RecordSet,
   Transition,
 } from './domain/model';
+import type { Notice } from './domain/notices';
+import type { Silence } from './domain/silences';
 
 export interface Clock {
   now(): Date;
@@ -27,9 +29,21 @@ export interface Inventory {
   readonly skipped: readonly { readonly where: string; readonly reason: string }[];
 }
 
+/** What a caller of `loadInventory` may ask for beyond "the inventory". Both optional. */
+export interface InventoryRequest {
+  /**
+   * The health checks the caller is about to evaluate (an alarm names them). A cached inventory that
+   * does not know one of them is listed afresh first: the check may have been created since.
+   */
+  readonly healthCheckIds?: readonly string[];
+  /** List afresh even if a cached inventory is still fresh. */
+  readonly refresh?: boolean;
+}
+
 /** Route 53 listing: hosted zones, record sets, health check definitions (every page). */
 export interface InventorySource {
-  loadInventory(): Promise<Inventory>;
+  /** Sources that do not cache list every time and may ignore `request`. */
+  loadInventory(request?: InventoryRequest): Promise<Inventory>;
 }
 
 /** Route 53's verdicts from CloudWatch `AWS/Route53 HealthCheckStatus` in us-east-1. */
@@ -51,13 +65,25 @@ export interface StateChange {
   readonly next: PairState;
   /** In sequence order, numbered expected.sequence + 1 ... */
   readonly transitions: readonly Transition[];
+  /** Notices to record with the change; a notice already recorded (same key) is not recorded twice. */
+  readonly notices?: readonly Notice[];
 }
 
-export const PublishStatus = { PENDING: 'PENDING', PUBLISHED: 'PUBLISHED' } as const;
+/**
+ * PENDING: in the outbox. HELD (flapping) and SILENCED (maintenance window): recorded, not sent on
+ * their own; a FLAPPING_ENDED or SILENCE_SUMMARY notice covers them.
+ */
+export const PublishStatus = { PENDING: 'PENDING', PUBLISHED: 'PUBLISHED', HELD: 'HELD', SILENCED: 'SILENCED' } as const;
 export type PublishStatus = (typeof PublishStatus)[keyof typeof PublishStatus];
 
 export interface StoredTransition extends Transition {
   readonly publishStatus: PublishStatus;
+  readonly snsMessageId?: string;
+  readonly publishedAt?: string;
+}
+
+export interface StoredNotice extends Notice {
+  readonly publishStatus: typeof PublishStatus.PENDING | typeof PublishStatus.PUBLISHED;
   readonly snsMessageId?: string;
   readonly publishedAt?: string;
 }
@@ -67,6 +93,8 @@ export interface StoredPairState extends PairState {
   readonly revision: number;
   /** Sequences of this pair's transitions recorded but not yet published (the outbox). */
   readonly pendingSequences: readonly number[];
+  /** Keys of this pair's notices recorded but not yet published (the same outbox); absent when none. */
+  readonly pendingNotices?: readonly string[];
 }
 
 /** Durable pair state and transition history (DynamoDB in production). */
@@ -95,6 +123,24 @@ export interface StateStore {
   markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void>;
   /** Gives up a claim after a failed publish so the next run tries again at once. */
   releaseClaim(pairId: PairId, sequence: number): Promise<void>;
+  /** Oldest first: the transitions numbered fromSequence..toSequence that exist. */
+  listTransitionsBetween(pairId: PairId, fromSequence: number, toSequence: number): Promise<readonly StoredTransition[]>;
+  getNotice(pairId: PairId, key: string): Promise<StoredNotice | undefined>;
+  /** Newest first (by key within a kind; notices are few). */
+  listNotices(pairId: PairId, limit?: number): Promise<readonly StoredNotice[]>;
+  /** The notice counterparts of claimForPublish, markPublished and releaseClaim. */
+  claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  markNoticePublished(pairId: PairId, key: string, snsMessageId: string, publishedAt: Date): Promise<void>;
+  releaseNoticeClaim(pairId: PairId, key: string): Promise<void>;
+}
+
+/** Maintenance windows set from the CLI (DynamoDB in production); configured ones come from lib/config.ts. */
+export interface SilenceStore {
+  /** Every stored silence not yet past its end at `now`, in one call. */
+  listSilences(now: Date): Promise<readonly Silence[]>;
+  addSilence(silence: Silence, createdAt: Date): Promise<void>;
+  /** Ends a silence now (its summary goes out on the next sweep); false if there is no such silence. */
+  endSilence(id: string, now: Date): Promise<boolean>;
 }
 
 /** A rendered notification, ready for a channel. */
@@ -121,4 +167,5 @@ export interface WatchPorts {
   readonly checkers: CheckerStatusSource;
   readonly store: StateStore;
   readonly notifier: Notifier;
+  readonly silences: SilenceStore;
 }

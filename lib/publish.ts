@@ -1,21 +1,23 @@
 /**
- * The outbox: every recorded transition is published at least once. A transition is written before
- * it is published; a run claims it (a lease, so two runs do not both send it), publishes, and marks it
- * published with the SNS message id. A failed publish leaves it pending for the next run.
+ * The outbox: every recorded transition and notice is published at least once. It is written before it
+ * is published; a run claims it (a lease, so two runs do not both send it), publishes, and marks it
+ * published with the SNS message id. A failed publish leaves it pending for the next run. Held and
+ * silenced transitions never enter the outbox: the notice that summarizes them does.
  */
-import type { FailoverPair, RecordSet, Transition } from './domain/model';
+import { pairKey, type FailoverPair, type RecordSet, type Transition } from './domain/model';
+import type { Notice } from './domain/notices';
 import { NotifierError } from './errors';
+import { renderNotice } from './notify/render-notice';
 import { renderTransition } from './notify/render';
-import type { Clock, Notifier, StateStore } from './ports';
+import { PublishStatus, type Clock, type Notifier, type OutgoingNotification, type StateStore, type StoredPairState } from './ports';
 
-export interface OutboxEntry {
-  readonly pair: FailoverPair;
-  readonly sequence: number;
-  /** Present when this run just recorded it; otherwise it is read from the store. */
-  readonly transition?: Transition;
-}
+export type OutboxEntry =
+  /** `transition` is present when this run just recorded it; otherwise it is read from the store. */
+  | { readonly kind: 'TRANSITION'; readonly pair: FailoverPair; readonly sequence: number; readonly transition?: Transition }
+  | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice };
 
 export interface PublishOutcome {
+  /** The transition's or the notice's id. */
   readonly transitionId: string;
   readonly kind?: string;
   /** PUBLISHED now; PENDING: left for the next run; CLAIMED_ELSEWHERE: another run holds it or sent it. */
@@ -31,46 +33,159 @@ interface PublishDeps {
   readonly settings: { readonly publishLeaseSeconds: number };
 }
 
+/** What one pair's run leaves to publish: what is pending in its state, with what this run just recorded. */
+export interface PairOutbox {
+  readonly pair: FailoverPair;
+  readonly state: StoredPairState | undefined;
+  readonly transitions: readonly Transition[];
+  readonly notices: readonly Notice[];
+}
+
+export function outboxEntries({ pair, state, transitions, notices }: PairOutbox): OutboxEntry[] {
+  const sequences = [...new Set(state?.pendingSequences ?? [])].sort((a, b) => a - b);
+  const keys = [...new Set(state?.pendingNotices ?? [])];
+  // Transitions first, in sequence order; then notices in the order they were decided.
+  const fresh = new Map(notices.map((notice) => [notice.key, notice]));
+  keys.sort((a, b) => (fresh.get(a)?.observedAt ?? '').localeCompare(fresh.get(b)?.observedAt ?? '') || a.localeCompare(b));
+  return [
+    ...sequences.map((sequence): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence, transition: transitions.find((t) => t.sequence === sequence) })),
+    ...keys.map((key): OutboxEntry => ({ kind: 'NOTICE', pair, key, notice: fresh.get(key) })),
+  ];
+}
+
 export function recordValues(record: RecordSet): readonly string[] {
   return record.alias ? [record.alias.dnsName] : record.values;
 }
 
 export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxEntry[], now: Date): Promise<PublishOutcome[]> {
   const outcomes: PublishOutcome[] = [];
-  // Entries come in sequence order per pair, and are sent one by one so a FAILBACK never overtakes its FAILOVER.
-  for (const entry of entries) outcomes.push(await publishOne(deps, entry, now));
+  // Entries come in sequence order per pair, and are sent one by one so a FAILBACK never overtakes its
+  // FAILOVER: once one of a pair's entries is left waiting (a failure that may pass, or another run
+  // sending it now), the pair's later entries wait too, for this run or the next.
+  const waiting = new Set<string>();
+  for (const entry of entries) {
+    const pair = pairKey(entry.pair.id);
+    if (waiting.has(pair)) {
+      outcomes.push({ transitionId: opsFor(deps, entry).id, status: 'PENDING', error: 'waits for an earlier notification of this pair, not sent yet' });
+      continue;
+    }
+    const { outcome, holdsBackLater } = await publishOne(deps, entry, now);
+    if (holdsBackLater) waiting.add(pair);
+    outcomes.push(outcome);
+  }
   return outcomes;
 }
 
-async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Promise<PublishOutcome> {
-  const fallbackId = `${entry.pair.id.zoneId}|${entry.pair.id.name}|${entry.pair.id.type}#${entry.sequence}`;
-  const leaseUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
-  const claimed = await deps.store.claimForPublish(entry.pair.id, entry.sequence, now, leaseUntil);
-  if (!claimed) return { transitionId: entry.transition?.id ?? fallbackId, status: 'CLAIMED_ELSEWHERE' };
-  const transition = entry.transition ?? (await deps.store.getTransition(entry.pair.id, entry.sequence));
-  if (!transition) {
-    await deps.store.releaseClaim(entry.pair.id, entry.sequence);
-    return { transitionId: fallbackId, status: 'PENDING', error: 'transition listed in the outbox but not found in history' };
+/** The store operations of one outbox entry, whichever kind it is. */
+interface EntryOps {
+  readonly id: string;
+  claim(now: Date, leaseUntil: Date): Promise<boolean>;
+  render(): Promise<{ readonly kind: string; readonly notification: OutgoingNotification } | undefined>;
+  markPublished(messageId: string, at: Date): Promise<void>;
+  release(): Promise<void>;
+  /** Whether it is still waiting to be sent (false once published, or if it is gone). */
+  isPending(): Promise<boolean>;
+}
+
+function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
+  const { pair } = entry;
+  const { store } = deps;
+  const context = { zoneName: pair.zoneName, primaryValues: recordValues(pair.primary), secondaryValues: recordValues(pair.secondary) };
+  const base = `${pair.id.zoneId}|${pair.id.name}|${pair.id.type}`;
+  if (entry.kind === 'TRANSITION') {
+    const { sequence } = entry;
+    return {
+      id: entry.transition?.id ?? `${base}#${sequence}`,
+      claim: (now, leaseUntil) => store.claimForPublish(pair.id, sequence, now, leaseUntil),
+      render: async () => {
+        const transition = entry.transition ?? (await store.getTransition(pair.id, sequence));
+        return transition && { kind: transition.kind, notification: renderTransition(transition, context) };
+      },
+      markPublished: (messageId, at) => store.markPublished(pair.id, sequence, messageId, at),
+      release: () => store.releaseClaim(pair.id, sequence),
+      isPending: async () => (await store.getTransition(pair.id, sequence))?.publishStatus === PublishStatus.PENDING,
+    };
   }
-  const notification = renderTransition(transition, {
-    zoneName: entry.pair.zoneName,
-    primaryValues: recordValues(entry.pair.primary),
-    secondaryValues: recordValues(entry.pair.secondary),
+  const { key } = entry;
+  return {
+    id: entry.notice?.id ?? `${base}#${key}`,
+    claim: (now, leaseUntil) => store.claimNoticeForPublish(pair.id, key, now, leaseUntil),
+    render: async () => {
+      const notice = entry.notice ?? (await store.getNotice(pair.id, key));
+      if (!notice) return undefined;
+      // A summary lists what it stands for; those transitions are read only now, when it is sent.
+      const covered = notice.covers
+        ? (await store.listTransitionsBetween(pair.id, notice.covers.fromSequence, notice.covers.toSequence)).filter((t) => t.publishStatus === notice.covers?.status)
+        : [];
+      return { kind: notice.kind, notification: renderNotice(notice, covered, context) };
+    },
+    markPublished: (messageId, at) => store.markNoticePublished(pair.id, key, messageId, at),
+    release: () => store.releaseNoticeClaim(pair.id, key),
+    isPending: async () => (await store.getNotice(pair.id, key))?.publishStatus === PublishStatus.PENDING,
+  };
+}
+
+/** One entry's outcome, and whether the pair's later entries must wait for it. */
+interface Attempt {
+  readonly outcome: PublishOutcome;
+  readonly holdsBackLater: boolean;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Claims, renders, sends and marks one entry. A failure of the store or of SNS leaves it pending for the
+ * next run and never ends the run: the other pairs' notifications still go out.
+ */
+async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Promise<Attempt> {
+  const ops = opsFor(deps, entry);
+  const pending = (error: string, holdsBackLater: boolean, kind?: string): Attempt => ({
+    outcome: { transitionId: ops.id, ...(kind === undefined ? {} : { kind }), status: 'PENDING', error },
+    holdsBackLater,
   });
+  const release = async (): Promise<string> => {
+    try {
+      await ops.release();
+      return '';
+    } catch (error) {
+      return `; its claim stays until the lease runs out (${describe(error)})`;
+    }
+  };
+  const leaseUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
+  let claimed: boolean;
+  try {
+    claimed = await ops.claim(now, leaseUntil);
+  } catch (error) {
+    return pending(`not claimed: ${describe(error)}`, true);
+  }
+  if (!claimed) {
+    // Sent already (nothing to wait for), or another run is sending it now: later entries wait for that one.
+    const stillPending = await ops.isPending().catch(() => true);
+    return { outcome: { transitionId: ops.id, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: stillPending };
+  }
+  let rendered: Awaited<ReturnType<EntryOps['render']>>;
+  try {
+    rendered = await ops.render();
+  } catch (error) {
+    return pending(`not read: ${describe(error)}${await release()}`, true);
+  }
+  if (!rendered) return pending(`listed in the outbox but not found in history${await release()}`, false);
+  const { kind, notification } = rendered;
   let messageId: string;
   try {
     ({ messageId } = await deps.notifier.publish(notification));
   } catch (error) {
     if (!(error instanceof NotifierError)) throw error;
-    await deps.store.releaseClaim(entry.pair.id, entry.sequence);
-    return { transitionId: transition.id, kind: transition.kind, status: 'PENDING', error: error.message };
+    // A message SNS will never take (too big) must not hold the pair's later ones back for ever.
+    return pending(`${error.message}${await release()}`, error.retryable, kind);
   }
   try {
-    await deps.store.markPublished(entry.pair.id, entry.sequence, messageId, deps.clock.now());
+    await ops.markPublished(messageId, deps.clock.now());
   } catch (error) {
     // Sent but not marked: once the lease runs out it is sent again. At least once, never lost.
-    const reason = error instanceof Error ? error.message : String(error);
-    return { transitionId: transition.id, kind: transition.kind, status: 'PENDING', messageId, error: `sent as ${messageId} but not marked published: ${reason}` };
+    return { outcome: { transitionId: ops.id, kind, status: 'PENDING', messageId, error: `sent as ${messageId} but not marked published: ${describe(error)}` }, holdsBackLater: false };
   }
-  return { transitionId: transition.id, kind: transition.kind, status: 'PUBLISHED', messageId };
+  return { outcome: { transitionId: ops.id, kind, status: 'PUBLISHED', messageId }, holdsBackLater: false };
 }

@@ -7,12 +7,14 @@ export interface RunResult {
   readonly pairsWatched: number;
   readonly pairsInScope: number;
   readonly transitionsRecorded: number;
+  readonly noticesRecorded: number;
   readonly notificationsSent: number;
   readonly notificationsPending: number;
-  readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[] }[];
+  readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[] }[];
   readonly unknownPairs: readonly string[];
   readonly unfinishedPairs: WatchSummary['unfinishedPairs'];
   readonly skippedRecords: WatchSummary['skipped'];
+  readonly silencesUnavailable?: string;
 }
 
 export function toRunResult(summary: WatchSummary): RunResult {
@@ -22,11 +24,13 @@ export function toRunResult(summary: WatchSummary): RunResult {
     pairsWatched: summary.pairsWatched,
     pairsInScope: summary.pairsInScope,
     transitionsRecorded: summary.transitionsRecorded,
+    noticesRecorded: summary.noticesRecorded,
     notificationsSent: summary.notificationsSent,
     notificationsPending: summary.notificationsPending,
-    changes: summary.outcomes.filter((o) => o.recorded.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded })),
+    changes: summary.outcomes.filter((o) => o.recorded.length + o.notices.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices })),
     unknownPairs: summary.unknownPairs,
     unfinishedPairs: summary.unfinishedPairs,
     skippedRecords: summary.skipped,
+    ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
   };
 }

@@ -13,15 +13,18 @@ import {
   type HealthCheckDefinition,
   type HealthSignals,
   type MetricReading,
+  type PairObservation,
   type RecordSet,
   type ServingState,
   type Transition,
   type Trigger,
 } from './domain/model';
-import { decideTransitions } from './domain/transitions';
+import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from './domain/notice-policy';
+import type { Notice } from './domain/notices';
+import type { Silence } from './domain/silences';
 import { StaleStateError } from './errors';
 import type { Clock, Inventory, StoredPairState, WatchPorts } from './ports';
-import { publishOutbox, type OutboxEntry, type PublishOutcome } from './publish';
+import { outboxEntries, publishOutbox, type PublishOutcome } from './publish';
 
 export type WatchScope = { readonly kind: 'ALL' } | { readonly kind: 'HEALTH_CHECKS'; readonly healthCheckIds: readonly string[] };
 
@@ -36,6 +39,8 @@ export interface PairOutcome {
   readonly pair: string;
   readonly serving: ServingState;
   readonly recorded: readonly string[];
+  /** Kinds of the notices recorded (REMINDER, FLAPPING, ...). */
+  readonly notices: readonly string[];
   readonly reason: string;
 }
 
@@ -46,6 +51,7 @@ export interface WatchSummary {
   readonly pairsInScope: number;
   readonly healthChecksRead: number;
   readonly transitionsRecorded: number;
+  readonly noticesRecorded: number;
   readonly notificationsSent: number;
   /** Transitions recorded but not yet published; the next run publishes them. */
   readonly notificationsPending: number;
@@ -53,16 +59,20 @@ export interface WatchSummary {
   /** Pairs this run did not finish (error or deadline); their stored state is untouched. */
   readonly unfinishedPairs: readonly { readonly pair: string; readonly error: string }[];
   readonly skipped: Inventory['skipped'];
+  /** Why CLI silences could not be read (configured ones still applied); absent when they were. */
+  readonly silencesUnavailable?: string;
   readonly outcomes: readonly PairOutcome[];
   readonly publishing: readonly PublishOutcome[];
 }
 
-export interface WatchSettings {
+export interface WatchSettings extends NoticeSettings {
   /** At most this many fallback `GetHealthCheckStatus` reads for checks without metric data, per run. */
   readonly maxFallbackStatusReads: number;
   readonly maxStaleRetries: number;
   readonly publishLeaseSeconds: number;
   readonly pairConcurrency: number;
+  /** Maintenance windows from the configuration; the SilenceStore adds those set from the CLI. */
+  readonly configuredSilences: readonly Silence[];
 }
 
 export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
@@ -70,6 +80,8 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   maxStaleRetries: 3,
   publishLeaseSeconds: 60,
   pairConcurrency: 8,
+  ...DEFAULT_NOTICE_SETTINGS,
+  configuredSilences: [],
 };
 
 export interface WatchDeps extends WatchPorts {
@@ -124,7 +136,7 @@ function describeError(error: unknown): string {
 }
 
 type PairResult = { readonly plan: PairPlan; readonly state: StoredPairState | undefined } & (
-  | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[] }
+  | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly Notice[] }
   | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
 );
 
@@ -135,10 +147,13 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const plans = planPairs(inventory, request.scope);
   const healthCheckIds = [...new Set(plans.flatMap((plan) => plan.healthCheckIds))];
 
-  const [metrics, states] = await Promise.all([
+  const [metrics, states, stored] = await Promise.all([
     deps.metrics.readHealthMetrics(healthCheckIds, now),
     deps.store.loadStates(plans.map((plan) => plan.pair.id)),
+    readSilences(deps, now, plans.length > 0),
   ]);
+  const silences = [...deps.settings.configuredSilences, ...stored.silences];
+  const decide = (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => decideStep(state, observation, deps.settings, silences);
 
   const checkerReads = new Map<string, CheckerReadings>();
   const fallbackIds = healthCheckIds
@@ -151,7 +166,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
 
   // Evidence (which regions fail and why) is worth a diagnosis call only where something changed.
   const changingIds = plans
-    .filter((plan) => decideTransitions(states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger)).transitions.length > 0)
+    .filter((plan) => decide(plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger)).transitions.length > 0)
     .flatMap((plan) => [plan.pair.primary.healthCheckId, plan.pair.secondary.healthCheckId])
     .filter((id): id is string => id !== undefined && !checkerReads.has(id) && inventory.healthChecks.has(id));
   if (changingIds.length > 0) {
@@ -160,10 +175,21 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   }
 
   const results = await mapWithConcurrency(plans, deps.settings.pairConcurrency, (plan) =>
-    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline),
+    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline, decide),
   );
 
-  const publishing = await publishOutbox(deps, results.flatMap(outboxEntries), now);
+  const publishing = await publishOutbox(
+    deps,
+    results.flatMap((result) =>
+      outboxEntries({
+        pair: result.plan.pair,
+        state: result.state,
+        transitions: result.status === 'done' ? result.recorded : [],
+        notices: result.status === 'done' ? result.notices : [],
+      }),
+    ),
+    now,
+  );
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
   return {
@@ -173,17 +199,19 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     pairsInScope: plans.length,
     healthChecksRead: healthCheckIds.length,
     transitionsRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.recorded.length : 0), 0),
+    noticesRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.notices.length : 0), 0),
     notificationsSent: publishing.filter((entry) => entry.status === 'PUBLISHED').length,
     notificationsPending: publishing.filter((entry) => entry.status === 'PENDING').length,
     unknownPairs: outcomes.filter((outcome) => outcome.serving === 'UNKNOWN').map((outcome) => outcome.pair),
     unfinishedPairs: results.flatMap((result) => (result.status === 'unfinished' ? [{ pair: result.pair, error: result.error }] : [])),
     skipped: inventory.skipped,
+    ...(stored.unavailable === undefined ? {} : { silencesUnavailable: stored.unavailable }),
     outcomes,
     publishing,
   };
 }
 
-function observe(plan: PairPlan, assessments: ReadonlyMap<string, HealthAssessment>, observedAt: string, trigger: Trigger) {
+function observe(plan: PairPlan, assessments: ReadonlyMap<string, HealthAssessment>, observedAt: string, trigger: Trigger): PairObservation {
   return observePair(plan.pair, plan.zoneRecords, assessments, observedAt, trigger);
 }
 
@@ -208,12 +236,23 @@ async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<s
   for (const id of ids) into.set(id, await deps.checkers.readCheckerReports(id));
 }
 
+/** One Query for the CLI's silences; if it fails the sweep goes on with the configured ones (more noise, never silence). */
+async function readSilences(deps: WatchDeps, now: Date, needed: boolean): Promise<{ silences: readonly Silence[]; unavailable?: string }> {
+  if (!needed) return { silences: [] };
+  try {
+    return { silences: await deps.silences.listSilences(now) };
+  } catch (error) {
+    return { silences: [], unavailable: describeError(error) };
+  }
+}
+
 async function recordPair(
   deps: WatchDeps,
   plan: PairPlan,
   loaded: StoredPairState | undefined,
-  observation: ReturnType<typeof observePair>,
+  observation: PairObservation,
   deadline: Date | undefined,
+  decide: (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => ReturnType<typeof decideStep>,
 ): Promise<PairResult> {
   const key = pairKey(plan.pair.id);
   if (deadline && deps.clock.now() >= deadline) {
@@ -222,19 +261,25 @@ async function recordPair(
   let state = loaded;
   try {
     for (let attempt = 0; ; attempt++) {
-      const decision = decideTransitions(state, observation);
+      const decision = decide(plan, state, observation);
       const outcome: PairOutcome = {
         pair: key,
         serving: observation.serving,
         recorded: decision.transitions.map((t) => t.kind),
+        notices: decision.notices.map((n) => n.kind),
         reason: decision.reason,
       };
-      if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [] };
+      if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
       try {
-        await deps.store.record({ expected: state, next: decision.next, transitions: decision.transitions, expectedRevision: state?.revision });
-        const pending = [...(state?.pendingSequences ?? []), ...decision.transitions.map((t) => t.sequence)];
-        const written: StoredPairState = { ...decision.next, revision: (state?.revision ?? 0) + 1, pendingSequences: pending };
-        return { plan, status: 'done', outcome, state: written, recorded: decision.transitions };
+        const { transitions, notices } = decision;
+        await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision });
+        const written: StoredPairState = {
+          ...decision.next,
+          revision: (state?.revision ?? 0) + 1,
+          pendingSequences: [...(state?.pendingSequences ?? []), ...transitions.filter((t) => t.delivery === undefined).map((t) => t.sequence)],
+          pendingNotices: [...(state?.pendingNotices ?? []), ...notices.map((n) => n.key)],
+        };
+        return { plan, status: 'done', outcome, state: written, recorded: transitions, notices };
       } catch (error) {
         if (!(error instanceof StaleStateError) || attempt >= deps.settings.maxStaleRetries) throw error;
         // Another run got there first (or an earlier one was interrupted): decide again from what is stored.
@@ -245,10 +290,4 @@ async function recordPair(
     // One pair's failure must not stop the others; its stored state is left as it was.
     return { plan, status: 'unfinished', pair: key, error: describeError(error), state };
   }
-}
-
-function outboxEntries(result: PairResult): OutboxEntry[] {
-  const pending = [...new Set(result.state?.pendingSequences ?? [])].sort((a, b) => a - b);
-  const fresh = result.status === 'done' ? result.recorded : [];
-  return pending.map((sequence) => ({ pair: result.plan.pair, sequence, transition: fresh.find((t) => t.sequence === sequence) }));
 }

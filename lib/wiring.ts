@@ -8,12 +8,14 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchHealthMetricSource } from './aws/cloudwatch-metrics';
+import { DynamoSilenceStore } from './aws/dynamo-silence-store';
 import { DynamoStateStore } from './aws/dynamo-state-store';
 import { createDocumentClient } from './aws/dynamo-table';
 import { Route53CheckerStatusSource } from './aws/route53-checkers';
 import { Route53InventorySource } from './aws/route53-inventory';
 import { createCloudWatchClient, createRoute53Client } from './aws/sdk-clients';
 import { SnsNotifier } from './aws/sns-notifier';
+import { CachedInventorySource } from './cached-inventory';
 import { loadWatchConfig, type WatchConfig } from './config';
 import type { Clock } from './ports';
 import { DEFAULT_WATCH_SETTINGS, type WatchDeps } from './watch';
@@ -36,15 +38,22 @@ export function createAwsClients(config: WatchConfig): AwsClients {
   };
 }
 
+/**
+ * Handlers build this once per container (`once`), so the discovery cache in `inventory` lives as long
+ * as the container: a warm container lists Route 53 only when its listing is older than the setting.
+ */
 export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): WatchDeps {
   return {
-    inventory: new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }),
+    inventory: new CachedInventorySource(new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }), clock, {
+      maxAgeSeconds: config.discoveryMaxAgeMinutes * 60,
+    }),
     metrics: new CloudWatchHealthMetricSource(clients.cloudWatch),
     checkers: new Route53CheckerStatusSource(clients.route53),
     store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays }),
     notifier: new SnsNotifier(clients.sns, config.topicArn),
+    silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName }),
     clock,
-    settings: DEFAULT_WATCH_SETTINGS,
+    settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences },
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * `npm run demo`: the spec's five-step reference scenario through the real poll handler.
+ * `npm run demo`: the spec's five-step reference scenario through the real poll handler, then the
+ * notices that keep it quiet but never silent (scripts/demo-notices.ts), with every email sent.
  *
  * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
  * memory, on 127.0.0.1); the primary and secondary sites are real HTTP servers on 127.0.0.1, so the
@@ -12,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatDuration } from '../lib/notify/render';
 import { loadEvent, startHarness } from '../test/support/harness';
+import { runNoticeTimeline, type TimelineRow } from './demo-notices';
 import { REFERENCE, referenceAccount } from '../test/support/simulated-aws';
 
 interface Row {
@@ -44,6 +46,15 @@ function printTable(rows: readonly Row[]): void {
   const header: Row = { step: 0, primaryHealth: 'primary health', dnsRoute: 'DNS route', servedBy: 'request served by', recorded: 'transition recorded', sent: 'notification sent' };
   const cells = (row: Row) => [row === header ? 'step' : String(row.step), row.primaryHealth, row.dnsRoute, row.servedBy, row.recorded, row.sent];
   const all = [header, ...rows].map(cells);
+  const widths = all[0]!.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
+  const format = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(format(all[0]!));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const line of all.slice(1)) console.log(format(line));
+}
+
+function printTimeline(rows: readonly TimelineRow[]): void {
+  const all = [{ at: 'time', what: 'what happens', recorded: 'recorded', sent: 'notification sent' }, ...rows].map((r) => [r.at, r.what, r.recorded, r.sent]);
   const widths = all[0]!.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
   const format = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(format(all[0]!));
@@ -97,10 +108,19 @@ async function main(): Promise<number> {
       );
     }
 
+    const timeline = await runNoticeTimeline(harness, account);
+    console.log('\nThen, same pair, default settings (FAILWATCH_* unset): dedup across triggers, reminders, flap damping, a silence, a blind watch\n');
+    printTimeline(timeline.rows);
+
     for (const message of account.published) {
-      console.log(`\n----- email sent through SNS (message ${message.messageId}) -----`);
+      console.log(`\n----- email sent through SNS (message ${message.messageId}, ${message.attributes['kind']}, severity ${message.attributes['severity']}) -----`);
       console.log(`Subject: ${message.subject}\n`);
       console.log(message.text);
+    }
+
+    if (timeline.problems.length > 0) {
+      console.error(`\nDEMO FAILED: the notices differ from what the issue promises:\n  ${timeline.problems.join('\n  ')}`);
+      return 1;
     }
 
     const problems = rows.flatMap((row, index) => {
@@ -113,7 +133,7 @@ async function main(): Promise<number> {
       console.error(`\nDEMO FAILED: the outcome differs from the spec's table:\n  ${problems.join('\n  ')}`);
       return 1;
     }
-    console.log('\nOutcome matches the spec: one FAILOVER at step 3, one FAILBACK at step 5, nothing else.');
+    console.log('\nOutcome matches the spec: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; every notice after it as promised.');
     return 0;
   } finally {
     await harness.stop();

@@ -16,14 +16,17 @@ import {
 } from '../domain/model';
 import { StoreError } from '../errors';
 import { PublishStatus, type StoredPairState, type StoredTransition } from '../ports';
+import { malformed, map, number, oneOf, optionalText, text, texts, whole, type Item } from './dynamo-fields';
+import { parsePolicyFields, policyFields } from './dynamo-policy-fields';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, pairPartitionKey, transitionSortKey } from './dynamo-table';
 
-export type Item = Record<string, unknown>;
+export type { Item } from './dynamo-fields';
 
 /** The state item's attributes besides its key. */
 export const StateAttribute = {
   REVISION: 'revision',
   PENDING: 'pending',
+  PENDING_NOTICES: 'pendingNotices',
 } as const;
 
 export const TransitionAttribute = {
@@ -31,13 +34,15 @@ export const TransitionAttribute = {
   CLAIM_UNTIL: 'claimUntil',
   SNS_MESSAGE_ID: 'snsMessageId',
   PUBLISHED_AT: 'publishedAt',
+  /** On the last transition of a change: keys of the notices recorded with it, for finishing an interrupted write. */
+  NOTICE_KEYS: 'noticeKeys',
 } as const;
 
 const SECONDS_PER_DAY = 86_400;
 const KNOWN_SERVING_STATES: readonly KnownServingState[] = [ServingState.PRIMARY, ServingState.SECONDARY, ServingState.ALL_UNHEALTHY];
 
-/** The state's fields as flat attributes, all written on every state update. */
-export function stateFields(state: PairState): Record<string, string | number> {
+/** The state's fields as flat attributes, all written on every state update; undefined ones are removed. */
+export function stateFields(state: PairState): Record<string, unknown> {
   return {
     zoneId: state.pairId.zoneId,
     name: state.pairId.name,
@@ -48,10 +53,11 @@ export function stateFields(state: PairState): Record<string, string | number> {
     secondarySince: state.secondarySince,
     sequence: state.sequence,
     lastObservedAt: state.lastObservedAt,
+    ...policyFields(state),
   };
 }
 
-/** A new, unpublished transition item; it expires `historyDays` after it was observed (never when 0). */
+/** A new transition item, unpublished (or HELD / SILENCED); it expires `historyDays` after it was observed (never when 0). */
 export function transitionItem(transition: Transition, historyDays: number): Item {
   const item: Item = {
     [PARTITION_KEY]: pairPartitionKey(transition.pairId),
@@ -71,7 +77,9 @@ export function transitionItem(transition: Transition, historyDays: number): Ite
     trigger: transition.trigger,
     previousStateSeconds: transition.previousStateSeconds,
     stateAfter: pairStateMap(transition.stateAfter),
-    [TransitionAttribute.PUBLISH_STATUS]: PublishStatus.PENDING,
+    confirmation: transition.confirmation,
+    delivery: transition.delivery,
+    [TransitionAttribute.PUBLISH_STATUS]: transition.delivery?.status ?? PublishStatus.PENDING,
   };
   if (historyDays > 0) item[TTL_ATTRIBUTE] = expiryEpochSeconds(transition, historyDays);
   return item;
@@ -91,7 +99,8 @@ function pairStateMap(state: PairState): PairState {
     secondarySince: state.secondarySince,
     sequence: state.sequence,
     lastObservedAt: state.lastObservedAt,
-  };
+    ...policyFields(state),
+  } as PairState;
 }
 
 function expiryEpochSeconds(transition: Transition, historyDays: number): number {
@@ -108,6 +117,7 @@ export function parseStateItem(item: Item): StoredPairState {
     ...parsePairState(item, { zoneId: text(item, 'zoneId', where), name: text(item, 'name', where), type: text(item, 'type', where) }, where),
     revision: whole(item, StateAttribute.REVISION, where),
     pendingSequences: sequenceSet(item[StateAttribute.PENDING], where),
+    ...pendingNoticeKeys(item[StateAttribute.PENDING_NOTICES], where),
   };
 }
 
@@ -136,6 +146,8 @@ export function parseTransitionItem(item: Item): StoredTransition {
   const publishedAt = optionalText(item, TransitionAttribute.PUBLISHED_AT, where);
   return {
     ...transition,
+    ...(item['confirmation'] === undefined ? {} : { confirmation: map(item, 'confirmation', where) as unknown as Transition['confirmation'] }),
+    ...(item['delivery'] === undefined ? {} : { delivery: map(item, 'delivery', where) as unknown as Transition['delivery'] }),
     ...(snsMessageId === undefined ? {} : { snsMessageId }),
     ...(publishedAt === undefined ? {} : { publishedAt }),
   };
@@ -150,56 +162,12 @@ function parsePairState(source: Item, pairId: PairId, where: string): PairState 
     secondarySince: text(source, 'secondarySince', where),
     sequence: whole(source, 'sequence', where),
     lastObservedAt: text(source, 'lastObservedAt', where),
+    ...parsePolicyFields(source, where),
   };
 }
 
 function parsePairId(source: Item, where: string): PairId {
   return { zoneId: text(source, 'zoneId', where), name: text(source, 'name', where), type: text(source, 'type', where) };
-}
-
-function malformed(where: string, field: string, expected: string, value: unknown): StoreError {
-  return new StoreError(`The ${where} has ${field} = ${JSON.stringify(value)}, expected ${expected}; fix or delete the item`, false);
-}
-
-function text(source: Item, field: string, where: string): string {
-  const value = source[field];
-  if (typeof value !== 'string') throw malformed(where, field, 'a string', value);
-  return value;
-}
-
-function optionalText(source: Item, field: string, where: string): string | undefined {
-  return source[field] === undefined ? undefined : text(source, field, where);
-}
-
-function number(source: Item, field: string, where: string): number {
-  const value = source[field];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(where, field, 'a number', value);
-  return value;
-}
-
-function whole(source: Item, field: string, where: string): number {
-  const value = number(source, field, where);
-  if (!Number.isSafeInteger(value) || value < 0) throw malformed(where, field, 'a whole number', value);
-  return value;
-}
-
-function oneOf<T extends string>(source: Item, field: string, allowed: readonly T[], where: string): T {
-  const value = source[field];
-  const match = allowed.find((candidate) => candidate === value);
-  if (match === undefined) throw malformed(where, field, `one of ${allowed.join(', ')}`, value);
-  return match;
-}
-
-function texts(source: Item, field: string, where: string): readonly string[] {
-  const value = source[field];
-  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) throw malformed(where, field, 'a list of strings', value);
-  return value;
-}
-
-function map(source: Item, field: string, where: string): Item {
-  const value = source[field];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(where, field, 'a map', value);
-  return value as Item;
 }
 
 /** A Number Set comes back as a Set; DynamoDB drops the attribute when the set empties. */
@@ -209,4 +177,11 @@ function sequenceSet(value: unknown, where: string): readonly number[] {
   const sequences = [...value].filter((entry): entry is number => typeof entry === 'number');
   if (sequences.length !== value.size) throw malformed(where, StateAttribute.PENDING, 'a number set', [...value]);
   return sequences.sort((a, b) => a - b);
+}
+
+/** A String Set comes back as a Set; absent (not an empty list) when there is none, as DynamoDB drops empty sets. */
+function pendingNoticeKeys(value: unknown, where: string): { pendingNotices?: readonly string[] } {
+  if (value === undefined) return {};
+  if (!(value instanceof Set) || ![...value].every((entry) => typeof entry === 'string')) throw malformed(where, StateAttribute.PENDING_NOTICES, 'a string set', value);
+  return value.size === 0 ? {} : { pendingNotices: [...(value as Set<string>)].sort() };
 }

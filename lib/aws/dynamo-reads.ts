@@ -18,7 +18,7 @@ const QUERY_MAX_PAGES = 100;
 
 export type KeyQuery = Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward' | 'ConsistentRead'>;
 
-/** Up to `limit` items of a key query (its expressions name the keys `#pk` and `#sk`), following pages. */
+/** Up to `limit` items of a key query (its expressions name the keys `#pk` and, if used, `#sk`), following pages. */
 export async function queryItems(table: Table, query: KeyQuery, limit: number, action: string): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -29,7 +29,11 @@ export async function queryItems(table: Table, query: KeyQuery, limit: number, a
         new QueryCommand({
           TableName: table.tableName,
           ...query,
-          ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY, [`#${SORT_KEY}`]: SORT_KEY },
+          // DynamoDB rejects a name the expressions do not use: a partition-only query names no sort key.
+          ExpressionAttributeNames: {
+            [`#${PARTITION_KEY}`]: PARTITION_KEY,
+            ...(query.KeyConditionExpression?.includes(`#${SORT_KEY}`) ? { [`#${SORT_KEY}`]: SORT_KEY } : {}),
+          },
           ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),

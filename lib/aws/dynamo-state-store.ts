@@ -1,24 +1,31 @@
 /**
  * StateStore on one DynamoDB table, with exactly-once history built from single-item conditional
  * writes only (no transactions, so it runs unchanged on dynalite):
- *   1. each transition item is put only if its sequence is free — the race for a sequence is won once;
- *   2. the state item is then updated only if its revision is the one the decision was made from.
- * A run that dies between 1 and 2 leaves transitions beyond the state's sequence; the next
- * `loadStateConsistent` rolls the state forward to the last one's `stateAfter`.
+ *   1. each notice item is put only if its key is free (a notice decided twice is recorded once);
+ *   2. each transition item is put only if its sequence is free — the race for a sequence is won once;
+ *   3. the state item is then updated only if its revision is the one the decision was made from.
+ * A run that dies between 2 and 3 leaves transitions beyond the state's sequence; the next
+ * `loadStateConsistent` rolls the state forward to the last one's `stateAfter`, and puts the notices
+ * named on that transition back in the outbox. A run that dies before 2 changed no state: the next run
+ * decides the same notices again and finds them recorded.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { pairKey, type PairId, type PairState } from '../domain/model';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pairKey, type PairId } from '../domain/model';
 import { ConfigurationError, StaleStateError, StoreError } from '../errors';
-import { PublishStatus, type StateChange, type StateStore, type StoredPairState, type StoredTransition } from '../ports';
+import { PublishStatus, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../ports';
 import { isConditionalCheckFailed, toStoreError, withStoreError } from './dynamo-errors';
 import { assertCoherentChange } from './dynamo-change';
-import { StateAttribute, TransitionAttribute, parseStateItem, parseTransitionItem, stateFields, transitionItem, type Item } from './dynamo-items';
+import { StateAttribute, TransitionAttribute, parseStateItem, parseTransitionItem, transitionItem, type Item } from './dynamo-items';
+import { parseNoticeItem } from './dynamo-notice-items';
+import { NOT_EXISTS, claimItem, markItemPublished, noticesStillPending, putNotices, releaseItemClaim, type Key } from './dynamo-outbox';
+import { stateKey, writeState, type Outbox } from './dynamo-state-write';
 import {
   LAST_TRANSITION_SORT_KEY,
+  NOTICE_SORT_KEY_PREFIX,
   PARTITION_KEY,
   SORT_KEY,
-  STATE_SORT_KEY,
   TRANSITION_SORT_KEY_PREFIX,
+  noticeSortKey,
   pairPartitionKey,
   transitionSortKey,
 } from './dynamo-table';
@@ -34,10 +41,6 @@ export interface DynamoStateStoreOptions {
 
 const REPAIR_MAX_ATTEMPTS = 5;
 const DEFAULT_LIST_LIMIT = 50;
-const NOT_EXISTS = `attribute_not_exists(#${PARTITION_KEY})`;
-const EXISTS = `attribute_exists(#${PARTITION_KEY})`;
-
-type Key = Record<typeof PARTITION_KEY | typeof SORT_KEY, string>;
 
 export class DynamoStateStore implements StateStore {
   private readonly table: Table;
@@ -74,9 +77,12 @@ export class DynamoStateStore implements StateStore {
       const unapplied = await this.transitionsAfter(pairId, state?.sequence ?? 0);
       const last = unapplied[unapplied.length - 1];
       if (last === undefined) return state;
-      const unpublished = unapplied.filter((t) => t.publishStatus === PublishStatus.PENDING).map((t) => t.sequence);
+      const outbox: Outbox = {
+        sequences: unapplied.filter((t) => t.transition.publishStatus === PublishStatus.PENDING).map((t) => t.transition.sequence),
+        noticeKeys: await noticesStillPending(this.table, pairId, last.noticeKeys),
+      };
       try {
-        const written = await this.writeState(pairId, last.stateAfter, state?.revision, unpublished, `finishing the interrupted write of ${key}`);
+        const written = await writeState(this.table, pairId, last.transition.stateAfter, state?.revision, outbox, `finishing the interrupted write of ${key}`);
         return parseStateItem(written);
       } catch (error) {
         if (!(error instanceof StaleStateError)) throw error;
@@ -88,172 +94,113 @@ export class DynamoStateStore implements StateStore {
   async record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<void> {
     assertCoherentChange(change);
     const key = pairKey(change.next.pairId);
-    for (const transition of change.transitions) {
+    const noticeKeys = await putNotices(this.table, change.notices ?? [], this.historyDays);
+    for (const [index, transition] of change.transitions.entries()) {
+      const item = transitionItem(transition, this.historyDays);
+      if (index === change.transitions.length - 1 && noticeKeys.length > 0) item[TransitionAttribute.NOTICE_KEYS] = noticeKeys;
       try {
         await this.table.client.send(
-          new PutCommand({
-            TableName: this.table.tableName,
-            Item: transitionItem(transition, this.historyDays),
-            ConditionExpression: NOT_EXISTS,
-            ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY },
-          }),
+          new PutCommand({ TableName: this.table.tableName, Item: item, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY } }),
         );
       } catch (error) {
         if (isConditionalCheckFailed(error)) throw new StaleStateError(key, `transition ${transition.sequence} is already recorded`);
         throw toStoreError(error, `writing transition ${transition.id}`);
       }
     }
-    const sequences = change.transitions.map((t) => t.sequence);
-    await this.writeState(change.next.pairId, change.next, change.expectedRevision, sequences, `writing the state of ${key}`);
+    // Held and silenced transitions are history only: a summary notice covers them.
+    const sequences = change.transitions.filter((t) => t.delivery === undefined).map((t) => t.sequence);
+    await writeState(this.table, change.next.pairId, change.next, change.expectedRevision, { sequences, noticeKeys }, `writing the state of ${key}`);
   }
 
   async getTransition(pairId: PairId, sequence: number): Promise<StoredTransition | undefined> {
-    const output = await withStoreError(`reading transition ${sequence} of ${pairKey(pairId)}`, () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: transitionKey(pairId, sequence), ConsistentRead: true })),
-    );
-    return output.Item === undefined ? undefined : parseTransitionItem(output.Item);
+    const item = await this.getItem(transitionKey(pairId, sequence), `reading transition ${sequence} of ${pairKey(pairId)}`);
+    return item === undefined ? undefined : parseTransitionItem(item);
   }
 
   async listTransitions(pairId: PairId, limit = DEFAULT_LIST_LIMIT): Promise<readonly StoredTransition[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new StoreError(`listTransitions needs a limit of 1 or more, got ${limit}`, false);
+    return (await this.newestWithPrefix(pairId, TRANSITION_SORT_KEY_PREFIX, limit, 'transitions')).map(parseTransitionItem);
+  }
+
+  async listTransitionsBetween(pairId: PairId, fromSequence: number, toSequence: number): Promise<readonly StoredTransition[]> {
+    if (toSequence < fromSequence) return [];
     const items = await queryItems(
       this.table,
       {
-        KeyConditionExpression: `#${PARTITION_KEY} = :pk AND begins_with(#${SORT_KEY}, :prefix)`,
-        ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':prefix': TRANSITION_SORT_KEY_PREFIX },
-        ScanIndexForward: false,
+        KeyConditionExpression: `#${PARTITION_KEY} = :pk AND #${SORT_KEY} BETWEEN :first AND :last`,
+        ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':first': transitionSortKey(fromSequence), ':last': transitionSortKey(toSequence) },
+        ConsistentRead: true,
       },
-      limit,
-      `listing the transitions of ${pairKey(pairId)}`,
+      Number.POSITIVE_INFINITY,
+      `reading transitions ${fromSequence}-${toSequence} of ${pairKey(pairId)}`,
     );
     return items.map(parseTransitionItem);
   }
 
-  async claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: transitionKey(pairId, sequence),
-          UpdateExpression: 'SET #claimUntil = :lease',
-          // ISO-8601 UTC strings of one format sort like the instants they name.
-          ConditionExpression: '#publishStatus = :pending AND (attribute_not_exists(#claimUntil) OR #claimUntil < :now)',
-          ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL, '#publishStatus': TransitionAttribute.PUBLISH_STATUS },
-          ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':now': now.toISOString(), ':pending': PublishStatus.PENDING },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw toStoreError(error, `claiming transition ${sequence} of ${pairKey(pairId)}`);
-    }
+  async getNotice(pairId: PairId, key: string): Promise<StoredNotice | undefined> {
+    const item = await this.getItem(noticeKey(pairId, key), `reading notice ${key} of ${pairKey(pairId)}`);
+    return item === undefined ? undefined : parseNoticeItem(item);
+  }
+
+  async listNotices(pairId: PairId, limit = DEFAULT_LIST_LIMIT): Promise<readonly StoredNotice[]> {
+    return (await this.newestWithPrefix(pairId, NOTICE_SORT_KEY_PREFIX, limit, 'notices')).map(parseNoticeItem);
+  }
+
+  claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean> {
+    return claimItem(this.table, transitionKey(pairId, sequence), now, leaseUntil, `claiming transition ${sequence} of ${pairKey(pairId)}`);
+  }
+
+  claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean> {
+    return claimItem(this.table, noticeKey(pairId, key), now, leaseUntil, `claiming notice ${key} of ${pairKey(pairId)}`);
   }
 
   async markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void> {
-    const key = pairKey(pairId);
-    const found = await this.updateIfExists(`marking transition ${sequence} of ${key} published`, {
-      Key: transitionKey(pairId, sequence),
-      UpdateExpression: 'SET #publishStatus = :published, #snsMessageId = :messageId, #publishedAt = :publishedAt REMOVE #claimUntil',
-      ExpressionAttributeNames: {
-        '#publishStatus': TransitionAttribute.PUBLISH_STATUS,
-        '#snsMessageId': TransitionAttribute.SNS_MESSAGE_ID,
-        '#publishedAt': TransitionAttribute.PUBLISHED_AT,
-        '#claimUntil': TransitionAttribute.CLAIM_UNTIL,
-      },
-      ExpressionAttributeValues: { ':published': PublishStatus.PUBLISHED, ':messageId': snsMessageId, ':publishedAt': publishedAt.toISOString() },
+    await markItemPublished(this.table, pairId, transitionKey(pairId, sequence), `transition ${sequence}`, snsMessageId, publishedAt, {
+      attribute: StateAttribute.PENDING,
+      member: new Set([sequence]),
     });
-    if (!found) throw new StoreError(`There is no transition ${sequence} of ${key} to mark published`, false);
-    // Set deletion is atomic on its own, so the outbox needs no revision check (and bumps no revision).
-    await this.updateIfExists(`removing transition ${sequence} from the outbox of ${key}`, {
-      Key: stateKey(pairId),
-      UpdateExpression: 'DELETE #pending :sequences',
-      ExpressionAttributeNames: { '#pending': StateAttribute.PENDING },
-      ExpressionAttributeValues: { ':sequences': new Set([sequence]) },
+  }
+
+  async markNoticePublished(pairId: PairId, key: string, snsMessageId: string, publishedAt: Date): Promise<void> {
+    await markItemPublished(this.table, pairId, noticeKey(pairId, key), `notice ${key}`, snsMessageId, publishedAt, {
+      attribute: StateAttribute.PENDING_NOTICES,
+      member: new Set([key]),
     });
   }
 
   async releaseClaim(pairId: PairId, sequence: number): Promise<void> {
-    await this.updateIfExists(`releasing the claim on transition ${sequence} of ${pairKey(pairId)}`, {
-      Key: transitionKey(pairId, sequence),
-      UpdateExpression: 'REMOVE #claimUntil',
-      ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL },
-    });
+    await releaseItemClaim(this.table, transitionKey(pairId, sequence), `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
   }
 
-  /** Sets every state field, bumps the revision and adds `unpublished` to the outbox, if the revision is still `expectedRevision`. */
-  private async writeState(pairId: PairId, state: PairState, expectedRevision: number | undefined, unpublished: readonly number[], action: string): Promise<Item> {
-    const fields: Record<string, string | number> = { ...stateFields(state), [StateAttribute.REVISION]: (expectedRevision ?? 0) + 1 };
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(fields)) {
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-    }
-    let expression = `SET ${Object.keys(fields).map((field) => `#${field} = :${field}`).join(', ')}`;
-    if (unpublished.length > 0) {
-      names['#pending'] = StateAttribute.PENDING;
-      values[':unpublished'] = new Set(unpublished);
-      expression += ' ADD #pending :unpublished';
-    }
-    // DynamoDB rejects a placeholder the expressions do not use, so each one is added with its use.
-    let condition = '#revision = :expectedRevision';
-    if (expectedRevision === undefined) {
-      condition = NOT_EXISTS;
-      names[`#${PARTITION_KEY}`] = PARTITION_KEY;
-    } else {
-      values[':expectedRevision'] = expectedRevision;
-    }
-    try {
-      const output = await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: stateKey(pairId),
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return output.Attributes ?? {};
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        throw new StaleStateError(pairKey(pairId), expectedRevision === undefined ? 'the state already exists' : `revision is no longer ${expectedRevision}`);
-      }
-      throw toStoreError(error, action);
-    }
+  async releaseNoticeClaim(pairId: PairId, key: string): Promise<void> {
+    await releaseItemClaim(this.table, noticeKey(pairId, key), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
   }
 
-  /** An update of an existing item only (an update would otherwise create a stray one); false when absent. */
-  private async updateIfExists(
-    action: string,
-    input: { Key: Key; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
-  ): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          ...input,
-          ConditionExpression: EXISTS,
-          ExpressionAttributeNames: { ...input.ExpressionAttributeNames, [`#${PARTITION_KEY}`]: PARTITION_KEY },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw toStoreError(error, action);
-    }
+  private async getItem(key: Key, action: string): Promise<Item | undefined> {
+    const output = await withStoreError(action, () => this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true })));
+    return output.Item;
   }
 
   private async getState(pairId: PairId): Promise<StoredPairState | undefined> {
-    const output = await withStoreError(`reading the state of ${pairKey(pairId)}`, () =>
-      this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: stateKey(pairId), ConsistentRead: true })),
-    );
-    return output.Item === undefined ? undefined : parseStateItem(output.Item);
+    const item = await this.getItem(stateKey(pairId), `reading the state of ${pairKey(pairId)}`);
+    return item === undefined ? undefined : parseStateItem(item);
   }
 
-  /** The recorded transitions after `sequence` that continue it without a gap, oldest first. */
-  private async transitionsAfter(pairId: PairId, sequence: number): Promise<readonly StoredTransition[]> {
+  private async newestWithPrefix(pairId: PairId, prefix: string, limit: number, what: string): Promise<Item[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new StoreError(`listing ${what} needs a limit of 1 or more, got ${limit}`, false);
+    return queryItems(
+      this.table,
+      {
+        KeyConditionExpression: `#${PARTITION_KEY} = :pk AND begins_with(#${SORT_KEY}, :prefix)`,
+        ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':prefix': prefix },
+        ScanIndexForward: false,
+      },
+      limit,
+      `listing the ${what} of ${pairKey(pairId)}`,
+    );
+  }
+
+  /** The recorded transitions after `sequence` that continue it without a gap, oldest first, with the notices recorded alongside. */
+  private async transitionsAfter(pairId: PairId, sequence: number): Promise<readonly { transition: StoredTransition; noticeKeys: readonly string[] }[]> {
     const items = await queryItems(
       this.table,
       {
@@ -264,16 +211,19 @@ export class DynamoStateStore implements StateStore {
       Number.POSITIVE_INFINITY,
       `reading the unapplied transitions of ${pairKey(pairId)}`,
     );
-    const transitions = items.map(parseTransitionItem);
-    const gap = transitions.findIndex((t, index) => t.sequence !== sequence + 1 + index);
+    const transitions = items.map((item) => {
+      const keys = item[TransitionAttribute.NOTICE_KEYS];
+      return { transition: parseTransitionItem(item), noticeKeys: Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [] };
+    });
+    const gap = transitions.findIndex((t, index) => t.transition.sequence !== sequence + 1 + index);
     return gap === -1 ? transitions : transitions.slice(0, gap);
   }
 }
 
-function stateKey(pairId: PairId): Key {
-  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: STATE_SORT_KEY };
-}
-
 function transitionKey(pairId: PairId, sequence: number): Key {
   return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: transitionSortKey(sequence) };
+}
+
+function noticeKey(pairId: PairId, key: string): Key {
+  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: noticeSortKey(key) };
 }

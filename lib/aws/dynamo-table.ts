@@ -1,7 +1,9 @@
 /**
  * The Failwatch table: its definition (mirrored by serverless.yml), key layout and the document
  * client settings the store relies on. One table holds, per pair (partition `PAIR#<pairKey>`),
- * the state item (sort key `STATE`) and one item per transition (sort key `T#<sequence, 10 digits>`).
+ * the state item (sort key `STATE`), one item per transition (sort key `T#<sequence, 10 digits>`) and
+ * one per notice (sort key `N#<notice key>`). Silences set from the CLI live in partition `SILENCE`
+ * (sort key `<record or *>#<id>`).
  */
 import type { CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +17,8 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const STATE_SORT_KEY = 'STATE';
 export const TRANSITION_SORT_KEY_PREFIX = 'T#';
+export const NOTICE_SORT_KEY_PREFIX = 'N#';
+export const SILENCE_PARTITION_KEY = 'SILENCE';
 const SEQUENCE_DIGITS = 10;
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -46,6 +50,15 @@ export function transitionSortKey(sequence: number): string {
     throw new StoreError(`A transition sequence must be a whole number from 0 to ${'9'.repeat(SEQUENCE_DIGITS)}, got ${sequence}`, false);
   }
   return `${TRANSITION_SORT_KEY_PREFIX}${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
+}
+
+export function noticeSortKey(key: string): string {
+  if (key.trim() === '') throw new StoreError('A notice key must not be empty', false);
+  return `${NOTICE_SORT_KEY_PREFIX}${key}`;
+}
+
+export function silenceSortKey(record: string, id: string): string {
+  return `${record}#${id}`;
 }
 
 /** The last possible transition sort key: the upper bound of a range query over a pair's history. */

@@ -179,7 +179,38 @@ export type TransitionKind = (typeof TransitionKind)[keyof typeof TransitionKind
 export const Severity = { CRITICAL: 'critical', WARNING: 'warning', INFO: 'info' } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];
 
-/** The durable state of one pair, as last recorded. */
+/** Hysteresis: a serving side (and standby verdict) seen, but not yet on enough consecutive observations. */
+export interface Candidate {
+  readonly serving: KnownServingState;
+  readonly secondaryVerdict: Verdict;
+  /** Consecutive observations (at distinct instants) that showed it. */
+  readonly count: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
+/** The maintenance window a transition fell in. */
+export interface SilenceNote {
+  readonly id: string;
+  readonly reason: string;
+  readonly until: string;
+}
+
+/** Flap damping in force: side changes from `fromSequence` on are held until the pair is stable for the window. */
+export interface FlapHold {
+  readonly since: string;
+  readonly fromSequence: number;
+}
+
+/** Transitions from `fromSequence` on were silenced; one summary goes out once no silence covers the pair. */
+export interface SilencedSpan extends SilenceNote {
+  readonly fromSequence: number;
+}
+
+/**
+ * The durable state of one pair, as last recorded. The optional fields belong to the notice policy
+ * (lib/domain/notice-policy.ts); absent means "none", so items written before they existed still load.
+ */
 export interface PairState {
   readonly pairId: PairId;
   readonly serving: KnownServingState;
@@ -191,7 +222,21 @@ export interface PairState {
   /** Number of transitions recorded for this pair so far; the next one gets `sequence + 1`. */
   readonly sequence: number;
   readonly lastObservedAt: string;
+  readonly candidate?: Candidate;
+  /** When the serving side changed recently (within the flap window), oldest first. */
+  readonly sideChanges?: readonly string[];
+  readonly flapping?: FlapHold;
+  readonly silenced?: SilencedSpan;
+  readonly lastRemindedAt?: string;
+  /** Since when every observation was UNKNOWN (the pair's status could not be read). */
+  readonly unknownSince?: string;
+  readonly degradedNotifiedAt?: string;
 }
+
+/** Why a recorded transition was not sent on its own. Absent: it is sent. */
+export type Delivery =
+  | { readonly status: 'HELD'; readonly reason: string }
+  | { readonly status: 'SILENCED'; readonly silence: SilenceNote };
 
 /** One recorded change of a pair, the unit of history and of notification. */
 export interface Transition {
@@ -214,6 +259,9 @@ export interface Transition {
   readonly previousStateSeconds: number;
   /** The pair's state once this transition is applied (lets a later run finish an interrupted write). */
   readonly stateAfter: PairState;
+  /** With hysteresis (more than one confirmation): when the new side was first seen, and on how many observations. */
+  readonly confirmation?: { readonly firstSeenAt: string; readonly observations: number };
+  readonly delivery?: Delivery;
 }
 
 export function pairKey(id: PairId): string {

@@ -44,17 +44,23 @@ export function severityOf(kind: TransitionKind, to: KnownServingState): Severit
   }
 }
 
-export function decideTransitions(previous: PairState | undefined, observation: PairObservation): Decision {
+/** With hysteresis: the change was first seen at `firstSeenAt` and confirmed by `observations` consecutive observations. */
+export interface Confirmation {
+  readonly firstSeenAt: string;
+  readonly observations: number;
+}
+
+export function decideTransitions(previous: PairState | undefined, observation: PairObservation, confirmation?: Confirmation): Decision {
   const { serving } = observation;
   // An unknown pair is never reported as failed over, and unknown data never moves the stored state.
-  if (serving === ServingState.UNKNOWN) return nothingToWrite(unknownReason(observation));
+  if (serving === ServingState.UNKNOWN) return nothingToWrite(`${describeUnknown(observation)}; nothing recorded`);
   if (previous === undefined) return firstObservation(observation, serving);
   assertSamePair(previous, observation);
   if (Date.parse(observation.observedAt) < Date.parse(previous.lastObservedAt)) {
     // A slower run that lost a race must not rewind what a later observation recorded.
     return nothingToWrite(`observation at ${observation.observedAt} is older than the stored state (${previous.lastObservedAt}); ignored`);
   }
-  return decideChanges(previous, observation, serving);
+  return decideChanges(previous, observation, serving, confirmation);
 }
 
 function firstObservation(observation: PairObservation, serving: KnownServingState): Decision {
@@ -71,29 +77,31 @@ function firstObservation(observation: PairObservation, serving: KnownServingSta
   return { next, transitions: [], reason: `first observation: DNS serves ${servingLabel(serving)}; state stored without alert` };
 }
 
-function decideChanges(previous: PairState, observation: PairObservation, serving: KnownServingState): Decision {
-  const at = observation.observedAt;
+function decideChanges(previous: PairState, observation: PairObservation, serving: KnownServingState, confirmation: Confirmation | undefined): Decision {
+  // DNS moved when the change was first seen; confirming it later does not make the old side last longer.
+  const at = confirmation && confirmation.observations > 1 ? confirmation.firstSeenAt : observation.observedAt;
+  const seenAt = observation.observedAt;
   const secondaryVerdict = observation.secondary.verdict === Verdict.UNKNOWN ? previous.secondaryVerdict : observation.secondary.verdict;
   const standbyKind = serving === ServingState.PRIMARY ? standbyChangeKind(previous.secondaryVerdict, secondaryVerdict) : undefined;
   const transitions: Transition[] = [];
   let state = previous;
 
   if (serving !== previous.serving) {
-    const moved: PairState = { ...state, serving, servingSince: at, sequence: state.sequence + 1, lastObservedAt: at };
+    const moved: PairState = { ...state, serving, servingSince: at, sequence: state.sequence + 1, lastObservedAt: seenAt };
     // When a standby transition follows, it records the secondary's change itself.
     state = standbyKind ? moved : withSecondaryVerdict(moved, secondaryVerdict, at);
     const kind = servingChangeKind(previous.serving, serving);
-    transitions.push(buildTransition(observation, kind, previous.serving, serving, previous.servingSince, state));
+    transitions.push(buildTransition(observation, kind, previous.serving, serving, previous.servingSince, state, at, confirmation));
   }
   if (standbyKind) {
-    state = { ...withSecondaryVerdict(state, secondaryVerdict, at), sequence: state.sequence + 1, lastObservedAt: at };
-    transitions.push(buildTransition(observation, standbyKind, ServingState.PRIMARY, ServingState.PRIMARY, previous.secondarySince, state));
+    state = { ...withSecondaryVerdict(state, secondaryVerdict, at), sequence: state.sequence + 1, lastObservedAt: seenAt };
+    transitions.push(buildTransition(observation, standbyKind, ServingState.PRIMARY, ServingState.PRIMARY, previous.secondarySince, state, at, confirmation));
   }
 
   if (transitions.length > 0) return { next: state, transitions, reason: transitions.map(describeTransition).join('; ') };
   if (secondaryVerdict !== previous.secondaryVerdict) {
     // First known verdict after an unknown one: worth storing, but there is no known change to report.
-    const next = { ...withSecondaryVerdict(previous, secondaryVerdict, at), lastObservedAt: at };
+    const next = { ...withSecondaryVerdict(previous, secondaryVerdict, at), lastObservedAt: seenAt };
     return { next, transitions: [], reason: `secondary health now known (${secondaryVerdict.toLowerCase()}); stored without alert` };
   }
   return nothingToWrite(`no change: DNS still serves ${servingLabel(serving)}`);
@@ -122,8 +130,11 @@ function buildTransition(
   to: KnownServingState,
   previousStateSince: string,
   stateAfter: PairState,
+  changedAt: string,
+  confirmation: Confirmation | undefined,
 ): Transition {
   const pairId = observation.pair.id;
+  const confirmed = confirmation && confirmation.observations > 1 ? { confirmation: { ...confirmation } } : {};
   return {
     id: `${pairKey(pairId)}#${stateAfter.sequence}`,
     pairId,
@@ -138,8 +149,9 @@ function buildTransition(
     secondary: observation.secondary,
     observedAt: observation.observedAt,
     trigger: observation.trigger,
-    previousStateSeconds: elapsedSeconds(previousStateSince, observation.observedAt),
+    previousStateSeconds: elapsedSeconds(previousStateSince, changedAt),
     stateAfter,
+    ...confirmed,
   };
 }
 
@@ -158,12 +170,11 @@ function nothingToWrite(reason: string): Decision {
   return { next: undefined, transitions: [], reason };
 }
 
-function unknownReason(observation: PairObservation): string {
-  const why =
-    observation.primary.verdict === Verdict.UNKNOWN
-      ? `primary health unknown (${observation.primary.basis})`
-      : `primary unhealthy and secondary health unknown (${observation.secondary.basis})`;
-  return `${why}; nothing recorded`;
+/** Why an observation could not say which side DNS serves. */
+export function describeUnknown(observation: PairObservation): string {
+  return observation.primary.verdict === Verdict.UNKNOWN
+    ? `primary health unknown (${observation.primary.basis})`
+    : `primary unhealthy and secondary health unknown (${observation.secondary.basis})`;
 }
 
 function describeTransition(transition: Transition): string {

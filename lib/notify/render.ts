@@ -155,6 +155,7 @@ function factsFor(t: Transition, zoneName: string): { label: string; value: stri
     { label: 'Served before', value: `${sideName(t.from)} ${addresses(t.fromValues)}` },
     { label: lasted, value: formatDuration(t.previousStateSeconds) },
     { label: 'Observed', value: `${t.observedAt} (${t.trigger.kind.toLowerCase()} ${t.trigger.source})` },
+    ...(t.confirmation ? [{ label: 'Confirmed', value: `on ${t.confirmation.observations} consecutive observations, first seen ${t.confirmation.firstSeenAt}` }] : []),
   ];
 }
 

@@ -10,25 +10,13 @@ import { createHandler as createAlarmHandler } from '../../handlers/alarm';
 import { createHandler as createPollHandler } from '../../handlers/poll';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import { loadWatchConfig, type WatchConfig } from '../../lib/config';
-import type { Clock } from '../../lib/ports';
 import type { WatchDeps, WatchSettings } from '../../lib/watch';
 import { buildWatchDeps, createAwsClients, type AwsClients } from '../../lib/wiring';
 import { createTestTable, startDynalite, type LocalDynamo } from './dynalite';
+import { FixedClock } from './fixed-clock';
 import type { SimulatedAws } from './simulated-aws';
 
-/** A clock tests move by hand; nothing ever sleeps. */
-export class FixedClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(at: Date): void {
-    this.current = new Date(at);
-  }
-  advanceSeconds(seconds: number): void {
-    this.current = new Date(this.current.getTime() + seconds * 1000);
-  }
-}
+export { FixedClock };
 
 export const TEST_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:failwatch-test';
 

@@ -48,6 +48,18 @@ export interface PublishedMessage {
 export interface SimulatedAwsOptions {
   /** Page size the simulated Route 53 uses (small values exercise the markers). */
   readonly pageSize?: number;
+  /** Per-listing page sizes, where they should differ (Route 53's defaults: 100 zones, 300 record sets, 100 checks). */
+  readonly pageSizes?: { readonly hostedZones?: number; readonly recordSets?: number; readonly healthChecks?: number };
+}
+
+export interface ListHostedZonesInput {
+  readonly Marker?: string;
+}
+export interface ListResourceRecordSetsInput {
+  readonly HostedZoneId: string;
+  readonly StartRecordName?: string;
+  readonly StartRecordType?: string;
+  readonly StartRecordIdentifier?: string;
 }
 
 // The stubs' generic types differ per client; `any` keeps one list for restore() (no behaviour hangs on it).
@@ -61,12 +73,23 @@ export class SimulatedAws {
   readonly calls = { route53: 0, getHealthCheckStatus: 0, cloudwatch: 0, sns: 0 };
   /** Set to make SNS Publish fail, e.g. a throttling error, for the next calls. */
   publishFailure: (() => Error) | undefined;
-  private readonly pageSize: number;
+  /** Set to make CloudWatch GetMetricData fail (the whole call), e.g. a 500, for the next calls. */
+  metricDataFailure: (() => Error) | undefined;
+  /** Set to make Route 53's listings (ListHostedZones, ListResourceRecordSets, ListHealthChecks) fail for the next calls. */
+  listingFailure: (() => Error) | undefined;
+  /** Per check, health changes that take effect at an instant (see `setHealthyFrom`), in time order. */
+  private readonly healthChanges = new Map<string, { readonly atMs: number; readonly healthy: boolean }[]>();
+  private readonly pageSizes: { readonly hostedZones: number; readonly recordSets: number; readonly healthChecks: number };
   private readonly stubs: AnyStub[] = [];
   private messageCounter = 0;
 
   constructor(options: SimulatedAwsOptions = {}) {
-    this.pageSize = options.pageSize ?? 100;
+    const pageSize = options.pageSize ?? 100;
+    this.pageSizes = {
+      hostedZones: options.pageSizes?.hostedZones ?? pageSize,
+      recordSets: options.pageSizes?.recordSets ?? pageSize,
+      healthChecks: options.pageSizes?.healthChecks ?? pageSize,
+    };
   }
 
   addZone(zone: SimulatedZone): this {
@@ -85,6 +108,25 @@ export class SimulatedAws {
     check.healthy = healthy;
   }
 
+  /**
+   * From `at` on, the HealthCheckStatus metric of the check shows `healthy`: a GetMetricData read for an
+   * earlier instant still shows the health before. Lets runs observing different instants race.
+   * Only the metric follows it (GetHealthCheckStatus and `dnsAnswer` show the `setHealthy` health).
+   */
+  setHealthyFrom(healthCheckId: string, at: Date, healthy: boolean): void {
+    if (!this.checks.has(healthCheckId)) throw new Error(`simulated account has no health check ${healthCheckId}`);
+    const changes = [...(this.healthChanges.get(healthCheckId) ?? []), { atMs: at.getTime(), healthy }];
+    this.healthChanges.set(healthCheckId, changes.sort((a, b) => a.atMs - b.atMs));
+  }
+
+  /** The metric's health of a check at an instant: the last `setHealthyFrom` change at or before it, else `setHealthy`'s. */
+  metricHealthyAt(healthCheckId: string, at: Date): boolean {
+    const check = this.checks.get(healthCheckId);
+    if (!check) throw new Error(`simulated account has no health check ${healthCheckId}`);
+    const applied = (this.healthChanges.get(healthCheckId) ?? []).filter((change) => change.atMs <= at.getTime());
+    return applied.at(-1)?.healthy ?? check.healthy;
+  }
+
   /** What Route 53 answers for a failover name: the primary if healthy, else a healthy secondary, else the primary. */
   dnsAnswer(zoneId: string, name: string, type: string): string[] {
     const zone = this.zones.find((z) => z.id === zoneId);
@@ -96,126 +138,147 @@ export class SimulatedAws {
     return chosen?.ResourceRecords?.map((rr) => rr.Value ?? '') ?? [];
   }
 
+  /** Answers at the SDK boundary (aws-sdk-client-mock); the same answers the methods below give. */
   install(): this {
     const route53 = mockClient(Route53Client);
     const cloudWatch = mockClient(CloudWatchClient);
     const sns = mockClient(SNSClient);
     this.stubs.push(route53, cloudWatch, sns);
-
-    route53.on(ListHostedZonesCommand).callsFake((input: { Marker?: string }) => {
-      this.calls.route53++;
-      const start = input.Marker ? Number(input.Marker) : 0;
-      const page = this.zones.slice(start, start + this.pageSize);
-      const next = start + this.pageSize;
-      return {
-        HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id })),
-        IsTruncated: next < this.zones.length,
-        NextMarker: next < this.zones.length ? String(next) : undefined,
-        MaxItems: this.pageSize,
-        Marker: input.Marker ?? '',
-      };
-    });
-    route53.on(GetHostedZoneCommand).callsFake((input: { Id: string }) => {
-      this.calls.route53++;
-      const zone = this.zones.find((z) => z.id === input.Id.replace('/hostedzone/', ''));
-      if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.Id}`), { name: 'NoSuchHostedZone' });
-      return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id } };
-    });
-    route53.on(ListResourceRecordSetsCommand).callsFake((input: { HostedZoneId: string; StartRecordName?: string; StartRecordType?: string; StartRecordIdentifier?: string }) => {
-      this.calls.route53++;
-      const zone = this.zones.find((z) => z.id === input.HostedZoneId.replace('/hostedzone/', ''));
-      if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.HostedZoneId}`), { name: 'NoSuchHostedZone' });
-      let start = 0;
-      if (input.StartRecordName) {
-        start = zone.records.findIndex(
-          (r) => r.Name === input.StartRecordName && r.Type === input.StartRecordType && (input.StartRecordIdentifier === undefined || r.SetIdentifier === input.StartRecordIdentifier),
-        );
-        if (start < 0) start = zone.records.length;
-      }
-      const page = zone.records.slice(start, start + this.pageSize);
-      const next = zone.records[start + this.pageSize];
-      return {
-        ResourceRecordSets: page,
-        IsTruncated: next !== undefined,
-        NextRecordName: next?.Name,
-        NextRecordType: next?.Type,
-        NextRecordIdentifier: next?.SetIdentifier,
-        MaxItems: this.pageSize,
-      };
-    });
-    route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string }) => {
-      this.calls.route53++;
-      const all = [...this.checks.values()].map((c) => c.definition);
-      const start = input.Marker ? Number(input.Marker) : 0;
-      const next = start + this.pageSize;
-      return {
-        HealthChecks: all.slice(start, next),
-        IsTruncated: next < all.length,
-        NextMarker: next < all.length ? String(next) : undefined,
-        Marker: input.Marker ?? '',
-        MaxItems: this.pageSize,
-      };
-    });
-    route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => {
-      this.calls.route53++;
-      this.calls.getHealthCheckStatus++;
-      const check = this.checks.get(input.HealthCheckId);
-      if (!check) throw new NoSuchHealthCheck({ message: `A health check with id ${input.HealthCheckId} does not exist.`, $metadata: {} });
-      const config = check.definition.HealthCheckConfig;
-      const endpointHealthy = check.healthy !== (config?.Inverted ?? false);
-      return {
-        HealthCheckObservations: CHECKER_REGIONS.map((region, index) => ({
-          Region: region,
-          IPAddress: `15.177.${index}.10`,
-          StatusReport: {
-            Status: endpointHealthy
-              ? 'Success: HTTP Status Code 200, OK'
-              : `Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.`,
-            CheckedTime: new Date('2026-11-25T08:00:00Z'),
-          },
-        })),
-      };
-    });
-    route53.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string; RecordType: string }) => {
-      this.calls.route53++;
-      const name = input.RecordName.endsWith('.') ? input.RecordName : `${input.RecordName}.`;
-      return { Nameserver: 'ns-1.awsdns-01.org', RecordName: input.RecordName, RecordType: input.RecordType, RecordData: this.dnsAnswer(input.HostedZoneId, name, input.RecordType), ResponseCode: 'NOERROR', Protocol: 'UDP' };
-    });
-
-    cloudWatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: MetricDataQuery[]; EndTime?: Date }) => {
-      this.calls.cloudwatch++;
-      const at = input.EndTime ?? new Date();
-      return {
-        MetricDataResults: (input.MetricDataQueries ?? []).map((query) => {
-          const id = query.MetricStat?.Metric?.Dimensions?.find((d) => d.Name === 'HealthCheckId')?.Value ?? '';
-          const check = this.checks.get(id);
-          const publishes = check?.publishesMetric ?? false;
-          return {
-            Id: query.Id,
-            Label: 'HealthCheckStatus',
-            StatusCode: 'Complete',
-            Timestamps: publishes ? [new Date(at.getTime() - 60_000)] : [],
-            Values: publishes ? [check!.healthy ? 1 : 0] : [],
-          };
-        }),
-      };
-    });
-
-    sns.on(PublishCommand).callsFake((input: PublishCommandInput) => {
-      this.calls.sns++;
-      if (this.publishFailure) throw this.publishFailure();
-      const messageId = `sns-${String(++this.messageCounter).padStart(4, '0')}`;
-      const parts = input.MessageStructure === 'json' ? (JSON.parse(input.Message ?? '{}') as Record<string, string>) : { default: input.Message ?? '' };
-      this.published.push({
-        subject: input.Subject,
-        text: parts['email'] ?? parts['default'] ?? '',
-        payload: parts['lambda'] ? JSON.parse(parts['lambda']) : undefined,
-        attributes: Object.fromEntries(Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])),
-        messageId,
-      });
-      return { MessageId: messageId };
-    });
+    route53.on(ListHostedZonesCommand).callsFake((input: ListHostedZonesInput) => this.listHostedZones(input));
+    route53.on(GetHostedZoneCommand).callsFake((input: { Id: string }) => this.getHostedZone(input));
+    route53.on(ListResourceRecordSetsCommand).callsFake((input: ListResourceRecordSetsInput) => this.listResourceRecordSets(input));
+    route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string }) => this.listHealthChecks(input));
+    route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => this.getHealthCheckStatus(input));
+    route53.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string; RecordType: string }) => this.testDnsAnswer(input));
+    cloudWatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: MetricDataQuery[]; EndTime?: Date }) => this.getMetricData(input));
+    sns.on(PublishCommand).callsFake((input: PublishCommandInput) => this.publish(input));
     return this;
+  }
+
+  listHostedZones(input: ListHostedZonesInput) {
+    this.calls.route53++;
+    if (this.listingFailure) throw this.listingFailure();
+    const pageSize = this.pageSizes.hostedZones;
+    const start = input.Marker ? Number(input.Marker) : 0;
+    const page = this.zones.slice(start, start + pageSize);
+    const next = start + pageSize;
+    return {
+      HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id })),
+      IsTruncated: next < this.zones.length,
+      NextMarker: next < this.zones.length ? String(next) : undefined,
+      MaxItems: pageSize,
+      Marker: input.Marker ?? '',
+    };
+  }
+
+  getHostedZone(input: { Id: string }) {
+    this.calls.route53++;
+    const zone = this.zones.find((z) => z.id === input.Id.replace('/hostedzone/', ''));
+    if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.Id}`), { name: 'NoSuchHostedZone' });
+    return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id } };
+  }
+
+  listResourceRecordSets(input: ListResourceRecordSetsInput) {
+    this.calls.route53++;
+    if (this.listingFailure) throw this.listingFailure();
+    const pageSize = this.pageSizes.recordSets;
+    const zone = this.zones.find((z) => z.id === input.HostedZoneId.replace('/hostedzone/', ''));
+    if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.HostedZoneId}`), { name: 'NoSuchHostedZone' });
+    let start = 0;
+    if (input.StartRecordName) {
+      start = zone.records.findIndex(
+        (r) => r.Name === input.StartRecordName && r.Type === input.StartRecordType && (input.StartRecordIdentifier === undefined || r.SetIdentifier === input.StartRecordIdentifier),
+      );
+      if (start < 0) start = zone.records.length;
+    }
+    const page = zone.records.slice(start, start + pageSize);
+    const next = zone.records[start + pageSize];
+    return {
+      ResourceRecordSets: page,
+      IsTruncated: next !== undefined,
+      NextRecordName: next?.Name,
+      NextRecordType: next?.Type,
+      NextRecordIdentifier: next?.SetIdentifier,
+      MaxItems: pageSize,
+    };
+  }
+
+  listHealthChecks(input: { Marker?: string }) {
+    this.calls.route53++;
+    if (this.listingFailure) throw this.listingFailure();
+    const pageSize = this.pageSizes.healthChecks;
+    const all = [...this.checks.values()].map((c) => c.definition);
+    const start = input.Marker ? Number(input.Marker) : 0;
+    const next = start + pageSize;
+    return {
+      HealthChecks: all.slice(start, next),
+      IsTruncated: next < all.length,
+      NextMarker: next < all.length ? String(next) : undefined,
+      Marker: input.Marker ?? '',
+      MaxItems: pageSize,
+    };
+  }
+
+  getHealthCheckStatus(input: { HealthCheckId: string }) {
+    this.calls.route53++;
+    this.calls.getHealthCheckStatus++;
+    const check = this.checks.get(input.HealthCheckId);
+    if (!check) throw new NoSuchHealthCheck({ message: `A health check with id ${input.HealthCheckId} does not exist.`, $metadata: {} });
+    const config = check.definition.HealthCheckConfig;
+    const endpointHealthy = check.healthy !== (config?.Inverted ?? false);
+    return {
+      HealthCheckObservations: CHECKER_REGIONS.map((region, index) => ({
+        Region: region,
+        IPAddress: `15.177.${index}.10`,
+        StatusReport: {
+          Status: endpointHealthy
+            ? 'Success: HTTP Status Code 200, OK'
+            : `Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.`,
+          CheckedTime: new Date('2026-11-25T08:00:00Z'),
+        },
+      })),
+    };
+  }
+
+  testDnsAnswer(input: { HostedZoneId: string; RecordName: string; RecordType: string }) {
+    this.calls.route53++;
+    const name = input.RecordName.endsWith('.') ? input.RecordName : `${input.RecordName}.`;
+    return { Nameserver: 'ns-1.awsdns-01.org', RecordName: input.RecordName, RecordType: input.RecordType, RecordData: this.dnsAnswer(input.HostedZoneId, name, input.RecordType), ResponseCode: 'NOERROR', Protocol: 'UDP' };
+  }
+
+  getMetricData(input: { MetricDataQueries?: readonly MetricDataQuery[]; EndTime?: Date }) {
+    this.calls.cloudwatch++;
+    if (this.metricDataFailure) throw this.metricDataFailure();
+    const at = input.EndTime ?? new Date();
+    return {
+      MetricDataResults: (input.MetricDataQueries ?? []).map((query) => {
+        const id = query.MetricStat?.Metric?.Dimensions?.find((d) => d.Name === 'HealthCheckId')?.Value ?? '';
+        const check = this.checks.get(id);
+        const publishes = check?.publishesMetric ?? false;
+        return {
+          Id: query.Id,
+          Label: 'HealthCheckStatus',
+          StatusCode: 'Complete',
+          Timestamps: publishes ? [new Date(at.getTime() - 60_000)] : [],
+          Values: publishes ? [this.metricHealthyAt(id, at) ? 1 : 0] : [],
+        };
+      }),
+    };
+  }
+
+  publish(input: PublishCommandInput) {
+    this.calls.sns++;
+    if (this.publishFailure) throw this.publishFailure();
+    const messageId = `sns-${String(++this.messageCounter).padStart(4, '0')}`;
+    const parts = input.MessageStructure === 'json' ? (JSON.parse(input.Message ?? '{}') as Record<string, string>) : { default: input.Message ?? '' };
+    this.published.push({
+      subject: input.Subject,
+      text: parts['email'] ?? parts['default'] ?? '',
+      payload: parts['lambda'] ? JSON.parse(parts['lambda']) : undefined,
+      attributes: Object.fromEntries(Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])),
+      messageId,
+    });
+    return { MessageId: messageId };
   }
 
   restore(): void {
@@ -251,4 +314,68 @@ export function referenceAccount(options: SimulatedAwsOptions = {}): SimulatedAw
         { Name: REFERENCE.recordName, Type: 'A', SetIdentifier: 'app-secondary', Failover: 'SECONDARY', TTL: 60, ResourceRecords: [{ Value: REFERENCE.secondaryIp }] },
       ],
     });
+}
+
+export interface GeneratedAccountOptions extends SimulatedAwsOptions {
+  /** Health checks in the account, two per failover pair (one on the primary, one on the secondary): N/2 pairs. */
+  readonly healthChecks: number;
+  /** Failover pairs per hosted zone; default 250 (502 record sets with the NS and SOA: two pages at Route 53's 300). */
+  readonly pairsPerZone?: number;
+}
+
+export interface GeneratedPair {
+  readonly zoneId: string;
+  readonly zoneName: string;
+  /** Fully qualified, lower case, with the trailing dot, as the inventory names it. */
+  readonly name: string;
+  readonly type: 'A';
+  readonly primaryCheckId: string;
+  readonly secondaryCheckId: string;
+}
+
+/** A deterministic, UUID-shaped health check id for the n-th generated check. */
+export function generatedCheckId(index: number): string {
+  return `b0000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+}
+
+/**
+ * An account of `healthChecks` HTTPS health checks and half as many failover pairs, spread over zones
+ * of `pairsPerZone` pairs; every check starts healthy. For benchmarks and size-dependent tests.
+ */
+export function generatedAccount(options: GeneratedAccountOptions): { readonly account: SimulatedAws; readonly pairs: readonly GeneratedPair[] } {
+  const pairCount = Math.floor(options.healthChecks / 2);
+  const pairsPerZone = options.pairsPerZone ?? 250;
+  const account = new SimulatedAws(options);
+  const pairs: GeneratedPair[] = [];
+  const check = (index: number, ip: string): string => {
+    const id = generatedCheckId(index);
+    account.addHealthCheck({
+      Id: id,
+      CallerReference: `failwatch-generated-${index}`,
+      HealthCheckVersion: 1,
+      HealthCheckConfig: { Type: 'HTTPS', IPAddress: ip, Port: 443, ResourcePath: '/health', FailureThreshold: 3, RequestInterval: 30, Inverted: false, Disabled: false },
+    });
+    return id;
+  };
+  for (let zoneIndex = 0; zoneIndex * pairsPerZone < pairCount; zoneIndex++) {
+    const zoneId = `Z${String(zoneIndex + 1).padStart(8, '0')}GENERATED`;
+    const zoneName = `zone${zoneIndex}.example.com.`;
+    const records: ResourceRecordSet[] = [
+      { Name: zoneName, Type: 'NS', TTL: 172800, ResourceRecords: [{ Value: 'ns-1.awsdns-01.org.' }] },
+      { Name: zoneName, Type: 'SOA', TTL: 900, ResourceRecords: [{ Value: 'ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' }] },
+    ];
+    for (let p = zoneIndex * pairsPerZone; p < Math.min(pairCount, (zoneIndex + 1) * pairsPerZone); p++) {
+      const name = `app${p}.${zoneName}`;
+      const octets = `${(p >> 8) & 255}.${p & 255}`;
+      const primaryCheckId = check(2 * p, `10.0.${octets}`);
+      const secondaryCheckId = check(2 * p + 1, `10.1.${octets}`);
+      records.push(
+        { Name: name, Type: 'A', SetIdentifier: `${name}primary`, Failover: 'PRIMARY', TTL: 60, HealthCheckId: primaryCheckId, ResourceRecords: [{ Value: `10.0.${octets}` }] },
+        { Name: name, Type: 'A', SetIdentifier: `${name}secondary`, Failover: 'SECONDARY', TTL: 60, HealthCheckId: secondaryCheckId, ResourceRecords: [{ Value: `10.1.${octets}` }] },
+      );
+      pairs.push({ zoneId, zoneName, name, type: 'A', primaryCheckId, secondaryCheckId });
+    }
+    account.addZone({ id: zoneId, name: zoneName, records });
+  }
+  return { account, pairs };
 }

@@ -1,0 +1,259 @@
+/**
+ * No noise, no silence: the pair's recorded state + an observation + the settings and the silences in
+ * force → what to record (transitions, each with how it is delivered), which notices to send, and the
+ * state to store. Pure: time is the observation's, and the decision is plain data.
+ */
+import { confirmChange } from './hysteresis';
+import { FailoverRole, ServingState, servedRole, type Delivery, type FailoverPair, type KnownServingState, type PairObservation, type PairState, type Transition } from './model';
+import { NoticeKind, buildNotice, type Notice, type NoticeFields } from './notices';
+import { activeSilence, silenceNote, type Silence } from './silences';
+import { decideTransitions, describeUnknown } from './transitions';
+
+export interface NoticeSettings {
+  /** Consecutive observations a change must be seen on before it is recorded (1: at once). */
+  readonly confirmations: number;
+  /** More side changes than this within the window is flapping; 0 turns flap damping off. */
+  readonly flapChanges: number;
+  readonly flapWindowSeconds: number;
+  /** Re-notify this often while failed over or all-unhealthy; 0 turns reminders off. */
+  readonly reminderIntervalSeconds: number;
+  /** Warn once when a pair has been unreadable this long; 0 turns the warning off. */
+  readonly degradedAfterSeconds: number;
+}
+
+export const DEFAULT_NOTICE_SETTINGS: NoticeSettings = {
+  confirmations: 1,
+  flapChanges: 4,
+  flapWindowSeconds: 3_600,
+  reminderIntervalSeconds: 4 * 3_600,
+  degradedAfterSeconds: 15 * 60,
+};
+
+export interface StepDecision {
+  /** The state to store; undefined means write nothing. */
+  readonly next: PairState | undefined;
+  /** In sequence order; each says how it is delivered (absent delivery: sent on its own). */
+  readonly transitions: readonly Transition[];
+  readonly notices: readonly Notice[];
+  readonly reason: string;
+}
+
+/** Working copy of one step: the state being built, what it records and sends, and why. */
+interface Step {
+  readonly observation: PairObservation;
+  readonly settings: NoticeSettings;
+  readonly silence: Silence | undefined;
+  state: PairState;
+  transitions: Transition[];
+  notices: Notice[];
+  reasons: string[];
+}
+
+export function decideStep(previous: PairState | undefined, observation: PairObservation, settings: NoticeSettings, silences: readonly Silence[]): StepDecision {
+  const at = observation.observedAt;
+  if (previous === undefined || Date.parse(at) < Date.parse(previous.lastObservedAt)) {
+    // A first observation is stored without alert; a stale one changes nothing.
+    const decision = decideTransitions(previous, observation);
+    return { ...decision, notices: [] };
+  }
+  const step: Step = { observation, settings, silence: activeSilence(silences, previous.pairId, at), state: previous, transitions: [], notices: [], reasons: [] };
+  if (observation.serving === ServingState.UNKNOWN) watchUnknown(step);
+  else {
+    watchReadableAgain(step);
+    recordConfirmedChanges(step);
+    deliverTransitions(step);
+    sendDueNotices(step);
+  }
+  return finish(previous, step);
+}
+
+/** An UNKNOWN observation never moves the pair; after a while it warns, once, that the watch is blind. */
+function watchUnknown(step: Step): void {
+  const at = step.observation.observedAt;
+  const decision = decideTransitions(step.state, step.observation);
+  step.reasons.push(decision.reason);
+  const unknownSince = step.state.unknownSince ?? at;
+  step.state = { ...step.state, unknownSince };
+  const lasted = elapsedSeconds(unknownSince, at);
+  const due = step.settings.degradedAfterSeconds > 0 && lasted >= step.settings.degradedAfterSeconds;
+  if (due && step.state.degradedNotifiedAt === undefined && step.silence === undefined) {
+    step.notices.push(notice(step, unknownSince, { kind: NoticeKind.WATCH_DEGRADED, lastedSeconds: lasted, detail: describeUnknown(step.observation) }));
+    step.state = { ...step.state, degradedNotifiedAt: at };
+  }
+}
+
+/** Readable again: a short info notice closes a WATCH_DEGRADED that was sent; otherwise nothing is said. */
+function watchReadableAgain(step: Step): void {
+  const { unknownSince, degradedNotifiedAt, ...rest } = step.state;
+  if (unknownSince === undefined) return;
+  step.state = rest;
+  if (degradedNotifiedAt !== undefined && step.silence === undefined) {
+    step.notices.push(notice(step, unknownSince, { kind: NoticeKind.WATCH_RESTORED, lastedSeconds: elapsedSeconds(unknownSince, step.observation.observedAt) }));
+  }
+}
+
+function recordConfirmedChanges(step: Step): void {
+  const { candidate, ...base } = step.state;
+  const proposed = decideTransitions(base, step.observation);
+  const outcome = confirmChange(step.state, step.observation, proposed, step.settings.confirmations);
+  if (outcome.kind === 'STEADY') {
+    step.state = proposed.next ?? base;
+    step.reasons.push(candidate ? `${proposed.reason}; unconfirmed change to ${candidate.serving} dropped` : proposed.reason);
+  } else if (outcome.kind === 'WAITING') {
+    step.state = { ...base, candidate: outcome.candidate };
+    step.reasons.push(`change to ${outcome.candidate.serving} seen ${outcome.candidate.count} of ${step.settings.confirmations} times; not recorded yet`);
+  } else {
+    const decision = decideTransitions(base, step.observation, outcome.confirmation);
+    step.state = decision.next ?? base;
+    step.transitions = [...decision.transitions];
+    step.reasons.push(decision.reason);
+  }
+}
+
+/** Silenced transitions wait for the window's summary; during a flapping spell side changes are held. */
+function deliverTransitions(step: Step): void {
+  const { settings, silence } = step;
+  const at = step.observation.observedAt;
+  const windowStart = Date.parse(at) - settings.flapWindowSeconds * 1000;
+  let { sideChanges = [], flapping, silenced } = step.state;
+  sideChanges = sideChanges.filter((when) => Date.parse(when) > windowStart);
+  step.transitions = step.transitions.map((transition) => {
+    const sideChange = transition.from !== transition.to;
+    if (sideChange && settings.flapChanges > 0) sideChanges = [...sideChanges, transition.stateAfter.servingSince].slice(-(settings.flapChanges + 1));
+    let delivery: Delivery | undefined;
+    if (silence !== undefined) {
+      delivery = { status: 'SILENCED', silence: silenceNote(silence) };
+      silenced = { ...silenceNote(silence), fromSequence: silenced?.fromSequence ?? transition.sequence };
+    } else if (sideChange && flapping !== undefined) {
+      delivery = { status: 'HELD', reason: 'flapping' };
+    } else if (sideChange && settings.flapChanges > 0 && sideChanges.length > settings.flapChanges) {
+      flapping = { since: at, fromSequence: transition.sequence };
+      delivery = { status: 'HELD', reason: 'flapping' };
+      step.reasons.push(`flapping: ${sideChanges.length} side changes within ${settings.flapWindowSeconds}s`);
+    }
+    return delivery ? { ...transition, delivery } : transition;
+  });
+  if (step.transitions.length === 0) return;
+  const started = flapping !== undefined && step.state.flapping === undefined;
+  step.state = withOptional({ ...step.state }, { sideChanges: sideChanges.length > 0 ? sideChanges : undefined, flapping, silenced });
+  if (started && flapping) {
+    const oldest = sideChanges[0] ?? at;
+    step.notices.push(
+      notice(step, flapping.since, {
+        kind: NoticeKind.FLAPPING,
+        lastedSeconds: elapsedSeconds(oldest, at),
+        sideChanges: sideChanges.length,
+        windowSeconds: settings.flapWindowSeconds,
+      }),
+    );
+  }
+}
+
+function sendDueNotices(step: Step): void {
+  endFlapping(step);
+  summarizeSilence(step);
+  remind(step);
+}
+
+/** Stable for a whole window after flapping: one summary of what was held. */
+function endFlapping(step: Step): void {
+  const { flapping, sideChanges } = step.state;
+  if (flapping === undefined || step.silence !== undefined) return;
+  const at = step.observation.observedAt;
+  const lastChange = sideChanges?.at(-1) ?? flapping.since;
+  const stableSeconds = elapsedSeconds(lastChange, at);
+  if (stableSeconds < step.settings.flapWindowSeconds) return;
+  step.notices.push(
+    notice(step, flapping.since, {
+      kind: NoticeKind.FLAPPING_ENDED,
+      lastedSeconds: stableSeconds,
+      windowSeconds: step.settings.flapWindowSeconds,
+      covers: { fromSequence: flapping.fromSequence, toSequence: step.state.sequence, status: 'HELD' },
+    }),
+  );
+  // The summary says where the pair settled, so it counts as this interval's reminder.
+  step.state = withOptional({ ...step.state, lastRemindedAt: at }, { flapping: undefined });
+}
+
+/** No silence covers the pair any more: one low-severity summary of what happened during it. */
+function summarizeSilence(step: Step): void {
+  const { silenced } = step.state;
+  if (silenced === undefined || step.silence !== undefined) return;
+  const { fromSequence, ...note } = silenced;
+  step.notices.push(
+    notice(step, `${silenced.id}#${fromSequence}`, {
+      kind: NoticeKind.SILENCE_SUMMARY,
+      lastedSeconds: elapsedSeconds(step.state.servingSince, step.observation.observedAt),
+      silence: note,
+      covers: { fromSequence, toSequence: step.state.sequence, status: 'SILENCED' },
+    }),
+  );
+  step.state = withOptional({ ...step.state }, { silenced: undefined });
+}
+
+/** Reminders fall due every interval after the pair left the primary: 4h, 8h, ... (not drifting with sweep times). */
+function remind(step: Step): void {
+  const { state, settings, observation } = step;
+  const interval = settings.reminderIntervalSeconds;
+  if (interval <= 0 || state.serving === ServingState.PRIMARY) return;
+  if (state.flapping !== undefined || step.silence !== undefined || step.transitions.length > 0) return;
+  const lasted = elapsedSeconds(state.servingSince, observation.observedAt);
+  const slot = Math.floor(lasted / interval);
+  if (slot < 1) return;
+  const slotStart = Date.parse(state.servingSince) + slot * interval * 1000;
+  if (state.lastRemindedAt !== undefined && Date.parse(state.lastRemindedAt) >= slotStart) return;
+  step.notices.push(notice(step, `${state.servingSince}#${slot}`, { kind: NoticeKind.REMINDER, lastedSeconds: lasted, windowSeconds: interval }));
+  step.state = { ...state, lastRemindedAt: observation.observedAt };
+}
+
+function finish(previous: PairState, step: Step): StepDecision {
+  const reason = [...step.reasons, ...step.notices.map((n) => `${n.kind} notice`)].join('; ');
+  if (sameState(previous, step.state) && step.notices.length === 0) return { next: undefined, transitions: [], notices: [], reason };
+  const next: PairState = { ...step.state, lastObservedAt: step.observation.observedAt };
+  // The last transition's stateAfter is what an interrupted write is rolled forward to: make it the whole state.
+  const transitions = step.transitions.map((t, index) => (index === step.transitions.length - 1 ? { ...t, stateAfter: next } : t));
+  return { next, transitions, notices: step.notices, reason };
+}
+
+function notice(step: Step, about: string, fields: Omit<NoticeFields, 'serving' | 'servingSince' | 'servingValues'>): Notice {
+  const { state, observation } = step;
+  const serving = state.serving;
+  return buildNotice(
+    state.pairId,
+    about,
+    { ...fields, serving, servingSince: state.servingSince, servingValues: valuesServed(observation.pair, serving) },
+    observation.observedAt,
+    observation.trigger,
+  );
+}
+
+function valuesServed(pair: FailoverPair, serving: KnownServingState): readonly string[] {
+  const record = servedRole(serving) === FailoverRole.SECONDARY ? pair.secondary : pair.primary;
+  return record.alias ? [record.alias.dnsName] : record.values;
+}
+
+/** Sets the given optional fields, dropping those that are undefined (absent, not `undefined`, in stored state). */
+function withOptional(state: PairState, fields: Partial<PairState>): PairState {
+  const merged: Record<string, unknown> = { ...state, ...fields };
+  for (const key of Object.keys(fields)) if (merged[key] === undefined) delete merged[key];
+  return merged as unknown as PairState;
+}
+
+/** Equal apart from `lastObservedAt`, which alone is not worth a write. */
+function sameState(a: PairState, b: PairState): boolean {
+  return canonical({ ...a, lastObservedAt: '' }) === canonical({ ...b, lastObservedAt: '' });
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function elapsedSeconds(since: string, until: string): number {
+  const milliseconds = Date.parse(until) - Date.parse(since);
+  return Number.isFinite(milliseconds) && milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0;
+}

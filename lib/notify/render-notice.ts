@@ -1,0 +1,143 @@
+/**
+ * What to say for a notice (a reminder, flapping, the end of flapping or of a maintenance window, a
+ * blind watch): subject, email text and structured payload. Pure; the same SNS Subject rules and the
+ * same message attributes as transitions, so one filter policy covers both.
+ */
+import { ServingState, describePair, type KnownServingState, type Transition } from '../domain/model';
+import { NoticeKind, type Notice } from '../domain/notices';
+import type { OutgoingNotification } from '../ports';
+import { NOTIFICATION_SCHEMA, type NotificationFact, type NotificationPayload } from './payload';
+import { formatDuration, toSnsSubject, type PairValues, type RenderContext } from './render';
+
+const MAX_TRANSITIONS_LISTED = 50;
+
+function servingPhrase(serving: KnownServingState, values: readonly string[]): string {
+  const addresses = values.length > 0 ? values.join(', ') : '(no values)';
+  switch (serving) {
+    case ServingState.PRIMARY:
+      return `primary ${addresses}`;
+    case ServingState.SECONDARY:
+      return `secondary ${addresses}`;
+    case ServingState.ALL_UNHEALTHY:
+      return `primary ${addresses} with both sides unhealthy`;
+  }
+}
+
+function headline(n: Notice, covered: readonly Transition[]): string {
+  const lasted = formatDuration(n.lastedSeconds);
+  const where = servingPhrase(n.serving, n.servingValues);
+  const window = formatDuration(n.windowSeconds ?? 0);
+  switch (n.kind) {
+    case NoticeKind.REMINDER:
+      return n.serving === ServingState.ALL_UNHEALTHY ? `primary and secondary still unhealthy after ${lasted}` : `still on ${where} after ${lasted}`;
+    case NoticeKind.FLAPPING:
+      return `${n.sideChanges ?? 0} side changes within ${window}, now on ${where}; holding alerts`;
+    case NoticeKind.FLAPPING_ENDED:
+      return `stable on ${where} for ${lasted}, ${plural(covered.length, 'change')} held`;
+    case NoticeKind.SILENCE_SUMMARY:
+      return `${plural(covered.length, 'transition')} during "${n.silence?.reason ?? 'maintenance'}", now on ${where}`;
+    case NoticeKind.WATCH_DEGRADED:
+      return `health unreadable for ${lasted}, last known on ${where}`;
+    case NoticeKind.WATCH_RESTORED:
+      return `health readable again after ${lasted}, on ${where}`;
+  }
+}
+
+function summarySentence(n: Notice, covered: readonly Transition[], zoneName: string): string {
+  const pair = `${describePair(n.pairId)} (zone ${zoneName.replace(/\.$/, '')})`;
+  const where = servingPhrase(n.serving, n.servingValues);
+  const lasted = formatDuration(n.lastedSeconds);
+  const window = formatDuration(n.windowSeconds ?? 0);
+  switch (n.kind) {
+    case NoticeKind.REMINDER:
+      return n.serving === ServingState.ALL_UNHEALTHY
+        ? `Both sides of ${pair} have been unhealthy for ${lasted}. Route 53 still answers with the primary; users are likely affected.`
+        : `${pair} has been failed over for ${lasted}: DNS still answers with the ${where}, and the primary has not recovered.`;
+    case NoticeKind.FLAPPING:
+      return `${pair} changed side ${n.sideChanges ?? 0} times within ${window}. Every change is still recorded, but side-change notifications are held until the pair has been stable for ${window}; then one summary follows.`;
+    case NoticeKind.FLAPPING_ENDED:
+      return `${pair} has been stable for ${lasted} and settled on the ${where}. ${plural(covered.length, 'side change was', 'side changes were')} held while it flapped:`;
+    case NoticeKind.SILENCE_SUMMARY:
+      return `The maintenance window "${n.silence?.reason ?? ''}" for ${pair} is over. ${plural(covered.length, 'transition was', 'transitions were')} recorded during it and not sent; DNS now answers with the ${where}.`;
+    case NoticeKind.WATCH_DEGRADED:
+      return `Failwatch has not been able to read the health of ${pair} for ${lasted}. It reports no change it cannot see; the last known state is the ${where}. Reason: ${n.detail ?? 'unknown'}.`;
+    case NoticeKind.WATCH_RESTORED:
+      return `Failwatch can read the health of ${pair} again after ${lasted}; DNS answers with the ${where}.`;
+  }
+}
+
+function factsFor(n: Notice, zoneName: string): NotificationFact[] {
+  const facts: NotificationFact[] = [
+    { label: 'Record', value: describePair(n.pairId) },
+    { label: 'Zone', value: `${zoneName.replace(/\.$/, '')} (${n.pairId.zoneId})` },
+    // A blind watch only knows what it last saw.
+    { label: n.kind === NoticeKind.WATCH_DEGRADED ? 'Last known serving' : 'Serving now', value: servingPhrase(n.serving, n.servingValues) },
+    { label: n.kind === NoticeKind.WATCH_DEGRADED ? 'Last known since' : 'Serving since', value: n.servingSince },
+  ];
+  if (n.silence) facts.push({ label: 'Maintenance window', value: `"${n.silence.reason}" (${n.silence.id}) until ${n.silence.until}` });
+  facts.push({ label: 'Observed', value: `${n.observedAt} (${n.trigger.kind.toLowerCase()} ${n.trigger.source})` });
+  return facts;
+}
+
+export function describeCoveredTransition(t: Transition): string {
+  const change = t.from === t.to ? `secondary ${t.secondary.verdict.toLowerCase()}` : `${t.from} -> ${t.to} ${t.toValues.join(', ')}`;
+  return `#${t.sequence} ${t.kind} at ${t.observedAt}: ${change} (previous state lasted ${formatDuration(t.previousStateSeconds)})`;
+}
+
+function footer(n: Notice): string {
+  const why: Record<Notice['kind'], string> = {
+    REMINDER: `Failwatch repeats this reminder every ${formatDuration(n.windowSeconds ?? 0)} while the pair stays failed over or all-unhealthy (FAILWATCH_REMINDER_HOURS).`,
+    FLAPPING: 'Held transitions are in the pair history with status HELD.',
+    FLAPPING_ENDED: 'Side-change notifications are sent again from now on.',
+    SILENCE_SUMMARY: 'Silenced transitions are in the pair history with status SILENCED and the window noted.',
+    WATCH_DEGRADED: 'Sent once per spell; a WATCH_RESTORED notice follows when the pair can be read again.',
+    WATCH_RESTORED: 'Failwatch watches this pair normally again.',
+  };
+  return `Notice ${n.id} (${n.severity}). ${why[n.kind]}`;
+}
+
+export function noticeSubject(n: Notice, covered: readonly Transition[]): string {
+  return toSnsSubject(`${n.kind} ${describePair(n.pairId)}: ${headline(n, covered)}`);
+}
+
+/** `covered`: the transitions a summary stands for (FLAPPING_ENDED, SILENCE_SUMMARY); empty otherwise. */
+export function renderNotice(n: Notice, covered: readonly Transition[], context: RenderContext & PairValues): OutgoingNotification {
+  const subject = noticeSubject(n, covered);
+  const summary = summarySentence(n, covered, context.zoneName);
+  const facts = factsFor(n, context.zoneName);
+  const listed = covered.slice(0, MAX_TRANSITIONS_LISTED);
+  const text = [
+    summary,
+    ...(listed.length > 0 ? ['', ...listed.map((t) => `  ${describeCoveredTransition(t)}`)] : []),
+    ...(covered.length > listed.length ? [`  ... and ${covered.length - listed.length} more in the pair's history`] : []),
+    '',
+    ...facts.map((fact) => `${`${fact.label}:`.padEnd(30)} ${fact.value}`),
+    '',
+    footer(n),
+  ].join('\n');
+  const payload: NotificationPayload = {
+    schema: NOTIFICATION_SCHEMA,
+    id: n.id,
+    kind: n.kind,
+    severity: n.severity,
+    subject,
+    summary,
+    text,
+    pair: { ...n.pairId, zoneName: context.zoneName },
+    facts,
+    evidence: [],
+    links: [],
+    observedAt: n.observedAt,
+  };
+  return {
+    transitionId: n.id,
+    subject,
+    text,
+    payload,
+    attributes: { kind: n.kind, severity: n.severity, zone: n.pairId.zoneId, record: n.pairId.name.replace(/\.$/, ''), noticeId: n.id },
+  };
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -1,0 +1,201 @@
+/**
+ * The discovery cache with a clock moved by hand: when a warm container reuses its Route 53 listing
+ * and when it lists again.
+ */
+import { CachedInventorySource, type CachedInventoryOptions } from '../lib/cached-inventory';
+import { loadWatchConfig } from '../lib/config';
+import { ConfigurationError, HealthSourceError } from '../lib/errors';
+import type { Inventory, InventorySource } from '../lib/ports';
+import { buildWatchDeps, createAwsClients } from '../lib/wiring';
+import { aDefinition, definitionsOf } from './support/domain-fixtures';
+import { FixedClock } from './support/fixed-clock';
+
+const KNOWN_CHECK = 'hc-known';
+const NEW_CHECK = 'hc-created-since';
+
+function inventoryWith(...healthCheckIds: readonly string[]): Inventory {
+  return {
+    pairs: [],
+    recordSetsByZone: new Map(),
+    healthChecks: definitionsOf(...healthCheckIds.map((id) => aDefinition({ id }))),
+    skipped: [],
+  };
+}
+
+/** Answers each listing with the next inventory of `answers` (the last one repeats) or the error it holds. */
+class RecordingInventorySource implements InventorySource {
+  listings = 0;
+  private pending: (() => void)[] = [];
+  holdListings = false;
+
+  constructor(private readonly answers: readonly (Inventory | Error)[]) {}
+
+  async loadInventory(): Promise<Inventory> {
+    const answer = this.answers[Math.min(this.listings, this.answers.length - 1)];
+    this.listings += 1;
+    if (this.holdListings) await new Promise<void>((resolve) => this.pending.push(resolve));
+    if (answer instanceof Error) throw answer;
+    return answer!;
+  }
+
+  releaseListings(): void {
+    this.pending.splice(0).forEach((resolve) => resolve());
+  }
+}
+
+const START = new Date('2026-11-25T08:00:00Z');
+
+function cachedOver(answers: readonly (Inventory | Error)[], options: CachedInventoryOptions = { maxAgeSeconds: 900 }) {
+  const inner = new RecordingInventorySource(answers);
+  const clock = new FixedClock(START);
+  return { inner, clock, cache: new CachedInventorySource(inner, clock, options) };
+}
+
+describe('CachedInventorySource', () => {
+  it('lists once, then reuses the listing while it is younger than maxAgeSeconds', async () => {
+    const first = inventoryWith(KNOWN_CHECK);
+    const { inner, clock, cache } = cachedOver([first, inventoryWith(KNOWN_CHECK, NEW_CHECK)]);
+    expect(await cache.loadInventory()).toBe(first);
+    clock.advanceSeconds(899);
+    expect(await cache.loadInventory()).toBe(first);
+    expect(inner.listings).toBe(1);
+  });
+
+  it('lists again once the listing is maxAgeSeconds old', async () => {
+    const second = inventoryWith(KNOWN_CHECK, NEW_CHECK);
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), second]);
+    await cache.loadInventory();
+    clock.advanceSeconds(900);
+    expect(await cache.loadInventory()).toBe(second);
+    expect(inner.listings).toBe(2);
+  });
+
+  it('measures the age from when the listing started, so a slow listing is not kept longer', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)], { maxAgeSeconds: 60 });
+    inner.holdListings = true;
+    const listing = cache.loadInventory();
+    clock.advanceSeconds(20);
+    inner.releaseListings();
+    await listing;
+    inner.holdListings = false;
+    clock.advanceSeconds(40);
+    await cache.loadInventory();
+    expect(inner.listings).toBe(2);
+  });
+
+  it('maxAgeSeconds 0 lists on every call', async () => {
+    const { inner, cache } = cachedOver([inventoryWith(KNOWN_CHECK)], { maxAgeSeconds: 0 });
+    await cache.loadInventory();
+    await cache.loadInventory();
+    expect(inner.listings).toBe(2);
+  });
+
+  it('lists again when a caller names a health check the listing does not know', async () => {
+    const second = inventoryWith(KNOWN_CHECK, NEW_CHECK);
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), second]);
+    await cache.loadInventory();
+    clock.advanceSeconds(61);
+    expect(await cache.loadInventory({ healthCheckIds: [KNOWN_CHECK, NEW_CHECK] })).toBe(second);
+    expect(inner.listings).toBe(2);
+  });
+
+  it('does not list again when every named health check is known', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    await cache.loadInventory();
+    clock.advanceSeconds(600);
+    await cache.loadInventory({ healthCheckIds: [KNOWN_CHECK] });
+    expect(inner.listings).toBe(1);
+  });
+
+  it('an unknown health check does not re-list a listing younger than minRefreshIntervalSeconds', async () => {
+    const first = inventoryWith(KNOWN_CHECK);
+    const { inner, clock, cache } = cachedOver([first, inventoryWith(KNOWN_CHECK, NEW_CHECK)], { maxAgeSeconds: 900, minRefreshIntervalSeconds: 60 });
+    await cache.loadInventory();
+    clock.advanceSeconds(59);
+    expect(await cache.loadInventory({ healthCheckIds: [NEW_CHECK] })).toBe(first);
+    expect(inner.listings).toBe(1);
+  });
+
+  it('refresh: true lists again, subject to the same minimum interval', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)], { maxAgeSeconds: 900, minRefreshIntervalSeconds: 30 });
+    await cache.loadInventory();
+    clock.advanceSeconds(10);
+    await cache.loadInventory({ refresh: true });
+    expect(inner.listings).toBe(1);
+    clock.advanceSeconds(20);
+    await cache.loadInventory({ refresh: true });
+    expect(inner.listings).toBe(2);
+  });
+
+  it('concurrent callers share one listing', async () => {
+    const { inner, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    inner.holdListings = true;
+    const calls = [cache.loadInventory(), cache.loadInventory(), cache.loadInventory({ refresh: true })];
+    inner.releaseListings();
+    const [a, b, c] = await Promise.all(calls);
+    expect(inner.listings).toBe(1);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+  });
+
+  it('a failed listing is not kept: the caller gets the error and the next call lists again', async () => {
+    const failure = new HealthSourceError('Route 53 kept throttling ListHealthChecks', true);
+    const recovered = inventoryWith(KNOWN_CHECK);
+    const { inner, cache } = cachedOver([failure, recovered]);
+    await expect(cache.loadInventory()).rejects.toBe(failure);
+    expect(await cache.loadInventory()).toBe(recovered);
+    expect(inner.listings).toBe(2);
+  });
+
+  it('a failed refresh of an expired listing fails the call rather than serving the expired one', async () => {
+    const failure = new HealthSourceError('Route 53 kept throttling ListHealthChecks', true);
+    const { clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), failure]);
+    await cache.loadInventory();
+    clock.advanceSeconds(900);
+    await expect(cache.loadInventory()).rejects.toBe(failure);
+  });
+
+  it('lists again when the clock went backwards', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    await cache.loadInventory();
+    clock.advanceSeconds(-1);
+    await cache.loadInventory();
+    expect(inner.listings).toBe(2);
+  });
+
+  it.each([
+    [{ maxAgeSeconds: -1 }, /maxAgeSeconds must be 0 or more seconds, got -1/],
+    [{ maxAgeSeconds: Number.NaN }, /maxAgeSeconds must be 0 or more seconds, got NaN/],
+    [{ maxAgeSeconds: 60, minRefreshIntervalSeconds: -5 }, /minRefreshIntervalSeconds must be 0 or more seconds, got -5/],
+  ])('rejects %j with a ConfigurationError naming the option', (options, message) => {
+    const build = () => new CachedInventorySource(new RecordingInventorySource([inventoryWith()]), new FixedClock(START), options);
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(message);
+  });
+});
+
+describe('FAILWATCH_DISCOVERY_MAX_AGE_MINUTES', () => {
+  const base = { FAILWATCH_TABLE: 'failwatch-test', FAILWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:failwatch-test' };
+
+  it.each([
+    [undefined, 15],
+    ['0', 0],
+    ['60', 60],
+  ])('%j → discoveryMaxAgeMinutes %i', (value, minutes) => {
+    expect(loadWatchConfig({ ...base, FAILWATCH_DISCOVERY_MAX_AGE_MINUTES: value }).discoveryMaxAgeMinutes).toBe(minutes);
+  });
+
+  it.each(['-1', '2.5', 'soon'])('rejects %j with an error naming the setting', (value) => {
+    expect(() => loadWatchConfig({ ...base, FAILWATCH_DISCOVERY_MAX_AGE_MINUTES: value })).toThrow(/FAILWATCH_DISCOVERY_MAX_AGE_MINUTES must be/);
+  });
+
+  it('the composition root puts the cache in front of the Route 53 inventory', () => {
+    const config = loadWatchConfig(base);
+    const clients = createAwsClients(config);
+    try {
+      expect(buildWatchDeps(config, clients).inventory).toBeInstanceOf(CachedInventorySource);
+    } finally {
+      for (const client of Object.values(clients)) (client as { destroy(): void }).destroy();
+    }
+  });
+});

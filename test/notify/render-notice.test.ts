@@ -1,0 +1,50 @@
+import { pairKey } from '../../lib/domain/model';
+import { buildNotice, type Notice, type NoticeFields } from '../../lib/domain/notices';
+import { MAX_SUBJECT_LENGTH } from '../../lib/notify/render';
+import { renderNotice } from '../../lib/notify/render-notice';
+import { decideTransitions } from '../../lib/domain/transitions';
+import { SCHEDULE_TRIGGER, aPair, aPairState, aSide, anObservation } from '../support/domain-fixtures';
+
+const pair = aPair();
+const context = { zoneName: 'example.com.', primaryValues: ['10.0.0.1'], secondaryValues: ['10.0.1.1'] };
+const AT = '2026-11-25T13:00:00.000Z';
+const onSecondary = { serving: 'SECONDARY', servingSince: '2026-11-25T09:00:00.000Z', servingValues: ['10.0.1.1'] } as const;
+const onPrimary = { serving: 'PRIMARY', servingSince: '2026-11-25T12:00:00.000Z', servingValues: ['10.0.0.1'] } as const;
+
+function notice(about: string, fields: NoticeFields): Notice {
+  return buildNotice(pair.id, about, fields, AT, SCHEDULE_TRIGGER);
+}
+
+const silence = { id: 's-1a2b3c4d', reason: 'DR drill', until: '2026-11-25T12:30:00.000Z' };
+const failover = decideTransitions(aPairState(), anObservation('SECONDARY', '2026-11-25T11:00:00.000Z', { primary: aSide('UNHEALTHY') })).transitions[0]!;
+
+describe('renderNotice: subjects a person reads at a glance, within SNS limits', () => {
+  it.each([
+    [notice('a', { kind: 'REMINDER', lastedSeconds: 14_400, ...onSecondary }), [], 'REMINDER app.example.com A: still on secondary 10.0.1.1 after 4h', 'warning'],
+    [notice('b', { kind: 'REMINDER', lastedSeconds: 28_800, ...onSecondary, serving: 'ALL_UNHEALTHY', servingValues: ['10.0.0.1'] }), [], 'REMINDER app.example.com A: primary and secondary still unhealthy after 8h', 'critical'],
+    [notice('c', { kind: 'FLAPPING', lastedSeconds: 1_200, sideChanges: 5, windowSeconds: 3_600, ...onSecondary }), [], 'FLAPPING app.example.com A: 5 side changes within 1h, now on secondary 10.0.1.1; holding alerts', 'warning'],
+    [notice('d', { kind: 'FLAPPING_ENDED', lastedSeconds: 3_600, windowSeconds: 3_600, ...onPrimary }), [failover, failover], 'FLAPPING_ENDED app.example.com A: stable on primary 10.0.0.1 for 1h, 2 changes held', 'info'],
+    [notice('e', { kind: 'SILENCE_SUMMARY', lastedSeconds: 3_600, silence, ...onPrimary }), [failover], 'SILENCE_SUMMARY app.example.com A: 1 transition during "DR drill", now on primary 10.0.0.1', 'info'],
+    [notice('f', { kind: 'WATCH_DEGRADED', lastedSeconds: 900, detail: 'primary health unknown', ...onPrimary }), [], 'WATCH_DEGRADED app.example.com A: health unreadable for 15m, last known on primary 10.0.0.1', 'warning'],
+    [notice('g', { kind: 'WATCH_RESTORED', lastedSeconds: 1_500, ...onPrimary }), [], 'WATCH_RESTORED app.example.com A: health readable again after 25m, on primary 10.0.0.1', 'info'],
+  ] as const)('%#: %s', (n, covered, subject, severity) => {
+    const rendered = renderNotice(n, covered, context);
+    expect(rendered.subject).toBe(subject);
+    expect(rendered.subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+    expect(rendered.subject).toMatch(/^[\x20-\x7E]+$/);
+    expect(rendered.attributes).toEqual({ kind: n.kind, severity, zone: pair.id.zoneId, record: 'app.example.com', noticeId: `${pairKey(pair.id)}#${n.key}` });
+    expect(rendered.payload).toMatchObject({ schema: 'failwatch.notification/v1', id: n.id, kind: n.kind, severity, subject });
+  });
+
+  it('a long record name and reason still give a subject under 100 characters', () => {
+    const long = buildNotice({ ...pair.id, name: `${'a'.repeat(60)}.example.com.` }, 'x', { kind: 'SILENCE_SUMMARY', lastedSeconds: 1, silence: { ...silence, reason: 'r'.repeat(80) }, ...onPrimary }, AT, SCHEDULE_TRIGGER);
+    expect(renderNotice(long, [], context).subject.length).toBeLessThan(100);
+  });
+
+  it('a summary lists each transition it stands for, and the window it fell in', () => {
+    const text = renderNotice(notice('e', { kind: 'SILENCE_SUMMARY', lastedSeconds: 3_600, silence, ...onPrimary }), [failover], context).text;
+    expect(text).toContain('#1 FAILOVER at 2026-11-25T11:00:00.000Z: PRIMARY -> SECONDARY 10.0.1.1');
+    expect(text).toContain('Maintenance window:');
+    expect(text).toContain('"DR drill" (s-1a2b3c4d) until 2026-11-25T12:30:00.000Z');
+  });
+});
