@@ -9,7 +9,19 @@ import type { Notifier, OutgoingNotification } from '../ports';
 /** SNS's limit for the whole message, in bytes. */
 export const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
 
-const RETRYABLE_ERRORS = new Set(['Throttled', 'ThrottlingException', 'Throttling', 'InternalError', 'KMSThrottlingException', 'ServiceUnavailable']);
+// Both spellings: SNS's wire codes (`Throttled`) and the SDK's exception names (`ThrottledException`), which
+// are what `error.name` holds for an answer the SDK parsed.
+const RETRYABLE_ERRORS = new Set([
+  'Throttled',
+  'ThrottledException',
+  'ThrottlingException',
+  'Throttling',
+  'InternalError',
+  'InternalErrorException',
+  'KMSThrottling',
+  'KMSThrottlingException',
+  'ServiceUnavailable',
+]);
 
 export function buildSnsMessage(notification: OutgoingNotification): string {
   const payload = JSON.stringify(notification.payload);
