@@ -1,0 +1,254 @@
+/** The bench's output: one table of sweep figures beside the naive sweep's, the cold start table, the targets. */
+import type { ColdStartReport, ProbeFigures } from './cold-start';
+import { CAPPED_HEAP_FLAGS, type SizeFigures, type StepFigures } from './sweep-bench';
+
+export interface TargetResult {
+  readonly target: string;
+  readonly status: 'MET' | 'MISSED' | 'NOT MEASURED';
+  readonly measured: string;
+}
+
+const NOT_RUN = '—';
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+}
+
+function ratio(naive: number, optimized: number): string {
+  if (optimized === 0) return naive === 0 ? '1×' : '∞';
+  const r = naive / optimized;
+  return `${r >= 100 ? Math.round(r) : r.toFixed(1)}×`;
+}
+
+function renderGrid(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
+  return [line(header), `|${widths.map((width, column) => (rightAligned.has(column) ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function r53(step: StepFigures): string {
+  return step.route53Throttled > 0 ? `${step.route53Calls} (+${step.route53Throttled} thr)` : String(step.route53Calls);
+}
+
+function optimizedCells(step: StepFigures | undefined, rssMb: number | undefined): string[] {
+  if (step === undefined) return Array(7).fill('n/a') as string[];
+  return [
+    `${seconds(step.wallMs)}${step.error !== undefined ? ' ERR' : ''}`,
+    r53(step),
+    String(step.cloudWatchCalls),
+    String(step.dynamoCalls),
+    String(step.dynamoWrites),
+    String(step.snsCalls),
+    rssMb === undefined ? 'n/a' : rssMb.toFixed(1),
+  ];
+}
+
+function naiveCells(step: StepFigures | undefined, rssMb: number | undefined): string[] {
+  if (step === undefined) return Array(7).fill(NOT_RUN) as string[];
+  const estimate = step.extrapolated;
+  return [
+    estimate ? `~${seconds(estimate.wallMs)}*` : seconds(step.wallMs),
+    estimate ? `~${estimate.route53Calls}*` : r53(step),
+    String(step.cloudWatchCalls),
+    String(step.dynamoCalls),
+    String(step.dynamoWrites),
+    String(step.snsCalls),
+    rssMb === undefined ? 'n/a' : rssMb.toFixed(1),
+  ];
+}
+
+function ratioCells(optimized: StepFigures | undefined, naive: StepFigures | undefined): string[] {
+  if (optimized === undefined || naive === undefined) return [NOT_RUN, NOT_RUN, NOT_RUN];
+  const naiveWall = naive.extrapolated?.wallMs ?? naive.wallMs;
+  const naiveCalls = (naive.extrapolated?.route53Calls ?? naive.route53Calls) + naive.cloudWatchCalls;
+  const mark = naive.extrapolated ? '~' : '';
+  return [`${mark}${ratio(naiveWall, optimized.wallMs)}`, `${mark}${ratio(naiveCalls, optimized.route53Calls + optimized.cloudWatchCalls)}`, ratio(naive.dynamoCalls, optimized.dynamoCalls)];
+}
+
+export function renderSweepTable(sizes: readonly SizeFigures[]): string {
+  const header = [
+    'checks',
+    'run',
+    'wall s',
+    'R53',
+    'CW',
+    'DDB',
+    'DDB wr',
+    'SNS',
+    'RSS MB',
+    '‖ naive wall s',
+    'R53',
+    'CW',
+    'DDB',
+    'DDB wr',
+    'SNS',
+    'RSS MB',
+    '‖ × wall',
+    '× R53+CW',
+    '× DDB',
+  ];
+  const rows: string[][] = [];
+  for (const size of sizes) {
+    const o = size.optimized;
+    const label = `${size.checks}`;
+    const line = (run: string, step: StepFigures | undefined, rss: number | undefined, naive?: StepFigures) => [
+      label,
+      run,
+      ...optimizedCells(step, rss),
+      ...naiveCells(naive, naive === undefined ? undefined : size.naive.peakRssMb),
+      ...ratioCells(step, naive),
+    ];
+    rows.push(line('first sweep, cold container', o.firstSweep, o.firstSweep?.peakRssMb));
+    rows.push(line('steady', o.steady, o.pollPeakRssMb, size.naive.steady));
+    rows.push(line(`change ${size.changedChecks} checks (1%)`, o.change, o.pollPeakRssMb, size.naive.change));
+    rows.push(line('alarm, 1 check, cold container', o.alarmCold, o.alarmCold?.peakRssMb));
+    rows.push(line('alarm, 1 check, warm container', o.alarmWarm, o.alarmPeakRssMb));
+    rows.push(line('steady, V8 heap capped †', o.steadyHeapCapped, o.heapCappedPeakRssMb));
+  }
+  const right = new Set(Array.from({ length: header.length }, (_, i) => i).filter((i) => i !== 1));
+  return renderGrid(header, rows, right);
+}
+
+export const SWEEP_TABLE_NOTES = [
+  'Failwatch = the real poll/alarm handler, bundled as deployed, one fresh Node process per container; naive = bench/naive-sweep.ts, same clients and stand-ins.',
+  'R53 = Route 53 calls answered (+ attempts answered Throttling, all retried unless the targets say otherwise); CW = GetMetricData calls; DDB = DynamoDB requests (wr = Put/Update/Delete); SNS = Publish calls.',
+  'RSS MB = the container\'s peak RSS up to that run (the cold first sweep included): process.resourceUsage().maxRSS.',
+  '* ~ = estimate, not a measurement: the naive sweep read GetHealthCheckStatus for a sample (12, plus every changed check); each skipped read adds 1 s (its 1-per-second limit) and 1 Route 53 call.',
+  '× = naive / Failwatch (∞: Failwatch made none). Ratios use the estimates where marked ~.',
+  `† a second poll container started with ${CAPPED_HEAP_FLAGS.join(' ')} (the bench's choice, not Lambda's settings): its steady sweep, after its own cold one; shows whether the sweep fits a small heap.`,
+];
+
+/** RSS of each container once its bundle is loaded, before any invocation: the floor every row above stands on. */
+export function renderLoadedRss(sizes: readonly SizeFigures[]): string {
+  const mb = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
+  return sizes
+    .map((size) => `  ${size.checks} checks: RSS after loading the bundle: poll ${mb(size.optimized.pollLoadedRssMb)} MB, alarm ${mb(size.optimized.alarmLoadedRssMb)} MB, naive ${mb(size.naive.loadedRssMb)} MB`)
+    .join('\n');
+}
+
+function figures(probe: ProbeFigures | undefined): string {
+  return probe === undefined ? 'n/a' : `${probe.loadMs.toFixed(0)} + ${probe.initMs.toFixed(0)} = ${probe.loadAndInitMs.toFixed(0)}`;
+}
+
+export function renderColdStartTable(report: ColdStartReport): string {
+  const header = [
+    'function',
+    'zip KB',
+    'bundle KB',
+    'map KB',
+    'bundle load+init ms',
+    'as deployed (--enable-source-maps)',
+    'unbundled tsc load+init ms',
+    'modules (bundle/tsc)',
+    'bundle / unbundled',
+    'what-if: module-first bundle KB, ms',
+  ];
+  const kb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(0));
+  const rows = report.functions.map((fn) => [
+    fn.name,
+    kb(fn.zipBytes),
+    kb(fn.bundleBytes),
+    kb(fn.sourceMapBytes),
+    figures(fn.bundle),
+    figures(fn.bundleWithSourceMaps),
+    figures(fn.unbundled),
+    `${fn.bundle?.modules ?? 'n/a'} / ${fn.unbundled?.modules ?? 'n/a'}`,
+    fn.ratio === undefined ? 'n/a' : fn.ratio.toFixed(2),
+    fn.bundleModuleFirst === undefined ? 'n/a' : `${kb(fn.bundleModuleFirst.bundleBytes)} KB, ${figures(fn.bundleModuleFirst)}`,
+  ]);
+  return renderGrid(header, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+}
+
+export const COLD_START_NOTES = [
+  'load = require() of the handler module in a fresh process; init = from there to the handler\'s first outbound HTTP request (configuration read, clients built, first command signed; the request is not sent). Medians.',
+  'modules = entries in require.cache at that point. Node built-ins are not counted.',
+  'unbundled = tsc output of handlers/ and lib/ in a temporary outDir, node_modules resolved from the project; its files are in the page cache here, unlike on a cold Lambda.',
+  "what-if (not deployed): serverless.yml's esbuild settings plus mainFields ['module', 'main'], so the SDK's ES module builds are tree-shaken.",
+];
+
+export function evaluateTargets(sizes: readonly SizeFigures[], coldStart: ColdStartReport | undefined): TargetResult[] {
+  const targets: TargetResult[] = [];
+  const push = (target: string, met: boolean | undefined, measured: string) =>
+    targets.push({ target, status: met === undefined ? 'NOT MEASURED' : met ? 'MET' : 'MISSED', measured });
+  const five = sizes.find((size) => size.checks === 5000);
+
+  const steady5k = five?.optimized.steady;
+  push(
+    '5,000 checks steady: sweep under 60 s, 5 req/s Route 53, no Throttling left unretried',
+    steady5k === undefined ? undefined : steady5k.wallMs < 60_000 && steady5k.route53ThrottledUnretried === 0 && steady5k.error === undefined,
+    steady5k === undefined ? 'not run (--quick or failed)' : `${seconds(steady5k.wallMs)} s, ${steady5k.route53Throttled} throttled attempts, ${steady5k.route53ThrottledUnretried} unretried`,
+  );
+  const change5k = five?.optimized.change;
+  push(
+    "5,000 checks, 1% change: within the poll function's 60 s timeout (not a stated target, which is for the steady state)",
+    change5k === undefined ? undefined : change5k.wallMs < 60_000 && change5k.route53ThrottledUnretried === 0 && change5k.error === undefined,
+    change5k === undefined ? 'not run' : `${seconds(change5k.wallMs)} s, ${change5k.route53ByOperation['GetHealthCheckStatus'] ?? 0} GetHealthCheckStatus, ${change5k.route53ThrottledUnretried} unretried throttles`,
+  );
+  for (const size of sizes) {
+    const limit = (changed: number) => Math.ceil(size.checks / 500) + changed;
+    for (const [run, step, changed] of [
+      ['steady', size.optimized.steady, 0],
+      ['1% change', size.optimized.change, size.changedChecks],
+    ] as const) {
+      push(
+        `${size.checks} checks ${run}: Route 53 + CloudWatch calls ≤ ceil(N/500) + changed checks = ${limit(changed)}`,
+        step === undefined ? undefined : step.route53Calls + step.cloudWatchCalls <= limit(changed),
+        step === undefined ? 'not run' : `${step.route53Calls} Route 53 + ${step.cloudWatchCalls} CloudWatch = ${step.route53Calls + step.cloudWatchCalls}`,
+      );
+    }
+    const ddbLimit = 2 + Math.ceil(size.pairs / 100);
+    const steady = size.optimized.steady;
+    push(
+      `${size.checks} checks steady: DynamoDB calls ≤ 2 + ceil(pairs/100) = ${ddbLimit}, zero writes`,
+      steady === undefined ? undefined : steady.dynamoCalls <= ddbLimit && steady.dynamoWrites === 0,
+      steady === undefined ? 'not run' : `${steady.dynamoCalls} calls (${describeOps(steady.dynamoByOperation)}), ${steady.dynamoWrites} writes`,
+    );
+    const alarm = size.optimized.alarmWarm;
+    push(
+      `${size.checks} checks: alarm for 1 check (warm container) ≤ 1 Route 53, 1 CloudWatch, 3 DynamoDB calls`,
+      alarm === undefined ? undefined : alarm.route53Calls <= 1 && alarm.cloudWatchCalls <= 1 && alarm.dynamoCalls <= 3 && (alarm.result['transitionsRecorded'] ?? 0) > 0,
+      alarm === undefined
+        ? 'not run'
+        : `${alarm.route53Calls} Route 53 (${describeOps(alarm.route53ByOperation)}), ${alarm.cloudWatchCalls} CloudWatch, ${alarm.dynamoCalls} DynamoDB (${describeOps(alarm.dynamoByOperation)}); ` +
+          `${alarm.result['transitionsRecorded'] ?? 0} transition, ${alarm.snsCalls} SNS` +
+          (size.optimized.alarmCold === undefined ? '' : `; cold container: ${size.optimized.alarmCold.route53Calls} Route 53, ${seconds(size.optimized.alarmCold.wallMs)} s`),
+    );
+  }
+  const peak = five === undefined ? undefined : Math.max(five.optimized.pollPeakRssMb ?? 0, five.optimized.alarmPeakRssMb ?? 0);
+  push(
+    '5,000 checks: peak memory under 128 MB',
+    peak === undefined ? undefined : peak < 128,
+    five === undefined
+      ? 'not run'
+      : `peak RSS: poll container ${five.optimized.pollPeakRssMb?.toFixed(1) ?? 'n/a'} MB, alarm container ${five.optimized.alarmPeakRssMb?.toFixed(1) ?? 'n/a'} MB; ` +
+        `with the heap capped, poll ${five.optimized.heapCappedPeakRssMb?.toFixed(1) ?? 'n/a'} MB${five.optimized.steadyHeapCapped?.error !== undefined ? ' (FAILED)' : ''}; ` +
+        `after loading the bundle, before any work: ${five.optimized.pollLoadedRssMb?.toFixed(1) ?? 'n/a'} MB`,
+  );
+  for (const fn of coldStart?.functions ?? []) {
+    push(
+      `${fn.name}: bundle load+init ≤ 1/3 of the unbundled output's`,
+      fn.ratio === undefined ? undefined : fn.ratio <= 1 / 3,
+      fn.ratio === undefined ? 'not measured' : `${fn.bundle!.loadAndInitMs.toFixed(0)} ms vs ${fn.unbundled!.loadAndInitMs.toFixed(0)} ms = ${fn.ratio.toFixed(2)}`,
+    );
+  }
+  if (coldStart === undefined) push('each bundle load+init ≤ 1/3 of the unbundled output\'s', undefined, 'cold start skipped');
+  return targets;
+}
+
+function describeOps(byOperation: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(byOperation);
+  return entries.length === 0 ? 'none' : entries.map(([operation, count]) => `${count} ${operation}`).join(', ');
+}
+
+export function renderTargets(targets: readonly TargetResult[]): string {
+  return targets.map((t) => `${t.status === 'MET' ? '[met]   ' : t.status === 'MISSED' ? '[MISSED]' : '[n/a]   '} ${t.target} — ${t.measured}`).join('\n');
+}
+
+/** Floats to 2 decimals so the committed JSON does not churn on noise below that. */
+export function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
+  if (Array.isArray(value)) return value.map(rounded);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, rounded(v)]));
+  return value;
+}

@@ -1,0 +1,45 @@
+/**
+ * CloudWatch GetMetricData on 127.0.0.1. The SDK's CloudWatch client speaks AWS JSON 1.0
+ * (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`, timestamps as epoch seconds), which is
+ * easy to answer over HTTP, so the real client, retry included, runs as deployed.
+ */
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { SimulatedAws } from '../../test/support/simulated-aws';
+import { invocationIdOf, latencySource, readBody, startHttpServer, type LatencyRange, type RunningServer } from './http';
+import { Service, type Traffic } from './traffic';
+
+/** GetMetricData's documented limit. */
+const MAX_QUERIES = 500;
+
+export interface CloudWatchStandInOptions {
+  readonly latency: LatencyRange;
+  readonly seed: number;
+}
+
+interface GetMetricDataBody {
+  readonly MetricDataQueries?: MetricDataQuery[];
+  readonly EndTime?: number;
+}
+
+export function startCloudWatchStandIn(world: SimulatedAws, traffic: Traffic, options: CloudWatchStandInOptions): Promise<RunningServer> {
+  const delay = latencySource(options.latency, options.seed);
+  return startHttpServer(async (request, response) => {
+    const body = await readBody(request);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.split('.').pop() ?? 'Unknown';
+    traffic.record(Service.CLOUDWATCH, operation, invocationIdOf(request), false);
+    await delay();
+    response.setHeader('content-type', 'application/x-amz-json-1.0');
+    const fail = (type: string, message: string) => {
+      response.setHeader('x-amzn-query-error', `${type};Sender`);
+      response.writeHead(400).end(JSON.stringify({ __type: type, message }));
+    };
+    if (operation !== 'GetMetricData') return fail('InvalidAction', `The stand-in does not implement ${target}`);
+    const input = JSON.parse(body) as GetMetricDataBody;
+    const queries = input.MetricDataQueries ?? [];
+    if (queries.length > MAX_QUERIES) return fail('InvalidParameterValue', `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
+    const output = world.getMetricData({ MetricDataQueries: queries, EndTime: new Date((input.EndTime ?? Date.now() / 1000) * 1000) });
+    const results = output.MetricDataResults.map((result) => ({ ...result, Timestamps: result.Timestamps.map((at) => at.getTime() / 1000) }));
+    response.writeHead(200).end(JSON.stringify({ MetricDataResults: results, Messages: [] }));
+  });
+}
