@@ -11,12 +11,12 @@ import { createTestDocumentClient, createTestTable } from '../test/support/dynal
 import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../test/support/simulated-aws';
 import type { DoneMessage } from './child/runtime';
 import { Container, type ChildScripts } from './containers';
-import { startCloudWatchStandIn } from './stand-ins/cloudwatch-server';
-import { DYNAMO_WRITE_OPERATIONS, startDynamoStandIn } from './stand-ins/dynamo';
-import type { RunningServer } from './stand-ins/http';
-import { startRoute53StandIn } from './stand-ins/route53-server';
-import { startSnsStandIn } from './stand-ins/sns-server';
-import { Traffic, totalRequests, totalThrottled, trafficBetween, type ServiceTraffic, type TrafficSnapshot } from './stand-ins/traffic';
+import { startCloudWatchStandIn } from '../test/support/stand-ins/cloudwatch-server';
+import { DYNAMO_WRITE_OPERATIONS, startDynamoStandIn } from '../test/support/stand-ins/dynamo';
+import type { RunningServer } from '../test/support/stand-ins/http';
+import { startRoute53StandIn } from '../test/support/stand-ins/route53-server';
+import { startSnsStandIn } from '../test/support/stand-ins/sns-server';
+import { Traffic, totalRequests, totalThrottled, trafficBetween, type ServiceTraffic, type TrafficSnapshot } from '../test/support/stand-ins/traffic';
 
 export const ACCOUNT_SETTINGS = {
   /** Route 53's documented account-wide rate (older pages), and Failwatch's FAILWATCH_ROUTE53_RPS default. */

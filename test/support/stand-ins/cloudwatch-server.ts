@@ -4,7 +4,7 @@
  * easy to answer over HTTP, so the real client, retry included, runs as deployed.
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { SimulatedAws } from '../../test/support/simulated-aws';
+import type { SimulatedAws } from '../simulated-aws';
 import { invocationIdOf, latencySource, readBody, startHttpServer, type LatencyRange, type RunningServer } from './http';
 import { Service, type Traffic } from './traffic';
 

@@ -1,6 +1,6 @@
 /** SNS Publish on 127.0.0.1, in the Query protocol the SDK's SNS client speaks (form in, XML out). */
 import type { MessageAttributeValue, PublishCommandInput } from '@aws-sdk/client-sns';
-import type { SimulatedAws } from '../../test/support/simulated-aws';
+import type { SimulatedAws } from '../simulated-aws';
 import { invocationIdOf, latencySource, readBody, startHttpServer, type LatencyRange, type RunningServer } from './http';
 import { Service, type Traffic } from './traffic';
 import { xmlDocument } from './xml';

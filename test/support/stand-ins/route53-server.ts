@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimulatedAws } from '../../test/support/simulated-aws';
+import type { SimulatedAws } from '../simulated-aws';
 import { invocationIdOf, latencySource, startHttpServer, type LatencyRange, type RunningServer } from './http';
 import { Service, type Traffic } from './traffic';
 import { xmlDocument, type XmlValue } from './xml';

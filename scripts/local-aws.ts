@@ -1,0 +1,100 @@
+/**
+ * `npm run local-aws`: local stand-ins for every AWS service the handlers call, so
+ * `serverless invoke local --stage local` runs the real bundled functions with no AWS account:
+ * dynalite for DynamoDB (with the `local` stage's table), and HTTP servers on 127.0.0.1 speaking
+ * Route 53's REST-XML, CloudWatch's JSON 1.0 and SNS's Query protocol, all answering from the spec's
+ * reference account (primary 10.0.0.1 with a health check, secondary 10.0.1.1 without).
+ *
+ * It prints (and writes to .local-aws.env) the SDK's own endpoint variables, and a control URL to
+ * flip the primary's health. It stops by itself after --minutes (default 30), or on Ctrl-C.
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { tableDefinition } from '../lib/aws/dynamo-table';
+import { REFERENCE, referenceAccount } from '../test/support/simulated-aws';
+import { startCloudWatchStandIn } from '../test/support/stand-ins/cloudwatch-server';
+import { startDynamoStandIn } from '../test/support/stand-ins/dynamo';
+import type { RunningServer } from '../test/support/stand-ins/http';
+import { startRoute53StandIn } from '../test/support/stand-ins/route53-server';
+import { startSnsStandIn } from '../test/support/stand-ins/sns-server';
+import { Traffic } from '../test/support/stand-ins/traffic';
+
+/** Must match the `local` stage's params in serverless.yml. */
+const LOCAL_TABLE = 'failwatch-local-history';
+const ENV_FILE = '.local-aws.env';
+const NO_LATENCY = { minMs: 0, maxMs: 0 };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
+  const minutes = Number(values.minutes);
+  if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got ${values.minutes}`);
+
+  const world = referenceAccount();
+  const traffic = new Traffic();
+  const servers: RunningServer[] = [];
+  const dynamo = await startDynamoStandIn(traffic);
+  servers.push(dynamo);
+  const route53 = await startRoute53StandIn(world, traffic, { requestsPerSecond: 5, statusBurst: 4, statusPerSecond: 1, latency: NO_LATENCY, seed: 1 });
+  servers.push(route53);
+  const cloudWatch = await startCloudWatchStandIn(world, traffic, { latency: NO_LATENCY, seed: 2 });
+  servers.push(cloudWatch);
+  const sns = await startSnsStandIn(world, traffic, { latency: NO_LATENCY, seed: 3 });
+  servers.push(sns);
+
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await client.send(new CreateTableCommand(tableDefinition(LOCAL_TABLE)));
+  client.destroy();
+
+  // POST /primary/healthy or /primary/unhealthy flips the reference primary's health check.
+  const control = createServer((request, response) => {
+    const match = /^\/primary\/(healthy|unhealthy)$/.exec(request.url ?? '');
+    if (request.method !== 'POST' || !match) {
+      response.writeHead(404).end('POST /primary/healthy or /primary/unhealthy\n');
+      return;
+    }
+    world.setHealthy(REFERENCE.primaryCheckId, match[1] === 'healthy');
+    response.end(`primary is now ${match[1]}; DNS answers ${world.dnsAnswer(REFERENCE.zoneId, REFERENCE.recordName, 'A').join(', ')}\n`);
+    console.log(`primary set ${match[1]}`);
+  });
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+
+  const exports = [
+    'export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
+    `export AWS_ENDPOINT_URL_DYNAMODB=${dynamo.endpoint}`,
+    `export AWS_ENDPOINT_URL_ROUTE_53=${route53.endpoint}`,
+    `export AWS_ENDPOINT_URL_CLOUDWATCH=${cloudWatch.endpoint}`,
+    `export AWS_ENDPOINT_URL_SNS=${sns.endpoint}`,
+    `export FAILWATCH_LOCAL_CONTROL=${controlUrl}`,
+  ];
+  writeFileSync(ENV_FILE, `${exports.join('\n')}\n`);
+  console.log(`Local AWS stand-ins are up (stopping by themselves in ${minutes} min). In another shell:\n`);
+  console.log(`  source ${ENV_FILE}     # or paste:\n${exports.map((line) => `  ${line}`).join('\n')}\n`);
+  console.log('  npx serverless invoke local --stage local -f poll -p events/scheduled.json');
+  console.log('  curl -X POST "$FAILWATCH_LOCAL_CONTROL/primary/unhealthy"');
+  console.log('  npx serverless invoke local --stage local -f poll -p events/scheduled.json   # records FAILOVER\n');
+
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`stopping (${reason}); SNS received ${world.published.length} message(s)`);
+    for (const message of world.published) console.log(`  ${message.subject}`);
+    control.closeAllConnections();
+    control.close();
+    await Promise.all(servers.map((server) => server.stop()));
+    process.exit(0);
+  };
+  setTimeout(() => void stop(`${minutes} minutes passed`), minutes * 60_000).unref();
+  process.once('SIGINT', () => void stop('Ctrl-C'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Keep the process alive until a stop: the servers hold the event loop open.
+}
+
+main().catch((error: unknown) => {
+  console.error('local-aws failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
