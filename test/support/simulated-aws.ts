@@ -73,10 +73,10 @@ export class SimulatedAws {
   readonly calls = { route53: 0, getHealthCheckStatus: 0, cloudwatch: 0, sns: 0 };
   /** Set to make SNS Publish fail, e.g. a throttling error, for the next calls. */
   publishFailure: (() => Error) | undefined;
-  /** Set to make CloudWatch GetMetricData fail (the whole call), e.g. a 500, for the next calls. */
-  metricDataFailure: (() => Error) | undefined;
-  /** Set to make Route 53's listings (ListHostedZones, ListResourceRecordSets, ListHealthChecks) fail for the next calls. */
-  listingFailure: (() => Error) | undefined;
+  /** Set to make CloudWatch GetMetricData fail (the whole call), e.g. a 500, for the next calls; returning undefined lets a call through. */
+  metricDataFailure: (() => Error | undefined) | undefined;
+  /** Set to make Route 53's listings (ListHostedZones, ListResourceRecordSets, ListHealthChecks) fail for the next calls; returning undefined lets a call through. */
+  listingFailure: (() => Error | undefined) | undefined;
   /** Per check, health changes that take effect at an instant (see `setHealthyFrom`), in time order. */
   private readonly healthChanges = new Map<string, { readonly atMs: number; readonly healthy: boolean }[]>();
   private readonly pageSizes: { readonly hostedZones: number; readonly recordSets: number; readonly healthChecks: number };
@@ -157,7 +157,7 @@ export class SimulatedAws {
 
   listHostedZones(input: ListHostedZonesInput) {
     this.calls.route53++;
-    if (this.listingFailure) throw this.listingFailure();
+    this.failIf(this.listingFailure);
     const pageSize = this.pageSizes.hostedZones;
     const start = input.Marker ? Number(input.Marker) : 0;
     const page = this.zones.slice(start, start + pageSize);
@@ -180,7 +180,7 @@ export class SimulatedAws {
 
   listResourceRecordSets(input: ListResourceRecordSetsInput) {
     this.calls.route53++;
-    if (this.listingFailure) throw this.listingFailure();
+    this.failIf(this.listingFailure);
     const pageSize = this.pageSizes.recordSets;
     const zone = this.zones.find((z) => z.id === input.HostedZoneId.replace('/hostedzone/', ''));
     if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.HostedZoneId}`), { name: 'NoSuchHostedZone' });
@@ -205,7 +205,7 @@ export class SimulatedAws {
 
   listHealthChecks(input: { Marker?: string }) {
     this.calls.route53++;
-    if (this.listingFailure) throw this.listingFailure();
+    this.failIf(this.listingFailure);
     const pageSize = this.pageSizes.healthChecks;
     const all = [...this.checks.values()].map((c) => c.definition);
     const start = input.Marker ? Number(input.Marker) : 0;
@@ -248,7 +248,7 @@ export class SimulatedAws {
 
   getMetricData(input: { MetricDataQueries?: readonly MetricDataQuery[]; EndTime?: Date }) {
     this.calls.cloudwatch++;
-    if (this.metricDataFailure) throw this.metricDataFailure();
+    this.failIf(this.metricDataFailure);
     const at = input.EndTime ?? new Date();
     return {
       MetricDataResults: (input.MetricDataQueries ?? []).map((query) => {
@@ -279,6 +279,11 @@ export class SimulatedAws {
       messageId,
     });
     return { MessageId: messageId };
+  }
+
+  private failIf(failure: (() => Error | undefined) | undefined): void {
+    const error = failure?.();
+    if (error) throw error;
   }
 
   restore(): void {
