@@ -12,6 +12,7 @@ import type {
   RecordSet,
   Transition,
 } from './domain/model';
+import type { AlarmSpec, ForeignAlarm, ManagedAlarm } from './domain/alarm-plan';
 import type { Notice } from './domain/notices';
 import type { Silence } from './domain/silences';
 
@@ -65,13 +66,13 @@ export interface StateChange {
   readonly next: PairState;
   /** In sequence order, numbered expected.sequence + 1 ... */
   readonly transitions: readonly Transition[];
-  /** Notices to record with the change; a notice already recorded (same key) is not recorded twice. */
+  /** Notices to record with the change; a notice already in history (same key) stands, and is not recorded twice. */
   readonly notices?: readonly Notice[];
 }
 
 /**
- * PENDING: in the outbox. HELD (flapping) and SILENCED (maintenance window): recorded, not sent on
- * their own; a FLAPPING_ENDED or SILENCE_SUMMARY notice covers them.
+ * PENDING: waiting in the outbox to be sent. HELD (flapping) and SILENCED (maintenance window): recorded,
+ * not sent on their own; a FLAPPING_ENDED or SILENCE_SUMMARY notice covers them.
  */
 export const PublishStatus = { PENDING: 'PENDING', PUBLISHED: 'PUBLISHED', HELD: 'HELD', SILENCED: 'SILENCED' } as const;
 export type PublishStatus = (typeof PublishStatus)[keyof typeof PublishStatus];
@@ -88,45 +89,76 @@ export interface StoredNotice extends Notice {
   readonly publishedAt?: string;
 }
 
+/**
+ * A history item committed with the pair's state and not finished yet: not yet written as a history item
+ * of its own (any status), or written but not yet published (PENDING). Its status is the one it was
+ * committed with, never PUBLISHED.
+ */
+export type OutboxItem =
+  | { readonly kind: 'TRANSITION'; readonly transition: StoredTransition }
+  | { readonly kind: 'NOTICE'; readonly notice: StoredNotice };
+
 export interface StoredPairState extends PairState {
-  /** Optimistic-lock counter of the state item, bumped on every state write by `record` or a repair (not by the outbox). */
+  /** Optimistic-lock counter of the state item, bumped by every `record` (never by the outbox's bookkeeping). */
   readonly revision: number;
-  /** Sequences of this pair's transitions recorded but not yet published (the outbox). */
+  /** Sequences of the outbox's PENDING transitions: recorded, not yet published. */
   readonly pendingSequences: readonly number[];
-  /** Keys of this pair's notices recorded but not yet published (the same outbox); absent when none. */
+  /** Keys of the outbox's PENDING notices; absent when none. */
   readonly pendingNotices?: readonly string[];
+  /** The outbox, transitions in sequence order then notices by key; absent when empty. */
+  readonly outbox?: readonly OutboxItem[];
 }
 
-/** Durable pair state and transition history (DynamoDB in production). */
+/**
+ * Durable pair state and history (DynamoDB in production). The state's one conditional write is the
+ * commit point: it carries the new state and, in its outbox, every transition and notice recorded with
+ * it. History items are materialized from the outbox afterwards, by whoever gets there first; until
+ * then the reads below show them from the outbox, so history never misses a committed item.
+ */
 export interface StateStore {
-  /** Current states of the given pairs, by `pairKey`; missing pairs are absent. Few calls, eventually consistent. */
-  loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPairState>>;
   /**
-   * Strongly consistent read of one pair that also finishes an interrupted write: if transitions beyond
-   * the state's sequence exist, the state is rolled forward to the last one's `stateAfter` first.
+   * Current states of the given pairs, by `pairKey`, outbox included; missing pairs are absent. Few
+   * calls, eventually consistent, no writes.
    */
+  loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPairState>>;
+  /** Strongly consistent read of one pair's state, outbox included. No writes. */
   loadStateConsistent(pairId: PairId): Promise<StoredPairState | undefined>;
   /**
-   * Writes each transition (only if its sequence is free), then the state (only if its revision is
-   * still `expected`'s), adding the transitions to the outbox. Throws StaleStateError on a lost race.
+   * Commits `next` with the transitions and notices in its outbox, only if the stored revision is still
+   * `expectedRevision` (no state at all for undefined): throws StaleStateError otherwise, having written
+   * nothing. Then materializes them as history items and takes the HELD and SILENCED ones out of the
+   * outbox; PENDING ones stay until published. Once the commit is done it does not throw: what it could
+   * not materialize stays in the outbox of the state it returns, for `materialize` or a claim to finish.
    */
-  record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<void>;
+  record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<StoredPairState>;
+  /**
+   * Writes each outbox item that is not yet a history item (an identical one already there is fine; a
+   * different transition under its sequence is a StoreError), then takes out of the outbox those that are
+   * not waiting to be published (HELD, SILENCED, or already PUBLISHED). Items no longer in the outbox are harmless.
+   */
+  materialize(pairId: PairId, items: readonly OutboxItem[]): Promise<void>;
+  /** The transition, from history or, committed but not yet materialized, from the state's outbox. */
   getTransition(pairId: PairId, sequence: number): Promise<StoredTransition | undefined>;
-  /** Newest first. */
+  /** Newest first, committed ones still only in the outbox included. */
   listTransitions(pairId: PairId, limit?: number): Promise<readonly StoredTransition[]>;
   /**
-   * Claims a pending transition for publishing until `leaseUntil`; false if already published or
-   * claimed by another run whose lease has not run out.
+   * Claims a PENDING transition for publishing until `leaseUntil`, materializing it first if it is
+   * still only in the outbox; false if it is not recorded, already published, or claimed by another run
+   * whose lease has not run out.
    */
   claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean>;
-  /** Records the SNS message id and removes the sequence from the pair's outbox. */
+  /**
+   * Marks the (materialized) transition PUBLISHED with the SNS message id, then takes it out of the
+   * state's outbox, without touching the revision: it never makes a concurrent `record` fail.
+   */
   markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void>;
   /** Gives up a claim after a failed publish so the next run tries again at once. */
   releaseClaim(pairId: PairId, sequence: number): Promise<void>;
-  /** Oldest first: the transitions numbered fromSequence..toSequence that exist. */
+  /** Oldest first: the transitions numbered fromSequence..toSequence that are recorded (outbox included). */
   listTransitionsBetween(pairId: PairId, fromSequence: number, toSequence: number): Promise<readonly StoredTransition[]>;
+  /** The notice, from history or from the state's outbox. */
   getNotice(pairId: PairId, key: string): Promise<StoredNotice | undefined>;
-  /** Newest first (by key within a kind; notices are few). */
+  /** Newest first (by key within a kind; notices are few), outbox included. */
   listNotices(pairId: PairId, limit?: number): Promise<readonly StoredNotice[]>;
   /** The notice counterparts of claimForPublish, markPublished and releaseClaim. */
   claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean>;
@@ -168,4 +200,17 @@ export interface WatchPorts {
   readonly store: StateStore;
   readonly notifier: Notifier;
   readonly silences: SilenceStore;
+}
+
+/**
+ * Failwatch's own CloudWatch alarms on `AWS/Route53 HealthCheckStatus` (managed alarms), in us-east-1,
+ * under one deployment's name prefix. Only alarms carrying Failwatch's tag are ever changed or deleted.
+ */
+export interface AlarmManager {
+  /** Every alarm under the prefix: Failwatch's own (tagged) and the others (reported, never touched). */
+  listAlarms(): Promise<{ readonly managed: readonly ManagedAlarm[]; readonly foreign: readonly ForeignAlarm[] }>;
+  /** Creates the alarm with Failwatch's tag, or overwrites one of Failwatch's own. Throws AlarmManagerError. */
+  putAlarm(spec: AlarmSpec): Promise<void>;
+  /** Deletes Failwatch's alarms by name. Throws AlarmManagerError. */
+  deleteAlarms(names: readonly string[]): Promise<void>;
 }

@@ -1,18 +1,20 @@
 /**
- * The outbox: every recorded transition and notice is published at least once. It is written before it
- * is published; a run claims it (a lease, so two runs do not both send it), publishes, and marks it
- * published with the SNS message id. A failed publish leaves it pending for the next run. Held and
- * silenced transitions never enter the outbox: the notice that summarizes them does.
+ * The outbox: every recorded transition and notice is published at least once. It is committed with the
+ * pair's state, in the state's outbox; a run claims it (a lease, so two runs do not both send it; the
+ * claim first writes it to history if a stopped run did not), publishes, and marks it published with
+ * the SNS message id, which takes it out of the outbox. A failed publish leaves it pending for the next
+ * run. Held and silenced transitions are never sent on their own (the notice that summarizes them is):
+ * they only have to reach history.
  */
 import { pairKey, type FailoverPair, type RecordSet, type Transition } from './domain/model';
 import type { Notice } from './domain/notices';
 import { NotifierError } from './errors';
 import { renderNotice } from './notify/render-notice';
 import { renderTransition } from './notify/render';
-import { PublishStatus, type Clock, type Notifier, type OutgoingNotification, type StateStore, type StoredPairState } from './ports';
+import { PublishStatus, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type StateStore, type StoredPairState } from './ports';
 
 export type OutboxEntry =
-  /** `transition` is present when this run just recorded it; otherwise it is read from the store. */
+  /** `transition` is present when the state's outbox carried it; otherwise it is read from the store. */
   | { readonly kind: 'TRANSITION'; readonly pair: FailoverPair; readonly sequence: number; readonly transition?: Transition }
   | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice };
 
@@ -33,24 +35,39 @@ interface PublishDeps {
   readonly settings: { readonly publishLeaseSeconds: number };
 }
 
-/** What one pair's run leaves to publish: what is pending in its state, with what this run just recorded. */
+/** One pair's outbox, as the state this run loaded or recorded carries it. */
 export interface PairOutbox {
   readonly pair: FailoverPair;
   readonly state: StoredPairState | undefined;
-  readonly transitions: readonly Transition[];
-  readonly notices: readonly Notice[];
 }
 
-export function outboxEntries({ pair, state, transitions, notices }: PairOutbox): OutboxEntry[] {
-  const sequences = [...new Set(state?.pendingSequences ?? [])].sort((a, b) => a - b);
-  const keys = [...new Set(state?.pendingNotices ?? [])];
-  // Transitions first, in sequence order; then notices in the order they were decided.
-  const fresh = new Map(notices.map((notice) => [notice.key, notice]));
-  keys.sort((a, b) => (fresh.get(a)?.observedAt ?? '').localeCompare(fresh.get(b)?.observedAt ?? '') || a.localeCompare(b));
+/** What is waiting to be sent: PENDING transitions in sequence order, then PENDING notices in the order they were decided. */
+export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
+  const items = (state?.outbox ?? []).filter((item) => statusOf(item) === PublishStatus.PENDING);
+  const transitions = items.flatMap((item) => (item.kind === 'TRANSITION' ? [item.transition] : [])).sort((a, b) => a.sequence - b.sequence);
+  const notices = items.flatMap((item) => (item.kind === 'NOTICE' ? [item.notice] : []));
+  notices.sort((a, b) => a.observedAt.localeCompare(b.observedAt) || a.key.localeCompare(b.key));
   return [
-    ...sequences.map((sequence): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence, transition: transitions.find((t) => t.sequence === sequence) })),
-    ...keys.map((key): OutboxEntry => ({ kind: 'NOTICE', pair, key, notice: fresh.get(key) })),
+    ...transitions.map((transition): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence: transition.sequence, transition })),
+    ...notices.map((notice): OutboxEntry => ({ kind: 'NOTICE', pair, key: notice.key, notice })),
   ];
+}
+
+/**
+ * Finishes the pairs' outboxes: what is never sent on its own (HELD, SILENCED) and still only in the
+ * outbox (a run stopped right after its commit) is written to history; then what is pending is published.
+ */
+export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], now: Date): Promise<PublishOutcome[]> {
+  for (const { pair, state } of outboxes) {
+    const unsent = (state?.outbox ?? []).filter((item) => statusOf(item) !== PublishStatus.PENDING);
+    // A failure leaves them in the outbox, where history reads already show them: the next run tries again.
+    if (unsent.length > 0) await deps.store.materialize(pair.id, unsent).catch(() => undefined);
+  }
+  return publishOutbox(deps, outboxes.flatMap(outboxEntries), now);
+}
+
+function statusOf(item: OutboxItem): PublishStatus {
+  return item.kind === 'TRANSITION' ? item.transition.publishStatus : item.notice.publishStatus;
 }
 
 export function recordValues(record: RecordSet): readonly string[] {

@@ -24,7 +24,7 @@ import type { Notice } from './domain/notices';
 import type { Silence } from './domain/silences';
 import { StaleStateError } from './errors';
 import type { Clock, Inventory, StoredPairState, WatchPorts } from './ports';
-import { outboxEntries, publishOutbox, type PublishOutcome } from './publish';
+import { finishOutboxes, type PublishOutcome } from './publish';
 
 export type WatchScope = { readonly kind: 'ALL' } | { readonly kind: 'HEALTH_CHECKS'; readonly healthCheckIds: readonly string[] };
 
@@ -143,7 +143,8 @@ type PairResult = { readonly plan: PairPlan; readonly state: StoredPairState | u
 export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<WatchSummary> {
   const now = deps.clock.now();
   const observedAt = now.toISOString();
-  const inventory = await deps.inventory.loadInventory();
+  // An alarm naming a check the cached discovery does not know refreshes it (a check created since).
+  const inventory = await deps.inventory.loadInventory(request.scope.kind === 'HEALTH_CHECKS' ? { healthCheckIds: request.scope.healthCheckIds } : undefined);
   const plans = planPairs(inventory, request.scope);
   const healthCheckIds = [...new Set(plans.flatMap((plan) => plan.healthCheckIds))];
 
@@ -159,18 +160,21 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const fallbackIds = healthCheckIds
     .filter((id) => needsFallbackRead(inventory.healthChecks.get(id), metrics.get(id)))
     .slice(0, deps.settings.maxFallbackStatusReads);
-  await readCheckers(deps, fallbackIds, checkerReads);
+  await readCheckers(deps, fallbackIds, checkerReads, request.deadline);
 
   const assess = () => assessHealthChecks(healthCheckIds, inventory.healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
   let assessments = assess();
 
-  // Evidence (which regions fail and why) is worth a diagnosis call only where something changed.
+  // Evidence (which regions fail and why) is worth a diagnosis call only for a check whose verdict changed.
   const changingIds = plans
-    .filter((plan) => decide(plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger)).transitions.length > 0)
-    .flatMap((plan) => [plan.pair.primary.healthCheckId, plan.pair.secondary.healthCheckId])
-    .filter((id): id is string => id !== undefined && !checkerReads.has(id) && inventory.healthChecks.has(id));
+    .flatMap((plan) => {
+      const state = states.get(pairKey(plan.pair.id));
+      const observation = observe(plan, assessments, observedAt, request.trigger);
+      return decide(plan, state, observation).transitions.length > 0 ? checksWhoseVerdictChanged(state, observation) : [];
+    })
+    .filter((id) => !checkerReads.has(id) && inventory.healthChecks.has(id));
   if (changingIds.length > 0) {
-    await readCheckers(deps, [...new Set(changingIds)], checkerReads);
+    await readCheckers(deps, [...new Set(changingIds)], checkerReads, request.deadline);
     assessments = assess();
   }
 
@@ -178,18 +182,8 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline, decide),
   );
 
-  const publishing = await publishOutbox(
-    deps,
-    results.flatMap((result) =>
-      outboxEntries({
-        pair: result.plan.pair,
-        state: result.state,
-        transitions: result.status === 'done' ? result.recorded : [],
-        notices: result.status === 'done' ? result.notices : [],
-      }),
-    ),
-    now,
-  );
+  // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
+  const publishing = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), now);
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
   return {
@@ -231,9 +225,28 @@ function signalsFor(
   );
 }
 
-async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<string, CheckerReadings>): Promise<void> {
+/**
+ * The health checks behind the sides whose verdict differs from what is stored: a FAILOVER needs the
+ * primary's evidence, not the unchanged secondary's. No stored state: both sides are new.
+ */
+function checksWhoseVerdictChanged(state: StoredPairState | undefined, observation: PairObservation): string[] {
+  const storedPrimary = state ? (state.serving === 'PRIMARY' ? 'HEALTHY' : 'UNHEALTHY') : undefined;
+  const changed = [
+    storedPrimary !== observation.primary.verdict ? observation.primary.healthCheckId : undefined,
+    state?.secondaryVerdict !== observation.secondary.verdict ? observation.secondary.healthCheckId : undefined,
+  ];
+  return changed.filter((id): id is string => id !== undefined);
+}
+
+/** Evidence is optional; recording is not. Reading stops this long before the run's deadline. */
+const EVIDENCE_CUTOFF_MS = 10_000;
+
+async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<string, CheckerReadings>, deadline: Date | undefined): Promise<void> {
   // Sequential on purpose: GetHealthCheckStatus has its own 1-per-second budget inside the adapter.
-  for (const id of ids) into.set(id, await deps.checkers.readCheckerReports(id));
+  for (const id of ids) {
+    if (deadline && deps.clock.now().getTime() >= deadline.getTime() - EVIDENCE_CUTOFF_MS) return;
+    into.set(id, await deps.checkers.readCheckerReports(id));
+  }
 }
 
 /** One Query for the CLI's silences; if it fails the sweep goes on with the configured ones (more noise, never silence). */
@@ -272,22 +285,17 @@ async function recordPair(
       if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
       try {
         const { transitions, notices } = decision;
-        await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision });
-        const written: StoredPairState = {
-          ...decision.next,
-          revision: (state?.revision ?? 0) + 1,
-          pendingSequences: [...(state?.pendingSequences ?? []), ...transitions.filter((t) => t.delivery === undefined).map((t) => t.sequence)],
-          pendingNotices: [...(state?.pendingNotices ?? []), ...notices.map((n) => n.key)],
-        };
+        const written = await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision });
         return { plan, status: 'done', outcome, state: written, recorded: transitions, notices };
       } catch (error) {
         if (!(error instanceof StaleStateError) || attempt >= deps.settings.maxStaleRetries) throw error;
-        // Another run got there first (or an earlier one was interrupted): decide again from what is stored.
+        // Another run committed first (or this one did, and lost the answer): decide again from what is stored.
         state = await deps.store.loadStateConsistent(plan.pair.id);
       }
     }
   } catch (error) {
-    // One pair's failure must not stop the others; its stored state is left as it was.
+    // One pair's failure must not stop the others. Its commit did not happen (or only its answer was
+    // lost, and the committed state's outbox lets the next run finish it).
     return { plan, status: 'unfinished', pair: key, error: describeError(error), state };
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The shape `record` relies on, checked before anything is written: a change that breaks it would
- * store a history that `loadStateConsistent` cannot roll forward to the same state.
+ * commit a history that contradicts its own state (a gap, another pair's transition, a wrong count).
  */
 import { pairKey } from '../domain/model';
 import { StoreError } from '../errors';

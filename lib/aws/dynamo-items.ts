@@ -15,27 +15,32 @@ import {
   type Trigger,
 } from '../domain/model';
 import { StoreError } from '../errors';
-import { PublishStatus, type StoredPairState, type StoredTransition } from '../ports';
+import { PublishStatus, type OutboxItem, type StoredPairState, type StoredTransition } from '../ports';
 import { malformed, map, number, oneOf, optionalText, text, texts, whole, type Item } from './dynamo-fields';
+import { parseNoticeItem } from './dynamo-notice-items';
 import { parsePolicyFields, policyFields } from './dynamo-policy-fields';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, pairPartitionKey, transitionSortKey } from './dynamo-table';
+import {
+  NOTICE_SORT_KEY_PREFIX,
+  PARTITION_KEY,
+  SORT_KEY,
+  TRANSITION_SORT_KEY_PREFIX,
+  TTL_ATTRIBUTE,
+  TransitionAttribute,
+  pairPartitionKey,
+  transitionSortKey,
+} from './dynamo-table';
 
 export type { Item } from './dynamo-fields';
+export { TransitionAttribute } from './dynamo-table';
 
-/** The state item's attributes besides its key. */
+/** The state item's attributes besides its key and the state's fields. */
 export const StateAttribute = {
   REVISION: 'revision',
-  PENDING: 'pending',
-  PENDING_NOTICES: 'pendingNotices',
-} as const;
-
-export const TransitionAttribute = {
-  PUBLISH_STATUS: 'publishStatus',
-  CLAIM_UNTIL: 'claimUntil',
-  SNS_MESSAGE_ID: 'snsMessageId',
-  PUBLISHED_AT: 'publishedAt',
-  /** On the last transition of a change: keys of the notices recorded with it, for finishing an interrupted write. */
-  NOTICE_KEYS: 'noticeKeys',
+  /**
+   * Map from history sort key (`T#...`, `N#...`) to the body of the history item (without its keys),
+   * for each one committed with the state and not finished: not yet materialized, or not yet published.
+   */
+  OUTBOX: 'outbox',
 } as const;
 
 const SECONDS_PER_DAY = 86_400;
@@ -111,14 +116,44 @@ function expiryEpochSeconds(transition: Transition, historyDays: number): number
   return Math.floor(observedMs / 1000) + historyDays * SECONDS_PER_DAY;
 }
 
+/** A history item as the outbox holds it: its body, the keys left out (the map key is its sort key). */
+export function outboxBody(item: Item): Item {
+  const body = { ...item };
+  delete body[PARTITION_KEY];
+  delete body[SORT_KEY];
+  return body;
+}
+
+/** The history item an outbox entry of the pair's partition stands for. */
+export function historyItem(partitionKey: string, sortKey: string, body: Item): Item {
+  return { ...body, [PARTITION_KEY]: partitionKey, [SORT_KEY]: sortKey };
+}
+
 export function parseStateItem(item: Item): StoredPairState {
   const where = `state item ${String(item[PARTITION_KEY])}`;
+  const outbox = parseOutbox(item, where);
+  const pendingNotices = outbox.flatMap((entry) => (entry.kind === 'NOTICE' && entry.notice.publishStatus === PublishStatus.PENDING ? [entry.notice.key] : []));
   return {
     ...parsePairState(item, { zoneId: text(item, 'zoneId', where), name: text(item, 'name', where), type: text(item, 'type', where) }, where),
     revision: whole(item, StateAttribute.REVISION, where),
-    pendingSequences: sequenceSet(item[StateAttribute.PENDING], where),
-    ...pendingNoticeKeys(item[StateAttribute.PENDING_NOTICES], where),
+    pendingSequences: outbox.flatMap((entry) => (entry.kind === 'TRANSITION' && entry.transition.publishStatus === PublishStatus.PENDING ? [entry.transition.sequence] : [])),
+    ...(pendingNotices.length === 0 ? {} : { pendingNotices }),
+    ...(outbox.length === 0 ? {} : { outbox }),
   };
+}
+
+/** Transitions in sequence order (their sort keys are zero-padded), then notices by key. */
+function parseOutbox(item: Item, where: string): OutboxItem[] {
+  if (item[StateAttribute.OUTBOX] === undefined) return [];
+  const entries = Object.entries(map(item, StateAttribute.OUTBOX, where)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const partitionKey = String(item[PARTITION_KEY]);
+  return entries.map(([sortKey, body]): OutboxItem => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed(where, `${StateAttribute.OUTBOX}.${sortKey}`, 'a map', body);
+    const entry = historyItem(partitionKey, sortKey, body as Item);
+    if (sortKey.startsWith(TRANSITION_SORT_KEY_PREFIX)) return { kind: 'TRANSITION', transition: parseTransitionItem(entry) };
+    if (sortKey.startsWith(NOTICE_SORT_KEY_PREFIX)) return { kind: 'NOTICE', notice: parseNoticeItem(entry) };
+    throw malformed(where, `${StateAttribute.OUTBOX}.${sortKey}`, `a key starting with ${TRANSITION_SORT_KEY_PREFIX} or ${NOTICE_SORT_KEY_PREFIX}`, sortKey);
+  });
 }
 
 export function parseTransitionItem(item: Item): StoredTransition {
@@ -168,20 +203,4 @@ function parsePairState(source: Item, pairId: PairId, where: string): PairState 
 
 function parsePairId(source: Item, where: string): PairId {
   return { zoneId: text(source, 'zoneId', where), name: text(source, 'name', where), type: text(source, 'type', where) };
-}
-
-/** A Number Set comes back as a Set; DynamoDB drops the attribute when the set empties. */
-function sequenceSet(value: unknown, where: string): readonly number[] {
-  if (value === undefined) return [];
-  if (!(value instanceof Set)) throw malformed(where, StateAttribute.PENDING, 'a number set', value);
-  const sequences = [...value].filter((entry): entry is number => typeof entry === 'number');
-  if (sequences.length !== value.size) throw malformed(where, StateAttribute.PENDING, 'a number set', [...value]);
-  return sequences.sort((a, b) => a - b);
-}
-
-/** A String Set comes back as a Set; absent (not an empty list) when there is none, as DynamoDB drops empty sets. */
-function pendingNoticeKeys(value: unknown, where: string): { pendingNotices?: readonly string[] } {
-  if (value === undefined) return {};
-  if (!(value instanceof Set) || ![...value].every((entry) => typeof entry === 'string')) throw malformed(where, StateAttribute.PENDING_NOTICES, 'a string set', value);
-  return value.size === 0 ? {} : { pendingNotices: [...(value as Set<string>)].sort() };
 }

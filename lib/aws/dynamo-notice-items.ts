@@ -4,8 +4,7 @@ import { NoticeKind, type Notice } from '../domain/notices';
 import { StoreError } from '../errors';
 import { PublishStatus, type StoredNotice } from '../ports';
 import { map, number, oneOf, optionalText, text, texts, whole, type Item } from './dynamo-fields';
-import { TransitionAttribute } from './dynamo-items';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, noticeSortKey, pairPartitionKey } from './dynamo-table';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, TransitionAttribute, noticeSortKey, pairPartitionKey } from './dynamo-table';
 
 const SECONDS_PER_DAY = 86_400;
 const KNOWN_SERVING_STATES: readonly KnownServingState[] = [ServingState.PRIMARY, ServingState.SECONDARY, ServingState.ALL_UNHEALTHY];

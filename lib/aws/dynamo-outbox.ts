@@ -1,52 +1,97 @@
 /**
- * The outbox's item operations, shared by transitions (`T#<sequence>`) and notices (`N#<key>`): record a
- * notice once, claim an item for publishing under a lease, mark it published (and leave the pair's
- * outbox set), or release a claim after a failed publish.
+ * The outbox's item operations, shared by transitions (`T#<sequence>`) and notices (`N#<key>`):
+ * materialize an item committed in the state's outbox as a history item of its own, take items out of
+ * the outbox, claim a history item for publishing under a lease, mark it published, or release a claim
+ * after a failed publish. None of them touches the state's revision: the outbox is not decision state.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
-import type { Notice } from '../domain/notices';
 import { StoreError } from '../errors';
 import { PublishStatus } from '../ports';
 import { isConditionalCheckFailed, toStoreError, withStoreError } from './dynamo-errors';
-import { TransitionAttribute, type Item } from './dynamo-items';
-import { noticeItem } from './dynamo-notice-items';
+import { StateAttribute, historyItem, type Item } from './dynamo-items';
 import type { Table } from './dynamo-reads';
 import { stateKey } from './dynamo-state-write';
-import { PARTITION_KEY, SORT_KEY, noticeSortKey, pairPartitionKey } from './dynamo-table';
+import { NOTICE_SORT_KEY_PREFIX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, TransitionAttribute, pairPartitionKey } from './dynamo-table';
 
 export type Key = Record<typeof PARTITION_KEY | typeof SORT_KEY, string>;
 
-export const NOT_EXISTS = `attribute_not_exists(#${PARTITION_KEY})`;
-const EXISTS = `attribute_exists(#${PARTITION_KEY})`;
-
-/** Puts each notice unless its key is taken; returns the keys that are (still) waiting to be published. */
-export async function putNotices(table: Table, notices: readonly Notice[], historyDays: number): Promise<string[]> {
-  const pending: string[] = [];
-  for (const notice of notices) {
-    try {
-      await table.client.send(
-        new PutCommand({
-          TableName: table.tableName,
-          Item: noticeItem(notice, historyDays),
-          ConditionExpression: NOT_EXISTS,
-          ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY },
-        }),
-      );
-      pending.push(notice.key);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toStoreError(error, `writing notice ${notice.id}`);
-      // Decided before by a run that died or lost the race: keep it in the outbox only if it was never sent.
-      pending.push(...(await noticesStillPending(table, notice.pairId, [notice.key])));
-    }
-  }
-  return pending;
+/** An item as committed in a state's outbox: its history sort key and its body. */
+export interface CommittedItem {
+  readonly sortKey: string;
+  readonly body: Item;
 }
 
-export async function noticesStillPending(table: Table, pairId: PairId, keys: readonly string[]): Promise<string[]> {
-  const pending: string[] = [];
-  for (const key of keys) if ((await getNoticeItem(table, pairId, key))?.[TransitionAttribute.PUBLISH_STATUS] === PublishStatus.PENDING) pending.push(key);
-  return pending;
+const NOT_EXISTS = `attribute_not_exists(#${PARTITION_KEY})`;
+const EXISTS = `attribute_exists(#${PARTITION_KEY})`;
+const PUT_ATTEMPTS = 2;
+
+/** What may differ between two copies of one history item: how far its publishing got, and its expiry. */
+const BOOKKEEPING: readonly string[] = [
+  TransitionAttribute.PUBLISH_STATUS,
+  TransitionAttribute.CLAIM_UNTIL,
+  TransitionAttribute.SNS_MESSAGE_ID,
+  TransitionAttribute.PUBLISHED_AT,
+  TTL_ATTRIBUTE,
+];
+
+/**
+ * Puts each committed item as a history item unless its key is taken. A transition already there must
+ * be the same one (another run materialized it); a different one is a broken invariant, a StoreError.
+ * A notice already there is the same notice decided before (its key says what it is about), and stands.
+ * Returns the publish status of the history item now under each sort key.
+ */
+export async function materializeItems(table: Table, pairId: PairId, items: readonly CommittedItem[]): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  for (const { sortKey, body } of items) {
+    const item = historyItem(pairPartitionKey(pairId), sortKey, body);
+    statuses.set(sortKey, await materializeItem(table, pairId, item));
+  }
+  return statuses;
+}
+
+async function materializeItem(table: Table, pairId: PairId, item: Item): Promise<string> {
+  const sortKey = String(item[SORT_KEY]);
+  const what = `${sortKey} of ${pairKey(pairId)}`;
+  for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
+    try {
+      await table.client.send(
+        new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY } }),
+      );
+      return String(item[TransitionAttribute.PUBLISH_STATUS]);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toStoreError(error, `writing ${what} to history`);
+    }
+    const existing = await getItem(table, { [PARTITION_KEY]: String(item[PARTITION_KEY]), [SORT_KEY]: sortKey }, `reading ${what}`);
+    // Gone again between the two calls (expired): put it once more.
+    if (existing === undefined) continue;
+    if (!sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) && canonical(withoutBookkeeping(existing)) !== canonical(withoutBookkeeping(item))) {
+      throw new StoreError(`History already holds a different ${what} than the one committed in its state's outbox: two commits claimed one sequence. This is a bug; keep both items for diagnosis`, false);
+    }
+    return String(existing[TransitionAttribute.PUBLISH_STATUS]);
+  }
+  throw new StoreError(`Could not write ${what} to history: it kept disappearing (${PUT_ATTEMPTS} attempts); try again`, true);
+}
+
+/** Takes the entries out of the state's outbox (those already gone are no matter); no revision check, no revision bump. */
+export async function dropFromOutbox(table: Table, pairId: PairId, sortKeys: readonly string[], action: string): Promise<void> {
+  if (sortKeys.length === 0) return;
+  const names: Record<string, string> = { '#outbox': StateAttribute.OUTBOX };
+  sortKeys.forEach((sortKey, index) => (names[`#d${index}`] = sortKey));
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: stateKey(pairId),
+        UpdateExpression: `REMOVE ${sortKeys.map((_, index) => `#outbox.#d${index}`).join(', ')}`,
+        // Never creates a state item, and a state without the map has nothing to remove.
+        ConditionExpression: 'attribute_exists(#outbox)',
+        ExpressionAttributeNames: names,
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw toStoreError(error, action);
+  }
 }
 
 export async function claimItem(table: Table, key: Key, now: Date, leaseUntil: Date, action: string): Promise<boolean> {
@@ -69,15 +114,8 @@ export async function claimItem(table: Table, key: Key, now: Date, leaseUntil: D
   }
 }
 
-export async function markItemPublished(
-  table: Table,
-  pairId: PairId,
-  key: Key,
-  what: string,
-  snsMessageId: string,
-  publishedAt: Date,
-  outbox: { readonly attribute: string; readonly member: Set<number> | Set<string> },
-): Promise<void> {
+/** Marks the history item published, then takes it out of the pair's outbox. */
+export async function markItemPublished(table: Table, pairId: PairId, key: Key, what: string, snsMessageId: string, publishedAt: Date): Promise<void> {
   const pair = pairKey(pairId);
   const found = await updateIfExists(table, `marking ${what} of ${pair} published`, {
     Key: key,
@@ -90,14 +128,9 @@ export async function markItemPublished(
     },
     ExpressionAttributeValues: { ':published': PublishStatus.PUBLISHED, ':messageId': snsMessageId, ':publishedAt': publishedAt.toISOString() },
   });
-  if (!found) throw new StoreError(`There is no ${what} of ${pair} to mark published`, false);
-  // Set deletion is atomic on its own, so the outbox needs no revision check (and bumps no revision).
-  await updateIfExists(table, `removing ${what} from the outbox of ${pair}`, {
-    Key: stateKey(pairId),
-    UpdateExpression: 'DELETE #pending :members',
-    ExpressionAttributeNames: { '#pending': outbox.attribute },
-    ExpressionAttributeValues: { ':members': outbox.member },
-  });
+  if (!found) throw new StoreError(`There is no ${what} of ${pair} in history to mark published`, false);
+  // If this step fails the entry stays in the outbox: the next claim finds it published and drops it.
+  await dropFromOutbox(table, pairId, [key[SORT_KEY]], `taking ${what} of ${pair} out of the outbox`);
 }
 
 export async function releaseItemClaim(table: Table, key: Key, action: string): Promise<void> {
@@ -106,6 +139,11 @@ export async function releaseItemClaim(table: Table, key: Key, action: string): 
     UpdateExpression: 'REMOVE #claimUntil',
     ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL },
   });
+}
+
+export async function getItem(table: Table, key: Key, action: string): Promise<Item | undefined> {
+  const output = await withStoreError(action, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })));
+  return output.Item;
 }
 
 /** An update of an existing item only (an update would otherwise create a stray one); false when absent. */
@@ -130,9 +168,16 @@ async function updateIfExists(
   }
 }
 
-async function getNoticeItem(table: Table, pairId: PairId, key: string): Promise<Item | undefined> {
-  const output = await withStoreError(`reading notice ${key} of ${pairKey(pairId)}`, () =>
-    table.client.send(new GetCommand({ TableName: table.tableName, Key: { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: noticeSortKey(key) }, ConsistentRead: true })),
-  );
-  return output.Item;
+function withoutBookkeeping(item: Item): Item {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !BOOKKEEPING.includes(name)));
+}
+
+/** Key-order-independent JSON, undefined fields left out (as the document client leaves them out of items). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,35 +1,49 @@
 /**
- * StateStore on one DynamoDB table, with exactly-once history built from single-item conditional
- * writes only (no transactions, so it runs unchanged on dynalite):
- *   1. each notice item is put only if its key is free (a notice decided twice is recorded once);
- *   2. each transition item is put only if its sequence is free — the race for a sequence is won once;
- *   3. the state item is then updated only if its revision is the one the decision was made from.
- * A run that dies between 2 and 3 leaves transitions beyond the state's sequence; the next
- * `loadStateConsistent` rolls the state forward to the last one's `stateAfter`, and puts the notices
- * named on that transition back in the outbox. A run that dies before 2 changed no state: the next run
- * decides the same notices again and finds them recorded.
+ * StateStore on one DynamoDB table, exactly-once history from single-item conditional writes only (no
+ * transactions, so it runs unchanged on dynalite). The commit point of a change is ONE conditional write
+ * of the pair's state item (revision as expected, or no item yet), which also puts every transition and
+ * notice of the change into the state's `outbox` map. The sequence of a transition is therefore taken
+ * exactly when the state that counts it is: the revision check alone makes sequences unique.
+ * After the commit each outbox item is materialized as a history item of its own (put only if its key is
+ * free); HELD and SILENCED ones then leave the outbox, PENDING ones leave it once published.
+ *
+ * What a crash leaves behind, and who finishes it:
+ *   - before the commit: nothing. The next run decides again from the same stored state.
+ *   - after the commit, before materializing: the items, in the state's outbox. Every load shows them
+ *     (no extra call: they are in the state item), history reads merge them in, and the next run
+ *     materializes the HELD/SILENCED ones (`materialize`) and the PENDING ones when it claims them.
+ *   - after materializing, before publishing: a PENDING history item still in the outbox; the next run
+ *     claims and publishes it.
+ *   - after publishing, before leaving the outbox: the next claim finds it published and drops it.
+ * Items of the old protocol (transitions written before their state) cannot exist: nothing was deployed
+ * with it, so the roll-forward that adopted them is gone.
+ *
+ * Size: the outbox holds only what is not yet materialized (a single run's worth) or not yet accepted by
+ * SNS. Flap damping holds rapid side changes out of it, so it nears DynamoDB's 400 KB item limit only if
+ * SNS refuses messages for a very long time; the commit then fails with a StoreError saying so, and the
+ * pair resumes once the outbox drains.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
-import { ConfigurationError, StaleStateError, StoreError } from '../errors';
-import { PublishStatus, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../ports';
-import { isConditionalCheckFailed, toStoreError, withStoreError } from './dynamo-errors';
+import { ConfigurationError, StoreError } from '../errors';
+import { PublishStatus, type OutboxItem, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../ports';
 import { assertCoherentChange } from './dynamo-change';
-import { StateAttribute, TransitionAttribute, parseStateItem, parseTransitionItem, transitionItem, type Item } from './dynamo-items';
-import { parseNoticeItem } from './dynamo-notice-items';
-import { NOT_EXISTS, claimItem, markItemPublished, noticesStillPending, putNotices, releaseItemClaim, type Key } from './dynamo-outbox';
-import { stateKey, writeState, type Outbox } from './dynamo-state-write';
+import { map, type Item } from './dynamo-fields';
+import { StateAttribute, historyItem, outboxBody, parseStateItem, parseTransitionItem, transitionItem } from './dynamo-items';
+import { noticeItem, parseNoticeItem } from './dynamo-notice-items';
+import { claimItem, dropFromOutbox, getItem, markItemPublished, materializeItems, releaseItemClaim, type CommittedItem, type Key } from './dynamo-outbox';
+import { batchGetItems, queryItems, type Table } from './dynamo-reads';
+import { commitState, stateKey } from './dynamo-state-write';
 import {
-  LAST_TRANSITION_SORT_KEY,
   NOTICE_SORT_KEY_PREFIX,
   PARTITION_KEY,
   SORT_KEY,
   TRANSITION_SORT_KEY_PREFIX,
+  TransitionAttribute,
   noticeSortKey,
   pairPartitionKey,
   transitionSortKey,
 } from './dynamo-table';
-import { batchGetItems, queryItems, type Table } from './dynamo-reads';
 
 export interface DynamoStateStoreOptions {
   /** Must be made with `createDocumentClient` (lib/aws/dynamo-table.ts): optional fields are left out of items. */
@@ -39,7 +53,6 @@ export interface DynamoStateStoreOptions {
   readonly historyDays: number;
 }
 
-const REPAIR_MAX_ATTEMPTS = 5;
 const DEFAULT_LIST_LIMIT = 50;
 
 export class DynamoStateStore implements StateStore {
@@ -71,49 +84,40 @@ export class DynamoStateStore implements StateStore {
   }
 
   async loadStateConsistent(pairId: PairId): Promise<StoredPairState | undefined> {
-    const key = pairKey(pairId);
-    for (let attempt = 1; attempt <= REPAIR_MAX_ATTEMPTS; attempt++) {
-      const state = await this.getState(pairId);
-      const unapplied = await this.transitionsAfter(pairId, state?.sequence ?? 0);
-      const last = unapplied[unapplied.length - 1];
-      if (last === undefined) return state;
-      const outbox: Outbox = {
-        sequences: unapplied.filter((t) => t.transition.publishStatus === PublishStatus.PENDING).map((t) => t.transition.sequence),
-        noticeKeys: await noticesStillPending(this.table, pairId, last.noticeKeys),
-      };
-      try {
-        const written = await writeState(this.table, pairId, last.transition.stateAfter, state?.revision, outbox, `finishing the interrupted write of ${key}`);
-        return parseStateItem(written);
-      } catch (error) {
-        if (!(error instanceof StaleStateError)) throw error;
-      }
-    }
-    throw new StoreError(`The state of ${key} kept changing while finishing an interrupted write (${REPAIR_MAX_ATTEMPTS} attempts); try again`, true);
+    const item = await this.getStateItem(pairId);
+    return item === undefined ? undefined : parseStateItem(item);
   }
 
-  async record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<void> {
+  async record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<StoredPairState> {
     assertCoherentChange(change);
-    const key = pairKey(change.next.pairId);
-    const noticeKeys = await putNotices(this.table, change.notices ?? [], this.historyDays);
-    for (const [index, transition] of change.transitions.entries()) {
-      const item = transitionItem(transition, this.historyDays);
-      if (index === change.transitions.length - 1 && noticeKeys.length > 0) item[TransitionAttribute.NOTICE_KEYS] = noticeKeys;
-      try {
-        await this.table.client.send(
-          new PutCommand({ TableName: this.table.tableName, Item: item, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY } }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) throw new StaleStateError(key, `transition ${transition.sequence} is already recorded`);
-        throw toStoreError(error, `writing transition ${transition.id}`);
-      }
+    const { pairId } = change.next;
+    const items: CommittedItem[] = [
+      ...change.transitions.map((transition) => committedItem(transitionItem(transition, this.historyDays))),
+      ...(change.notices ?? []).map((notice) => committedItem(noticeItem(notice, this.historyDays))),
+    ];
+    const written = await commitState(this.table, pairId, change.next, change.expectedRevision, new Map(items.map((i) => [i.sortKey, i.body])), `writing the state of ${pairKey(pairId)}`);
+    // Materialized as committed: a notice key already in the outbox keeps the body it was first committed with.
+    const committed = outboxMap(written);
+    const mine = items.map(({ sortKey, body }) => ({ sortKey, body: committed[sortKey] ?? body }));
+    let finished: readonly string[] = [];
+    try {
+      finished = await this.finish(pairId, mine);
+    } catch {
+      // Recorded all the same: what is not materialized stays in the outbox of the state returned, for
+      // `materialize` or a claim (this run's or the next one's) to finish.
     }
-    // Held and silenced transitions are history only: a summary notice covers them.
-    const sequences = change.transitions.filter((t) => t.delivery === undefined).map((t) => t.sequence);
-    await writeState(this.table, change.next.pairId, change.next, change.expectedRevision, { sequences, noticeKeys }, `writing the state of ${key}`);
+    return parseStateItem(withoutOutboxEntries(written, finished));
+  }
+
+  async materialize(pairId: PairId, items: readonly OutboxItem[]): Promise<void> {
+    await this.finish(
+      pairId,
+      items.map((entry) => committedItem(entry.kind === 'TRANSITION' ? transitionItem(entry.transition, this.historyDays) : noticeItem(entry.notice, this.historyDays))),
+    );
   }
 
   async getTransition(pairId: PairId, sequence: number): Promise<StoredTransition | undefined> {
-    const item = await this.getItem(transitionKey(pairId, sequence), `reading transition ${sequence} of ${pairKey(pairId)}`);
+    const item = await this.fromHistoryOrOutbox(pairId, transitionSortKey(sequence), `reading transition ${sequence} of ${pairKey(pairId)}`);
     return item === undefined ? undefined : parseTransitionItem(item);
   }
 
@@ -123,21 +127,24 @@ export class DynamoStateStore implements StateStore {
 
   async listTransitionsBetween(pairId: PairId, fromSequence: number, toSequence: number): Promise<readonly StoredTransition[]> {
     if (toSequence < fromSequence) return [];
-    const items = await queryItems(
-      this.table,
-      {
-        KeyConditionExpression: `#${PARTITION_KEY} = :pk AND #${SORT_KEY} BETWEEN :first AND :last`,
-        ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':first': transitionSortKey(fromSequence), ':last': transitionSortKey(toSequence) },
-        ConsistentRead: true,
-      },
-      Number.POSITIVE_INFINITY,
-      `reading transitions ${fromSequence}-${toSequence} of ${pairKey(pairId)}`,
+    const [first, last] = [transitionSortKey(fromSequence), transitionSortKey(toSequence)];
+    const items = await this.withOutbox(pairId, (sortKey) => sortKey >= first && sortKey <= last, () =>
+      queryItems(
+        this.table,
+        {
+          KeyConditionExpression: `#${PARTITION_KEY} = :pk AND #${SORT_KEY} BETWEEN :first AND :last`,
+          ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':first': first, ':last': last },
+          ConsistentRead: true,
+        },
+        Number.POSITIVE_INFINITY,
+        `reading transitions ${fromSequence}-${toSequence} of ${pairKey(pairId)}`,
+      ),
     );
-    return items.map(parseTransitionItem);
+    return items.sort(bySortKey).map(parseTransitionItem);
   }
 
   async getNotice(pairId: PairId, key: string): Promise<StoredNotice | undefined> {
-    const item = await this.getItem(noticeKey(pairId, key), `reading notice ${key} of ${pairKey(pairId)}`);
+    const item = await this.fromHistoryOrOutbox(pairId, noticeSortKey(key), `reading notice ${key} of ${pairKey(pairId)}`);
     return item === undefined ? undefined : parseNoticeItem(item);
   }
 
@@ -146,84 +153,130 @@ export class DynamoStateStore implements StateStore {
   }
 
   claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean> {
-    return claimItem(this.table, transitionKey(pairId, sequence), now, leaseUntil, `claiming transition ${sequence} of ${pairKey(pairId)}`);
+    const key = historyKey(pairId, transitionSortKey(sequence));
+    return this.claimCommitted(pairId, key, () => claimItem(this.table, key, now, leaseUntil, `claiming transition ${sequence} of ${pairKey(pairId)}`));
   }
 
   claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean> {
-    return claimItem(this.table, noticeKey(pairId, key), now, leaseUntil, `claiming notice ${key} of ${pairKey(pairId)}`);
+    const itemKey = historyKey(pairId, noticeSortKey(key));
+    return this.claimCommitted(pairId, itemKey, () => claimItem(this.table, itemKey, now, leaseUntil, `claiming notice ${key} of ${pairKey(pairId)}`));
   }
 
   async markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void> {
-    await markItemPublished(this.table, pairId, transitionKey(pairId, sequence), `transition ${sequence}`, snsMessageId, publishedAt, {
-      attribute: StateAttribute.PENDING,
-      member: new Set([sequence]),
-    });
+    await markItemPublished(this.table, pairId, historyKey(pairId, transitionSortKey(sequence)), `transition ${sequence}`, snsMessageId, publishedAt);
   }
 
   async markNoticePublished(pairId: PairId, key: string, snsMessageId: string, publishedAt: Date): Promise<void> {
-    await markItemPublished(this.table, pairId, noticeKey(pairId, key), `notice ${key}`, snsMessageId, publishedAt, {
-      attribute: StateAttribute.PENDING_NOTICES,
-      member: new Set([key]),
-    });
+    await markItemPublished(this.table, pairId, historyKey(pairId, noticeSortKey(key)), `notice ${key}`, snsMessageId, publishedAt);
   }
 
   async releaseClaim(pairId: PairId, sequence: number): Promise<void> {
-    await releaseItemClaim(this.table, transitionKey(pairId, sequence), `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
+    await releaseItemClaim(this.table, historyKey(pairId, transitionSortKey(sequence)), `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
   }
 
   async releaseNoticeClaim(pairId: PairId, key: string): Promise<void> {
-    await releaseItemClaim(this.table, noticeKey(pairId, key), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
+    await releaseItemClaim(this.table, historyKey(pairId, noticeSortKey(key)), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
   }
 
-  private async getItem(key: Key, action: string): Promise<Item | undefined> {
-    const output = await withStoreError(action, () => this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true })));
-    return output.Item;
+  /** Materializes the items, then takes out of the outbox those not waiting to be published; returns their sort keys. */
+  private async finish(pairId: PairId, items: readonly CommittedItem[]): Promise<string[]> {
+    const statuses = await materializeItems(this.table, pairId, items);
+    const finished = [...statuses].flatMap(([sortKey, status]) => (status === PublishStatus.PENDING ? [] : [sortKey]));
+    await dropFromOutbox(this.table, pairId, finished, `taking finished items of ${pairKey(pairId)} out of the outbox`);
+    return finished;
   }
 
-  private async getState(pairId: PairId): Promise<StoredPairState | undefined> {
-    const item = await this.getItem(stateKey(pairId), `reading the state of ${pairKey(pairId)}`);
-    return item === undefined ? undefined : parseStateItem(item);
+  /**
+   * A claim that fails may be on an item committed but not yet materialized (materialize it, then claim),
+   * or on one already published but still listed in the outbox (drop it from there).
+   */
+  private async claimCommitted(pairId: PairId, key: Key, claim: () => Promise<boolean>): Promise<boolean> {
+    if (await claim()) return true;
+    const sortKey = key[SORT_KEY];
+    const existing = await getItem(this.table, key, `reading ${sortKey} of ${pairKey(pairId)}`);
+    if (existing !== undefined) {
+      if (existing[TransitionAttribute.PUBLISH_STATUS] !== PublishStatus.PENDING) {
+        await dropFromOutbox(this.table, pairId, [sortKey], `taking ${sortKey} of ${pairKey(pairId)} out of the outbox`);
+      }
+      // Otherwise another run holds it under a lease.
+      return false;
+    }
+    const body = outboxMap(await this.getStateItem(pairId))[sortKey];
+    if (body === undefined) return false;
+    const finished = await this.finish(pairId, [{ sortKey, body }]);
+    return finished.length === 0 && claim();
+  }
+
+  private async getStateItem(pairId: PairId): Promise<Item | undefined> {
+    return getItem(this.table, stateKey(pairId), `reading the state of ${pairKey(pairId)}`);
+  }
+
+  /**
+   * The history item, or the outbox entry committed for it. The state is read only when the item is not
+   * there, and the item once more if the state no longer lists it (materialized in between).
+   */
+  private async fromHistoryOrOutbox(pairId: PairId, sortKey: string, action: string): Promise<Item | undefined> {
+    const key = historyKey(pairId, sortKey);
+    const item = await getItem(this.table, key, action);
+    if (item !== undefined) return item;
+    const body = outboxMap(await this.getStateItem(pairId))[sortKey];
+    if (body !== undefined) return historyItem(key[PARTITION_KEY], sortKey, body);
+    return getItem(this.table, key, action);
+  }
+
+  /**
+   * History items merged with the outbox entries `wanted` picks, materialized copies first (they carry the
+   * publishing progress). The state is read BEFORE the history: an item that leaves the outbox in between
+   * was materialized before it left, so one of the two reads sees it.
+   */
+  private async withOutbox(pairId: PairId, wanted: (sortKey: string) => boolean, readHistory: () => Promise<Item[]>): Promise<Item[]> {
+    const outbox = outboxMap(await this.getStateItem(pairId));
+    const merged = new Map<string, Item>();
+    for (const [sortKey, body] of Object.entries(outbox)) if (wanted(sortKey)) merged.set(sortKey, historyItem(pairPartitionKey(pairId), sortKey, body));
+    for (const item of await readHistory()) merged.set(String(item[SORT_KEY]), item);
+    return [...merged.values()];
   }
 
   private async newestWithPrefix(pairId: PairId, prefix: string, limit: number, what: string): Promise<Item[]> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new StoreError(`listing ${what} needs a limit of 1 or more, got ${limit}`, false);
-    return queryItems(
-      this.table,
-      {
-        KeyConditionExpression: `#${PARTITION_KEY} = :pk AND begins_with(#${SORT_KEY}, :prefix)`,
-        ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':prefix': prefix },
-        ScanIndexForward: false,
-      },
-      limit,
-      `listing the ${what} of ${pairKey(pairId)}`,
+    const items = await this.withOutbox(pairId, (sortKey) => sortKey.startsWith(prefix), () =>
+      queryItems(
+        this.table,
+        {
+          KeyConditionExpression: `#${PARTITION_KEY} = :pk AND begins_with(#${SORT_KEY}, :prefix)`,
+          ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':prefix': prefix },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+        },
+        limit,
+        `listing the ${what} of ${pairKey(pairId)}`,
+      ),
     );
-  }
-
-  /** The recorded transitions after `sequence` that continue it without a gap, oldest first, with the notices recorded alongside. */
-  private async transitionsAfter(pairId: PairId, sequence: number): Promise<readonly { transition: StoredTransition; noticeKeys: readonly string[] }[]> {
-    const items = await queryItems(
-      this.table,
-      {
-        KeyConditionExpression: `#${PARTITION_KEY} = :pk AND #${SORT_KEY} BETWEEN :first AND :last`,
-        ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId), ':first': transitionSortKey(sequence + 1), ':last': LAST_TRANSITION_SORT_KEY },
-        ConsistentRead: true,
-      },
-      Number.POSITIVE_INFINITY,
-      `reading the unapplied transitions of ${pairKey(pairId)}`,
-    );
-    const transitions = items.map((item) => {
-      const keys = item[TransitionAttribute.NOTICE_KEYS];
-      return { transition: parseTransitionItem(item), noticeKeys: Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [] };
-    });
-    const gap = transitions.findIndex((t, index) => t.transition.sequence !== sequence + 1 + index);
-    return gap === -1 ? transitions : transitions.slice(0, gap);
+    return items.sort(bySortKey).reverse().slice(0, limit);
   }
 }
 
-function transitionKey(pairId: PairId, sequence: number): Key {
-  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: transitionSortKey(sequence) };
+function historyKey(pairId: PairId, sortKey: string): Key {
+  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: sortKey };
 }
 
-function noticeKey(pairId: PairId, key: string): Key {
-  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: noticeSortKey(key) };
+function committedItem(item: Item): CommittedItem {
+  return { sortKey: String(item[SORT_KEY]), body: outboxBody(item) };
+}
+
+/** The state item's outbox map (sort key → item body); empty without a state. */
+function outboxMap(state: Item | undefined): Record<string, Item> {
+  if (state?.[StateAttribute.OUTBOX] === undefined) return {};
+  return map(state, StateAttribute.OUTBOX, `state item ${String(state[PARTITION_KEY])}`) as Record<string, Item>;
+}
+
+function withoutOutboxEntries(state: Item, sortKeys: readonly string[]): Item {
+  const outbox = { ...outboxMap(state) };
+  for (const sortKey of sortKeys) delete outbox[sortKey];
+  return { ...state, [StateAttribute.OUTBOX]: outbox };
+}
+
+function bySortKey(a: Item, b: Item): number {
+  const [x, y] = [String(a[SORT_KEY]), String(b[SORT_KEY])];
+  return x < y ? -1 : x > y ? 1 : 0;
 }

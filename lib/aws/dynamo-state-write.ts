@@ -1,50 +1,63 @@
-/** The one conditional write of a pair's state item: every field, the revision, and the outbox additions. */
+/**
+ * The commit point of a pair: the one conditional write of its state item. It sets every state field,
+ * bumps the revision and adds to the state's outbox the history items recorded with the change, all
+ * at once or not at all.
+ */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId, type PairState } from '../domain/model';
-import { StaleStateError } from '../errors';
+import { StaleStateError, StoreError } from '../errors';
 import { isConditionalCheckFailed, toStoreError } from './dynamo-errors';
 import { StateAttribute, stateFields, type Item } from './dynamo-items';
 import type { Table } from './dynamo-reads';
 import { PARTITION_KEY, SORT_KEY, STATE_SORT_KEY, pairPartitionKey } from './dynamo-table';
-
-export interface Outbox {
-  readonly sequences: readonly number[];
-  readonly noticeKeys: readonly string[];
-}
 
 export function stateKey(pairId: PairId): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
   return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: STATE_SORT_KEY };
 }
 
 /**
- * Sets every state field (removing optional ones the state no longer has), bumps the revision and adds
- * `outbox` to the pending sets, if the revision is still `expectedRevision`. Throws StaleStateError otherwise.
+ * Sets every state field (removing optional ones the state no longer has), bumps the revision and puts
+ * `entries` (history sort key → item body) into the outbox map, if the revision is still
+ * `expectedRevision` (if there is no state item yet, for undefined). Throws StaleStateError otherwise,
+ * having changed nothing. Returns the state item as written.
  */
-export async function writeState(table: Table, pairId: PairId, state: PairState, expectedRevision: number | undefined, outbox: Outbox, action: string): Promise<Item> {
+export async function commitState(
+  table: Table,
+  pairId: PairId,
+  state: PairState,
+  expectedRevision: number | undefined,
+  entries: ReadonlyMap<string, Item>,
+  action: string,
+): Promise<Item> {
   const fields: Record<string, unknown> = { ...stateFields(state), [StateAttribute.REVISION]: (expectedRevision ?? 0) + 1 };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
+  const set: string[] = [];
   const removed: string[] = [];
   for (const [field, value] of Object.entries(fields)) {
     names[`#${field}`] = field;
     if (value === undefined) removed.push(`#${field}`);
-    else values[`:${field}`] = value;
+    else {
+      values[`:${field}`] = value;
+      set.push(`#${field} = :${field}`);
+    }
   }
-  const set = Object.keys(fields).filter((field) => fields[field] !== undefined);
-  let expression = `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}`;
+  if (expectedRevision === undefined) {
+    // The first write creates the map (empty if nothing is recorded); later writes add entries into it.
+    names['#outbox'] = StateAttribute.OUTBOX;
+    values[':outbox'] = Object.fromEntries(entries);
+    set.push('#outbox = :outbox');
+  } else if (entries.size > 0) {
+    names['#outbox'] = StateAttribute.OUTBOX;
+    [...entries].forEach(([sortKey, body], index) => {
+      names[`#o${index}`] = sortKey;
+      values[`:o${index}`] = body;
+      // A notice key already waiting in the outbox keeps what it was first committed with.
+      set.push(`#outbox.#o${index} = if_not_exists(#outbox.#o${index}, :o${index})`);
+    });
+  }
+  let expression = `SET ${set.join(', ')}`;
   if (removed.length > 0) expression += ` REMOVE ${removed.join(', ')}`;
-  const additions: string[] = [];
-  if (outbox.sequences.length > 0) {
-    names['#pending'] = StateAttribute.PENDING;
-    values[':unpublished'] = new Set(outbox.sequences);
-    additions.push('#pending :unpublished');
-  }
-  if (outbox.noticeKeys.length > 0) {
-    names['#pendingNotices'] = StateAttribute.PENDING_NOTICES;
-    values[':unpublishedNotices'] = new Set(outbox.noticeKeys);
-    additions.push('#pendingNotices :unpublishedNotices');
-  }
-  if (additions.length > 0) expression += ` ADD ${additions.join(', ')}`;
   // DynamoDB rejects a placeholder the expressions do not use, so each one is added with its use.
   let condition = '#revision = :expectedRevision';
   if (expectedRevision === undefined) {
@@ -70,6 +83,19 @@ export async function writeState(table: Table, pairId: PairId, state: PairState,
     if (isConditionalCheckFailed(error)) {
       throw new StaleStateError(pairKey(pairId), expectedRevision === undefined ? 'the state already exists' : `revision is no longer ${expectedRevision}`);
     }
+    if (isItemTooLarge(error)) {
+      // The outbox holds only what SNS has not taken yet: it outgrows an item only after a very long outage.
+      throw new StoreError(
+        `The state of ${pairKey(pairId)} would exceed DynamoDB's 400 KB item size: its outbox holds too many unpublished notifications. ` +
+          'Nothing was recorded; check that the SNS topic accepts messages, and the outbox will drain',
+        true,
+        { cause: error },
+      );
+    }
     throw toStoreError(error, action);
   }
+}
+
+function isItemTooLarge(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message);
 }

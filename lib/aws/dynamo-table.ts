@@ -2,8 +2,9 @@
  * The Failwatch table: its definition (mirrored by serverless.yml), key layout and the document
  * client settings the store relies on. One table holds, per pair (partition `PAIR#<pairKey>`),
  * the state item (sort key `STATE`), one item per transition (sort key `T#<sequence, 10 digits>`) and
- * one per notice (sort key `N#<notice key>`). Silences set from the CLI live in partition `SILENCE`
- * (sort key `<record or *>#<id>`).
+ * one per notice (sort key `N#<notice key>`). The state item's `outbox` map holds, by those sort keys,
+ * the transitions and notices committed with it that are not yet materialized or published.
+ * Silences set from the CLI live in partition `SILENCE` (sort key `<record or *>#<id>`).
  */
 import type { CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +15,14 @@ export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 /** Epoch seconds; DynamoDB TTL deletes transition items after it (the state item never has it). */
 export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** The publishing bookkeeping of a history item (transition or notice), beside its content. */
+export const TransitionAttribute = {
+  PUBLISH_STATUS: 'publishStatus',
+  CLAIM_UNTIL: 'claimUntil',
+  SNS_MESSAGE_ID: 'snsMessageId',
+  PUBLISHED_AT: 'publishedAt',
+} as const;
 
 export const STATE_SORT_KEY = 'STATE';
 export const TRANSITION_SORT_KEY_PREFIX = 'T#';
@@ -60,9 +69,6 @@ export function noticeSortKey(key: string): string {
 export function silenceSortKey(record: string, id: string): string {
   return `${record}#${id}`;
 }
-
-/** The last possible transition sort key: the upper bound of a range query over a pair's history. */
-export const LAST_TRANSITION_SORT_KEY = `${TRANSITION_SORT_KEY_PREFIX}${'9'.repeat(SEQUENCE_DIGITS)}`;
 
 /** What DynamoStateStore needs from its document client: optional fields are dropped, not rejected. */
 export const documentTranslateConfig: TranslateConfig = {

@@ -139,7 +139,9 @@ function deliverTransitions(step: Step): void {
   if (started && flapping) {
     const oldest = sideChanges[0] ?? at;
     step.notices.push(
-      notice(step, flapping.since, {
+      // Keyed by the sequence the spell starts at, not by this run's clock: racing runs that saw the
+      // same spell start at different instants must decide the same notice, or losers leave strays.
+      notice(step, `from#${flapping.fromSequence}`, {
         kind: NoticeKind.FLAPPING,
         lastedSeconds: elapsedSeconds(oldest, at),
         sideChanges: sideChanges.length,
@@ -210,7 +212,7 @@ function finish(previous: PairState, step: Step): StepDecision {
   const reason = [...step.reasons, ...step.notices.map((n) => `${n.kind} notice`)].join('; ');
   if (sameState(previous, step.state) && step.notices.length === 0) return { next: undefined, transitions: [], notices: [], reason };
   const next: PairState = { ...step.state, lastObservedAt: step.observation.observedAt };
-  // The last transition's stateAfter is what an interrupted write is rolled forward to: make it the whole state.
+  // The last transition's stateAfter is where it leaves the pair: make it the whole state stored with it.
   const transitions = step.transitions.map((t, index) => (index === step.transitions.length - 1 ? { ...t, stateAfter: next } : t));
   return { next, transitions, notices: step.notices, reason };
 }

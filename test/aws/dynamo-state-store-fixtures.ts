@@ -2,7 +2,7 @@
  * Builders and raw-table helpers shared by the DynamoStateStore tests. Each test works on pairs of its
  * own (`freshPairId`), so the tests of one file can share a table.
  */
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pairPartitionKey, STATE_SORT_KEY, transitionSortKey } from '../../lib/aws/dynamo-table';
 import {
   ServingState,
@@ -132,8 +132,22 @@ export function recordRequests(client: DynamoDBDocumentClient): WireRequest[] {
   return requests;
 }
 
-/** True for the UpdateItem of a pair's state item (the second step of `record`). */
+/** True for an UpdateItem of a pair's state item: the commit of `record` (or the outbox's bookkeeping after it). */
 export function isStateUpdate(request: WireRequest): boolean {
   const key = request.input.Key as { sk?: { S?: string } } | undefined;
   return request.commandName === 'UpdateItemCommand' && key?.sk?.S === STATE_SORT_KEY;
+}
+
+/** True for the PutItem that materializes a history item whose sort key starts with `sortKeyPrefix` (`T#`, `N#`, `T#0000000002`...). */
+export function isHistoryPut(request: WireRequest, sortKeyPrefix = ''): boolean {
+  const item = request.input.Item as { sk?: { S?: string } } | undefined;
+  return request.commandName === 'PutItemCommand' && (item?.sk?.S ?? '').startsWith(sortKeyPrefix) && (item?.sk?.S ?? '') !== STATE_SORT_KEY;
+}
+
+/** Every item of the pair's partition, as stored, by sort key. */
+export async function readPartition(client: DynamoDBDocumentClient, tableName: string, pairId: PairId): Promise<Record<string, Record<string, unknown>>> {
+  const { Items } = await client.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId) }, ConsistentRead: true }),
+  );
+  return Object.fromEntries((Items ?? []).map((item) => [String(item['sk']), item]));
 }

@@ -1,15 +1,14 @@
 /**
- * The store's side of the notice policy, on dynalite: notices recorded once and kept in the outbox until
- * published, held and silenced transitions kept out of it, and the policy's optional state fields
- * written, read back and removed.
+ * The store's side of the notice policy, on dynalite: notices committed once and kept in the outbox until
+ * published, held and silenced transitions out of it as soon as they are in history, and the policy's
+ * optional state fields written, read back and removed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import type { PairState } from '../../lib/domain/model';
 import { buildNotice, type Notice } from '../../lib/domain/notices';
-import { StoreError } from '../../lib/errors';
 import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
-import { SCHEDULE, T0, failRequests, firstState, freshPairId, isStateUpdate, minutesAfter, readRawItem, transitionsAfter } from './dynamo-state-store-fixtures';
+import { SCHEDULE, T0, failRequests, firstState, freshPairId, isHistoryPut, minutesAfter, readPartition, readRawItem, transitionsAfter } from './dynamo-state-store-fixtures';
 
 let db: LocalDynamo;
 let tableName: string;
@@ -44,8 +43,9 @@ describe('DynamoStateStore: notices', () => {
     const notice = reminder(start);
     await store.record({ expected: start, next, transitions: [], notices: [notice], expectedRevision: 1 });
 
-    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [], pendingNotices: [notice.key] });
-    expect(await store.getNotice(start.pairId, notice.key)).toEqual({ ...JSON.parse(JSON.stringify(notice)), publishStatus: 'PENDING' });
+    const stored: unknown = { ...JSON.parse(JSON.stringify(notice)), publishStatus: 'PENDING' };
+    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [], pendingNotices: [notice.key], outbox: [{ kind: 'NOTICE', notice: stored }] });
+    expect(await store.getNotice(start.pairId, notice.key)).toEqual(stored);
     expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(true);
     expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(false);
     await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 1));
@@ -66,35 +66,83 @@ describe('DynamoStateStore: notices', () => {
     expect((await store.loadStateConsistent(start.pairId))?.pendingNotices).toBeUndefined();
   });
 
-  test('a crash before the state write: the notices recorded with the transitions are put back in the outbox by the roll-forward', async () => {
+  test('a notice committed again while the first is still waiting keeps what it was first committed with, in the outbox and in history', async () => {
+    const start = await recorded(firstState(freshPairId()));
+    const notice = reminder(start);
+    const first = { ...start, lastRemindedAt: T0 };
+    await store.record({ expected: start, next: first, transitions: [], notices: [notice], expectedRevision: 1 });
+
+    const written = await store.record({ expected: first, next: { ...first, lastObservedAt: minutesAfter(T0, 1).toISOString() }, transitions: [], notices: [{ ...notice, lastedSeconds: 1 }], expectedRevision: 2 });
+
+    expect(written.outbox).toEqual([{ kind: 'NOTICE', notice: expect.objectContaining({ key: notice.key, lastedSeconds: 14_400, publishStatus: 'PENDING' }) }]);
+    expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ lastedSeconds: 14_400, publishStatus: 'PENDING' });
+  });
+
+  test('a crash after the commit, before the notice item: it waits in the state\'s outbox, reads show it, and the claim writes it before sending', async () => {
     const start = await recorded(firstState(freshPairId()));
     const { transitions, next } = transitionsAfter(start, 1);
     const notice = reminder(start);
     const crashClient = createTestDocumentClient(db.endpoint);
-    failRequests(crashClient, isStateUpdate, () => new Error('Lambda timed out'));
+    failRequests(crashClient, (r) => isHistoryPut(r), () => new Error('Lambda timed out'));
     const crashing = new DynamoStateStore({ client: crashClient, tableName, historyDays: 30 });
-    await expect(crashing.record({ expected: start, next, transitions, notices: [notice], expectedRevision: 1 })).rejects.toThrow(StoreError);
+    await crashing.record({ expected: start, next, transitions, notices: [notice], expectedRevision: 1 });
     crashClient.destroy();
 
-    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [1], pendingNotices: [notice.key] });
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE']);
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ ...next, revision: 2, pendingSequences: [1], pendingNotices: [notice.key] });
+    expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ id: notice.id, publishStatus: 'PENDING' });
+    expect((await store.listNotices(start.pairId)).map((n) => n.key)).toEqual([notice.key]);
+
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(true);
+    await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 1));
+
+    expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ publishStatus: 'PUBLISHED', snsMessageId: 'sns-1' });
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [1] });
+    expect((await store.loadStateConsistent(start.pairId))?.pendingNotices).toBeUndefined();
   });
 });
 
 describe('DynamoStateStore: held and silenced transitions, and the policy fields of the state', () => {
-  test('HELD and SILENCED transitions are recorded with their status (and the silence) but never enter the outbox', async () => {
+  test('HELD and SILENCED transitions are recorded with their status (and the silence), and leave the outbox once in history', async () => {
     const start = await recorded(firstState(freshPairId()));
     const { transitions, next } = transitionsAfter(start, 3);
     const silence = { id: 's-1', reason: 'DR drill', until: '2026-11-25T11:00:00.000Z' };
     const delivered = [transitions[0]!, { ...transitions[1]!, delivery: { status: 'HELD', reason: 'flapping' } as const }, { ...transitions[2]!, delivery: { status: 'SILENCED', silence } as const }];
-    await store.record({ expected: start, next, transitions: delivered, expectedRevision: 1 });
 
-    expect((await store.loadStateConsistent(start.pairId))?.pendingSequences).toEqual([1]);
+    const written = await store.record({ expected: start, next, transitions: delivered, expectedRevision: 1 });
+
+    // In history at once; only the one sent on its own stays in the outbox.
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002', 'T#0000000003']);
+    expect(Object.keys((await readRawItem(client, tableName, start.pairId))?.['outbox'] as object)).toEqual(['T#0000000001']);
+    expect(written.outbox?.map((item) => (item.kind === 'TRANSITION' ? item.transition.sequence : -1))).toEqual([1]);
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [1], outbox: [{ kind: 'TRANSITION', transition: { sequence: 1 } }] });
     expect((await store.listTransitionsBetween(start.pairId, 1, 3)).map((t) => [t.sequence, t.publishStatus, t.delivery])).toEqual([
       [1, 'PENDING', undefined],
       [2, 'HELD', { status: 'HELD', reason: 'flapping' }],
       [3, 'SILENCED', { status: 'SILENCED', silence }],
     ]);
     expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBe(false);
+  });
+
+  test('HELD and SILENCED transitions a crash left only in the outbox: reads show them, `materialize` writes them and takes them out', async () => {
+    const start = await recorded(firstState(freshPairId()));
+    const { transitions, next } = transitionsAfter(start, 2);
+    const silence = { id: 's-2', reason: 'DR drill', until: '2026-11-25T11:00:00.000Z' };
+    const delivered = [{ ...transitions[0]!, delivery: { status: 'HELD', reason: 'flapping' } as const }, { ...transitions[1]!, delivery: { status: 'SILENCED', silence } as const }];
+    const crashClient = createTestDocumentClient(db.endpoint);
+    failRequests(crashClient, (r) => isHistoryPut(r), () => new Error('Lambda timed out'));
+    const written = await new DynamoStateStore({ client: crashClient, tableName, historyDays: 30 }).record({ expected: start, next, transitions: delivered, expectedRevision: 1 });
+    crashClient.destroy();
+
+    expect(written).toMatchObject({ pendingSequences: [], outbox: [{ transition: { sequence: 1, publishStatus: 'HELD' } }, { transition: { sequence: 2, publishStatus: 'SILENCED' } }] });
+    expect((await store.listTransitionsBetween(start.pairId, 1, 2)).map((t) => t.publishStatus)).toEqual(['HELD', 'SILENCED']);
+
+    await store.materialize(start.pairId, written.outbox ?? []);
+
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002']);
+    expect((await readRawItem(client, tableName, start.pairId))?.['outbox']).toEqual({});
+    expect((await store.loadStateConsistent(start.pairId))?.outbox).toBeUndefined();
+    expect((await store.listTransitions(start.pairId)).map((t) => [t.sequence, t.publishStatus])).toEqual([[2, 'SILENCED'], [1, 'HELD']]);
   });
 
   test('the optional fields round-trip, and a field the next state drops is removed from the item', async () => {

@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
-import type { PairId } from '../../lib/domain/model';
+import type { PairId, PairState, Transition } from '../../lib/domain/model';
 import { StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
 import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
-import { firstState, freshPairId, minutesAfter, readRawItem, transitionsAfter, T0 } from './dynamo-state-store-fixtures';
+import { failRequests, firstState, freshPairId, isStateUpdate, minutesAfter, readRawItem, transitionsAfter, T0 } from './dynamo-state-store-fixtures';
 
 let db: LocalDynamo;
 let tableName: string;
@@ -94,11 +94,64 @@ describe('DynamoStateStore outbox', () => {
   test('publishing the last pending transition empties the outbox without touching the revision', async () => {
     const pairId = await pairWithPending(1);
     const before = await store.loadStateConsistent(pairId);
+    expect(before?.outbox).toHaveLength(1);
 
     await store.markPublished(pairId, 1, 'sns-message-1', at(10));
 
-    expect(await readRawItem(client, tableName, pairId)).not.toHaveProperty('pending');
-    expect(await store.loadStateConsistent(pairId)).toEqual({ ...before, pendingSequences: [] });
+    expect((await readRawItem(client, tableName, pairId))?.['outbox']).toEqual({});
+    expect(await store.loadStateConsistent(pairId)).toEqual({ ...before, pendingSequences: [], outbox: undefined });
+  });
+
+  test('marking published never makes a record decided from the revision before it fail', async () => {
+    const pairId = await pairWithPending(1);
+    const state = await store.loadStateConsistent(pairId);
+    if (!state) throw new Error('state expected');
+    const { transitions, next } = transitionsAfter(state, 1);
+
+    await store.markPublished(pairId, 1, 'sns-message-1', at(10));
+    const written = await store.record({ expected: state, next, transitions, expectedRevision: state.revision });
+
+    expect(written).toMatchObject({ revision: state.revision + 1, pendingSequences: [2] });
+    expect((await store.loadStateConsistent(pairId))?.pendingSequences).toEqual([2]);
+  });
+
+  test('a transition published whose outbox entry could not be removed: the next claim finds it published and takes it out', async () => {
+    const pairId = await pairWithPending(1);
+    const flaky = createTestDocumentClient(db.endpoint);
+    failRequests(flaky, isStateUpdate, () => new Error('Lambda timed out'));
+    await expect(new DynamoStateStore({ client: flaky, tableName, historyDays: 30 }).markPublished(pairId, 1, 'sns-message-1', at(10))).rejects.toThrow(StoreError);
+    flaky.destroy();
+    expect((await store.loadStateConsistent(pairId))?.pendingSequences).toEqual([1]);
+
+    expect(await store.claimForPublish(pairId, 1, at(20), at(21))).toBe(false);
+
+    expect((await store.loadStateConsistent(pairId))?.pendingSequences).toEqual([]);
+    expect(await store.getTransition(pairId, 1)).toMatchObject({ publishStatus: PublishStatus.PUBLISHED, snsMessageId: 'sns-message-1' });
+  });
+
+  test('a commit that would outgrow DynamoDB\'s 400 KB item (SNS refusing for very long) fails with a StoreError saying so, and changes nothing', async () => {
+    const start = firstState(freshPairId());
+    await store.record({ expected: undefined, next: start, transitions: [], expectedRevision: undefined });
+    // Evidence of about 95 KB per transition: four fit in the state's outbox, a fifth does not.
+    const bulky = (state: PairState) => {
+      const { transitions, next } = transitionsAfter(state, 1);
+      const [transition] = transitions as [Transition];
+      const failingRegions = Array.from({ length: 95 }, (_, index) => ({ region: `region-${index}`, statusReport: `Failure: ${'x'.repeat(1_000)}` }));
+      return { transitions: [{ ...transition, primary: { ...transition.primary, evidence: { ...transition.primary.evidence, failingRegions } } }], next };
+    };
+    let state: PairState = start;
+    for (let revision = 1; revision <= 4; revision++) {
+      const change = bulky(state);
+      await store.record({ expected: state, ...change, expectedRevision: revision });
+      state = change.next;
+    }
+    const before = await readRawItem(client, tableName, start.pairId);
+
+    const outgrown = store.record({ expected: state, ...bulky(state), expectedRevision: 5 });
+
+    await expect(outgrown).rejects.toThrow(StoreError);
+    await expect(outgrown).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/400 KB item size: its outbox holds too many unpublished notifications/) });
+    expect(await readRawItem(client, tableName, start.pairId)).toEqual(before);
   });
 
   test('an unknown transition cannot be claimed, released or marked, and nothing is created for it', async () => {

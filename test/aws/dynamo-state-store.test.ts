@@ -38,12 +38,15 @@ describe('DynamoStateStore: state and history round trip', () => {
     const { transitions, next } = transitionsAfter(start, 2);
     await store.record({ expected: start, next, transitions, expectedRevision: 1 });
 
-    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [1, 2] });
-    expect((await store.loadStates([start.pairId])).get(pairKey(start.pairId))).toEqual({ ...next, revision: 2, pendingSequences: [1, 2] });
-    for (const transition of transitions) {
-      // Strict, through JSON: undefined optional fields come back absent, and no table bookkeeping leaks out.
-      const expected: unknown = JSON.parse(JSON.stringify({ ...transition, publishStatus: PublishStatus.PENDING }));
-      expect(await store.getTransition(start.pairId, transition.sequence)).toStrictEqual(expected);
+    // Strict, through JSON: undefined optional fields come back absent, and no table bookkeeping leaks out.
+    const stored = transitions.map((transition): unknown => JSON.parse(JSON.stringify({ ...transition, publishStatus: PublishStatus.PENDING })));
+    // Unpublished, both stay in the state's outbox, with their whole bodies.
+    const outbox = stored.map((transition) => ({ kind: 'TRANSITION', transition }));
+    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [1, 2], outbox });
+    expect((await store.loadStates([start.pairId])).get(pairKey(start.pairId))).toEqual({ ...next, revision: 2, pendingSequences: [1, 2], outbox });
+    for (const [index, transition] of transitions.entries()) {
+      expect(await store.getTransition(start.pairId, transition.sequence)).toStrictEqual(stored[index]);
+      expect(await readRawItem(client, tableName, start.pairId, transition.sequence)).toBeDefined();
     }
   });
 

@@ -27,10 +27,18 @@ export function isForPair(request: WireRequest, pairId: PairId): boolean {
   return partitionOf(request) === pairPartitionKey(pairId);
 }
 
-/** A write of the pair's history or state: a transition or notice put, or the state update. */
+/**
+ * A write of the pair's history or state: a history item put, or the state's commit (the one state
+ * update that bumps the revision; the outbox's own bookkeeping does not).
+ */
 export function isRecordingWrite(request: WireRequest): boolean {
   if (request.commandName === 'PutItemCommand') return true;
-  return request.commandName === 'UpdateItemCommand' && sortKeyOf(request) === 'STATE' && !String(request.input['UpdateExpression']).startsWith('DELETE');
+  return request.commandName === 'UpdateItemCommand' && sortKeyOf(request) === 'STATE' && String(request.input['UpdateExpression']).includes('#revision');
+}
+
+/** A transition or notice written as a history item of its own, after the state committed it. */
+export function isHistoryPut(request: WireRequest): boolean {
+  return request.commandName === 'PutItemCommand' && /^[TN]#/.test(sortKeyOf(request) ?? '');
 }
 
 export function isStateUpdate(request: WireRequest): boolean {

@@ -12,7 +12,7 @@ import { HealthSourceError } from '../../lib/errors';
 import type { RunResult } from '../../lib/summary';
 import { loadEvent, startHarness, type Harness } from '../support/harness';
 import { REFERENCE, generatedAccount, referenceAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
-import { dynamoError, injectDynamoFault, isForPair, isRecordingWrite, isStateUpdate } from './dynamo-faults';
+import { dynamoError, injectDynamoFault, isForPair, isHistoryPut, isRecordingWrite, isStateUpdate } from './dynamo-faults';
 import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy';
 import { errorMessages, logsOf } from './logs';
 import { deliveryProblems, historyOf, historyProblems, pairIdOf, stateOf, tableItems } from './invariants';
@@ -185,7 +185,7 @@ describe('DynamoDB failing for one pair', () => {
     expect(await invariantProblems(world)).toEqual([]);
   });
 
-  it('the state write failing after the transition was written → the pair is unfinished, its state untouched; the next run finishes it and sends it once', async () => {
+  it('the state commit failing → the pair is unfinished, its state untouched; the next run records it and sends it once', async () => {
     const [failing] = world.ids as [PairId];
     const stateBefore = itemsOfPair(await tableItems(world.harness), failing).find((item) => item['sk'] === 'STATE');
     const heal = injectDynamoFault(world.harness.clients.dynamo, (request) =>
@@ -202,10 +202,10 @@ describe('DynamoDB failing for one pair', () => {
     expect(await invariantProblems(world)).toEqual([]);
   });
 
-  it('the state write failing after the transition was written, and the primary back before the next run → the failover is still sent, then the failback', async () => {
+  it('the history write failing after the state committed the failover, and the primary back before the next run → the failover is still sent, then the failback', async () => {
     const [failing] = world.ids as [PairId];
     const heal = injectDynamoFault(world.harness.clients.dynamo, (request) =>
-      isStateUpdate(request) && isForPair(request, failing) ? dynamoError('InternalServerError', 'Internal server error', 500) : undefined,
+      isHistoryPut(request) && isForPair(request, failing) ? dynamoError('InternalServerError', 'Internal server error', 500) : undefined,
     );
     await sweepAt(world, 1);
     heal();

@@ -1,0 +1,138 @@
+/**
+ * Managed alarms: one CloudWatch alarm on `AWS/Route53 HealthCheckStatus` per watched health check, so a
+ * change reaches the alarm function through EventBridge without waiting for a sweep. This file decides,
+ * as data, which alarms to create, update and delete; lib/reconcile-alarms.ts carries the plan out.
+ */
+
+/** The tag that proves an alarm is Failwatch's own; its value is the alarm prefix of the deployment. */
+export const ALARM_OWNER_TAG = 'failwatch:managed-by';
+
+/** CloudWatch's TreatMissingData values. */
+export const TreatMissingData = { MISSING: 'missing', BREACHING: 'breaching', NOT_BREACHING: 'notBreaching', IGNORE: 'ignore' } as const;
+export type TreatMissingData = (typeof TreatMissingData)[keyof typeof TreatMissingData];
+
+/** What an alarm watches and how it decides: the fields the planner compares. */
+export interface AlarmSettings {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly statistic: string;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly threshold: number;
+  readonly comparisonOperator: string;
+  readonly treatMissingData: string;
+}
+
+/**
+ * Route 53's verdict, one minute at a time: ALARM as soon as one minute's Minimum is below 1 (any
+ * unhealthy moment), OK when a whole minute is healthy.
+ *
+ * TreatMissingData `missing`, not `breaching`: Route 53 publishes the metric every minute for as long as
+ * the check exists, so a gap means a new check with no data yet (which Route 53 itself counts as
+ * healthy), a deleted check (whose alarm the next reconcile deletes) or a late datapoint. `breaching`
+ * would turn each of those into an ALARM, i.e. a claim that the check failed that Route 53 never made,
+ * and send the alarm function to re-evaluate for nothing. With `missing` a gap shows as
+ * INSUFFICIENT_DATA, which the alarm function re-evaluates harmlessly from the metric, and the
+ * verdict is always Route 53's own.
+ */
+export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
+  namespace: 'AWS/Route53',
+  metricName: 'HealthCheckStatus',
+  statistic: 'Minimum',
+  periodSeconds: 60,
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: 'LessThanThreshold',
+  treatMissingData: TreatMissingData.MISSING,
+};
+
+/** An alarm that exists under the prefix and carries Failwatch's tag. */
+export interface ManagedAlarm {
+  readonly name: string;
+  /** The HealthCheckId dimension it watches; undefined if it has none (someone changed it). */
+  readonly healthCheckId: string | undefined;
+  readonly settings: AlarmSettings;
+}
+
+/** An alarm that exists under the prefix without Failwatch's tag: reported, never touched. */
+export interface ForeignAlarm {
+  readonly name: string;
+}
+
+/** An alarm to create or overwrite with PutMetricAlarm. */
+export interface AlarmSpec {
+  readonly name: string;
+  readonly healthCheckId: string;
+  readonly settings: AlarmSettings;
+}
+
+export interface AlarmUpdate extends AlarmSpec {
+  /** The settings that differ, e.g. `treatMissingData`, or `healthCheckId`. */
+  readonly changed: readonly string[];
+}
+
+export interface AlarmPlan {
+  readonly create: readonly AlarmSpec[];
+  readonly update: readonly AlarmUpdate[];
+  /** Names of Failwatch's alarms whose health check is no longer watched. */
+  readonly delete: readonly string[];
+  /** Alarms under the prefix without Failwatch's tag, with what the plan did not do because of them. */
+  readonly foreign: readonly { readonly name: string; readonly blocks?: string }[];
+  readonly unchanged: number;
+}
+
+export interface AlarmPlanInput {
+  /** `failwatch-<stage>` (FAILWATCH_ALARM_PREFIX): two deployments never share a prefix. */
+  readonly prefix: string;
+  readonly healthCheckIds: readonly string[];
+  readonly existing: readonly ManagedAlarm[];
+  readonly foreign?: readonly ForeignAlarm[];
+  readonly settings?: AlarmSettings;
+}
+
+/** `failwatch-prod-<health check id>`; a health check id is a UUID, so names stay well under CloudWatch's 255. */
+export function alarmNameFor(prefix: string, healthCheckId: string): string {
+  return `${prefix}-${healthCheckId}`;
+}
+
+/** Which settings of `actual` differ from `desired`, by field name, in a stable order. */
+export function differingSettings(desired: AlarmSettings, actual: AlarmSettings): string[] {
+  return (Object.keys(desired) as (keyof AlarmSettings)[]).filter((key) => desired[key] !== actual[key]);
+}
+
+/**
+ * One alarm per watched health check, named after it; Failwatch's alarms for checks no longer watched
+ * are deleted. An alarm carrying the wanted name without Failwatch's tag blocks that check's alarm
+ * (PutMetricAlarm would overwrite someone else's alarm), and is reported instead.
+ */
+export function planAlarms(input: AlarmPlanInput): AlarmPlan {
+  const settings = input.settings ?? DEFAULT_ALARM_SETTINGS;
+  const existingByName = new Map(input.existing.map((alarm) => [alarm.name, alarm]));
+  const foreignNames = new Set((input.foreign ?? []).map((alarm) => alarm.name));
+  const wanted = new Map([...new Set(input.healthCheckIds)].sort().map((id) => [alarmNameFor(input.prefix, id), id]));
+
+  const create: AlarmSpec[] = [];
+  const update: AlarmUpdate[] = [];
+  const blocked = new Map<string, string>();
+  let unchanged = 0;
+  for (const [name, healthCheckId] of wanted) {
+    const existing = existingByName.get(name);
+    if (existing === undefined) {
+      if (foreignNames.has(name)) blocked.set(name, `no alarm for health check ${healthCheckId}: an alarm of that name exists without the ${ALARM_OWNER_TAG} tag`);
+      else create.push({ name, healthCheckId, settings });
+      continue;
+    }
+    const changed = [...(existing.healthCheckId === healthCheckId ? [] : ['healthCheckId']), ...differingSettings(settings, existing.settings)];
+    if (changed.length === 0) unchanged++;
+    else update.push({ name, healthCheckId, settings, changed });
+  }
+  const remove = input.existing
+    .map((alarm) => alarm.name)
+    .filter((name) => !wanted.has(name))
+    .sort();
+  const foreign = [...foreignNames].sort().map((name) => {
+    const blocks = blocked.get(name);
+    return blocks === undefined ? { name } : { name, blocks };
+  });
+  return { create, update, delete: remove, foreign, unchanged };
+}
