@@ -137,6 +137,8 @@ function containerEnvironment(stand: Stand, tableName: string): Record<string, s
     FAILWATCH_TABLE: tableName,
     FAILWATCH_TOPIC_ARN: TOPIC_ARN,
     FAILWATCH_ROUTE53_RPS: String(ACCOUNT_SETTINGS.route53RequestsPerSecond),
+    // The bench measures the sweep itself; alarm upkeep runs only when due and is tested elsewhere.
+    FAILWATCH_MANAGE_ALARMS: 'false',
     POWERTOOLS_SERVICE_NAME: 'failwatch',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };

@@ -1,22 +1,29 @@
-/** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler). */
+/** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then managed alarms when due. */
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/events';
 import { deadlineFrom, logFailures, logRunResult, once } from '../lib/lambda';
 import { logger } from '../lib/logger';
+import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/poll-wiring';
+import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/reconcile-alarms';
 import { toRunResult, type RunResult } from '../lib/summary';
-import { runWatch, type WatchDeps } from '../lib/watch';
-import { buildWatchDepsFromEnvironment } from '../lib/wiring';
+import { runWatch } from '../lib/watch';
 
-export function createHandler(getDeps: () => WatchDeps) {
-  return (event: unknown, context?: Context): Promise<RunResult> =>
+export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult };
+
+export function createHandler(getDeps: () => PollDeps) {
+  return (event: unknown, context?: Context): Promise<PollResult> =>
     logFailures(logger, async () => {
       const trigger = parseScheduleEvent(event);
       const deps = getDeps();
-      const summary = await runWatch(deps, { trigger, scope: { kind: 'ALL' }, deadline: deadlineFrom(context, deps.clock.now()) });
-      const result = toRunResult(summary);
+      const deadline = deadlineFrom(context, deps.clock.now());
+      const summary = await runWatch(deps, { trigger, scope: { kind: 'ALL' }, deadline });
+      // After the sweep, so alarm upkeep never delays what the sweep records and sends.
+      const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
+      if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });
+      const result = { ...toRunResult(summary), alarms };
       logRunResult(logger, 'sweep finished', result);
       return result;
     });
 }
 
-export const handler = createHandler(once(buildWatchDepsFromEnvironment));
+export const handler = createHandler(once(buildPollDepsFromEnvironment));

@@ -65,6 +65,16 @@ const watchSchema = z.object({
   FAILWATCH_REMINDER_HOURS: nonNegativeNumber('FAILWATCH_REMINDER_HOURS', 4),
   FAILWATCH_DEGRADED_AFTER_MINUTES: wholeNumber('FAILWATCH_DEGRADED_AFTER_MINUTES', 15, 0),
   FAILWATCH_SILENCES: silences,
+  FAILWATCH_MANAGE_ALARMS: z
+    .enum(['true', 'false'], { error: 'FAILWATCH_MANAGE_ALARMS must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  FAILWATCH_ALARM_PREFIX: z
+    .string()
+    .default('failwatch')
+    // The name leaves room for "-<health check id>" (37 characters) within CloudWatch's 255, and is an IAM ARN pattern's prefix.
+    .pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'FAILWATCH_ALARM_PREFIX must be 1-200 letters, digits or _.- such as failwatch-prod')),
+  FAILWATCH_ALARM_RECONCILE_MINUTES: wholeNumber('FAILWATCH_ALARM_RECONCILE_MINUTES', 15, 0),
 });
 
 export interface WatchConfig {
@@ -87,6 +97,15 @@ export interface WatchConfig {
   readonly notices: NoticeSettings;
   /** Maintenance windows from FAILWATCH_SILENCES (the CLI adds more in the table). */
   readonly silences: readonly Silence[];
+  /** Managed alarms (lib/reconcile-alarms.ts): one CloudWatch alarm per watched health check, reconciled by `poll`. */
+  readonly alarms: {
+    /** FAILWATCH_MANAGE_ALARMS; false for users who bring their own alarms. */
+    readonly manage: boolean;
+    /** FAILWATCH_ALARM_PREFIX: alarms are `<prefix>-<health check id>`, tagged failwatch:managed-by=<prefix>. */
+    readonly prefix: string;
+    /** FAILWATCH_ALARM_RECONCILE_MINUTES: longest time between two reconciles of a container; 0 reconciles every sweep. */
+    readonly reconcileMinutes: number;
+  };
 }
 
 const slackSchema = z.object({
@@ -129,6 +148,7 @@ export function loadWatchConfig(env: Env = process.env): WatchConfig {
       degradedAfterSeconds: parsed.FAILWATCH_DEGRADED_AFTER_MINUTES * 60,
     },
     silences: parsed.FAILWATCH_SILENCES.map(toSilence),
+    alarms: { manage: parsed.FAILWATCH_MANAGE_ALARMS, prefix: parsed.FAILWATCH_ALARM_PREFIX, reconcileMinutes: parsed.FAILWATCH_ALARM_RECONCILE_MINUTES },
   };
 }
 

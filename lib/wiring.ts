@@ -57,7 +57,10 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
   };
 }
 
-/** What a deployed handler uses: the validated environment and the real clients. */
+/**
+ * What a deployed handler uses: the validated environment and the real clients. The poll function adds
+ * managed-alarm reconciliation to these deps in lib/poll-wiring.ts.
+ */
 export function buildWatchDepsFromEnvironment(): WatchDeps {
   const config = loadWatchConfig();
   return buildWatchDeps(config, createAwsClients(config));

@@ -27,12 +27,32 @@ const WILDCARD_ARNS: readonly { readonly shape: RegExp; readonly reason: string;
   { shape: /^arn:\$\{AWS::Partition\}:route53:::hostedzone\/\*$/, reason: 'zones are discovered at run time (no zoneIds: every zone)' },
   { shape: /^arn:\$\{AWS::Partition\}:route53:::healthcheck\/\*$/, reason: 'health checks are discovered at run time' },
   { shape: /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/lambda\/[\w-]+:\*(:\*)?$/, reason: 'the streams of one log group' },
+  { shape: /^arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:\$\{AWS::AccountId\}:alarm:failwatch-[\w.-]+-\*$/, reason: 'managed alarms are listed by name prefix (DescribeAlarms) and proven Failwatch\'s by tag (ListTagsForResource): reads only' },
+  {
+    shape: /^arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:\$\{AWS::AccountId\}:alarm:failwatch-[\w.-]+-\?{8}-\?{4}-\?{4}-\?{4}-\?{12}$/,
+    reason: 'managed alarms are written only under "<prefix>-<health check id>" (a UUID), which excludes the stack\'s <prefix>-dead-letters alarm',
+  },
   {
     shape: /^arn:\$\{AWS::Partition\}:kms:\$\{AWS::Region\}:\$\{AWS::AccountId\}:key\/\*$/,
     reason: 'a key is known by alias, not id; used only through one service',
     needs: (statement) => statement.Condition?.['StringEquals']?.['kms:ViaService'] !== undefined,
   },
 ];
+
+/**
+ * Policies that grant what a function's code calls, but only when a setting turns that code on; each
+ * with the condition that must hold for the calls to be made. In a template where the condition does
+ * not hold, the function's role must not have those actions (the code does not make the calls).
+ */
+const CODE_POLICIES_BEHIND_CONDITIONS: Readonly<Record<string, { readonly condition: string; readonly reason: string }>> = {
+  ManagedAlarmsPolicy: { condition: 'ManagesAlarms', reason: 'poll reconciles managed alarms only when manageAlarms is "true" (FAILWATCH_MANAGE_ALARMS)' },
+};
+
+/** Actions AWS requires beyond the one a call is named after, each for a documented reason. */
+const IMPLIED_ACTIONS: Readonly<Record<string, { readonly actions: readonly string[]; readonly reason: string }>> = {
+  'ssm:GetParameter': { actions: ['kms:Decrypt'], reason: 'a SecureString is decrypted with the caller\'s permissions' },
+  'cloudwatch:PutMetricAlarm': { actions: ['cloudwatch:TagResource'], reason: 'PutMetricAlarm with Tags needs cloudwatch:TagResource (PutMetricAlarm API reference, Tags)' },
+};
 
 const FUNCTIONS = { poll: { timeout: 60 }, alarm: { timeout: 30 }, slack: { timeout: 10 } } as const;
 type FunctionName = keyof typeof FUNCTIONS;
@@ -46,6 +66,7 @@ const CONFIGURED_PARAMS = {
   tableKmsKeyAlias: 'alias/failwatch-prod-table',
   zoneIds: 'Z0123456789ABC',
   memorySize: '512',
+  manageAlarms: 'false',
 };
 const DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
 
@@ -143,9 +164,19 @@ describe('functions', () => {
     expect(loadSlackConfig(variables).webhookParameterName).toBe('/failwatch/prod/slack-webhook');
   });
 
-  it('poll: runs every minute by default and a failed sweep is not retried (the next sweep is)', () => {
-    const [, rule] = resourcesOfType(standard.template, 'AWS::Events::Rule').find(([, r]) => r.Properties?.['ScheduleExpression'] !== undefined) ?? [];
-    expect(rule?.Properties?.['ScheduleExpression']).toBe('rate(1 minute)');
+  it('poll: with managed alarms on (the default), the poll function alone manages them, under its stage\'s prefix', () => {
+    const variables = fnProperties(standard.template, 'poll').Environment.Variables;
+    expect({ manage: variables['FAILWATCH_MANAGE_ALARMS'], prefix: variables['FAILWATCH_ALARM_PREFIX'], minutes: variables['FAILWATCH_ALARM_RECONCILE_MINUTES'] }).toEqual({ manage: 'true', prefix: 'failwatch-ci', minutes: '15' });
+    expect(fnProperties(configured.template, 'poll').Environment.Variables['FAILWATCH_MANAGE_ALARMS']).toBe('false');
+    expect(Object.keys(fnProperties(standard.template, 'alarm').Environment.Variables).filter((name) => name.startsWith('FAILWATCH_ALARM') || name === 'FAILWATCH_MANAGE_ALARMS')).toEqual([]);
+  });
+
+  it.each([
+    ['managed alarms on (default): a 5-minute safety sweep', () => standard.template, 'rate(5 minutes)'],
+    ['managed alarms off: a sweep every minute', () => configured.template, 'rate(1 minute)'],
+  ])('poll: %s, and a failed sweep is not retried (the next sweep is)', (_, template, rate) => {
+    const [, rule] = resourcesOfType(template(), 'AWS::Events::Rule').find(([, r]) => r.Properties?.['ScheduleExpression'] !== undefined) ?? [];
+    expect(rule?.Properties?.['ScheduleExpression']).toBe(rate);
     expect(referencedResources(asArray(rule?.Properties?.['Targets'] as { Arn: unknown }[]).map((target) => target.Arn))).toEqual(new Set(['PollLambdaFunction']));
     const [, invokeConfig] = resourcesOfType(standard.template, 'AWS::Lambda::EventInvokeConfig').find(([, r]) => referencedResources(r.Properties).has('PollLambdaFunction')) ?? [];
     expect(invokeConfig?.Properties?.['MaximumRetryAttempts']).toBe(0);
@@ -187,15 +218,40 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it.each(FUNCTION_NAMES)('%s: its role grants exactly the AWS calls its code makes, plus its own logs and its failure destination', (name) => {
+  it.each(FUNCTION_NAMES.flatMap((name) => [[name, 'default'], [name, 'configured']] as const))('%s (%s params): its role grants exactly the AWS calls its code makes, plus its own logs and its failure destination', (name, which) => {
+    const template = which === 'default' ? standard.template : configured.template;
     const code = usage[name];
     expect(code.problems).toEqual([]);
     expect(code.actions.size).toBeGreaterThan(0);
+    const statements = statementsOfRole(template, roleOf(template, name));
+    const behindCondition = statements.filter(({ condition, policy }) => condition !== undefined && CODE_POLICIES_BEHIND_CONDITIONS[policy]?.condition === condition);
+    for (const { policy, condition } of behindCondition) expect({ policy, condition: template.Resources[policy]?.Condition }).toEqual({ policy, condition });
+    const on = behindCondition.filter(({ condition }) => evaluateCondition(template, condition as string));
+    const off = behindCondition.filter(({ condition }) => !evaluateCondition(template, condition as string));
+    // The code behind a condition that does not hold makes no calls: those actions are not expected.
+    const switchedOff = new Set(off.flatMap(({ statement }) => actionsOf(statement)));
+    const called = [...code.actions].filter((action) => !switchedOff.has(action));
     // Lambda sends an onFailure invocation record to SQS with the function's own role.
-    const destination = onFailureOf(configured.template, name) === undefined ? [] : ['sqs:SendMessage'];
-    const expected = [...code.actions, 'logs:CreateLogStream', 'logs:PutLogEvents', ...(code.actions.has('ssm:GetParameter') ? ['kms:Decrypt'] : []), ...destination];
-    const unconditional = statementsOfRole(configured.template, roleOf(configured.template, name)).filter(({ condition }) => condition === undefined);
-    expect(sorted(unconditional.flatMap(({ statement }) => actionsOf(statement)))).toEqual(sorted(expected));
+    const destination = onFailureOf(template, name) === undefined ? [] : ['sqs:SendMessage'];
+    const expected = [...called, ...called.flatMap((action) => IMPLIED_ACTIONS[action]?.actions ?? []), 'logs:CreateLogStream', 'logs:PutLogEvents', ...destination];
+    const granted = [...statements.filter(({ condition }) => condition === undefined), ...on];
+    expect(sorted(granted.flatMap(({ statement }) => actionsOf(statement)))).toEqual(sorted(expected));
+  });
+
+  it('managed alarms: only poll is granted alarm calls, only on Failwatch\'s alarm names, only when manageAlarms is "true"', () => {
+    expect(evaluateCondition(standard.template, 'ManagesAlarms')).toBe(true);
+    expect(evaluateCondition(configured.template, 'ManagesAlarms')).toBe(false);
+    const policy = resource(standard.template, 'ManagedAlarmsPolicy');
+    expect(policy.Condition).toBe('ManagesAlarms');
+    expect(sorted(referencedResources(policy.Properties?.['Roles']))).toEqual(['PollRole']);
+    const granted = (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement.map((statement) => ({ actions: sorted(actionsOf(statement)), resources: asArray(statement.Resource).map(describeResource) }));
+    const alarms = 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:failwatch-ci-';
+    expect(granted).toEqual([
+      { actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], resources: [`${alarms}*`] },
+      { actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], resources: [`${alarms}????????-????-????-????-????????????`] },
+    ]);
+    // The alarm function's code (and so its role) has no alarm calls at all.
+    expect([...usage.alarm.actions].filter((action) => action.startsWith('cloudwatch:') && action !== 'cloudwatch:GetMetricData')).toEqual([]);
   });
 
   it.each(FUNCTION_NAMES)('%s: writes logs only to its own log group', (name) => {
@@ -228,6 +284,7 @@ describe('IAM: least privilege', () => {
   it('a customer managed topic key is granted, through SNS only, to the functions that publish', () => {
     const policies = resourcesOfType(configured.template, 'AWS::IAM::Policy');
     expect(policies.map(([id, policy]) => [id, policy.Condition]).sort()).toEqual([
+      ['ManagedAlarmsPolicy', 'ManagesAlarms'],
       ['TableKeyPolicy', 'UsesCustomerTableKey'],
       ['TopicKeyPolicy', 'UsesCustomerKey'],
     ]);

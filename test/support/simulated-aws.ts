@@ -6,7 +6,20 @@
  * The world is driven by `setHealthy(checkId, boolean)`; every answer is derived from that state the
  * way Route 53 would give it (pages follow markers, checkers report per region, the metric is 1/0).
  */
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListTagsForResourceCommand,
+  PutMetricAlarmCommand,
+  ResourceNotFoundException,
+  type DescribeAlarmsCommandInput,
+  type MetricAlarm,
+  type MetricDataQuery,
+  type PutMetricAlarmCommandInput,
+  type Tag,
+} from '@aws-sdk/client-cloudwatch';
 import {
   GetHealthCheckStatusCommand,
   GetHostedZoneCommand,
@@ -77,11 +90,18 @@ export class SimulatedAws {
   metricDataFailure: (() => Error | undefined) | undefined;
   /** Set to make Route 53's listings (ListHostedZones, ListResourceRecordSets, ListHealthChecks) fail for the next calls; returning undefined lets a call through. */
   listingFailure: (() => Error | undefined) | undefined;
+  /** CloudWatch alarms in the account (us-east-1), by name, with their tags; anyone's, Failwatch's or not. */
+  readonly alarms = new Map<string, { alarm: MetricAlarm; tags: Tag[] }>();
+  /** CloudWatch alarm calls, apart from `calls` (whose shape tests compare whole). */
+  readonly alarmCalls = { describeAlarms: 0, putMetricAlarm: 0, deleteAlarms: 0, listTagsForResource: 0 };
+  /** Set to make the alarm calls (DescribeAlarms, PutMetricAlarm, DeleteAlarms, ListTagsForResource) fail; returning undefined lets a call through. */
+  alarmFailure: ((operation: string) => Error | undefined) | undefined;
   /** Per check, health changes that take effect at an instant (see `setHealthyFrom`), in time order. */
   private readonly healthChanges = new Map<string, { readonly atMs: number; readonly healthy: boolean }[]>();
   private readonly pageSizes: { readonly hostedZones: number; readonly recordSets: number; readonly healthChecks: number };
   private readonly stubs: AnyStub[] = [];
   private messageCounter = 0;
+  private alarmVersion = 0;
 
   constructor(options: SimulatedAwsOptions = {}) {
     const pageSize = options.pageSize ?? 100;
@@ -151,6 +171,10 @@ export class SimulatedAws {
     route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => this.getHealthCheckStatus(input));
     route53.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string; RecordType: string }) => this.testDnsAnswer(input));
     cloudWatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: MetricDataQuery[]; EndTime?: Date }) => this.getMetricData(input));
+    cloudWatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => this.describeAlarms(input));
+    cloudWatch.on(PutMetricAlarmCommand).callsFake((input: PutMetricAlarmCommandInput) => this.putMetricAlarm(input));
+    cloudWatch.on(DeleteAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => this.deleteAlarms(input));
+    cloudWatch.on(ListTagsForResourceCommand).callsFake((input: { ResourceARN?: string }) => this.listTagsForResource(input));
     sns.on(PublishCommand).callsFake((input: PublishCommandInput) => this.publish(input));
     return this;
   }
@@ -266,6 +290,69 @@ export class SimulatedAws {
     };
   }
 
+  /** Pages of at most MaxRecords (default 50, as CloudWatch) metric alarms, in name order. */
+  describeAlarms(input: DescribeAlarmsCommandInput) {
+    this.alarmCalls.describeAlarms++;
+    this.failIf(() => this.alarmFailure?.('DescribeAlarms'));
+    const matching = [...this.alarms.values()]
+      .map((entry) => entry.alarm)
+      .filter((alarm) => (alarm.AlarmName ?? '').startsWith(input.AlarmNamePrefix ?? ''))
+      .sort((a, b) => (a.AlarmName ?? '').localeCompare(b.AlarmName ?? ''));
+    const start = Number(input.NextToken ?? '0');
+    const size = input.MaxRecords ?? 50;
+    const page = matching.slice(start, start + size);
+    return { MetricAlarms: page, ...(start + size < matching.length ? { NextToken: String(start + size) } : {}) };
+  }
+
+  /** Creates or replaces the alarm; tags apply only when it is created (as CloudWatch does). */
+  putMetricAlarm(input: PutMetricAlarmCommandInput) {
+    this.alarmCalls.putMetricAlarm++;
+    this.failIf(() => this.alarmFailure?.('PutMetricAlarm'));
+    const name = input.AlarmName ?? '';
+    const existing = this.alarms.get(name);
+    const { Tags: tags = [], ...config } = input;
+    const alarm: MetricAlarm = { ...config, AlarmArn: alarmArn(name), AlarmConfigurationUpdatedTimestamp: new Date(Date.UTC(2026, 10, 25, 0, 0, ++this.alarmVersion)) } as MetricAlarm;
+    this.alarms.set(name, { alarm, tags: existing?.tags ?? tags });
+    return {};
+  }
+
+  /** Adds an alarm as someone else would (a console user, another tool): any name, any tags. */
+  addAlarm(name: string, options: { healthCheckId?: string; tags?: Tag[] } = {}): this {
+    this.alarms.set(name, {
+      alarm: {
+        AlarmName: name,
+        AlarmArn: alarmArn(name),
+        Namespace: 'AWS/Route53',
+        MetricName: 'HealthCheckStatus',
+        Dimensions: options.healthCheckId ? [{ Name: 'HealthCheckId', Value: options.healthCheckId }] : [],
+        Statistic: 'Minimum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        AlarmConfigurationUpdatedTimestamp: new Date(Date.UTC(2026, 10, 25, 0, 0, ++this.alarmVersion)),
+      },
+      tags: options.tags ?? [],
+    });
+    return this;
+  }
+
+  deleteAlarms(input: { AlarmNames?: string[] }) {
+    this.alarmCalls.deleteAlarms++;
+    this.failIf(() => this.alarmFailure?.('DeleteAlarms'));
+    if ((input.AlarmNames ?? []).length > 100) throw new Error('DeleteAlarms takes at most 100 names');
+    for (const name of input.AlarmNames ?? []) this.alarms.delete(name);
+    return {};
+  }
+
+  listTagsForResource(input: { ResourceARN?: string }) {
+    this.alarmCalls.listTagsForResource++;
+    this.failIf(() => this.alarmFailure?.('ListTagsForResource'));
+    const entry = [...this.alarms.values()].find((candidate) => candidate.alarm.AlarmArn === input.ResourceARN);
+    if (!entry) throw new ResourceNotFoundException({ message: `no alarm ${input.ResourceARN ?? ''}`, $metadata: { httpStatusCode: 404 } });
+    return { Tags: entry.tags };
+  }
+
   publish(input: PublishCommandInput) {
     this.calls.sns++;
     if (this.publishFailure) throw this.publishFailure();
@@ -290,6 +377,8 @@ export class SimulatedAws {
     for (const stub of this.stubs.splice(0)) stub.restore();
   }
 }
+
+const alarmArn = (name: string): string => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;
 
 /** The spec's reference pair: primary 10.0.0.1 with a health check, secondary 10.0.1.1 without one. */
 export const REFERENCE = {

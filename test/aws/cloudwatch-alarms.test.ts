@@ -1,0 +1,158 @@
+import {
+  CloudWatchClient,
+  CloudWatchServiceException,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  ListTagsForResourceCommand,
+  PutMetricAlarmCommand,
+  type DescribeAlarmsCommandInput,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AlarmManagerError } from '../../lib/alarm-errors';
+import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch-alarms';
+import { DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
+
+const cloudwatch = mockClient(CloudWatchClient);
+const PREFIX = 'failwatch-prod';
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '22222222-2222-4222-8222-222222222222';
+const arn = (name: string) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;
+const manager = () => new CloudWatchAlarmManager(new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 }), { prefix: PREFIX });
+
+function anAlarm(name: string, healthCheckId: string | undefined, overrides: Partial<MetricAlarm> = {}): MetricAlarm {
+  return {
+    AlarmName: name,
+    AlarmArn: arn(name),
+    Namespace: 'AWS/Route53',
+    MetricName: 'HealthCheckStatus',
+    Dimensions: healthCheckId === undefined ? [] : [{ Name: 'HealthCheckId', Value: healthCheckId }],
+    Statistic: 'Minimum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'LessThanThreshold',
+    TreatMissingData: 'missing',
+    AlarmConfigurationUpdatedTimestamp: new Date('2026-11-25T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+const serviceError = (name: string, httpStatusCode: number) => new CloudWatchServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', message: `${name} happened`, $metadata: { httpStatusCode } });
+
+beforeEach(() => cloudwatch.reset());
+
+describe('CloudWatchAlarmManager.listAlarms', () => {
+  const owned = `${PREFIX}-${A}`;
+  const untagged = `${PREFIX}-${B}`;
+  const otherStage = `${PREFIX}-dead-letters`;
+  // The paginator reuses one input object across pages: keep a copy of each as sent.
+  let inputs: DescribeAlarmsCommandInput[];
+
+  beforeEach(() => {
+    inputs = [];
+    cloudwatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => {
+      inputs.push({ ...input });
+      return input.NextToken === undefined ? { MetricAlarms: [anAlarm(owned, A), anAlarm(untagged, B)], NextToken: 'page-2' } : { MetricAlarms: [anAlarm(otherStage, undefined)] };
+    });
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(owned) }).resolves({ Tags: [{ Key: 'failwatch:managed-by', Value: PREFIX }] });
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(untagged) }).resolves({ Tags: [{ Key: 'team', Value: 'sre' }] });
+    // Failwatch's tag, but another deployment's prefix: not ours either.
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(otherStage) }).resolves({ Tags: [{ Key: 'failwatch:managed-by', Value: 'failwatch-dev' }] });
+  });
+
+  it('follows every page of DescribeAlarms, asking for metric alarms under "<prefix>-" only', async () => {
+    await manager().listAlarms();
+    expect(inputs).toEqual([
+      { AlarmNamePrefix: `${PREFIX}-`, AlarmTypes: ['MetricAlarm'], MaxRecords: 100 },
+      { AlarmNamePrefix: `${PREFIX}-`, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, NextToken: 'page-2' },
+    ]);
+  });
+
+  it('an alarm is Failwatch\'s only with failwatch:managed-by=<prefix>; the rest are foreign', async () => {
+    const { managed, foreign } = await manager().listAlarms();
+    expect(managed).toEqual([{ name: owned, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS }]);
+    expect(foreign).toEqual([{ name: untagged }, { name: otherStage }]);
+  });
+
+  it('reads an alarm\'s tags once per container: a proven alarm is not asked again, a foreign one is', async () => {
+    const alarms = manager();
+    await alarms.listAlarms();
+    await alarms.listAlarms();
+    const asked = cloudwatch.commandCalls(ListTagsForResourceCommand).map((call) => call.args[0].input.ResourceARN);
+    expect(asked.filter((value) => value === arn(owned))).toHaveLength(1);
+    expect(asked.filter((value) => value === arn(untagged))).toHaveLength(2);
+  });
+
+  it('an alarm of ours changed to watch several dimensions has no health check of its own (so the planner rewrites it)', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [anAlarm(owned, A, { Dimensions: [{ Name: 'HealthCheckId', Value: A }, { Name: 'Extra', Value: 'x' }] })] });
+    const { managed } = await manager().listAlarms();
+    expect(managed[0]?.healthCheckId).toBeUndefined();
+  });
+});
+
+describe('CloudWatchAlarmManager.putAlarm and deleteAlarms', () => {
+  it('PutMetricAlarm: the HealthCheckStatus alarm of one check, no actions, tagged as Failwatch\'s', async () => {
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+    await manager().putAlarm({ name: `${PREFIX}-${A}`, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS });
+    const [input] = cloudwatch.commandCalls(PutMetricAlarmCommand).map((call) => call.args[0].input);
+    expect(input).toEqual({
+      AlarmName: `${PREFIX}-${A}`,
+      AlarmDescription: expect.stringContaining(`Route 53 health check ${A}`),
+      Namespace: 'AWS/Route53',
+      MetricName: 'HealthCheckStatus',
+      Dimensions: [{ Name: 'HealthCheckId', Value: A }],
+      Statistic: 'Minimum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'missing',
+      Tags: [{ Key: 'failwatch:managed-by', Value: PREFIX }],
+    });
+    expect(input).not.toHaveProperty('AlarmActions');
+  });
+
+  it.each([
+    [0, 0],
+    [1, 1],
+    [100, 1],
+    [101, 2],
+    [250, 3],
+  ])('DeleteAlarms: %d names → %d calls of at most 100', async (count, calls) => {
+    cloudwatch.on(DeleteAlarmsCommand).resolves({});
+    const names = Array.from({ length: count }, (_, i) => `${PREFIX}-${i}`);
+    await manager().deleteAlarms(names);
+    const batches = cloudwatch.commandCalls(DeleteAlarmsCommand).map((call) => call.args[0].input.AlarmNames ?? []);
+    expect(batches).toHaveLength(calls);
+    expect(batches.every((batch) => batch.length <= 100)).toBe(true);
+    expect(batches.flat()).toEqual(names);
+  });
+});
+
+describe('CloudWatchAlarmManager errors say what to fix', () => {
+  it.each([
+    ['DescribeAlarms', () => cloudwatch.on(DescribeAlarmsCommand).rejects(serviceError('AccessDenied', 403)), (m: CloudWatchAlarmManager) => m.listAlarms(), /refused DescribeAlarms.*grant cloudwatch:DescribeAlarms.*manageAlarms=false/, false],
+    [
+      'ListTagsForResource',
+      () => {
+        cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [anAlarm(`${PREFIX}-${A}`, A)] });
+        cloudwatch.on(ListTagsForResourceCommand).rejects(serviceError('AccessDenied', 403));
+      },
+      (m: CloudWatchAlarmManager) => m.listAlarms(),
+      /refused ListTagsForResource.*grant cloudwatch:ListTagsForResource/,
+      false,
+    ],
+    ['PutMetricAlarm over the alarm quota', () => cloudwatch.on(PutMetricAlarmCommand).rejects(serviceError('LimitExceededFault', 400)), (m: CloudWatchAlarmManager) => m.putAlarm({ name: `${PREFIX}-${A}`, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS }), /alarm quota is reached; raise it in Service Quotas/, false],
+    ['DeleteAlarms throttled', () => cloudwatch.on(DeleteAlarmsCommand).rejects(serviceError('Throttling', 400)), (m: CloudWatchAlarmManager) => m.deleteAlarms([`${PREFIX}-${A}`]), /CloudWatch DeleteAlarms failed on 1 alarm\(s\).*Throttling/, true],
+  ] as const)('%s → AlarmManagerError', async (_, arrange, act, message, retryable) => {
+    arrange();
+    const error = await act(manager()).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(AlarmManagerError);
+    expect((error as AlarmManagerError).message).toMatch(message);
+    expect((error as AlarmManagerError).retryable).toBe(retryable);
+  });
+});
