@@ -50,3 +50,10 @@ export class NotifierError extends FailwatchError {
     super(message, options);
   }
 }
+
+/** Managed alarms could not be listed, created or deleted. `retryable` says whether trying again may help. */
+export class AlarmManagerError extends FailwatchError {
+  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -12,7 +12,7 @@ import {
   type CloudWatchClient,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import { AlarmManagerError } from '../alarm-errors';
+import { AlarmManagerError } from '../errors';
 import { ALARM_OWNER_TAG, type AlarmSpec, type ForeignAlarm, type ManagedAlarm } from '../domain/alarm-plan';
 import type { AlarmManager } from '../ports';
 import { describeSdkError, isAccessDenied, sdkErrorFacts } from './sdk-errors';

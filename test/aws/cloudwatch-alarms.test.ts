@@ -9,7 +9,7 @@ import {
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AlarmManagerError } from '../../lib/alarm-errors';
+import { AlarmManagerError } from '../../lib/errors';
 import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch-alarms';
 import { DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
 
