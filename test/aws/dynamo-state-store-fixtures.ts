@@ -3,7 +3,9 @@
  * own (`freshPairId`), so the tests of one file can share a table.
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import { pairPartitionKey, STATE_SORT_KEY, transitionSortKey } from '../../lib/aws/dynamo-table';
+import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
 import {
   ServingState,
   Severity,
@@ -150,4 +152,24 @@ export async function readPartition(client: DynamoDBDocumentClient, tableName: s
     new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pairPartitionKey(pairId) }, ConsistentRead: true }),
   );
   return Object.fromEntries((Items ?? []).map((item) => [String(item['sk']), item]));
+}
+
+/** A fresh table on its own dynalite, and the store on it: one per test file. */
+export interface LocalStore {
+  readonly db: LocalDynamo;
+  readonly tableName: string;
+  readonly client: DynamoDBDocumentClient;
+  readonly store: DynamoStateStore;
+}
+
+export async function startLocalStore(historyDays = 30): Promise<LocalStore> {
+  const db = await startDynalite();
+  const tableName = await createTestTable(db.endpoint);
+  const client = createTestDocumentClient(db.endpoint);
+  return { db, tableName, client, store: new DynamoStateStore({ client, tableName, historyDays }) };
+}
+
+export async function stopLocalStore(local: Pick<LocalStore, 'db' | 'client'>): Promise<void> {
+  local.client.destroy();
+  await local.db.stop();
 }

@@ -3,29 +3,15 @@
  * published, held and silenced transitions out of it as soon as they are in history, and the policy's
  * optional state fields written, read back and removed.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import type { PairState } from '../../lib/domain/model';
 import { buildNotice, type Notice } from '../../lib/domain/notices';
-import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
-import { SCHEDULE, T0, failRequests, firstState, freshPairId, isHistoryPut, minutesAfter, readPartition, readRawItem, transitionsAfter } from './dynamo-state-store-fixtures';
+import { createTestDocumentClient } from '../support/dynalite';
+import { SCHEDULE, T0, failRequests, firstState, freshPairId, isHistoryPut, minutesAfter, readPartition, readRawItem, transitionsAfter, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
-let db: LocalDynamo;
-let tableName: string;
-let client: DynamoDBDocumentClient;
-let store: DynamoStateStore;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  tableName = await createTestTable(db.endpoint);
-  client = createTestDocumentClient(db.endpoint);
-  store = new DynamoStateStore({ client, tableName, historyDays: 30 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await db.stop();
-});
+let { db, tableName, client, store } = {} as LocalStore;
+beforeAll(async () => ({ db, tableName, client, store } = await startLocalStore()));
+afterAll(() => stopLocalStore({ db, client }));
 
 function reminder(state: PairState, slot = 1): Notice {
   return buildNotice(state.pairId, `${state.servingSince}#${slot}`, { kind: 'REMINDER', serving: 'SECONDARY', servingSince: state.servingSince, servingValues: ['10.0.1.1'], lastedSeconds: 14_400 }, T0, SCHEDULE);

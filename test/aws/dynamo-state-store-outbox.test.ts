@@ -1,27 +1,13 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import type { PairId, PairState, Transition } from '../../lib/domain/model';
 import { StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
-import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
-import { failRequests, firstState, freshPairId, isStateUpdate, minutesAfter, readRawItem, transitionsAfter, T0 } from './dynamo-state-store-fixtures';
+import { createTestDocumentClient } from '../support/dynalite';
+import { failRequests, firstState, freshPairId, isStateUpdate, minutesAfter, readRawItem, transitionsAfter, T0, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
-let db: LocalDynamo;
-let tableName: string;
-let client: DynamoDBDocumentClient;
-let store: DynamoStateStore;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  tableName = await createTestTable(db.endpoint);
-  client = createTestDocumentClient(db.endpoint);
-  store = new DynamoStateStore({ client, tableName, historyDays: 30 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await db.stop();
-});
+let { db, tableName, client, store } = {} as LocalStore;
+beforeAll(async () => ({ db, tableName, client, store } = await startLocalStore()));
+afterAll(() => stopLocalStore({ db, client }));
 
 /** A pair with `count` freshly recorded, unpublished transitions. */
 async function pairWithPending(count: number): Promise<PairId> {

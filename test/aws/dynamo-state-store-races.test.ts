@@ -3,12 +3,12 @@
  * lost race writes nothing, and a crash anywhere leaves either nothing or a committed state whose outbox
  * lets any later reader finish the job.
  */
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { transitionItem } from '../../lib/aws/dynamo-items';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import { TriggerKind, type PairState } from '../../lib/domain/model';
 import { StaleStateError, StoreError } from '../../lib/errors';
-import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
+import { createTestDocumentClient } from '../support/dynalite';
 import {
   failRequests,
   firstState,
@@ -23,24 +23,14 @@ import {
   seenAgain,
   transitionsAfter,
   type WireRequest,
+  startLocalStore,
+  stopLocalStore,
+  type LocalStore,
 } from './dynamo-state-store-fixtures';
 
-let db: LocalDynamo;
-let tableName: string;
-let client: DynamoDBDocumentClient;
-let store: DynamoStateStore;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  tableName = await createTestTable(db.endpoint);
-  client = createTestDocumentClient(db.endpoint);
-  store = new DynamoStateStore({ client, tableName, historyDays: 30 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await db.stop();
-});
+let { db, tableName, client, store } = {} as LocalStore;
+beforeAll(async () => ({ db, tableName, client, store } = await startLocalStore()));
+afterAll(() => stopLocalStore({ db, client }));
 
 async function recordFirst(state: PairState): Promise<void> {
   await store.record({ expected: undefined, next: state, transitions: [], expectedRevision: undefined });

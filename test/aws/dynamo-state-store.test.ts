@@ -3,26 +3,13 @@ import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import { pairKey } from '../../lib/domain/model';
 import { ConfigurationError, StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
-import { createTestClient, createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
-import { failRequests, firstState, freshPairId, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest } from './dynamo-state-store-fixtures';
+import { createTestClient, createTestDocumentClient } from '../support/dynalite';
+import { failRequests, firstState, freshPairId, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
 const HISTORY_DAYS = 30;
-let db: LocalDynamo;
-let tableName: string;
-let client: DynamoDBDocumentClient;
-let store: DynamoStateStore;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  tableName = await createTestTable(db.endpoint);
-  client = createTestDocumentClient(db.endpoint);
-  store = new DynamoStateStore({ client, tableName, historyDays: HISTORY_DAYS });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await db.stop();
-});
+let { db, tableName, client, store } = {} as LocalStore;
+beforeAll(async () => ({ db, tableName, client, store } = await startLocalStore(HISTORY_DAYS)));
+afterAll(() => stopLocalStore({ db, client }));
 
 describe('DynamoStateStore: state and history round trip', () => {
   test('a first record without transitions stores the state at revision 1 with an empty outbox', async () => {
