@@ -30,30 +30,21 @@ export class StaleStateError extends FailwatchError {
   }
 }
 
-/** A store call failed for a reason other than a lost race. */
-export class StoreError extends FailwatchError {
+/** A call to an outside service failed. `retryable` says whether trying again may help. */
+abstract class FailingCallError extends FailwatchError {
   constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
     super(message, options);
   }
 }
+
+/** A store call failed for a reason other than a lost race. */
+export class StoreError extends FailingCallError {}
 
 /** A health source (Route 53, CloudWatch) could not be read. */
-export class HealthSourceError extends FailwatchError {
-  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class HealthSourceError extends FailingCallError {}
 
-/** A notification could not be delivered. `retryable` says whether trying again may help. */
-export class NotifierError extends FailwatchError {
-  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+/** A notification could not be delivered. */
+export class NotifierError extends FailingCallError {}
 
-/** Managed alarms could not be listed, created or deleted. `retryable` says whether trying again may help. */
-export class AlarmManagerError extends FailwatchError {
-  constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+/** Managed alarms could not be listed, created or deleted. */
+export class AlarmManagerError extends FailingCallError {}
