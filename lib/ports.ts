@@ -109,6 +109,16 @@ export interface StoredPairState extends PairState {
   readonly outbox?: readonly OutboxItem[];
 }
 
+/** What `record` returns: the state as committed, its outbox as `record` left it. */
+export interface RecordedPairState extends StoredPairState {
+  /**
+   * Only when `record` was given `claimUntil`: the PENDING transitions (by sequence) and notices (by key)
+   * it wrote to history already claimed until then. The caller publishes them without claiming them;
+   * any other run treats them as claimed, exactly as after `claimForPublish`.
+   */
+  readonly claimed?: { readonly sequences: readonly number[]; readonly notices: readonly string[] };
+}
+
 /**
  * Durable pair state and history (DynamoDB in production). The state's one conditional write is the
  * commit point: it carries the new state and, in its outbox, every transition and notice recorded with
@@ -129,8 +139,10 @@ export interface StateStore {
    * nothing. Then materializes them as history items and takes the HELD and SILENCED ones out of the
    * outbox; PENDING ones stay until published. Once the commit is done it does not throw: what it could
    * not materialize stays in the outbox of the state it returns, for `materialize` or a claim to finish.
+   * With `claimUntil` (now + the publish lease), the PENDING items it materializes are written already
+   * claimed until then, which saves the caller the claim: it returns them in `claimed`.
    */
-  record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<StoredPairState>;
+  record(change: StateChange & { readonly expectedRevision: number | undefined }, options?: { readonly claimUntil?: Date }): Promise<RecordedPairState>;
   /**
    * Writes each outbox item that is not yet a history item (an identical one already there is fine; a
    * different transition under its sequence is a StoreError), then takes out of the outbox those that are

@@ -1,7 +1,8 @@
 /**
  * The outbox: every recorded transition and notice is published at least once. It is committed with the
  * pair's state, in the state's outbox; a run claims it (a lease, so two runs do not both send it; the
- * claim first writes it to history if a stopped run did not), publishes, and marks it published with
+ * claim first writes it to history if a stopped run did not; the run that recorded it wrote it to history
+ * already claimed, and skips the claim), publishes, and marks it published with
  * the SNS message id, which takes it out of the outbox. A failed publish leaves it pending for the next
  * run. Held and silenced transitions are never sent on their own (the notice that summarizes them is):
  * they only have to reach history.
@@ -11,12 +12,16 @@ import type { Notice } from './domain/notices';
 import { NotifierError } from './errors';
 import { renderNotice } from './notify/render-notice';
 import { renderTransition } from './notify/render';
-import { PublishStatus, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type StateStore, type StoredPairState } from './ports';
+import { PublishStatus, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type RecordedPairState, type StateStore } from './ports';
 
-export type OutboxEntry =
+export type OutboxEntry = (
   /** `transition` is present when the state's outbox carried it; otherwise it is read from the store. */
   | { readonly kind: 'TRANSITION'; readonly pair: FailoverPair; readonly sequence: number; readonly transition?: Transition }
-  | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice };
+  | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice }
+) & {
+  /** This run's `record` wrote it to history already claimed (born claimed): it is sent without a claim call. */
+  readonly claimed?: boolean;
+};
 
 export interface PublishOutcome {
   /** The transition's or the notice's id. */
@@ -35,10 +40,10 @@ interface PublishDeps {
   readonly settings: { readonly publishLeaseSeconds: number };
 }
 
-/** One pair's outbox, as the state this run loaded or recorded carries it. */
+/** One pair's outbox, as the state this run loaded or recorded carries it (with what `record` claimed). */
 export interface PairOutbox {
   readonly pair: FailoverPair;
-  readonly state: StoredPairState | undefined;
+  readonly state: RecordedPairState | undefined;
 }
 
 /** What is waiting to be sent: PENDING transitions in sequence order, then PENDING notices in the order they were decided. */
@@ -48,8 +53,8 @@ export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
   const notices = items.flatMap((item) => (item.kind === 'NOTICE' ? [item.notice] : []));
   notices.sort((a, b) => a.observedAt.localeCompare(b.observedAt) || a.key.localeCompare(b.key));
   return [
-    ...transitions.map((transition): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence: transition.sequence, transition })),
-    ...notices.map((notice): OutboxEntry => ({ kind: 'NOTICE', pair, key: notice.key, notice })),
+    ...transitions.map((transition): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence: transition.sequence, transition, ...bornClaimed(state?.claimed?.sequences.includes(transition.sequence)) })),
+    ...notices.map((notice): OutboxEntry => ({ kind: 'NOTICE', pair, key: notice.key, notice, ...bornClaimed(state?.claimed?.notices.includes(notice.key)) })),
   ];
 }
 
@@ -64,6 +69,10 @@ export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairO
     if (unsent.length > 0) await deps.store.materialize(pair.id, unsent).catch(() => undefined);
   }
   return publishOutbox(deps, outboxes.flatMap(outboxEntries), now);
+}
+
+function bornClaimed(claimed: boolean | undefined): { claimed?: true } {
+  return claimed ? { claimed } : {};
 }
 
 function statusOf(item: OutboxItem): PublishStatus {
@@ -83,6 +92,8 @@ export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxE
   for (const entry of entries) {
     const pair = pairKey(entry.pair.id);
     if (waiting.has(pair)) {
+      // Born claimed but not sent now: give the claim up, so the next run need not wait for the lease.
+      if (entry.claimed) await opsFor(deps, entry).release().catch(() => undefined);
       outcomes.push({ transitionId: opsFor(deps, entry).id, status: 'PENDING', error: 'waits for an earlier notification of this pair, not sent yet' });
       continue;
     }
@@ -173,7 +184,8 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Pro
   const leaseUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
   let claimed: boolean;
   try {
-    claimed = await ops.claim(now, leaseUntil);
+    // Born claimed: this run's `record` put it in history with this run's lease already.
+    claimed = entry.claimed === true || (await ops.claim(now, leaseUntil));
   } catch (error) {
     return pending(`not claimed: ${describe(error)}`, true);
   }

@@ -23,7 +23,7 @@ import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from './doma
 import type { Notice } from './domain/notices';
 import type { Silence } from './domain/silences';
 import { StaleStateError } from './errors';
-import type { Clock, Inventory, StoredPairState, WatchPorts } from './ports';
+import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
 import { finishOutboxes, type PublishOutcome } from './publish';
 
 export type WatchScope = { readonly kind: 'ALL' } | { readonly kind: 'HEALTH_CHECKS'; readonly healthCheckIds: readonly string[] };
@@ -135,7 +135,7 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-type PairResult = { readonly plan: PairPlan; readonly state: StoredPairState | undefined } & (
+type PairResult = { readonly plan: PairPlan; readonly state: RecordedPairState | undefined } & (
   | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly Notice[] }
   | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
 );
@@ -178,8 +178,10 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     assessments = assess();
   }
 
+  // What this run records to be sent is written to history already claimed for it, under the lease a claim would take.
+  const claimUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
   const results = await mapWithConcurrency(plans, deps.settings.pairConcurrency, (plan) =>
-    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline, decide),
+    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), { deadline: request.deadline, claimUntil }, decide),
   );
 
   // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
@@ -249,7 +251,7 @@ async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<s
   }
 }
 
-/** One Query for the CLI's silences; if it fails the sweep goes on with the configured ones (more noise, never silence). */
+/** The CLI's silences (read with the states, in the same BatchGetItem); if that read fails the sweep goes on with the configured ones (more noise, never silence). */
 async function readSilences(deps: WatchDeps, now: Date, needed: boolean): Promise<{ silences: readonly Silence[]; unavailable?: string }> {
   if (!needed) return { silences: [] };
   try {
@@ -264,7 +266,7 @@ async function recordPair(
   plan: PairPlan,
   loaded: StoredPairState | undefined,
   observation: PairObservation,
-  deadline: Date | undefined,
+  { deadline, claimUntil }: { readonly deadline: Date | undefined; readonly claimUntil: Date },
   decide: (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => ReturnType<typeof decideStep>,
 ): Promise<PairResult> {
   const key = pairKey(plan.pair.id);
@@ -285,7 +287,7 @@ async function recordPair(
       if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
       try {
         const { transitions, notices } = decision;
-        const written = await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision });
+        const written = await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision }, { claimUntil });
         return { plan, status: 'done', outcome, state: written, recorded: transitions, notices };
       } catch (error) {
         if (!(error instanceof StaleStateError) || attempt >= deps.settings.maxStaleRetries) throw error;

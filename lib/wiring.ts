@@ -8,6 +8,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchHealthMetricSource } from './aws/cloudwatch-metrics';
+import { DynamoBatchReader } from './aws/dynamo-batch-reader';
 import { DynamoSilenceStore } from './aws/dynamo-silence-store';
 import { DynamoStateStore } from './aws/dynamo-state-store';
 import { createDocumentClient } from './aws/dynamo-table';
@@ -43,15 +44,17 @@ export function createAwsClients(config: WatchConfig): AwsClients {
  * as the container: a warm container lists Route 53 only when its listing is older than the setting.
  */
 export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): WatchDeps {
+  // Shared, so a sweep's state and silence reads go out together in one BatchGetItem.
+  const reader = new DynamoBatchReader({ client: clients.dynamo, tableName: config.tableName });
   return {
     inventory: new CachedInventorySource(new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }), clock, {
       maxAgeSeconds: config.discoveryMaxAgeMinutes * 60,
     }),
     metrics: new CloudWatchHealthMetricSource(clients.cloudWatch),
     checkers: new Route53CheckerStatusSource(clients.route53),
-    store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays }),
+    store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays, reader }),
     notifier: new SnsNotifier(clients.sns, config.topicArn),
-    silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName }),
+    silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName, reader }),
     clock,
     settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences },
   };

@@ -30,27 +30,47 @@ const PUT_ATTEMPTS = 2;
 const BOOKKEEPING: readonly string[] = [
   TransitionAttribute.PUBLISH_STATUS,
   TransitionAttribute.CLAIM_UNTIL,
+  TransitionAttribute.CLAIM_TOKEN,
   TransitionAttribute.SNS_MESSAGE_ID,
   TransitionAttribute.PUBLISHED_AT,
   TTL_ATTRIBUTE,
 ];
 
+/** What materializing one committed item left in history. */
+export interface Materialized {
+  /** The publish status of the history item now under its sort key. */
+  readonly status: string;
+  /** True when this call created it PENDING and already claimed until `claimUntil` (born claimed). */
+  readonly claimed: boolean;
+}
+
 /**
  * Puts each committed item as a history item unless its key is taken. A transition already there must
  * be the same one (another run materialized it); a different one is a broken invariant, a StoreError.
  * A notice already there is the same notice decided before (its key says what it is about), and stands.
- * Returns the publish status of the history item now under each sort key.
+ * With `claim`, a PENDING item this call creates is created claimed until `claim.until`, exactly as a
+ * claim would leave it: the caller may publish it without claiming it, and every other run respects the
+ * lease. `claim.token` (unique to the call) recognizes this call's own Put when its answer was lost and
+ * the retry finds the item there; an item another run created is never reported claimed.
+ * Returns what is under each sort key now.
  */
-export async function materializeItems(table: Table, pairId: PairId, items: readonly CommittedItem[]): Promise<Map<string, string>> {
-  const statuses = new Map<string, string>();
+export async function materializeItems(
+  table: Table,
+  pairId: PairId,
+  items: readonly CommittedItem[],
+  claim?: { readonly until: Date; readonly token: string },
+): Promise<Map<string, Materialized>> {
+  const results = new Map<string, Materialized>();
   for (const { sortKey, body } of items) {
     const item = historyItem(pairPartitionKey(pairId), sortKey, body);
-    statuses.set(sortKey, await materializeItem(table, pairId, item));
+    const bornClaimed = claim !== undefined && item[TransitionAttribute.PUBLISH_STATUS] === PublishStatus.PENDING;
+    const claimed = bornClaimed ? { ...item, [TransitionAttribute.CLAIM_UNTIL]: claim.until.toISOString(), [TransitionAttribute.CLAIM_TOKEN]: claim.token } : item;
+    results.set(sortKey, await materializeItem(table, pairId, claimed));
   }
-  return statuses;
+  return results;
 }
 
-async function materializeItem(table: Table, pairId: PairId, item: Item): Promise<string> {
+async function materializeItem(table: Table, pairId: PairId, item: Item): Promise<Materialized> {
   const sortKey = String(item[SORT_KEY]);
   const what = `${sortKey} of ${pairKey(pairId)}`;
   for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
@@ -58,7 +78,7 @@ async function materializeItem(table: Table, pairId: PairId, item: Item): Promis
       await table.client.send(
         new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY } }),
       );
-      return String(item[TransitionAttribute.PUBLISH_STATUS]);
+      return { status: String(item[TransitionAttribute.PUBLISH_STATUS]), claimed: item[TransitionAttribute.CLAIM_TOKEN] !== undefined };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw toStoreError(error, `writing ${what} to history`);
     }
@@ -68,7 +88,10 @@ async function materializeItem(table: Table, pairId: PairId, item: Item): Promis
     if (!sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) && canonical(withoutBookkeeping(existing)) !== canonical(withoutBookkeeping(item))) {
       throw new StoreError(`History already holds a different ${what} than the one committed in its state's outbox: two commits claimed one sequence. This is a bug; keep both items for diagnosis`, false);
     }
-    return String(existing[TransitionAttribute.PUBLISH_STATUS]);
+    const status = String(existing[TransitionAttribute.PUBLISH_STATUS]);
+    // This call's own Put, its answer lost (the SDK retried it): still this call's claim.
+    const own = item[TransitionAttribute.CLAIM_TOKEN] !== undefined && existing[TransitionAttribute.CLAIM_TOKEN] === item[TransitionAttribute.CLAIM_TOKEN];
+    return { status, claimed: own && status === PublishStatus.PENDING };
   }
   throw new StoreError(`Could not write ${what} to history: it kept disappearing (${PUT_ATTEMPTS} attempts); try again`, true);
 }
@@ -100,10 +123,11 @@ export async function claimItem(table: Table, key: Key, now: Date, leaseUntil: D
       new UpdateCommand({
         TableName: table.tableName,
         Key: key,
-        UpdateExpression: 'SET #claimUntil = :lease',
+        // A later claim is nobody's born claim any more: the token goes.
+        UpdateExpression: 'SET #claimUntil = :lease REMOVE #claimToken',
         // ISO-8601 UTC strings of one format sort like the instants they name.
         ConditionExpression: '#publishStatus = :pending AND (attribute_not_exists(#claimUntil) OR #claimUntil < :now)',
-        ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL, '#publishStatus': TransitionAttribute.PUBLISH_STATUS },
+        ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL, '#claimToken': TransitionAttribute.CLAIM_TOKEN, '#publishStatus': TransitionAttribute.PUBLISH_STATUS },
         ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':now': now.toISOString(), ':pending': PublishStatus.PENDING },
       }),
     );
@@ -119,8 +143,9 @@ export async function markItemPublished(table: Table, pairId: PairId, key: Key, 
   const pair = pairKey(pairId);
   const found = await updateIfExists(table, `marking ${what} of ${pair} published`, {
     Key: key,
-    UpdateExpression: 'SET #publishStatus = :published, #snsMessageId = :messageId, #publishedAt = :publishedAt REMOVE #claimUntil',
+    UpdateExpression: 'SET #publishStatus = :published, #snsMessageId = :messageId, #publishedAt = :publishedAt REMOVE #claimUntil, #claimToken',
     ExpressionAttributeNames: {
+      '#claimToken': TransitionAttribute.CLAIM_TOKEN,
       '#publishStatus': TransitionAttribute.PUBLISH_STATUS,
       '#snsMessageId': TransitionAttribute.SNS_MESSAGE_ID,
       '#publishedAt': TransitionAttribute.PUBLISHED_AT,
@@ -136,8 +161,8 @@ export async function markItemPublished(table: Table, pairId: PairId, key: Key, 
 export async function releaseItemClaim(table: Table, key: Key, action: string): Promise<void> {
   await updateIfExists(table, action, {
     Key: key,
-    UpdateExpression: 'REMOVE #claimUntil',
-    ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL },
+    UpdateExpression: 'REMOVE #claimUntil, #claimToken',
+    ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL, '#claimToken': TransitionAttribute.CLAIM_TOKEN },
   });
 }
 

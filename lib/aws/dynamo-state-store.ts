@@ -13,7 +13,8 @@
  *     (no extra call: they are in the state item), history reads merge them in, and the next run
  *     materializes the HELD/SILENCED ones (`materialize`) and the PENDING ones when it claims them.
  *   - after materializing, before publishing: a PENDING history item still in the outbox; the next run
- *     claims and publishes it.
+ *     claims and publishes it. The run that recorded it wrote it already claimed (`claimUntil`, to save
+ *     the claim call), so the next run claims it only once that lease has run out, as after any claim.
  *   - after publishing, before leaving the outbox: the next claim finds it published and drops it.
  * Items of the old protocol (transitions written before their state) cannot exist: nothing was deployed
  * with it, so the roll-forward that adopted them is gone.
@@ -23,16 +24,18 @@
  * SNS refuses messages for a very long time; the commit then fails with a StoreError saying so, and the
  * pair resumes once the outbox drains.
  */
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
 import { ConfigurationError, StoreError } from '../errors';
-import { PublishStatus, type OutboxItem, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../ports';
+import { PublishStatus, type OutboxItem, type RecordedPairState, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../ports';
 import { assertCoherentChange } from './dynamo-change';
 import { map, type Item } from './dynamo-fields';
 import { StateAttribute, historyItem, outboxBody, parseStateItem, parseTransitionItem, transitionItem } from './dynamo-items';
 import { noticeItem, parseNoticeItem } from './dynamo-notice-items';
 import { claimItem, dropFromOutbox, getItem, markItemPublished, materializeItems, releaseItemClaim, type CommittedItem, type Key } from './dynamo-outbox';
-import { batchGetItems, queryItems, type Table } from './dynamo-reads';
+import { DynamoBatchReader } from './dynamo-batch-reader';
+import { queryItems, type Table } from './dynamo-reads';
 import { commitState, stateKey } from './dynamo-state-write';
 import {
   NOTICE_SORT_KEY_PREFIX,
@@ -51,6 +54,8 @@ export interface DynamoStateStoreOptions {
   readonly tableName: string;
   /** Days a transition stays in history before DynamoDB TTL removes it; 0 keeps it forever. */
   readonly historyDays: number;
+  /** Shared with the DynamoSilenceStore, the sweep's state and silence reads go out in one request. */
+  readonly reader?: DynamoBatchReader;
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -58,6 +63,7 @@ const DEFAULT_LIST_LIMIT = 50;
 export class DynamoStateStore implements StateStore {
   private readonly table: Table;
   private readonly historyDays: number;
+  private readonly reader: DynamoBatchReader;
 
   constructor(options: DynamoStateStoreOptions) {
     if (options.tableName.trim() === '') throw new ConfigurationError('DynamoStateStore needs a table name, got an empty string');
@@ -69,12 +75,13 @@ export class DynamoStateStore implements StateStore {
     }
     this.table = { client: options.client, tableName: options.tableName };
     this.historyDays = options.historyDays;
+    this.reader = options.reader ?? new DynamoBatchReader(this.table);
   }
 
   async loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPairState>> {
     // BatchGetItem rejects a request that names the same key twice.
     const keys = [...new Map(pairIds.map((id) => [pairPartitionKey(id), stateKey(id)])).values()];
-    const items = await batchGetItems(this.table, keys, 'reading pair states');
+    const items = await this.reader.read(keys, 'reading pair states');
     const states = new Map<string, StoredPairState>();
     for (const item of items) {
       const state = parseStateItem(item);
@@ -88,7 +95,7 @@ export class DynamoStateStore implements StateStore {
     return item === undefined ? undefined : parseStateItem(item);
   }
 
-  async record(change: StateChange & { readonly expectedRevision: number | undefined }): Promise<StoredPairState> {
+  async record(change: StateChange & { readonly expectedRevision: number | undefined }, options: { readonly claimUntil?: Date } = {}): Promise<RecordedPairState> {
     assertCoherentChange(change);
     const { pairId } = change.next;
     const items: CommittedItem[] = [
@@ -99,14 +106,21 @@ export class DynamoStateStore implements StateStore {
     // Materialized as committed: a notice key already in the outbox keeps the body it was first committed with.
     const committed = outboxMap(written);
     const mine = items.map(({ sortKey, body }) => ({ sortKey, body: committed[sortKey] ?? body }));
-    let finished: readonly string[] = [];
+    let done: Finished = { finished: [], claimed: [] };
     try {
-      finished = await this.finish(pairId, mine);
+      done = await this.finish(pairId, mine, options.claimUntil && { until: options.claimUntil, token: randomUUID() });
     } catch {
       // Recorded all the same: what is not materialized stays in the outbox of the state returned, for
-      // `materialize` or a claim (this run's or the next one's) to finish.
+      // `materialize` or a claim (this run's or the next one's) to finish; what was put claimed before
+      // the failure is not reported claimed, so the caller's claim finds it held until the lease runs out.
     }
-    return parseStateItem(withoutOutboxEntries(written, finished));
+    const state = parseStateItem(withoutOutboxEntries(written, done.finished));
+    if (options.claimUntil === undefined) return state;
+    const claimed = {
+      sequences: done.claimed.flatMap((sortKey) => (sortKey.startsWith(TRANSITION_SORT_KEY_PREFIX) ? [sequenceOf(sortKey)] : [])),
+      notices: done.claimed.flatMap((sortKey) => (sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) ? [sortKey.slice(NOTICE_SORT_KEY_PREFIX.length)] : [])),
+    };
+    return { ...state, claimed };
   }
 
   async materialize(pairId: PairId, items: readonly OutboxItem[]): Promise<void> {
@@ -178,12 +192,15 @@ export class DynamoStateStore implements StateStore {
     await releaseItemClaim(this.table, historyKey(pairId, noticeSortKey(key)), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
   }
 
-  /** Materializes the items, then takes out of the outbox those not waiting to be published; returns their sort keys. */
-  private async finish(pairId: PairId, items: readonly CommittedItem[]): Promise<string[]> {
-    const statuses = await materializeItems(this.table, pairId, items);
-    const finished = [...statuses].flatMap(([sortKey, status]) => (status === PublishStatus.PENDING ? [] : [sortKey]));
+  /**
+   * Materializes the items (PENDING ones born claimed, with `claim`), then takes out of the
+   * outbox those not waiting to be published. Returns the sort keys of those, and of those born claimed.
+   */
+  private async finish(pairId: PairId, items: readonly CommittedItem[], claim?: { readonly until: Date; readonly token: string }): Promise<Finished> {
+    const results = [...(await materializeItems(this.table, pairId, items, claim))];
+    const finished = results.flatMap(([sortKey, { status }]) => (status === PublishStatus.PENDING ? [] : [sortKey]));
     await dropFromOutbox(this.table, pairId, finished, `taking finished items of ${pairKey(pairId)} out of the outbox`);
-    return finished;
+    return { finished, claimed: results.flatMap(([sortKey, { claimed }]) => (claimed ? [sortKey] : [])) };
   }
 
   /**
@@ -203,7 +220,7 @@ export class DynamoStateStore implements StateStore {
     }
     const body = outboxMap(await this.getStateItem(pairId))[sortKey];
     if (body === undefined) return false;
-    const finished = await this.finish(pairId, [{ sortKey, body }]);
+    const { finished } = await this.finish(pairId, [{ sortKey, body }]);
     return finished.length === 0 && claim();
   }
 
@@ -254,6 +271,16 @@ export class DynamoStateStore implements StateStore {
     );
     return items.sort(bySortKey).reverse().slice(0, limit);
   }
+}
+
+/** Sort keys of the items `finish` took out of the outbox, and of those it wrote born claimed. */
+interface Finished {
+  readonly finished: readonly string[];
+  readonly claimed: readonly string[];
+}
+
+function sequenceOf(transitionSortKey: string): number {
+  return Number(transitionSortKey.slice(TRANSITION_SORT_KEY_PREFIX.length));
 }
 
 function historyKey(pairId: PairId, sortKey: string): Key {

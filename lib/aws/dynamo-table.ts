@@ -4,7 +4,8 @@
  * the state item (sort key `STATE`), one item per transition (sort key `T#<sequence, 10 digits>`) and
  * one per notice (sort key `N#<notice key>`). The state item's `outbox` map holds, by those sort keys,
  * the transitions and notices committed with it that are not yet materialized or published.
- * Silences set from the CLI live in partition `SILENCE` (sort key `<record or *>#<id>`).
+ * Silences set from the CLI live in one item, partition `SILENCE`, sort key `ALL` (a map by silence id),
+ * so the sweep reads them in the same BatchGetItem as the pair states.
  */
 import type { CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +21,8 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const TransitionAttribute = {
   PUBLISH_STATUS: 'publishStatus',
   CLAIM_UNTIL: 'claimUntil',
+  /** Set with `claimUntil` when an item is written born claimed: lets the writer know its own Put again. */
+  CLAIM_TOKEN: 'claimToken',
   SNS_MESSAGE_ID: 'snsMessageId',
   PUBLISHED_AT: 'publishedAt',
 } as const;
@@ -28,6 +31,7 @@ export const STATE_SORT_KEY = 'STATE';
 export const TRANSITION_SORT_KEY_PREFIX = 'T#';
 export const NOTICE_SORT_KEY_PREFIX = 'N#';
 export const SILENCE_PARTITION_KEY = 'SILENCE';
+export const SILENCES_SORT_KEY = 'ALL';
 const SEQUENCE_DIGITS = 10;
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -64,10 +68,6 @@ export function transitionSortKey(sequence: number): string {
 export function noticeSortKey(key: string): string {
   if (key.trim() === '') throw new StoreError('A notice key must not be empty', false);
   return `${NOTICE_SORT_KEY_PREFIX}${key}`;
-}
-
-export function silenceSortKey(record: string, id: string): string {
-  return `${record}#${id}`;
 }
 
 /** What DynamoStateStore needs from its document client: optional fields are dropped, not rejected. */

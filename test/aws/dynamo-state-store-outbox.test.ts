@@ -42,6 +42,19 @@ describe('DynamoStateStore outbox', () => {
     expect(await store.claimForPublish(pairId, 1, at(11.5), at(12.5))).toBe(false);
   });
 
+  test('record with claimUntil writes its pending transitions already claimed: reported to the caller, held from every other claimer until the lease runs out', async () => {
+    const start = firstState(freshPairId());
+    await store.record({ expected: undefined, next: start, transitions: [], expectedRevision: undefined });
+    const { transitions, next } = transitionsAfter(start, 2);
+
+    const written = await store.record({ expected: start, next, transitions, expectedRevision: 1 }, { claimUntil: at(11) });
+
+    expect(written.claimed).toEqual({ sequences: [1, 2], notices: [] });
+    expect(await readRawItem(client, tableName, start.pairId, 1)).toMatchObject({ publishStatus: PublishStatus.PENDING, claimUntil: at(11).toISOString() });
+    expect(await store.claimForPublish(start.pairId, 1, at(10.5), at(11.5))).toBe(false);
+    expect(await store.claimForPublish(start.pairId, 1, at(11.01), at(12))).toBe(true);
+  });
+
   test('only one of many simultaneous claimers gets a pending transition', async () => {
     const pairId = await pairWithPending(1);
 

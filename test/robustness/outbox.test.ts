@@ -13,7 +13,7 @@ import type { OutgoingNotification } from '../../lib/ports';
 import type { RunResult } from '../../lib/summary';
 import { TEST_TOPIC_ARN, loadEvent, startHarness, type Harness } from '../support/harness';
 import { REFERENCE, generatedAccount, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
-import { dynamoError, injectDynamoFault, isClaim, isForPair, isMarkPublished } from './dynamo-faults';
+import { dynamoError, injectDynamoFault, isClaim, isForPair, isHistoryPut, isMarkPublished } from './dynamo-faults';
 import { deliveryProblems, historyOf, historyProblems, pairIdOf, stateOf } from './invariants';
 import { alarmEventFor } from './invocations';
 
@@ -171,7 +171,8 @@ describe('a DynamoDB failure while publishing', () => {
       const [first, second] = pairs.map(pairIdOf);
       for (const pair of pairs) account.setHealthy(pair.primaryCheckId, false);
       const heal = injectDynamoFault(harness.clients.dynamo, (request) =>
-        isClaim(request) && isForPair(request, first!) ? dynamoError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.') : undefined,
+        // The run that records it writes it to history already claimed; a failed put leaves the claim to the publish step.
+        (isClaim(request) || isHistoryPut(request)) && isForPair(request, first!) ? dynamoError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.') : undefined,
       );
       harness.clock.set(minutesIn(1));
       const run = await harness.poll(loadEvent('scheduled.json'));

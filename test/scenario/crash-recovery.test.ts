@@ -123,23 +123,30 @@ describe('a run that dies while recording a FAILOVER', () => {
     expect(await outboxOf(harness)).toEqual([]);
   });
 
-  it('after the history item, before publishing: the next run sends it once', async () => {
+  it('after the history item (written already claimed by the run that recorded it), before SNS: the next run sends it once the lease has run out', async () => {
     await crashedFailover((r) => isHistoryPut(r, 'T#'), 'after');
     expect(await historyStatuses(harness)).toEqual([['FAILOVER', 'PENDING']]);
     expect(await outboxOf(harness)).toEqual(['T#0000000001']);
 
-    const next = await sweepAt(harness, account, 2, false);
+    // The born claim holds like any claim: within the lease nobody sends it.
+    expect(kinds((await sweepAt(harness, account, 1.5, false)).sent)).toEqual([]);
+    const next = await sweepAt(harness, account, 3, false);
 
     expect(kinds(next.sent)).toEqual(['FAILOVER']);
     expect(await historyStatuses(harness)).toEqual([['FAILOVER', 'PUBLISHED']]);
     expect(await outboxOf(harness)).toEqual([]);
   });
 
-  it('after the claim, before SNS: the next run sends it once the lease has run out', async () => {
-    await crashedFailover(isClaim, 'after');
+  it('after a later run\'s claim (the recording run died after its commit), before SNS: sent once that lease has run out', async () => {
+    await crashedFailover(isCommit, 'after');
+    // The next run finds it only in the outbox: it writes it to history, claims it, and dies.
+    account.publishFailure = () => new Error('Lambda died');
+    await crashingSweep(harness, account, 2, false, isClaim, 'after');
+    account.publishFailure = undefined;
+    expect(account.published).toEqual([]);
 
-    expect(kinds((await sweepAt(harness, account, 1.5, false)).sent)).toEqual([]);
-    expect(kinds((await sweepAt(harness, account, 3, false)).sent)).toEqual(['FAILOVER']);
+    expect(kinds((await sweepAt(harness, account, 2.5, false)).sent)).toEqual([]);
+    expect(kinds((await sweepAt(harness, account, 4, false)).sent)).toEqual(['FAILOVER']);
     expect(await historyStatuses(harness)).toEqual([['FAILOVER', 'PUBLISHED']]);
   });
 
