@@ -6,7 +6,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { loadSlackConfig, type SlackConfig } from '../lib/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
 import { once } from '../lib/lambda';
@@ -16,6 +15,7 @@ import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '
 import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';
 import type { SlackPoster } from '../lib/slack/slack-ports';
 import { SsmWebhookUrlSource } from '../lib/slack/ssm-webhook-url-source';
+import * as z from '../lib/zod';
 
 const ssm = new SSMClient({});
 
@@ -36,17 +36,17 @@ const snsEventSchema = z.object({
   Records: z
     .array(
       z.object({
-        EventSource: z.literal('aws:sns').optional(),
+        EventSource: z.optional(z.literal('aws:sns')),
         Sns: z.object({
-          MessageId: z.string().min(1),
+          MessageId: z.string().check(z.minLength(1)),
           Message: z.string(),
           // SNS sends null when the publisher gave no subject.
-          Subject: z.string().nullish(),
-          MessageAttributes: z.record(z.string(), z.object({ Type: z.string(), Value: z.string() })).nullish(),
+          Subject: z.nullish(z.string()),
+          MessageAttributes: z.nullish(z.record(z.string(), z.object({ Type: z.string(), Value: z.string() }))),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 type SnsRecord = z.infer<typeof snsEventSchema>['Records'][number];

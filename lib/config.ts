@@ -3,7 +3,7 @@
  * The SDK reads its own standard variables (AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from './zod';
 import type { NoticeSettings } from './domain/notice-policy';
 import { normalizeRecordName, type Silence } from './domain/silences';
 import { ConfigurationError } from './errors';
@@ -11,49 +11,63 @@ import { ConfigurationError } from './errors';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const positiveNumber = (name: string, fallback: number) =>
-  z.coerce.number({ error: `${name} must be a number` }).positive(`${name} must be above 0`).default(fallback);
+  z._default(z.coerce.number({ error: `${name} must be a number` }).check(z.positive(`${name} must be above 0`)), fallback);
 const wholeNumber = (name: string, fallback: number, min: number) =>
-  z.coerce.number({ error: `${name} must be a whole number` }).int(`${name} must be a whole number`).min(min, `${name} must be at least ${min}`).default(fallback);
+  z._default(
+    z.coerce.number({ error: `${name} must be a whole number` }).check(z.int(`${name} must be a whole number`), z.gte(min, `${name} must be at least ${min}`)),
+    fallback,
+  );
 
-const zoneIds = z
-  .string()
-  .default('')
-  .transform((raw) => raw.split(',').map((id) => id.trim().replace(/^\/?hostedzone\//, '')).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[A-Z0-9]{1,32}$/, 'each hosted zone id looks like Z0123456789ABC')));
+const zoneIds = z.pipe(
+  z.pipe(
+    z._default(z.string(), ''),
+    z.transform((raw: string) => raw.split(',').map((id) => id.trim().replace(/^\/?hostedzone\//, '')).filter(Boolean)),
+  ),
+  z.array(z.string().check(z.regex(/^[A-Z0-9]{1,32}$/, 'each hosted zone id looks like Z0123456789ABC'))),
+);
 
 const nonNegativeNumber = (name: string, fallback: number) =>
-  z.coerce.number({ error: `${name} must be a number` }).min(0, `${name} must be 0 or more`).default(fallback);
+  z._default(z.coerce.number({ error: `${name} must be a number` }).check(z.gte(0, `${name} must be 0 or more`)), fallback);
 
 const isoInstant = (what: string) =>
-  z.string({ error: `${what} must be an ISO date such as 2026-12-01T06:00:00Z` }).refine((value) => !Number.isNaN(Date.parse(value)), `${what} must be an ISO date such as 2026-12-01T06:00:00Z`);
+  z
+    .string({ error: `${what} must be an ISO date such as 2026-12-01T06:00:00Z` })
+    .check(z.refine<string>((value) => !Number.isNaN(Date.parse(value)), `${what} must be an ISO date such as 2026-12-01T06:00:00Z`));
 
 const silenceEntry = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a silence id is 1-64 letters, digits or _.:-').optional(),
-  record: z.string({ error: 'record is required: a record name such as app.example.com, or * for every pair' }).min(1, 'record must not be empty'),
-  zoneId: z.string().regex(/^[A-Z0-9]{1,32}$/, 'zoneId looks like Z0123456789ABC').optional(),
-  from: isoInstant('from').optional(),
+  id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a silence id is 1-64 letters, digits or _.:-'))),
+  record: z.string({ error: 'record is required: a record name such as app.example.com, or * for every pair' }).check(z.minLength(1, 'record must not be empty')),
+  zoneId: z.optional(z.string().check(z.regex(/^[A-Z0-9]{1,32}$/, 'zoneId looks like Z0123456789ABC'))),
+  from: z.optional(isoInstant('from')),
   until: isoInstant('until'),
-  reason: z.string({ error: 'reason is required: say why the pair is silenced' }).min(1, 'reason must not be empty'),
+  reason: z.string({ error: 'reason is required: say why the pair is silenced' }).check(z.minLength(1, 'reason must not be empty')),
 });
 
-const silences = z
-  .string()
-  .default('[]')
-  .transform((raw, context) => {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'FAILWATCH_SILENCES must be a JSON array such as [{"record":"app.example.com","until":"2026-12-01T06:00:00Z","reason":"DR drill"}]' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(silenceEntry, { error: 'FAILWATCH_SILENCES must be a JSON array of silences' }));
+const silences = z.pipe(
+  z.pipe(
+    z._default(z.string(), '[]'),
+    z.transform((raw: string, context) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        // zod/mini's transform context has no addIssue: the issue full zod's addIssue would record.
+        context.issues.push({
+          code: 'custom',
+          message: 'FAILWATCH_SILENCES must be a JSON array such as [{"record":"app.example.com","until":"2026-12-01T06:00:00Z","reason":"DR drill"}]',
+          input: raw,
+        });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.array(silenceEntry, { error: 'FAILWATCH_SILENCES must be a JSON array of silences' }),
+);
 
 const watchSchema = z.object({
-  FAILWATCH_TABLE: z.string({ error: 'FAILWATCH_TABLE is not set: name the DynamoDB table' }).min(1, 'FAILWATCH_TABLE is empty: name the DynamoDB table'),
+  FAILWATCH_TABLE: z.string({ error: 'FAILWATCH_TABLE is not set: name the DynamoDB table' }).check(z.minLength(1, 'FAILWATCH_TABLE is empty: name the DynamoDB table')),
   FAILWATCH_TOPIC_ARN: z
     .string({ error: 'FAILWATCH_TOPIC_ARN is not set: give the SNS topic ARN' })
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'FAILWATCH_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
+    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'FAILWATCH_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)')),
   FAILWATCH_ZONE_IDS: zoneIds,
   FAILWATCH_ROUTE53_RPS: positiveNumber('FAILWATCH_ROUTE53_RPS', 5),
   FAILWATCH_STATUS_RPS: positiveNumber('FAILWATCH_STATUS_RPS', 1),
@@ -65,15 +79,15 @@ const watchSchema = z.object({
   FAILWATCH_REMINDER_HOURS: nonNegativeNumber('FAILWATCH_REMINDER_HOURS', 4),
   FAILWATCH_DEGRADED_AFTER_MINUTES: wholeNumber('FAILWATCH_DEGRADED_AFTER_MINUTES', 15, 0),
   FAILWATCH_SILENCES: silences,
-  FAILWATCH_MANAGE_ALARMS: z
-    .enum(['true', 'false'], { error: 'FAILWATCH_MANAGE_ALARMS must be true or false' })
-    .default('true')
-    .transform((value) => value === 'true'),
-  FAILWATCH_ALARM_PREFIX: z
-    .string()
-    .default('failwatch')
+  FAILWATCH_MANAGE_ALARMS: z.pipe(
+    z._default(z.enum(['true', 'false'], { error: 'FAILWATCH_MANAGE_ALARMS must be true or false' }), 'true'),
+    z.transform((value: 'true' | 'false') => value === 'true'),
+  ),
+  FAILWATCH_ALARM_PREFIX: z.pipe(
+    z._default(z.string(), 'failwatch'),
     // The name leaves room for "-<health check id>" (37 characters) within CloudWatch's 255, and is an IAM ARN pattern's prefix.
-    .pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'FAILWATCH_ALARM_PREFIX must be 1-200 letters, digits or _.- such as failwatch-prod')),
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,200}$/, 'FAILWATCH_ALARM_PREFIX must be 1-200 letters, digits or _.- such as failwatch-prod')),
+  ),
   FAILWATCH_ALARM_RECONCILE_MINUTES: wholeNumber('FAILWATCH_ALARM_RECONCILE_MINUTES', 15, 0),
 });
 
@@ -111,7 +125,7 @@ export interface WatchConfig {
 const slackSchema = z.object({
   FAILWATCH_SLACK_WEBHOOK_PARAMETER: z
     .string({ error: 'FAILWATCH_SLACK_WEBHOOK_PARAMETER is not set: name the SSM SecureString parameter holding the Slack webhook URL' })
-    .regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'FAILWATCH_SLACK_WEBHOOK_PARAMETER must be an SSM parameter name such as /failwatch/prod/slack-webhook'),
+    .check(z.regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'FAILWATCH_SLACK_WEBHOOK_PARAMETER must be an SSM parameter name such as /failwatch/prod/slack-webhook')),
   FAILWATCH_SLACK_TIMEOUT_MS: wholeNumber('FAILWATCH_SLACK_TIMEOUT_MS', 5000, 100),
 });
 
@@ -120,7 +134,7 @@ export interface SlackConfig {
   readonly timeoutMs: number;
 }
 
-function parse<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {
     // A nested field (an entry of FAILWATCH_SILENCES) is named by its path; a variable by its message.

@@ -2,13 +2,13 @@
  * Incoming events → what to watch. Schema-validated at the edge: a malformed event ends in one
  * InvalidEventError naming what is wrong, before anything is read, written or sent.
  */
-import { z } from 'zod';
+import * as z from './zod';
 import { TriggerKind, type Trigger } from './domain/model';
 import { InvalidEventError } from './errors';
 
 const MAX_ISSUES_LISTED = 8;
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   const listed = error.issues.slice(0, MAX_ISSUES_LISTED).map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : '(event)';
     const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
@@ -18,12 +18,14 @@ function describeIssues(error: z.ZodError): string {
   return `${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
+const nonEmptyString = () => z.string().check(z.minLength(1));
+
 const scheduledEnvelope = z.object({
   'detail-type': z.literal('Scheduled Event'),
-  source: z.string().min(1),
-  id: z.string().min(1),
-  time: z.string().min(1),
-  resources: z.array(z.string()).default([]),
+  source: nonEmptyString(),
+  id: nonEmptyString(),
+  time: nonEmptyString(),
+  resources: z._default(z.array(z.string()), []),
 });
 
 const schedulerPayload = z.record(z.string(), z.unknown());
@@ -55,30 +57,30 @@ export function parseScheduleEvent(event: unknown): Trigger {
 }
 
 const metricQuery = z.object({
-  id: z.string().optional(),
-  metricStat: z
-    .object({
+  id: z.optional(z.string()),
+  metricStat: z.optional(
+    z.object({
       metric: z.object({
         namespace: z.string(),
         name: z.string(),
-        dimensions: z.record(z.string(), z.string()).optional(),
+        dimensions: z.optional(z.record(z.string(), z.string())),
       }),
-    })
-    .optional(),
-  expression: z.string().optional(),
+    }),
+  ),
+  expression: z.optional(z.string()),
 });
 
 const alarmStateChange = z.object({
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   source: z.literal('aws.cloudwatch'),
-  id: z.string().min(1),
-  region: z.string().min(1),
-  time: z.string().min(1),
+  id: nonEmptyString(),
+  region: nonEmptyString(),
+  time: nonEmptyString(),
   detail: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.string().optional(), timestamp: z.string().optional() }),
-    previousState: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']) }).optional(),
-    configuration: z.object({ metrics: z.array(metricQuery).optional() }).optional(),
+    alarmName: nonEmptyString(),
+    state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.optional(z.string()), timestamp: z.optional(z.string()) }),
+    previousState: z.optional(z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']) })),
+    configuration: z.optional(z.object({ metrics: z.optional(z.array(metricQuery)) })),
   }),
 });
 

@@ -2,35 +2,36 @@
  * Recognises a Failwatch notification in an SNS message. Anyone allowed to publish to the topic
  * can send anything, so the message is checked before it is rendered.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { Severity } from '../domain/model';
 import { NOTIFICATION_SCHEMA, type NotificationPayload } from './payload';
 
-const count = z.number().int().min(0);
+const count = z.number().check(z.int(), z.gte(0));
+const nonEmptyString = () => z.string().check(z.minLength(1));
 
 const evidenceSchema = z.object({
-  checkersHealthy: count.optional(),
-  checkersTotal: count.optional(),
-  percentageHealthy: z.number().min(0).max(100).optional(),
+  checkersHealthy: z.optional(count),
+  checkersTotal: z.optional(count),
+  percentageHealthy: z.optional(z.number().check(z.gte(0), z.lte(100))),
   failingRegions: z.array(z.object({ region: z.string(), statusReport: z.string() })),
 });
 
 export const notificationPayloadSchema = z.object({
   schema: z.literal(NOTIFICATION_SCHEMA),
-  id: z.string().min(1),
-  kind: z.string().min(1),
+  id: nonEmptyString(),
+  kind: nonEmptyString(),
   severity: z.enum(Severity),
-  subject: z.string().min(1),
+  subject: nonEmptyString(),
   summary: z.string(),
   text: z.string(),
-  pair: z.object({ zoneId: z.string(), name: z.string(), type: z.string(), zoneName: z.string() }).optional(),
+  pair: z.optional(z.object({ zoneId: z.string(), name: z.string(), type: z.string(), zoneName: z.string() })),
   facts: z.array(z.object({ label: z.string(), value: z.string() })),
   evidence: z.array(
-    z.object({ side: z.enum(['primary', 'secondary']), healthCheckId: z.string().optional(), evidence: evidenceSchema }),
+    z.object({ side: z.enum(['primary', 'secondary']), healthCheckId: z.optional(z.string()), evidence: evidenceSchema }),
   ),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
-  observedAt: z.string().min(1),
-}) satisfies z.ZodType<NotificationPayload>;
+  observedAt: nonEmptyString(),
+}) satisfies z.ZodMiniType<NotificationPayload>;
 
 /** What an SNS message turned out to be. */
 export type SnsMessageContent =

@@ -35,6 +35,8 @@ describe('bad input', () => {
     const run = harness.alarm(loadEvent('malformed.json'));
     await expect(run).rejects.toBeInstanceOf(InvalidEventError);
     await expect(harness.alarm(loadEvent('malformed.json'))).rejects.toThrow(/Malformed CloudWatch Alarm State Change event: .*detail\.state/);
+    // Readable words, not zod's bare "Invalid input": the messages come with the validation library's locale.
+    await expect(harness.alarm(loadEvent('malformed.json'))).rejects.toThrow(/id: missing \(expected string\); .*detail\.state: Invalid input: expected object, received string/);
     nothingTouched();
     expect(await tableItems()).toBe(0);
   });
