@@ -9,7 +9,8 @@ import { buildWatchDepsFromEnvironment } from '../lib/wiring';
 
 export type AlarmResult = RunResult | { readonly skipped: string };
 
-export function createHandler(getDeps: () => WatchDeps) {
+/** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
+export function createHandler(getDeps: (context?: Context) => WatchDeps) {
   return (event: unknown, context?: Context): Promise<AlarmResult> =>
     logFailures(logger, async () => {
       const plan = parseAlarmEvent(event);
@@ -17,7 +18,7 @@ export function createHandler(getDeps: () => WatchDeps) {
         logger.info('alarm skipped', { alarmName: plan.alarmName, reason: plan.reason });
         return { skipped: plan.reason };
       }
-      const deps = getDeps();
+      const deps = getDeps(context);
       const summary = await runWatch(deps, {
         trigger: plan.trigger,
         scope: { kind: 'HEALTH_CHECKS', healthCheckIds: plan.healthCheckIds },

@@ -10,11 +10,12 @@ import { runWatch } from '../lib/watch';
 
 export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult };
 
-export function createHandler(getDeps: () => PollDeps) {
+/** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
+export function createHandler(getDeps: (context?: Context) => PollDeps) {
   return (event: unknown, context?: Context): Promise<PollResult> =>
     logFailures(logger, async () => {
       const trigger = parseScheduleEvent(event);
-      const deps = getDeps();
+      const deps = getDeps(context);
       const deadline = deadlineFrom(context, deps.clock.now());
       const summary = await runWatch(deps, { trigger, scope: { kind: 'ALL' }, deadline });
       // After the sweep, so alarm upkeep never delays what the sweep records and sends.

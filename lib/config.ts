@@ -65,9 +65,12 @@ const silences = z.pipe(
 
 const watchSchema = z.object({
   FAILWATCH_TABLE: z.string({ error: 'FAILWATCH_TABLE is not set: name the DynamoDB table' }).check(z.minLength(1, 'FAILWATCH_TABLE is empty: name the DynamoDB table')),
-  FAILWATCH_TOPIC_ARN: z
-    .string({ error: 'FAILWATCH_TOPIC_ARN is not set: give the SNS topic ARN' })
-    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'FAILWATCH_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)')),
+  // Either the full ARN, or the topic's name in the function's own partition, region and account
+  // (the ARN is then built from the function's ARN: see topicArnOf).
+  FAILWATCH_TOPIC_ARN: z.optional(
+    z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'FAILWATCH_TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)')),
+  ),
+  FAILWATCH_TOPIC_NAME: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, 'FAILWATCH_TOPIC_NAME must be an SNS topic name (1-256 letters, digits, _ or -) such as failwatch-prod-alerts'))),
   FAILWATCH_ZONE_IDS: zoneIds,
   FAILWATCH_ROUTE53_RPS: positiveNumber('FAILWATCH_ROUTE53_RPS', 5),
   FAILWATCH_STATUS_RPS: positiveNumber('FAILWATCH_STATUS_RPS', 1),
@@ -144,11 +147,45 @@ function parse<T extends z.ZodMiniType>(schema: T, env: Env): z.infer<T> {
   return result.data;
 }
 
-export function loadWatchConfig(env: Env = process.env): WatchConfig {
+/** What the config needs of the running Lambda: the handler passes its first invocation's context. */
+export interface FunctionIdentity {
+  /** `arn:<partition>:lambda:<region>:<account>:function:<name>[:<alias or version>]`. */
+  readonly invokedFunctionArn?: string | undefined;
+}
+
+const FUNCTION_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$/;
+
+/**
+ * FAILWATCH_TOPIC_ARN when set; otherwise FAILWATCH_TOPIC_NAME in the function's own partition,
+ * region and account, read from its ARN (a deployed stage's topic lives in the function's stack).
+ */
+function topicArnOf(parsed: { FAILWATCH_TOPIC_ARN?: string | undefined; FAILWATCH_TOPIC_NAME?: string | undefined }, fn: FunctionIdentity | undefined): string {
+  if (parsed.FAILWATCH_TOPIC_ARN !== undefined) return parsed.FAILWATCH_TOPIC_ARN;
+  if (parsed.FAILWATCH_TOPIC_NAME === undefined) {
+    throw new ConfigurationError(
+      'Invalid configuration: FAILWATCH_TOPIC_ARN is not set: give the SNS topic ARN, or set FAILWATCH_TOPIC_NAME to the topic\'s name in the function\'s own account and region',
+    );
+  }
+  const match = FUNCTION_ARN.exec(fn?.invokedFunctionArn ?? '');
+  if (!match) {
+    throw new ConfigurationError(
+      `Invalid configuration: FAILWATCH_TOPIC_ARN is not set, and FAILWATCH_TOPIC_NAME (${parsed.FAILWATCH_TOPIC_NAME}) needs the function's ARN to build it from, ` +
+        `which this invocation does not have (${fn?.invokedFunctionArn === undefined ? 'none given' : `got ${fn.invokedFunctionArn}`}): set FAILWATCH_TOPIC_ARN to the SNS topic ARN`,
+    );
+  }
+  const [, partition, region, account] = match;
+  return `arn:${partition}:sns:${region}:${account}:${parsed.FAILWATCH_TOPIC_NAME}`;
+}
+
+/**
+ * `env` defaults to process.env. `fn` is the running Lambda (its context): needed only when the
+ * topic is given by name (FAILWATCH_TOPIC_NAME) rather than by ARN.
+ */
+export function loadWatchConfig(env: Env = process.env, fn?: FunctionIdentity): WatchConfig {
   const parsed = parse(watchSchema, env);
   return {
     tableName: parsed.FAILWATCH_TABLE,
-    topicArn: parsed.FAILWATCH_TOPIC_ARN,
+    topicArn: topicArnOf(parsed, fn),
     zoneIds: parsed.FAILWATCH_ZONE_IDS,
     route53RequestsPerSecond: parsed.FAILWATCH_ROUTE53_RPS,
     statusRequestsPerSecond: parsed.FAILWATCH_STATUS_RPS,

@@ -3,11 +3,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { RunResult } from './summary';
 
-/** Builds on first use and keeps the result; a failed build (bad configuration) is retried next time. */
-export function once<T>(build: () => T): () => T {
+/**
+ * Builds on first use and keeps the result; a failed build (bad configuration) is retried next time.
+ * The first successful call's arguments (the invocation's context) are the ones the build sees.
+ */
+export function once<T, A extends unknown[] = []>(build: (...args: A) => T): (...args: A) => T {
   let built: { value: T } | undefined;
-  return () => {
-    built ??= { value: build() };
+  return (...args: A) => {
+    built ??= { value: build(...args) };
     return built.value;
   };
 }

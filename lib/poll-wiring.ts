@@ -4,7 +4,7 @@
  * management calls, and its role (test/infra derives it from the code) is never granted them.
  */
 import { CloudWatchAlarmManager } from './aws/cloudwatch-alarms';
-import { loadWatchConfig, type WatchConfig } from './config';
+import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';
 import type { Clock } from './ports';
 import { AlarmReconciler } from './reconcile-alarms';
 import type { WatchDeps } from './watch';
@@ -26,7 +26,7 @@ export function buildPollDeps(config: WatchConfig, clients: AwsClients, clock: C
   return { ...watch, alarmReconciler };
 }
 
-export function buildPollDepsFromEnvironment(): PollDeps {
-  const config = loadWatchConfig();
+export function buildPollDepsFromEnvironment(fn?: FunctionIdentity): PollDeps {
+  const config = loadWatchConfig(undefined, fn);
   return buildPollDeps(config, createAwsClients(config));
 }

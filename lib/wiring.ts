@@ -17,7 +17,7 @@ import { Route53InventorySource } from './aws/route53-inventory';
 import { createCloudWatchClient, createRoute53Client } from './aws/sdk-clients';
 import { SnsNotifier } from './aws/sns-notifier';
 import { CachedInventorySource } from './cached-inventory';
-import { loadWatchConfig, type WatchConfig } from './config';
+import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';
 import type { Clock } from './ports';
 import { DEFAULT_WATCH_SETTINGS, type WatchDeps } from './watch';
 
@@ -61,10 +61,11 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
 }
 
 /**
- * What a deployed handler uses: the validated environment and the real clients. The poll function adds
+ * What a deployed handler uses: the validated environment and the real clients. `fn` is the first
+ * invocation's context, whose function ARN gives the topic ARN when only FAILWATCH_TOPIC_NAME is set. The poll function adds
  * managed-alarm reconciliation to these deps in lib/poll-wiring.ts.
  */
-export function buildWatchDepsFromEnvironment(): WatchDeps {
-  const config = loadWatchConfig();
+export function buildWatchDepsFromEnvironment(fn?: FunctionIdentity): WatchDeps {
+  const config = loadWatchConfig(undefined, fn);
   return buildWatchDeps(config, createAwsClients(config));
 }
