@@ -152,11 +152,18 @@ describe('functions', () => {
 
   it.each(['poll', 'alarm'] as const)('%s: its environment passes the watch configuration', (name) => {
     const variables = fnProperties(configured.template, name).Environment.Variables;
-    expect(variables['FAILWATCH_TABLE']).toEqual({ Ref: 'HistoryTable' });
-    expect(variables['FAILWATCH_TOPIC_ARN']).toEqual({ Ref: 'AlertTopic' });
-    const topicName = String(resource(configured.template, 'AlertTopic').Properties?.['TopicName']);
-    const deployed = { ...variables, FAILWATCH_TABLE: 'failwatch-prod-history', FAILWATCH_TOPIC_ARN: `arn:aws:sns:us-east-1:${ACCOUNT}:${topicName}` } as Record<string, string>;
-    expect(loadWatchConfig(deployed)).toMatchObject({ zoneIds: ['Z0123456789ABC'], route53RequestsPerSecond: 5, historyDays: 400 });
+    // Plain strings (no Ref, so `serverless invoke local` needs no CloudFormation lookup) that must
+    // stay equal to the resources' fixed names: renaming either one without the other breaks this.
+    const tableName = resource(configured.template, 'HistoryTable').Properties?.['TableName'];
+    const topicName = resource(configured.template, 'AlertTopic').Properties?.['TopicName'];
+    expect(typeof tableName).toBe('string');
+    expect(typeof topicName).toBe('string');
+    expect(variables['FAILWATCH_TABLE']).toBe(tableName);
+    expect(variables['FAILWATCH_TOPIC_NAME']).toBe(topicName);
+    // Not set on a deployed stage (the topicArn param is null there), so the ARN is derived.
+    expect(variables).not.toHaveProperty('FAILWATCH_TOPIC_ARN');
+    const config = loadWatchConfig(variables as Record<string, string>, { invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:failwatch-prod-${name}` });
+    expect(config).toMatchObject({ tableName, topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:${String(topicName)}`, zoneIds: ['Z0123456789ABC'], route53RequestsPerSecond: 5, historyDays: 400 });
   });
 
   it('slack: its environment passes the Slack configuration', () => {
