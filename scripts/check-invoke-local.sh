@@ -2,10 +2,21 @@
 # Proves the README's "Run the handlers locally": the bundled functions, run by
 # `serverless invoke local --stage local`, reach local stand-ins through the SDK's own endpoint
 # variables, record a FAILOVER, and reject a malformed event with one error and no write.
+# First, the README's malformed-event command exactly as written (default stage, no --stage): it
+# must reach the handler with no AWS account and no network, so the function environment may hold
+# no CloudFormation Ref for invoke local to resolve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -f .local-aws.env
 log=$(mktemp -d)
+
+if env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_ROUTE_53 -u AWS_ENDPOINT_URL_CLOUDWATCH -u AWS_ENDPOINT_URL_SNS \
+  -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=dummy AWS_SECRET_ACCESS_KEY=dummy \
+  npx serverless invoke local -f alarm -p events/malformed.json > "$log/default-stage" 2>&1; then
+  echo "malformed event (default stage) should fail the invocation"; cat "$log/default-stage"; rm -rf "$log"; exit 1
+fi
+grep -q '"errorType": "InvalidEventError"' "$log/default-stage" || { echo "malformed event (default stage) should end in InvalidEventError"; cat "$log/default-stage"; rm -rf "$log"; exit 1; }
+
 npx tsx scripts/local-aws.ts --minutes 5 > "$log/local-aws.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$log"' EXIT
@@ -22,4 +33,4 @@ grep -q '"FAILOVER"' "$log/stdout" || { echo "second sweep should record FAILOVE
 grep -q '"notificationsSent": 1' "$log/stdout" || { echo "FAILOVER should be published"; cat "$log/stdout"; exit 1; }
 if invoke -f alarm -p events/malformed.json > /dev/null; then echo "malformed event should fail the invocation"; exit 1; fi
 grep -q '"errorType": "InvalidEventError"' "$log/stdout" || { echo "malformed event should end in InvalidEventError"; cat "$log/stdout"; exit 1; }
-echo "invoke local: first sweep stored state, second recorded and published FAILOVER, malformed event rejected"
+echo "invoke local: first sweep stored state, second recorded and published FAILOVER, malformed event rejected (default stage and --stage local)"
