@@ -48,10 +48,15 @@ const KNOWN_SERVING_STATES: readonly KnownServingState[] = [ServingState.PRIMARY
 
 /** The state's fields as flat attributes, all written on every state update; undefined ones are removed. */
 export function stateFields(state: PairState): Record<string, unknown> {
+  return { zoneId: state.pairId.zoneId, name: state.pairId.name, type: state.pairId.type, ...stateBody(state) };
+}
+
+/**
+ * The state's fields other than its pair, field by field, shared by the state item and a transition's
+ * `stateAfter`: a StoredPairState passed in does not smuggle its revision or outbox in.
+ */
+function stateBody(state: PairState) {
   return {
-    zoneId: state.pairId.zoneId,
-    name: state.pairId.name,
-    type: state.pairId.type,
     serving: state.serving,
     secondaryVerdict: state.secondaryVerdict,
     servingSince: state.servingSince,
@@ -94,18 +99,8 @@ function pairIdMap(pairId: PairId): PairId {
   return { zoneId: pairId.zoneId, name: pairId.name, type: pairId.type };
 }
 
-/** Field by field, so a StoredPairState passed as `stateAfter` does not smuggle its revision in. */
 function pairStateMap(state: PairState): PairState {
-  return {
-    pairId: pairIdMap(state.pairId),
-    serving: state.serving,
-    secondaryVerdict: state.secondaryVerdict,
-    servingSince: state.servingSince,
-    secondarySince: state.secondarySince,
-    sequence: state.sequence,
-    lastObservedAt: state.lastObservedAt,
-    ...policyFields(state),
-  } as PairState;
+  return { pairId: pairIdMap(state.pairId), ...stateBody(state) } as PairState;
 }
 
 function expiryEpochSeconds(transition: Transition, historyDays: number): number {
