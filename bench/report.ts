@@ -36,12 +36,13 @@ function optimizedCells(step: StepFigures | undefined, rssMb: number | undefined
   return [
     `${seconds(step.wallMs)}${step.error !== undefined ? ' ERR' : ''}`,
     r53(step),
-    String(step.cloudWatchCalls),
-    String(step.dynamoCalls),
-    String(step.dynamoWrites),
-    String(step.snsCalls),
-    rssMb === undefined ? 'n/a' : rssMb.toFixed(1),
+    ...countCells(step, rssMb),
   ];
+}
+
+/** The columns both sweeps report alike: calls other than Route 53, writes, and peak memory. */
+function countCells(step: StepFigures, rssMb: number | undefined): string[] {
+  return [String(step.cloudWatchCalls), String(step.dynamoCalls), String(step.dynamoWrites), String(step.snsCalls), rssMb === undefined ? 'n/a' : rssMb.toFixed(1)];
 }
 
 function naiveCells(step: StepFigures | undefined, rssMb: number | undefined): string[] {
@@ -50,11 +51,7 @@ function naiveCells(step: StepFigures | undefined, rssMb: number | undefined): s
   return [
     estimate ? `~${seconds(estimate.wallMs)}*` : seconds(step.wallMs),
     estimate ? `~${estimate.route53Calls}*` : r53(step),
-    String(step.cloudWatchCalls),
-    String(step.dynamoCalls),
-    String(step.dynamoWrites),
-    String(step.snsCalls),
-    rssMb === undefined ? 'n/a' : rssMb.toFixed(1),
+    ...countCells(step, rssMb),
   ];
 }
 
