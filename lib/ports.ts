@@ -90,16 +90,15 @@ export interface StoredNotice extends Notice {
 }
 
 /**
- * A history item committed with the pair's state and not finished yet: not yet written as a history item
- * of its own (any status), or written but not yet published (PENDING). Its status is the one it was
- * committed with, never PUBLISHED.
+ * A transition or notice committed with the pair's state and still in its outbox: waiting to be sent
+ * (PENDING), or final (PUBLISHED, HELD, SILENCED) and not yet moved to a history item of its own by a sweep.
  */
 export type OutboxItem =
   | { readonly kind: 'TRANSITION'; readonly transition: StoredTransition }
   | { readonly kind: 'NOTICE'; readonly notice: StoredNotice };
 
 export interface StoredPairState extends PairState {
-  /** Optimistic-lock counter of the state item, bumped by every `record` (never by the outbox's bookkeeping). */
+  /** Optimistic-lock counter of the state item, bumped by every `record` (never by the outbox's bookkeeping or its move to history). */
   readonly revision: number;
   /** Sequences of the outbox's PENDING transitions: recorded, not yet published. */
   readonly pendingSequences: readonly number[];
@@ -113,8 +112,8 @@ export interface StoredPairState extends PairState {
 export interface RecordedPairState extends StoredPairState {
   /**
    * Only when `record` was given `claimUntil`: the PENDING transitions (by sequence) and notices (by key)
-   * it wrote to history already claimed until then. The caller publishes them without claiming them;
-   * any other run treats them as claimed, exactly as after `claimForPublish`.
+   * it committed already claimed until then. The caller publishes them without claiming them; any other
+   * run treats them as claimed, exactly as after `claimForPublish`.
    */
   readonly claimed?: { readonly sequences: readonly number[]; readonly notices: readonly string[] };
 }
@@ -122,8 +121,10 @@ export interface RecordedPairState extends StoredPairState {
 /**
  * Durable pair state and history (DynamoDB in production). The state's one conditional write is the
  * commit point: it carries the new state and, in its outbox, every transition and notice recorded with
- * it. History items are materialized from the outbox afterwards, by whoever gets there first; until
- * then the reads below show them from the outbox, so history never misses a committed item.
+ * it. Publishing works on the outbox entry (claim, mark, release) without touching the revision; only
+ * the scheduled sweep moves final entries (PUBLISHED, HELD, SILENCED) to history items of their own
+ * (`materialize`), so a history item never changes. Until then the reads below show them from the
+ * outbox, so history never misses a committed item.
  */
 export interface StateStore {
   /**
@@ -134,34 +135,33 @@ export interface StateStore {
   /** Strongly consistent read of one pair's state, outbox included. No writes. */
   loadStateConsistent(pairId: PairId): Promise<StoredPairState | undefined>;
   /**
-   * Commits `next` with the transitions and notices in its outbox, only if the stored revision is still
-   * `expectedRevision` (no state at all for undefined): throws StaleStateError otherwise, having written
-   * nothing. Then materializes them as history items and takes the HELD and SILENCED ones out of the
-   * outbox; PENDING ones stay until published. Once the commit is done it does not throw: what it could
-   * not materialize stays in the outbox of the state it returns, for `materialize` or a claim to finish.
-   * With `claimUntil` (now + the publish lease), the PENDING items it materializes are written already
-   * claimed until then, which saves the caller the claim: it returns them in `claimed`.
+   * Commits `next` with the transitions and notices in its outbox, in ONE write, only if the stored
+   * revision is still `expectedRevision` (no state at all for undefined): throws StaleStateError
+   * otherwise, having written nothing. Writes no history item. With `claimUntil` (now + the publish
+   * lease), the PENDING entries it adds are committed already claimed until then, which saves the caller
+   * the claim: it returns them in `claimed`. A notice key already in the outbox keeps its first entry.
    */
   record(change: StateChange & { readonly expectedRevision: number | undefined }, options?: { readonly claimUntil?: Date }): Promise<RecordedPairState>;
   /**
-   * Writes each outbox item that is not yet a history item (an identical one already there is fine; a
-   * different transition under its sequence is a StoreError), then takes out of the outbox those that are
-   * not waiting to be published (HELD, SILENCED, or already PUBLISHED). Items no longer in the outbox are harmless.
+   * The scheduled sweep's housekeeping: writes each FINAL item (PUBLISHED, HELD, SILENCED) as a history
+   * item of its own (an identical one already there is fine; a different transition under its sequence is
+   * a StoreError), then takes them out of the outbox. PENDING items are left alone; items no longer in
+   * the outbox are harmless.
    */
   materialize(pairId: PairId, items: readonly OutboxItem[]): Promise<void>;
-  /** The transition, from history or, committed but not yet materialized, from the state's outbox. */
+  /** The transition, from history or, committed but not yet moved there, from the state's outbox. */
   getTransition(pairId: PairId, sequence: number): Promise<StoredTransition | undefined>;
   /** Newest first, committed ones still only in the outbox included. */
   listTransitions(pairId: PairId, limit?: number): Promise<readonly StoredTransition[]>;
   /**
-   * Claims a PENDING transition for publishing until `leaseUntil`, materializing it first if it is
-   * still only in the outbox; false if it is not recorded, already published, or claimed by another run
-   * whose lease has not run out.
+   * Claims a PENDING transition's outbox entry for publishing until `leaseUntil`; false if it is not in
+   * the outbox, no longer PENDING, or claimed by another run whose lease has not run out.
    */
   claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean>;
   /**
-   * Marks the (materialized) transition PUBLISHED with the SNS message id, then takes it out of the
-   * state's outbox, without touching the revision: it never makes a concurrent `record` fail.
+   * Marks the transition's outbox entry PUBLISHED with the SNS message id (its claim gone), without
+   * touching the revision: it never makes a concurrent `record` fail. The entry stays in the outbox until
+   * a sweep moves it to history. Already moved there (published by another run): nothing to do.
    */
   markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void>;
   /** Gives up a claim after a failed publish so the next run tries again at once. */
@@ -176,6 +176,12 @@ export interface StateStore {
   claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean>;
   markNoticePublished(pairId: PairId, key: string, snsMessageId: string, publishedAt: Date): Promise<void>;
   releaseNoticeClaim(pairId: PairId, key: string): Promise<void>;
+  /**
+   * Checked before a notice is sent: true when history holds its key already (it was recorded, and
+   * moved there, before this entry was committed: the same notice decided again). The first copy stands;
+   * the repeat is taken out of the outbox and must not be sent. False: send it.
+   */
+  dropRepeatedNotice(pairId: PairId, key: string): Promise<boolean>;
 }
 
 /** Maintenance windows set from the CLI (DynamoDB in production); configured ones come from lib/config.ts. */

@@ -1,11 +1,11 @@
 /**
  * The outbox: every recorded transition and notice is published at least once. It is committed with the
- * pair's state, in the state's outbox; a run claims it (a lease, so two runs do not both send it; the
- * claim first writes it to history if a stopped run did not; the run that recorded it wrote it to history
- * already claimed, and skips the claim), publishes, and marks it published with
- * the SNS message id, which takes it out of the outbox. A failed publish leaves it pending for the next
- * run. Held and silenced transitions are never sent on their own (the notice that summarizes them is):
- * they only have to reach history.
+ * pair's state, in the state's outbox; a run claims it (a lease, so two runs do not both send it; the run
+ * that recorded it committed it already claimed, and skips the claim), publishes, and marks it published
+ * with the SNS message id. A failed publish leaves it pending for the next run. Held and silenced
+ * transitions are never sent on their own (the notice that summarizes them is). The scheduled sweep
+ * moves what is final (published, held, silenced) out of the outbox into history items of their own;
+ * an alarm run never does, which keeps it to the read, the commit and the mark.
  */
 import { pairKey, type FailoverPair, type RecordSet, type Transition } from './domain/model';
 import type { Notice } from './domain/notices';
@@ -19,7 +19,7 @@ export type OutboxEntry = (
   | { readonly kind: 'TRANSITION'; readonly pair: FailoverPair; readonly sequence: number; readonly transition?: Transition }
   | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice }
 ) & {
-  /** This run's `record` wrote it to history already claimed (born claimed): it is sent without a claim call. */
+  /** This run's `record` committed it already claimed (born claimed): it is sent without a claim call. */
   readonly claimed?: boolean;
 };
 
@@ -59,14 +59,17 @@ export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
 }
 
 /**
- * Finishes the pairs' outboxes: what is never sent on its own (HELD, SILENCED) and still only in the
- * outbox (a run stopped right after its commit) is written to history; then what is pending is published.
+ * Finishes the pairs' outboxes: with `materialize` (the scheduled sweep), what is final in them
+ * (PUBLISHED, HELD, SILENCED) is moved to history, at no cost for an empty outbox; then what is pending
+ * is published. Entries this run publishes are moved by the next sweep.
  */
-export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], now: Date): Promise<PublishOutcome[]> {
-  for (const { pair, state } of outboxes) {
-    const unsent = (state?.outbox ?? []).filter((item) => statusOf(item) !== PublishStatus.PENDING);
-    // A failure leaves them in the outbox, where history reads already show them: the next run tries again.
-    if (unsent.length > 0) await deps.store.materialize(pair.id, unsent).catch(() => undefined);
+export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], now: Date, options: { readonly materialize: boolean }): Promise<PublishOutcome[]> {
+  if (options.materialize) {
+    for (const { pair, state } of outboxes) {
+      const final = (state?.outbox ?? []).filter((item) => statusOf(item) !== PublishStatus.PENDING);
+      // A failure leaves them in the outbox, where history reads already show them: the next sweep tries again.
+      if (final.length > 0) await deps.store.materialize(pair.id, final).catch(() => undefined);
+    }
   }
   return publishOutbox(deps, outboxes.flatMap(outboxEntries), now);
 }
@@ -113,6 +116,8 @@ interface EntryOps {
   release(): Promise<void>;
   /** Whether it is still waiting to be sent (false once published, or if it is gone). */
   isPending(): Promise<boolean>;
+  /** True for a notice whose key history holds already (decided again): dropped from the outbox, never sent. */
+  isRepeat(): Promise<boolean>;
 }
 
 function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
@@ -132,6 +137,8 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
       markPublished: (messageId, at) => store.markPublished(pair.id, sequence, messageId, at),
       release: () => store.releaseClaim(pair.id, sequence),
       isPending: async () => (await store.getTransition(pair.id, sequence))?.publishStatus === PublishStatus.PENDING,
+      // A sequence is taken once, by the commit that counts it: a transition is never decided twice.
+      isRepeat: () => Promise.resolve(false),
     };
   }
   const { key } = entry;
@@ -150,6 +157,7 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
     markPublished: (messageId, at) => store.markNoticePublished(pair.id, key, messageId, at),
     release: () => store.releaseNoticeClaim(pair.id, key),
     isPending: async () => (await store.getNotice(pair.id, key))?.publishStatus === PublishStatus.PENDING,
+    isRepeat: () => store.dropRepeatedNotice(pair.id, key),
   };
 }
 
@@ -184,7 +192,7 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Pro
   const leaseUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
   let claimed: boolean;
   try {
-    // Born claimed: this run's `record` put it in history with this run's lease already.
+    // Born claimed: this run's `record` committed it with this run's lease already.
     claimed = entry.claimed === true || (await ops.claim(now, leaseUntil));
   } catch (error) {
     return pending(`not claimed: ${describe(error)}`, true);
@@ -196,11 +204,13 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Pro
   }
   let rendered: Awaited<ReturnType<EntryOps['render']>>;
   try {
+    // Recorded and sent before, under the same key: the first one stands, nothing more to send or wait for.
+    if (await ops.isRepeat()) return { outcome: { transitionId: ops.id, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: false };
     rendered = await ops.render();
   } catch (error) {
     return pending(`not read: ${describe(error)}${await release()}`, true);
   }
-  if (!rendered) return pending(`listed in the outbox but not found in history${await release()}`, false);
+  if (!rendered) return pending(`listed in the outbox but no longer found there or in history${await release()}`, false);
   const { kind, notification } = rendered;
   let messageId: string;
   try {

@@ -185,7 +185,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   );
 
   // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
-  const publishing = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), now);
+  const publishing = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), now, { materialize: request.scope.kind === 'ALL' });
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
   return {

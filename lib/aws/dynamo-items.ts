@@ -37,8 +37,9 @@ export { TransitionAttribute } from './dynamo-table';
 export const StateAttribute = {
   REVISION: 'revision',
   /**
-   * Map from history sort key (`T#...`, `N#...`) to the body of the history item (without its keys),
-   * for each one committed with the state and not finished: not yet materialized, or not yet published.
+   * Map from history sort key (`T#...`, `N#...`) to the body of the history item (without its keys), for
+   * each one committed with the state and not yet moved to history by a sweep: PENDING (with its claim,
+   * `claimUntil` and `claimToken`, while a run holds it), or final (PUBLISHED, HELD, SILENCED).
    */
   OUTBOX: 'outbox',
 } as const;

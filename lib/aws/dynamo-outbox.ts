@@ -1,8 +1,11 @@
 /**
- * The outbox's item operations, shared by transitions (`T#<sequence>`) and notices (`N#<key>`):
- * materialize an item committed in the state's outbox as a history item of its own, take items out of
- * the outbox, claim a history item for publishing under a lease, mark it published, or release a claim
- * after a failed publish. None of them touches the state's revision: the outbox is not decision state.
+ * The outbox's operations, shared by transitions (`T#<sequence>`) and notices (`N#<key>`). An entry lives
+ * in the pair's state item (`outbox.<sort key>`) from its commit until a sweep moves it to history;
+ * claiming it for publishing under a lease, marking it published, releasing a claim after a failed
+ * publish and dropping a notice decided again are single-item updates of that entry. Moving FINAL
+ * entries (PUBLISHED, HELD, SILENCED) to history items of their own is a Put per entry, then one update
+ * that takes them out of the outbox. None of these touches the state's revision: the outbox's
+ * bookkeeping is not decision state, and must never make a concurrent commit fail.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
@@ -16,61 +19,113 @@ import { NOTICE_SORT_KEY_PREFIX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, Transit
 
 export type Key = Record<typeof PARTITION_KEY | typeof SORT_KEY, string>;
 
-/** An item as committed in a state's outbox: its history sort key and its body. */
+/** An entry of a state's outbox: its history sort key and its body (the history item without its keys). */
 export interface CommittedItem {
   readonly sortKey: string;
   readonly body: Item;
 }
 
 const NOT_EXISTS = `attribute_not_exists(#${PARTITION_KEY})`;
-const EXISTS = `attribute_exists(#${PARTITION_KEY})`;
 const PUT_ATTEMPTS = 2;
 
-/** What may differ between two copies of one history item: how far its publishing got, and its expiry. */
-const BOOKKEEPING: readonly string[] = [
-  TransitionAttribute.PUBLISH_STATUS,
-  TransitionAttribute.CLAIM_UNTIL,
-  TransitionAttribute.CLAIM_TOKEN,
-  TransitionAttribute.SNS_MESSAGE_ID,
-  TransitionAttribute.PUBLISHED_AT,
-  TTL_ATTRIBUTE,
-];
+/** The claim of an entry: who holds it (a lease), and the token of a born claim. */
+const CLAIM: readonly string[] = [TransitionAttribute.CLAIM_UNTIL, TransitionAttribute.CLAIM_TOKEN];
 
-/** What materializing one committed item left in history. */
-export interface Materialized {
-  /** The publish status of the history item now under its sort key. */
-  readonly status: string;
-  /** True when this call created it PENDING and already claimed until `claimUntil` (born claimed). */
-  readonly claimed: boolean;
+/** What may differ between two copies of one history item: how far its publishing got, and its expiry. */
+const BOOKKEEPING: readonly string[] = [TransitionAttribute.PUBLISH_STATUS, ...CLAIM, TransitionAttribute.SNS_MESSAGE_ID, TransitionAttribute.PUBLISHED_AT, TTL_ATTRIBUTE];
+
+/** Statuses an entry never leaves: only these are ever moved to history. */
+export function isFinal(status: unknown): boolean {
+  return status === PublishStatus.PUBLISHED || status === PublishStatus.HELD || status === PublishStatus.SILENCED;
+}
+
+/** Names for an update of one outbox entry (`#outbox.#entry...`), with the attributes the update uses. */
+function entryNames(sortKey: string, ...attributes: string[]): Record<string, string> {
+  return { '#outbox': StateAttribute.OUTBOX, '#entry': sortKey, ...Object.fromEntries(attributes.map((name) => [`#${name}`, name])) };
 }
 
 /**
- * Puts each committed item as a history item unless its key is taken. A transition already there must
- * be the same one (another run materialized it); a different one is a broken invariant, a StoreError.
- * A notice already there is the same notice decided before (its key says what it is about), and stands.
- * With `claim`, a PENDING item this call creates is created claimed until `claim.until`, exactly as a
- * claim would leave it: the caller may publish it without claiming it, and every other run respects the
- * lease. `claim.token` (unique to the call) recognizes this call's own Put when its answer was lost and
- * the retry finds the item there; an item another run created is never reported claimed.
- * Returns what is under each sort key now.
+ * Claims a PENDING entry until `leaseUntil`, if nobody holds it or its holder's lease ran out before
+ * `now`. False when another run holds it, when it is no longer PENDING, or when it is not in the outbox.
  */
-export async function materializeItems(
-  table: Table,
-  pairId: PairId,
-  items: readonly CommittedItem[],
-  claim?: { readonly until: Date; readonly token: string },
-): Promise<Map<string, Materialized>> {
-  const results = new Map<string, Materialized>();
-  for (const { sortKey, body } of items) {
-    const item = historyItem(pairPartitionKey(pairId), sortKey, body);
-    const bornClaimed = claim !== undefined && item[TransitionAttribute.PUBLISH_STATUS] === PublishStatus.PENDING;
-    const claimed = bornClaimed ? { ...item, [TransitionAttribute.CLAIM_UNTIL]: claim.until.toISOString(), [TransitionAttribute.CLAIM_TOKEN]: claim.token } : item;
-    results.set(sortKey, await materializeItem(table, pairId, claimed));
-  }
-  return results;
+export async function claimEntry(table: Table, pairId: PairId, sortKey: string, now: Date, leaseUntil: Date, action: string): Promise<boolean> {
+  const { CLAIM_UNTIL, CLAIM_TOKEN, PUBLISH_STATUS } = TransitionAttribute;
+  return updateEntry(table, action, {
+    Key: stateKey(pairId),
+    // A later claim is nobody's born claim any more: the token goes.
+    UpdateExpression: `SET #outbox.#entry.#${CLAIM_UNTIL} = :lease REMOVE #outbox.#entry.#${CLAIM_TOKEN}`,
+    // ISO-8601 UTC strings of one format sort like the instants they name. A missing entry fails the
+    // condition before the update is applied, so nothing is created.
+    ConditionExpression: `#outbox.#entry.#${PUBLISH_STATUS} = :pending AND (attribute_not_exists(#outbox.#entry.#${CLAIM_UNTIL}) OR #outbox.#entry.#${CLAIM_UNTIL} < :now)`,
+    ExpressionAttributeNames: entryNames(sortKey, CLAIM_UNTIL, CLAIM_TOKEN, PUBLISH_STATUS),
+    ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':now': now.toISOString(), ':pending': PublishStatus.PENDING },
+  });
 }
 
-async function materializeItem(table: Table, pairId: PairId, item: Item): Promise<Materialized> {
+/**
+ * Marks the entry PUBLISHED with the SNS message id, its claim gone. An entry no longer in the outbox
+ * was published by another run and moved to history already (this send was a repeat: at least once);
+ * one in neither place is a StoreError.
+ */
+export async function markEntryPublished(table: Table, pairId: PairId, sortKey: string, what: string, snsMessageId: string, publishedAt: Date): Promise<void> {
+  const { PUBLISH_STATUS, SNS_MESSAGE_ID, PUBLISHED_AT, CLAIM_UNTIL, CLAIM_TOKEN } = TransitionAttribute;
+  const pair = pairKey(pairId);
+  const marked = await updateEntry(table, `marking ${what} of ${pair} published`, {
+    Key: stateKey(pairId),
+    UpdateExpression:
+      `SET #outbox.#entry.#${PUBLISH_STATUS} = :published, #outbox.#entry.#${SNS_MESSAGE_ID} = :messageId, #outbox.#entry.#${PUBLISHED_AT} = :publishedAt ` +
+      `REMOVE #outbox.#entry.#${CLAIM_UNTIL}, #outbox.#entry.#${CLAIM_TOKEN}`,
+    ConditionExpression: 'attribute_exists(#outbox.#entry)',
+    ExpressionAttributeNames: entryNames(sortKey, PUBLISH_STATUS, SNS_MESSAGE_ID, PUBLISHED_AT, CLAIM_UNTIL, CLAIM_TOKEN),
+    ExpressionAttributeValues: { ':published': PublishStatus.PUBLISHED, ':messageId': snsMessageId, ':publishedAt': publishedAt.toISOString() },
+  });
+  if (marked) return;
+  if ((await getItem(table, historyKey(pairId, sortKey), `reading ${what} of ${pair}`)) !== undefined) return;
+  throw new StoreError(`There is no ${what} of ${pair} in the outbox or in history to mark published`, false);
+}
+
+/** Gives up the entry's claim (whoever holds it); an entry no longer in the outbox is no matter. */
+export async function releaseEntryClaim(table: Table, pairId: PairId, sortKey: string, action: string): Promise<void> {
+  const { CLAIM_UNTIL, CLAIM_TOKEN } = TransitionAttribute;
+  await updateEntry(table, action, {
+    Key: stateKey(pairId),
+    UpdateExpression: `REMOVE #outbox.#entry.#${CLAIM_UNTIL}, #outbox.#entry.#${CLAIM_TOKEN}`,
+    ConditionExpression: 'attribute_exists(#outbox.#entry)',
+    ExpressionAttributeNames: entryNames(sortKey, CLAIM_UNTIL, CLAIM_TOKEN),
+  });
+}
+
+/** Takes a PENDING entry out of the outbox unsent (a notice decided again, whose first copy stands in history). */
+export async function dropPendingEntry(table: Table, pairId: PairId, sortKey: string, action: string): Promise<void> {
+  const { PUBLISH_STATUS } = TransitionAttribute;
+  await updateEntry(table, action, {
+    Key: stateKey(pairId),
+    UpdateExpression: 'REMOVE #outbox.#entry',
+    ConditionExpression: `#outbox.#entry.#${PUBLISH_STATUS} = :pending`,
+    ExpressionAttributeNames: entryNames(sortKey, PUBLISH_STATUS),
+    ExpressionAttributeValues: { ':pending': PublishStatus.PENDING },
+  });
+}
+
+/**
+ * Moves the FINAL entries among `entries` to history (PENDING ones are left alone: a history item is
+ * final and never changes), then takes them out of the outbox, each only if it is still final there.
+ * A history item already under an entry's key must be the same transition (another run moved it); a
+ * different one is a broken invariant, a StoreError. A notice already there is the same notice decided
+ * before (its key says what it is about), and stands. A failure leaves the entries in the outbox, where
+ * reads still show them, for the next sweep.
+ */
+export async function materializeEntries(table: Table, pairId: PairId, entries: readonly CommittedItem[]): Promise<void> {
+  const final = entries.filter(({ body }) => isFinal(body[TransitionAttribute.PUBLISH_STATUS]));
+  if (final.length === 0) return;
+  for (const { sortKey, body } of final) await putHistoryItem(table, pairId, historyItem(pairPartitionKey(pairId), sortKey, withoutClaim(body)));
+  const sortKeys = final.map(({ sortKey }) => sortKey);
+  if (await removeFinalEntries(table, pairId, sortKeys)) return;
+  // One of them is PENDING again (a notice key committed anew since): take the others out one by one.
+  for (const sortKey of sortKeys) await removeFinalEntries(table, pairId, [sortKey]);
+}
+
+async function putHistoryItem(table: Table, pairId: PairId, item: Item): Promise<void> {
   const sortKey = String(item[SORT_KEY]);
   const what = `${sortKey} of ${pairKey(pairId)}`;
   for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
@@ -78,92 +133,37 @@ async function materializeItem(table: Table, pairId: PairId, item: Item): Promis
       await table.client.send(
         new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: NOT_EXISTS, ExpressionAttributeNames: { [`#${PARTITION_KEY}`]: PARTITION_KEY } }),
       );
-      return { status: String(item[TransitionAttribute.PUBLISH_STATUS]), claimed: item[TransitionAttribute.CLAIM_TOKEN] !== undefined };
+      return;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw toStoreError(error, `writing ${what} to history`);
     }
-    const existing = await getItem(table, { [PARTITION_KEY]: String(item[PARTITION_KEY]), [SORT_KEY]: sortKey }, `reading ${what}`);
+    const existing = await getItem(table, historyKey(pairId, sortKey), `reading ${what}`);
     // Gone again between the two calls (expired): put it once more.
     if (existing === undefined) continue;
     if (!sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) && canonical(withoutBookkeeping(existing)) !== canonical(withoutBookkeeping(item))) {
       throw new StoreError(`History already holds a different ${what} than the one committed in its state's outbox: two commits claimed one sequence. This is a bug; keep both items for diagnosis`, false);
     }
-    const status = String(existing[TransitionAttribute.PUBLISH_STATUS]);
-    // This call's own Put, its answer lost (the SDK retried it): still this call's claim.
-    const own = item[TransitionAttribute.CLAIM_TOKEN] !== undefined && existing[TransitionAttribute.CLAIM_TOKEN] === item[TransitionAttribute.CLAIM_TOKEN];
-    return { status, claimed: own && status === PublishStatus.PENDING };
+    return;
   }
   throw new StoreError(`Could not write ${what} to history: it kept disappearing (${PUT_ATTEMPTS} attempts); try again`, true);
 }
 
-/** Takes the entries out of the state's outbox (those already gone are no matter); no revision check, no revision bump. */
-export async function dropFromOutbox(table: Table, pairId: PairId, sortKeys: readonly string[], action: string): Promise<void> {
-  if (sortKeys.length === 0) return;
-  const names: Record<string, string> = { '#outbox': StateAttribute.OUTBOX };
+/** Removes the entries if each is still final (or gone); false, removing nothing, if one is not. Never creates a state item. */
+async function removeFinalEntries(table: Table, pairId: PairId, sortKeys: readonly string[]): Promise<boolean> {
+  const names: Record<string, string> = { '#outbox': StateAttribute.OUTBOX, '#status': TransitionAttribute.PUBLISH_STATUS };
   sortKeys.forEach((sortKey, index) => (names[`#d${index}`] = sortKey));
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: stateKey(pairId),
-        UpdateExpression: `REMOVE ${sortKeys.map((_, index) => `#outbox.#d${index}`).join(', ')}`,
-        // Never creates a state item, and a state without the map has nothing to remove.
-        ConditionExpression: 'attribute_exists(#outbox)',
-        ExpressionAttributeNames: names,
-      }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw toStoreError(error, action);
-  }
-}
-
-export async function claimItem(table: Table, key: Key, now: Date, leaseUntil: Date, action: string): Promise<boolean> {
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: key,
-        // A later claim is nobody's born claim any more: the token goes.
-        UpdateExpression: 'SET #claimUntil = :lease REMOVE #claimToken',
-        // ISO-8601 UTC strings of one format sort like the instants they name.
-        ConditionExpression: '#publishStatus = :pending AND (attribute_not_exists(#claimUntil) OR #claimUntil < :now)',
-        ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL, '#claimToken': TransitionAttribute.CLAIM_TOKEN, '#publishStatus': TransitionAttribute.PUBLISH_STATUS },
-        ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':now': now.toISOString(), ':pending': PublishStatus.PENDING },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw toStoreError(error, action);
-  }
-}
-
-/** Marks the history item published, then takes it out of the pair's outbox. */
-export async function markItemPublished(table: Table, pairId: PairId, key: Key, what: string, snsMessageId: string, publishedAt: Date): Promise<void> {
-  const pair = pairKey(pairId);
-  const found = await updateIfExists(table, `marking ${what} of ${pair} published`, {
-    Key: key,
-    UpdateExpression: 'SET #publishStatus = :published, #snsMessageId = :messageId, #publishedAt = :publishedAt REMOVE #claimUntil, #claimToken',
-    ExpressionAttributeNames: {
-      '#claimToken': TransitionAttribute.CLAIM_TOKEN,
-      '#publishStatus': TransitionAttribute.PUBLISH_STATUS,
-      '#snsMessageId': TransitionAttribute.SNS_MESSAGE_ID,
-      '#publishedAt': TransitionAttribute.PUBLISHED_AT,
-      '#claimUntil': TransitionAttribute.CLAIM_UNTIL,
-    },
-    ExpressionAttributeValues: { ':published': PublishStatus.PUBLISHED, ':messageId': snsMessageId, ':publishedAt': publishedAt.toISOString() },
+  const stillFinal = sortKeys.map((_, index) => `(attribute_not_exists(#outbox.#d${index}) OR #outbox.#d${index}.#status IN (:published, :held, :silenced))`);
+  return updateEntry(table, `taking moved entries of ${pairKey(pairId)} out of the outbox`, {
+    Key: stateKey(pairId),
+    UpdateExpression: `REMOVE ${sortKeys.map((_, index) => `#outbox.#d${index}`).join(', ')}`,
+    ConditionExpression: ['attribute_exists(#outbox)', ...stillFinal].join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':published': PublishStatus.PUBLISHED, ':held': PublishStatus.HELD, ':silenced': PublishStatus.SILENCED },
   });
-  if (!found) throw new StoreError(`There is no ${what} of ${pair} in history to mark published`, false);
-  // If this step fails the entry stays in the outbox: the next claim finds it published and drops it.
-  await dropFromOutbox(table, pairId, [key[SORT_KEY]], `taking ${what} of ${pair} out of the outbox`);
 }
 
-export async function releaseItemClaim(table: Table, key: Key, action: string): Promise<void> {
-  await updateIfExists(table, action, {
-    Key: key,
-    UpdateExpression: 'REMOVE #claimUntil, #claimToken',
-    ExpressionAttributeNames: { '#claimUntil': TransitionAttribute.CLAIM_UNTIL, '#claimToken': TransitionAttribute.CLAIM_TOKEN },
-  });
+export function historyKey(pairId: PairId, sortKey: string): Key {
+  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: sortKey };
 }
 
 export async function getItem(table: Table, key: Key, action: string): Promise<Item | undefined> {
@@ -171,26 +171,23 @@ export async function getItem(table: Table, key: Key, action: string): Promise<I
   return output.Item;
 }
 
-/** An update of an existing item only (an update would otherwise create a stray one); false when absent. */
-async function updateIfExists(
+/** A conditional update of the state item: false when its condition does not hold (nothing changed). */
+async function updateEntry(
   table: Table,
   action: string,
-  input: { Key: Key; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+  input: { Key: Key; UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
 ): Promise<boolean> {
   try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        ...input,
-        ConditionExpression: EXISTS,
-        ExpressionAttributeNames: { ...input.ExpressionAttributeNames, [`#${PARTITION_KEY}`]: PARTITION_KEY },
-      }),
-    );
+    await table.client.send(new UpdateCommand({ TableName: table.tableName, ...input }));
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;
     throw toStoreError(error, action);
   }
+}
+
+function withoutClaim(body: Item): Item {
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !CLAIM.includes(name)));
 }
 
 function withoutBookkeeping(item: Item): Item {

@@ -2,27 +2,39 @@
  * StateStore on one DynamoDB table, exactly-once history from single-item conditional writes only (no
  * transactions, so it runs unchanged on dynalite). The commit point of a change is ONE conditional write
  * of the pair's state item (revision as expected, or no item yet), which also puts every transition and
- * notice of the change into the state's `outbox` map. The sequence of a transition is therefore taken
- * exactly when the state that counts it is: the revision check alone makes sequences unique.
- * After the commit each outbox item is materialized as a history item of its own (put only if its key is
- * free); HELD and SILENCED ones then leave the outbox, PENDING ones leave it once published.
+ * notice of the change into the state's `outbox` map, those to be sent already claimed by the committing
+ * run (`claimUntil`) when it asks. The sequence of a transition is therefore taken exactly when the state
+ * that counts it is: the revision check alone makes sequences unique.
+ * Publishing works on the outbox entry in the state item: claim (a lease), mark published, release. Only
+ * the scheduled sweep moves FINAL entries (PUBLISHED, HELD, SILENCED) to history items of their own
+ * (`materialize`), and takes them out of the outbox. A PENDING entry is never moved, so a history item is
+ * final and never changes; every history read merges the outbox in (the history copy wins). An alarm that
+ * records and sends one transition thus costs the read of the state, the commit and the published mark.
  *
  * What a crash leaves behind, and who finishes it:
  *   - before the commit: nothing. The next run decides again from the same stored state.
- *   - after the commit, before materializing: the items, in the state's outbox. Every load shows them
- *     (no extra call: they are in the state item), history reads merge them in, and the next run
- *     materializes the HELD/SILENCED ones (`materialize`) and the PENDING ones when it claims them.
- *   - after materializing, before publishing: a PENDING history item still in the outbox; the next run
- *     claims and publishes it. The run that recorded it wrote it already claimed (`claimUntil`, to save
- *     the claim call), so the next run claims it only once that lease has run out, as after any claim.
- *   - after publishing, before leaving the outbox: the next claim finds it published and drops it.
- * Items of the old protocol (transitions written before their state) cannot exist: nothing was deployed
- * with it, so the roll-forward that adopted them is gone.
+ *   - after the commit, before SNS took it: a PENDING entry, claimed by the dead run until its lease
+ *     runs out (`claimUntil`). Every load shows it (it is in the state item) and history reads merge it
+ *     in; once the lease has run out, any run (alarm or sweep, even one that sees no change) claims and
+ *     sends it. A HELD or SILENCED entry waits for the next sweep to move it to history.
+ *   - after SNS took it, before the mark: still PENDING, still claimed; once the lease has run out the
+ *     next run sends it again (at least once: the same `transitionId` attribute lets subscribers drop the
+ *     repeat).
+ *   - after the mark, before the sweep moved it: a PUBLISHED entry in the outbox, shown by every read;
+ *     the next sweep writes its history item and takes it out (an alarm run never does).
+ *   - after its history item, before it left the outbox: both copies, identical; reads prefer history,
+ *     and the next sweep finds the history item there and takes the entry out.
+ * If the commit's answer is lost and the SDK's retry is refused (the revision moved: this commit's own),
+ * the commit recognizes its own born claims by their token and counts as done.
+ * A notice is recorded once: a key already waiting in the outbox keeps its first entry, and a key already
+ * in history (decided again after its first entry was moved there) is dropped from the outbox unsent
+ * (`dropRepeatedNotice`, checked before each notice is sent).
  *
- * Size: the outbox holds only what is not yet materialized (a single run's worth) or not yet accepted by
- * SNS. Flap damping holds rapid side changes out of it, so it nears DynamoDB's 400 KB item limit only if
- * SNS refuses messages for a very long time; the commit then fails with a StoreError saying so, and the
- * pair resumes once the outbox drains.
+ * Size: the outbox holds what SNS has not taken yet and what the next sweep has not moved to history yet
+ * (at most one sweep interval's worth, 5 minutes with managed alarms). Flap damping holds rapid side
+ * changes down, so it nears DynamoDB's 400 KB item limit only if SNS refuses messages for a very long
+ * time (or the sweep stops running); the commit then fails with a StoreError saying so, and the pair
+ * resumes once the outbox drains.
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -33,7 +45,7 @@ import { assertCoherentChange } from './dynamo-change';
 import { map, type Item } from './dynamo-fields';
 import { StateAttribute, historyItem, outboxBody, parseStateItem, parseTransitionItem, transitionItem } from './dynamo-items';
 import { noticeItem, parseNoticeItem } from './dynamo-notice-items';
-import { claimItem, dropFromOutbox, getItem, markItemPublished, materializeItems, releaseItemClaim, type CommittedItem, type Key } from './dynamo-outbox';
+import { claimEntry, dropPendingEntry, getItem, historyKey, markEntryPublished, materializeEntries, releaseEntryClaim, type CommittedItem } from './dynamo-outbox';
 import { DynamoBatchReader } from './dynamo-batch-reader';
 import { queryItems, type Table } from './dynamo-reads';
 import { commitState, stateKey } from './dynamo-state-write';
@@ -98,36 +110,28 @@ export class DynamoStateStore implements StateStore {
   async record(change: StateChange & { readonly expectedRevision: number | undefined }, options: { readonly claimUntil?: Date } = {}): Promise<RecordedPairState> {
     assertCoherentChange(change);
     const { pairId } = change.next;
+    const claim = options.claimUntil && { until: options.claimUntil.toISOString(), token: randomUUID() };
     const items: CommittedItem[] = [
       ...change.transitions.map((transition) => committedItem(transitionItem(transition, this.historyDays))),
       ...(change.notices ?? []).map((notice) => committedItem(noticeItem(notice, this.historyDays))),
     ];
-    const written = await commitState(this.table, pairId, change.next, change.expectedRevision, new Map(items.map((i) => [i.sortKey, i.body])), `writing the state of ${pairKey(pairId)}`);
-    // Materialized as committed: a notice key already in the outbox keeps the body it was first committed with.
-    const committed = outboxMap(written);
-    const mine = items.map(({ sortKey, body }) => ({ sortKey, body: committed[sortKey] ?? body }));
-    let done: Finished = { finished: [], claimed: [] };
-    try {
-      done = await this.finish(pairId, mine, options.claimUntil && { until: options.claimUntil, token: randomUUID() });
-    } catch {
-      // Recorded all the same: what is not materialized stays in the outbox of the state returned, for
-      // `materialize` or a claim (this run's or the next one's) to finish; what was put claimed before
-      // the failure is not reported claimed, so the caller's claim finds it held until the lease runs out.
-    }
-    const state = parseStateItem(withoutOutboxEntries(written, done.finished));
-    if (options.claimUntil === undefined) return state;
+    const entries = new Map(items.map(({ sortKey, body }) => [sortKey, claim ? bornClaimed(body, claim) : body]));
+    const written = await commitState(this.table, pairId, change.next, change.expectedRevision, entries, `writing the state of ${pairKey(pairId)}`, claim?.token);
+    const state = parseStateItem(written);
+    if (claim === undefined) return state;
+    // A notice key already in the outbox kept its first entry (and whoever claimed that): not this run's.
+    const own = Object.entries(outboxMap(written)).flatMap(([sortKey, body]) =>
+      body[TransitionAttribute.CLAIM_TOKEN] === claim.token && body[TransitionAttribute.PUBLISH_STATUS] === PublishStatus.PENDING ? [sortKey] : [],
+    );
     const claimed = {
-      sequences: done.claimed.flatMap((sortKey) => (sortKey.startsWith(TRANSITION_SORT_KEY_PREFIX) ? [sequenceOf(sortKey)] : [])),
-      notices: done.claimed.flatMap((sortKey) => (sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) ? [sortKey.slice(NOTICE_SORT_KEY_PREFIX.length)] : [])),
+      sequences: own.flatMap((sortKey) => (sortKey.startsWith(TRANSITION_SORT_KEY_PREFIX) ? [sequenceOf(sortKey)] : [])).sort((a, b) => a - b),
+      notices: own.flatMap((sortKey) => (sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) ? [sortKey.slice(NOTICE_SORT_KEY_PREFIX.length)] : [])),
     };
     return { ...state, claimed };
   }
 
   async materialize(pairId: PairId, items: readonly OutboxItem[]): Promise<void> {
-    await this.finish(
-      pairId,
-      items.map((entry) => committedItem(entry.kind === 'TRANSITION' ? transitionItem(entry.transition, this.historyDays) : noticeItem(entry.notice, this.historyDays))),
-    );
+    await materializeEntries(this.table, pairId, items.map((item) => committedItem(this.historyItemOf(item))));
   }
 
   async getTransition(pairId: PairId, sequence: number): Promise<StoredTransition | undefined> {
@@ -167,61 +171,47 @@ export class DynamoStateStore implements StateStore {
   }
 
   claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean> {
-    const key = historyKey(pairId, transitionSortKey(sequence));
-    return this.claimCommitted(pairId, key, () => claimItem(this.table, key, now, leaseUntil, `claiming transition ${sequence} of ${pairKey(pairId)}`));
+    return claimEntry(this.table, pairId, transitionSortKey(sequence), now, leaseUntil, `claiming transition ${sequence} of ${pairKey(pairId)}`);
   }
 
   claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean> {
-    const itemKey = historyKey(pairId, noticeSortKey(key));
-    return this.claimCommitted(pairId, itemKey, () => claimItem(this.table, itemKey, now, leaseUntil, `claiming notice ${key} of ${pairKey(pairId)}`));
+    return claimEntry(this.table, pairId, noticeSortKey(key), now, leaseUntil, `claiming notice ${key} of ${pairKey(pairId)}`);
   }
 
   async markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void> {
-    await markItemPublished(this.table, pairId, historyKey(pairId, transitionSortKey(sequence)), `transition ${sequence}`, snsMessageId, publishedAt);
+    await markEntryPublished(this.table, pairId, transitionSortKey(sequence), `transition ${sequence}`, snsMessageId, publishedAt);
   }
 
   async markNoticePublished(pairId: PairId, key: string, snsMessageId: string, publishedAt: Date): Promise<void> {
-    await markItemPublished(this.table, pairId, historyKey(pairId, noticeSortKey(key)), `notice ${key}`, snsMessageId, publishedAt);
+    await markEntryPublished(this.table, pairId, noticeSortKey(key), `notice ${key}`, snsMessageId, publishedAt);
   }
 
   async releaseClaim(pairId: PairId, sequence: number): Promise<void> {
-    await releaseItemClaim(this.table, historyKey(pairId, transitionSortKey(sequence)), `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
+    await releaseEntryClaim(this.table, pairId, transitionSortKey(sequence), `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
   }
 
   async releaseNoticeClaim(pairId: PairId, key: string): Promise<void> {
-    await releaseItemClaim(this.table, historyKey(pairId, noticeSortKey(key)), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
+    await releaseEntryClaim(this.table, pairId, noticeSortKey(key), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
   }
 
-  /**
-   * Materializes the items (PENDING ones born claimed, with `claim`), then takes out of the
-   * outbox those not waiting to be published. Returns the sort keys of those, and of those born claimed.
-   */
-  private async finish(pairId: PairId, items: readonly CommittedItem[], claim?: { readonly until: Date; readonly token: string }): Promise<Finished> {
-    const results = [...(await materializeItems(this.table, pairId, items, claim))];
-    const finished = results.flatMap(([sortKey, { status }]) => (status === PublishStatus.PENDING ? [] : [sortKey]));
-    await dropFromOutbox(this.table, pairId, finished, `taking finished items of ${pairKey(pairId)} out of the outbox`);
-    return { finished, claimed: results.flatMap(([sortKey, { claimed }]) => (claimed ? [sortKey] : [])) };
+  async dropRepeatedNotice(pairId: PairId, key: string): Promise<boolean> {
+    const sortKey = noticeSortKey(key);
+    // History holds only final copies, moved there from the outbox: one there means this key was
+    // recorded before, and the PENDING entry is the same notice decided again.
+    if ((await getItem(this.table, historyKey(pairId, sortKey), `reading notice ${key} of ${pairKey(pairId)}`)) === undefined) return false;
+    await dropPendingEntry(this.table, pairId, sortKey, `dropping the repeated notice ${key} of ${pairKey(pairId)}`);
+    return true;
   }
 
-  /**
-   * A claim that fails may be on an item committed but not yet materialized (materialize it, then claim),
-   * or on one already published but still listed in the outbox (drop it from there).
-   */
-  private async claimCommitted(pairId: PairId, key: Key, claim: () => Promise<boolean>): Promise<boolean> {
-    if (await claim()) return true;
-    const sortKey = key[SORT_KEY];
-    const existing = await getItem(this.table, key, `reading ${sortKey} of ${pairKey(pairId)}`);
-    if (existing !== undefined) {
-      if (existing[TransitionAttribute.PUBLISH_STATUS] !== PublishStatus.PENDING) {
-        await dropFromOutbox(this.table, pairId, [sortKey], `taking ${sortKey} of ${pairKey(pairId)} out of the outbox`);
-      }
-      // Otherwise another run holds it under a lease.
-      return false;
-    }
-    const body = outboxMap(await this.getStateItem(pairId))[sortKey];
-    if (body === undefined) return false;
-    const { finished } = await this.finish(pairId, [{ sortKey, body }]);
-    return finished.length === 0 && claim();
+  /** The history item an outbox item stands for, publishing progress included. */
+  private historyItemOf(item: OutboxItem): Item {
+    const [base, stored] = item.kind === 'TRANSITION' ? [transitionItem(item.transition, this.historyDays), item.transition] : [noticeItem(item.notice, this.historyDays), item.notice];
+    return {
+      ...base,
+      [TransitionAttribute.PUBLISH_STATUS]: stored.publishStatus,
+      [TransitionAttribute.SNS_MESSAGE_ID]: stored.snsMessageId,
+      [TransitionAttribute.PUBLISHED_AT]: stored.publishedAt,
+    };
   }
 
   private async getStateItem(pairId: PairId): Promise<Item | undefined> {
@@ -230,7 +220,7 @@ export class DynamoStateStore implements StateStore {
 
   /**
    * The history item, or the outbox entry committed for it. The state is read only when the item is not
-   * there, and the item once more if the state no longer lists it (materialized in between).
+   * there, and the item once more if the state no longer lists it (moved to history in between).
    */
   private async fromHistoryOrOutbox(pairId: PairId, sortKey: string, action: string): Promise<Item | undefined> {
     const key = historyKey(pairId, sortKey);
@@ -242,9 +232,9 @@ export class DynamoStateStore implements StateStore {
   }
 
   /**
-   * History items merged with the outbox entries `wanted` picks, materialized copies first (they carry the
-   * publishing progress). The state is read BEFORE the history: an item that leaves the outbox in between
-   * was materialized before it left, so one of the two reads sees it.
+   * History items merged with the outbox entries `wanted` picks, the history copy winning (a history item
+   * is final, and identical to the entry it was moved from). The state is read BEFORE the history: an item
+   * that leaves the outbox in between was written to history before it left, so one of the two reads sees it.
    */
   private async withOutbox(pairId: PairId, wanted: (sortKey: string) => boolean, readHistory: () => Promise<Item[]>): Promise<Item[]> {
     const outbox = outboxMap(await this.getStateItem(pairId));
@@ -273,18 +263,14 @@ export class DynamoStateStore implements StateStore {
   }
 }
 
-/** Sort keys of the items `finish` took out of the outbox, and of those it wrote born claimed. */
-interface Finished {
-  readonly finished: readonly string[];
-  readonly claimed: readonly string[];
-}
-
 function sequenceOf(transitionSortKey: string): number {
   return Number(transitionSortKey.slice(TRANSITION_SORT_KEY_PREFIX.length));
 }
 
-function historyKey(pairId: PairId, sortKey: string): Key {
-  return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: sortKey };
+/** An outbox entry to be sent, committed already claimed until `claim.until` by the run whose `claim.token` it carries. */
+function bornClaimed(body: Item, claim: { readonly until: string; readonly token: string }): Item {
+  if (body[TransitionAttribute.PUBLISH_STATUS] !== PublishStatus.PENDING) return body;
+  return { ...body, [TransitionAttribute.CLAIM_UNTIL]: claim.until, [TransitionAttribute.CLAIM_TOKEN]: claim.token };
 }
 
 function committedItem(item: Item): CommittedItem {
@@ -295,12 +281,6 @@ function committedItem(item: Item): CommittedItem {
 function outboxMap(state: Item | undefined): Record<string, Item> {
   if (state?.[StateAttribute.OUTBOX] === undefined) return {};
   return map(state, StateAttribute.OUTBOX, `state item ${String(state[PARTITION_KEY])}`) as Record<string, Item>;
-}
-
-function withoutOutboxEntries(state: Item, sortKeys: readonly string[]): Item {
-  const outbox = { ...outboxMap(state) };
-  for (const sortKey of sortKeys) delete outbox[sortKey];
-  return { ...state, [StateAttribute.OUTBOX]: outbox };
 }
 
 function bySortKey(a: Item, b: Item): number {

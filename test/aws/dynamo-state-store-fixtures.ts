@@ -93,6 +93,28 @@ export function minutesAfter(iso: string, minutes: number): Date {
   return new Date(Date.parse(iso) + minutes * 60_000);
 }
 
+/** The outbox entry of the state item under `sortKey` (`T#...`, `N#...`), exactly as stored, claim included. */
+export async function readOutboxEntry(client: DynamoDBDocumentClient, tableName: string, pairId: PairId, sortKey: string): Promise<Record<string, unknown> | undefined> {
+  const outbox = (await readRawItem(client, tableName, pairId))?.['outbox'] as Record<string, Record<string, unknown>> | undefined;
+  return outbox?.[sortKey];
+}
+
+/** The sort keys in the state item's outbox map, as stored. */
+export async function readOutboxKeys(client: DynamoDBDocumentClient, tableName: string, pairId: PairId): Promise<string[]> {
+  return Object.keys(((await readRawItem(client, tableName, pairId))?.['outbox'] ?? {}) as object).sort();
+}
+
+/**
+ * What the runs and the next sweep do with a pair's outbox when all goes well: every PENDING entry is
+ * marked published (message id `sns-<sort key>`), then the final ones are moved to history.
+ */
+export async function publishAndMove(store: DynamoStateStore, pairId: PairId, at: Date): Promise<void> {
+  const state = await store.loadStateConsistent(pairId);
+  for (const sequence of state?.pendingSequences ?? []) await store.markPublished(pairId, sequence, `sns-${transitionSortKey(sequence)}`, at);
+  for (const key of state?.pendingNotices ?? []) await store.markNoticePublished(pairId, key, `sns-N#${key}`, at);
+  await store.materialize(pairId, (await store.loadStateConsistent(pairId))?.outbox ?? []);
+}
+
 /** The item exactly as stored, keys and bookkeeping included. */
 export async function readRawItem(client: DynamoDBDocumentClient, tableName: string, pairId: PairId, sequence?: number): Promise<Record<string, unknown> | undefined> {
   const sk = sequence === undefined ? STATE_SORT_KEY : transitionSortKey(sequence);
@@ -134,13 +156,13 @@ export function recordRequests(client: DynamoDBDocumentClient): WireRequest[] {
   return requests;
 }
 
-/** True for an UpdateItem of a pair's state item: the commit of `record` (or the outbox's bookkeeping after it). */
+/** True for an UpdateItem of a pair's state item: the commit of `record`, or the outbox's bookkeeping (claim, mark, release, move). */
 export function isStateUpdate(request: WireRequest): boolean {
   const key = request.input.Key as { sk?: { S?: string } } | undefined;
   return request.commandName === 'UpdateItemCommand' && key?.sk?.S === STATE_SORT_KEY;
 }
 
-/** True for the PutItem that materializes a history item whose sort key starts with `sortKeyPrefix` (`T#`, `N#`, `T#0000000002`...). */
+/** True for the PutItem that moves an outbox entry to a history item whose sort key starts with `sortKeyPrefix` (`T#`, `N#`, `T#0000000002`...). */
 export function isHistoryPut(request: WireRequest, sortKeyPrefix = ''): boolean {
   const item = request.input.Item as { sk?: { S?: string } } | undefined;
   return request.commandName === 'PutItemCommand' && (item?.sk?.S ?? '').startsWith(sortKeyPrefix) && (item?.sk?.S ?? '') !== STATE_SORT_KEY;

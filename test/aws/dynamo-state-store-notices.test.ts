@@ -1,13 +1,12 @@
 /**
  * The store's side of the notice policy, on dynalite: notices committed once and kept in the outbox until
- * published, held and silenced transitions out of it as soon as they are in history, and the policy's
- * optional state fields written, read back and removed.
+ * a sweep moves them to history (after they are published), a notice decided again never sent twice, held
+ * and silenced transitions moved by the sweep, and the policy's optional state fields written, read back
+ * and removed.
  */
-import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
 import type { PairState } from '../../lib/domain/model';
 import { buildNotice, type Notice } from '../../lib/domain/notices';
-import { createTestDocumentClient } from '../support/dynalite';
-import { SCHEDULE, T0, failRequests, firstState, freshPairId, isHistoryPut, minutesAfter, readPartition, readRawItem, transitionsAfter, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
+import { SCHEDULE, T0, firstState, freshPairId, minutesAfter, publishAndMove, readOutboxEntry, readOutboxKeys, readPartition, readRawItem, transitionsAfter, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
 let { db, tableName, client, store } = {} as LocalStore;
 beforeAll(async () => ({ db, tableName, client, store } = await startLocalStore()));
@@ -23,7 +22,7 @@ async function recorded(state: PairState): Promise<PairState> {
 }
 
 describe('DynamoStateStore: notices', () => {
-  test('a notice is recorded with the state, waits in the outbox, and leaves it once published', async () => {
+  test('a notice is recorded with the state, waits in the outbox, and leaves it once published and moved to history', async () => {
     const start = await recorded(firstState(freshPairId()));
     const next = { ...start, lastRemindedAt: T0 };
     const notice = reminder(start);
@@ -36,8 +35,17 @@ describe('DynamoStateStore: notices', () => {
     expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(false);
     await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 1));
 
-    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [] });
+    const published = await store.loadStateConsistent(start.pairId);
+    expect(published).toMatchObject({ revision: 2, pendingSequences: [], outbox: [{ kind: 'NOTICE', notice: { key: notice.key, publishStatus: 'PUBLISHED', snsMessageId: 'sns-1' } }] });
+    expect(published?.pendingNotices).toBeUndefined();
     expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ publishStatus: 'PUBLISHED', snsMessageId: 'sns-1' });
+
+    await store.materialize(start.pairId, published?.outbox ?? []);
+
+    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [] });
+    expect(await readPartition(client, tableName, start.pairId)).toMatchObject({ [`N#${notice.key}`]: { publishStatus: 'PUBLISHED', snsMessageId: 'sns-1' } });
+    expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ publishStatus: 'PUBLISHED', snsMessageId: 'sns-1' });
+    expect((await store.listNotices(start.pairId)).map((n) => n.key)).toEqual([notice.key]);
     expect((await store.listTransitions(start.pairId)).length).toBe(0);
   });
 
@@ -52,35 +60,92 @@ describe('DynamoStateStore: notices', () => {
     expect((await store.loadStateConsistent(start.pairId))?.pendingNotices).toBeUndefined();
   });
 
+  test('a notice decided again after its first copy was moved to history: committed anew, but dropped unsent before publishing, and the first copy stands', async () => {
+    const start = await recorded(firstState(freshPairId()));
+    const notice = reminder(start);
+    const first = { ...start, lastRemindedAt: T0 };
+    await store.record({ expected: start, next: first, transitions: [], notices: [notice], expectedRevision: 1 });
+    await publishAndMove(store, start.pairId, minutesAfter(T0, 1));
+    expect(await readOutboxKeys(client, tableName, start.pairId)).toEqual([]);
+
+    const again = await store.record(
+      { expected: first, next: { ...first, lastObservedAt: minutesAfter(T0, 2).toISOString() }, transitions: [], notices: [{ ...notice, lastedSeconds: 1 }], expectedRevision: 2 },
+      { claimUntil: minutesAfter(T0, 3) },
+    );
+    // The commit cannot see history: the repeat enters the outbox, born claimed by the run that decided it...
+    expect(again).toMatchObject({ pendingNotices: [notice.key], claimed: { sequences: [], notices: [notice.key] } });
+
+    // ...which asks before sending, and drops it.
+    expect(await store.dropRepeatedNotice(start.pairId, notice.key)).toBe(true);
+
+    expect(await readOutboxKeys(client, tableName, start.pairId)).toEqual([]);
+    expect((await store.loadStateConsistent(start.pairId))?.pendingNotices).toBeUndefined();
+    expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ lastedSeconds: 14_400, publishStatus: 'PUBLISHED', snsMessageId: `sns-N#${notice.key}` });
+    expect((await store.listNotices(start.pairId)).map((n) => [n.key, n.lastedSeconds])).toEqual([[notice.key, 14_400]]);
+  });
+
+  test('a sweep moving a stale view of the outbox (the key PENDING again since) never takes a PENDING entry out', async () => {
+    const start = await recorded(firstState(freshPairId()));
+    const notice = reminder(start);
+    const first = { ...start, lastRemindedAt: T0 };
+    await store.record({ expected: start, next: first, transitions: [], notices: [notice], expectedRevision: 1 });
+    await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 1));
+    const stale = (await store.loadStateConsistent(start.pairId))?.outbox ?? [];
+    await store.materialize(start.pairId, stale);
+    await store.record({ expected: first, next: { ...first, lastObservedAt: minutesAfter(T0, 2).toISOString() }, transitions: [], notices: [notice], expectedRevision: 2 });
+
+    // Another sweep, with the view it loaded before the repeat was committed.
+    await store.materialize(start.pairId, stale);
+
+    expect(await readOutboxEntry(client, tableName, start.pairId, `N#${notice.key}`)).toMatchObject({ publishStatus: 'PENDING' });
+    expect((await store.loadStateConsistent(start.pairId))?.pendingNotices).toEqual([notice.key]);
+  });
+
+  test('a notice never recorded before is no repeat: dropRepeatedNotice leaves it waiting, and writes nothing', async () => {
+    const start = await recorded(firstState(freshPairId()));
+    const notice = reminder(start);
+    await store.record({ expected: start, next: { ...start, lastRemindedAt: T0 }, transitions: [], notices: [notice], expectedRevision: 1 });
+    const before = await readRawItem(client, tableName, start.pairId);
+
+    expect(await store.dropRepeatedNotice(start.pairId, notice.key)).toBe(false);
+
+    expect(await readRawItem(client, tableName, start.pairId)).toEqual(before);
+    expect((await store.loadStateConsistent(start.pairId))?.pendingNotices).toEqual([notice.key]);
+  });
+
   test('a notice committed again while the first is still waiting keeps what it was first committed with, in the outbox and in history', async () => {
     const start = await recorded(firstState(freshPairId()));
     const notice = reminder(start);
     const first = { ...start, lastRemindedAt: T0 };
     await store.record({ expected: start, next: first, transitions: [], notices: [notice], expectedRevision: 1 });
 
-    const written = await store.record({ expected: first, next: { ...first, lastObservedAt: minutesAfter(T0, 1).toISOString() }, transitions: [], notices: [{ ...notice, lastedSeconds: 1 }], expectedRevision: 2 });
+    const written = await store.record(
+      { expected: first, next: { ...first, lastObservedAt: minutesAfter(T0, 1).toISOString() }, transitions: [], notices: [{ ...notice, lastedSeconds: 1 }], expectedRevision: 2 },
+      { claimUntil: minutesAfter(T0, 2) },
+    );
 
     expect(written.outbox).toEqual([{ kind: 'NOTICE', notice: expect.objectContaining({ key: notice.key, lastedSeconds: 14_400, publishStatus: 'PENDING' }) }]);
+    // The entry is the first run's, unclaimed: this run did not claim it, and any run may.
+    expect(written.claimed).toEqual({ sequences: [], notices: [] });
+    expect(await readOutboxEntry(client, tableName, start.pairId, `N#${notice.key}`)).not.toHaveProperty('claimUntil');
     expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ lastedSeconds: 14_400, publishStatus: 'PENDING' });
   });
 
-  test('a crash after the commit, before the notice item: it waits in the state\'s outbox, reads show it, and the claim writes it before sending', async () => {
+  test('a notice committed by a run that died before sending it: it waits in the state\'s outbox claimed until the lease runs out, reads show it, then any run claims and sends it', async () => {
     const start = await recorded(firstState(freshPairId()));
     const { transitions, next } = transitionsAfter(start, 1);
     const notice = reminder(start);
-    const crashClient = createTestDocumentClient(db.endpoint);
-    failRequests(crashClient, (r) => isHistoryPut(r), () => new Error('Lambda timed out'));
-    const crashing = new DynamoStateStore({ client: crashClient, tableName, historyDays: 30 });
-    await crashing.record({ expected: start, next, transitions, notices: [notice], expectedRevision: 1 });
-    crashClient.destroy();
+    await store.record({ expected: start, next, transitions, notices: [notice], expectedRevision: 1 }, { claimUntil: minutesAfter(T0, 2) });
 
     expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE']);
     expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ ...next, revision: 2, pendingSequences: [1], pendingNotices: [notice.key] });
     expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ id: notice.id, publishStatus: 'PENDING' });
     expect((await store.listNotices(start.pairId)).map((n) => n.key)).toEqual([notice.key]);
 
-    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(true);
-    await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 1));
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 3))).toBe(false);
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 2.01), minutesAfter(T0, 3))).toBe(true);
+    expect(await store.dropRepeatedNotice(start.pairId, notice.key)).toBe(false);
+    await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 2.01));
 
     expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ publishStatus: 'PUBLISHED', snsMessageId: 'sns-1' });
     expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [1] });
@@ -89,7 +154,7 @@ describe('DynamoStateStore: notices', () => {
 });
 
 describe('DynamoStateStore: held and silenced transitions, and the policy fields of the state', () => {
-  test('HELD and SILENCED transitions are recorded with their status (and the silence), and leave the outbox once in history', async () => {
+  test('HELD and SILENCED transitions are recorded with their status (and the silence) in the outbox, and leave it once a sweep moved them to history', async () => {
     const start = await recorded(firstState(freshPairId()));
     const { transitions, next } = transitionsAfter(start, 3);
     const silence = { id: 's-1', reason: 'DR drill', until: '2026-11-25T11:00:00.000Z' };
@@ -97,35 +162,44 @@ describe('DynamoStateStore: held and silenced transitions, and the policy fields
 
     const written = await store.record({ expected: start, next, transitions: delivered, expectedRevision: 1 });
 
-    // In history at once; only the one sent on its own stays in the outbox.
-    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002', 'T#0000000003']);
-    expect(Object.keys((await readRawItem(client, tableName, start.pairId))?.['outbox'] as object)).toEqual(['T#0000000001']);
-    expect(written.outbox?.map((item) => (item.kind === 'TRANSITION' ? item.transition.sequence : -1))).toEqual([1]);
-    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [1], outbox: [{ kind: 'TRANSITION', transition: { sequence: 1 } }] });
-    expect((await store.listTransitionsBetween(start.pairId, 1, 3)).map((t) => [t.sequence, t.publishStatus, t.delivery])).toEqual([
+    // Only the state item is written; only the one sent on its own is pending.
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE']);
+    expect(written.outbox?.map((item) => (item.kind === 'TRANSITION' ? [item.transition.sequence, item.transition.publishStatus] : []))).toEqual([[1, 'PENDING'], [2, 'HELD'], [3, 'SILENCED']]);
+    expect(written.pendingSequences).toEqual([1]);
+    const history = [
       [1, 'PENDING', undefined],
       [2, 'HELD', { status: 'HELD', reason: 'flapping' }],
       [3, 'SILENCED', { status: 'SILENCED', silence }],
-    ]);
+    ];
+    expect((await store.listTransitionsBetween(start.pairId, 1, 3)).map((t) => [t.sequence, t.publishStatus, t.delivery])).toEqual(history);
+    expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBe(false);
+
+    await store.materialize(start.pairId, written.outbox ?? []);
+
+    // The final ones are moved; the pending one stays, only in the outbox.
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000002', 'T#0000000003']);
+    expect(await readOutboxKeys(client, tableName, start.pairId)).toEqual(['T#0000000001']);
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [1], outbox: [{ kind: 'TRANSITION', transition: { sequence: 1 } }] });
+    expect((await store.listTransitionsBetween(start.pairId, 1, 3)).map((t) => [t.sequence, t.publishStatus, t.delivery])).toEqual(history);
     expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBe(false);
   });
 
-  test('HELD and SILENCED transitions a crash left only in the outbox: reads show them, `materialize` writes them and takes them out', async () => {
+  test('HELD and SILENCED transitions in the outbox: reads show them, `materialize` writes them and takes them out, and moving them again changes nothing', async () => {
     const start = await recorded(firstState(freshPairId()));
     const { transitions, next } = transitionsAfter(start, 2);
     const silence = { id: 's-2', reason: 'DR drill', until: '2026-11-25T11:00:00.000Z' };
     const delivered = [{ ...transitions[0]!, delivery: { status: 'HELD', reason: 'flapping' } as const }, { ...transitions[1]!, delivery: { status: 'SILENCED', silence } as const }];
-    const crashClient = createTestDocumentClient(db.endpoint);
-    failRequests(crashClient, (r) => isHistoryPut(r), () => new Error('Lambda timed out'));
-    const written = await new DynamoStateStore({ client: crashClient, tableName, historyDays: 30 }).record({ expected: start, next, transitions: delivered, expectedRevision: 1 });
-    crashClient.destroy();
+    const written = await store.record({ expected: start, next, transitions: delivered, expectedRevision: 1 });
 
     expect(written).toMatchObject({ pendingSequences: [], outbox: [{ transition: { sequence: 1, publishStatus: 'HELD' } }, { transition: { sequence: 2, publishStatus: 'SILENCED' } }] });
     expect((await store.listTransitionsBetween(start.pairId, 1, 2)).map((t) => t.publishStatus)).toEqual(['HELD', 'SILENCED']);
 
     await store.materialize(start.pairId, written.outbox ?? []);
+    const after = await readPartition(client, tableName, start.pairId);
+    await store.materialize(start.pairId, written.outbox ?? []);
 
-    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002']);
+    expect(Object.keys(after)).toEqual(['STATE', 'T#0000000001', 'T#0000000002']);
+    expect(await readPartition(client, tableName, start.pairId)).toEqual(after);
     expect((await readRawItem(client, tableName, start.pairId))?.['outbox']).toEqual({});
     expect((await store.loadStateConsistent(start.pairId))?.outbox).toBeUndefined();
     expect((await store.listTransitions(start.pairId)).map((t) => [t.sequence, t.publishStatus])).toEqual([[2, 'SILENCED'], [1, 'HELD']]);

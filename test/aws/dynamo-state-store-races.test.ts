@@ -1,14 +1,16 @@
 /**
  * The store's exactly-once guarantees on dynalite: the state's conditional write is the commit point, so a
  * lost race writes nothing, and a crash anywhere leaves either nothing or a committed state whose outbox
- * lets any later reader finish the job.
+ * lets any later run finish the job: claim and send what is pending once its lease has run out, and (the
+ * sweep) move what is final to history.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { transitionItem } from '../../lib/aws/dynamo-items';
 import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
-import { TriggerKind, type PairState } from '../../lib/domain/model';
+import { TriggerKind, type PairState, type Transition } from '../../lib/domain/model';
 import { StaleStateError, StoreError } from '../../lib/errors';
 import { createTestDocumentClient } from '../support/dynalite';
+import { startDynamoProxy } from '../robustness/dynamo-proxy';
 import {
   failRequests,
   firstState,
@@ -17,11 +19,14 @@ import {
   isStateUpdate,
   minutesAfter,
   nextTransition,
+  readOutboxEntry,
+  readOutboxKeys,
   readPartition,
   readRawItem,
   recordRequests,
   seenAgain,
   transitionsAfter,
+  T0,
   type WireRequest,
   startLocalStore,
   stopLocalStore,
@@ -43,9 +48,13 @@ function crashingStore(dies: (request: WireRequest) => boolean): { crashing: Dyn
   return { crashing: new DynamoStateStore({ client: crashClient, tableName, historyDays: 30 }), done: () => crashClient.destroy() };
 }
 
-/** The sort keys in the state item's outbox map, as stored. */
-async function outboxKeys(pairId: PairState['pairId']): Promise<string[]> {
-  return Object.keys(((await readRawItem(client, tableName, pairId))?.['outbox'] ?? {}) as object).sort();
+function outboxKeys(pairId: PairState['pairId']): Promise<string[]> {
+  return readOutboxKeys(client, tableName, pairId);
+}
+
+/** `transitions` recorded HELD (flap damping): final at once, never sent on their own. */
+function held(transitions: readonly Transition[]): Transition[] {
+  return transitions.map((transition) => ({ ...transition, delivery: { status: 'HELD', reason: 'flapping' } }));
 }
 
 describe('DynamoStateStore.record: lost races', () => {
@@ -87,7 +96,7 @@ describe('DynamoStateStore.record: lost races', () => {
     expect(await readPartition(client, tableName, start.pairId)).toEqual(before);
   });
 
-  test('20 concurrent records of the same next sequence: one commits, 19 are stale and write nothing, history holds exactly its transition', async () => {
+  test('20 concurrent records of the same next sequence: one commits, 19 are stale and write nothing (and read nothing), history holds exactly its transition', async () => {
     const start = firstState(freshPairId());
     await recordFirst(start);
     const contenders = Array.from({ length: 20 }, (_, index) =>
@@ -98,7 +107,7 @@ describe('DynamoStateStore.record: lost races', () => {
     const racing = new DynamoStateStore({ client: counted, tableName, historyDays: 30 });
 
     const outcomes = await Promise.allSettled(
-      contenders.map((c) => racing.record({ expected: start, next: c.next, transitions: [c.transition], expectedRevision: 1 })),
+      contenders.map((c) => racing.record({ expected: start, next: c.next, transitions: [c.transition], expectedRevision: 1 }, { claimUntil: minutesAfter(c.transition.observedAt, 1) })),
     );
     counted.destroy();
 
@@ -108,15 +117,21 @@ describe('DynamoStateStore.record: lost races', () => {
     expect(failures).toHaveLength(19);
     for (const failure of failures) expect(failure).toBeInstanceOf(StaleStateError);
     const winner = contenders[winners[0] ?? -1];
-    // Only the winner ever writes a history item: no duplicate to clean up, no gap.
-    expect(requests.filter((r) => isHistoryPut(r))).toHaveLength(1);
+    // One write each, the commit: nothing to clean up, no gap. A refusal on the SDK's first attempt is
+    // plainly another run's commit, so the losers do not even read the state to look for their own.
+    expect(requests.map((r) => r.commandName)).toEqual(Array.from({ length: 20 }, () => 'UpdateItemCommand'));
     const history = await store.listTransitions(start.pairId);
     expect(history.map((t) => t.sequence)).toEqual([1]);
     expect(history[0]?.trigger).toEqual(winner?.transition.trigger);
     const state = await store.loadStateConsistent(start.pairId);
     expect(state).toMatchObject({ ...winner?.next, revision: 2, pendingSequences: [1] });
     expect(state?.outbox?.map((item) => (item.kind === 'TRANSITION' ? item.transition.trigger : undefined))).toEqual([winner?.transition.trigger]);
-    expect(await readRawItem(client, tableName, start.pairId, 1)).toMatchObject({ trigger: winner?.transition.trigger, publishStatus: 'PENDING' });
+    expect(await readOutboxEntry(client, tableName, start.pairId, 'T#0000000001')).toMatchObject({
+      trigger: winner?.transition.trigger,
+      publishStatus: 'PENDING',
+      claimUntil: minutesAfter(winner?.transition.observedAt ?? '', 1).toISOString(),
+    });
+    expect(await readRawItem(client, tableName, start.pairId, 1)).toBeUndefined();
   });
 });
 
@@ -135,15 +150,14 @@ describe('DynamoStateStore.record: what a crash leaves behind, and who finishes 
     expect(await store.listTransitions(start.pairId)).toEqual([]);
   });
 
-  test('a crash after the commit, before the history item: the state counts it and carries it in its outbox; every read shows it; the claim materializes it, once', async () => {
+  test('a crash after the commit, before SNS: the entry waits in the outbox claimed by the dead run; every read shows it; once the lease has run out exactly one of many claimers gets it', async () => {
     const start = firstState(freshPairId());
     await recordFirst(start);
     const { transitions, next } = transitionsAfter(start, 1);
-    const { crashing, done } = crashingStore((r) => isHistoryPut(r));
+    const leaseUntil = minutesAfter(next.lastObservedAt, 1);
 
-    // The commit is done, so the record is: what is missing is finished by whoever comes next.
-    await crashing.record({ expected: start, next, transitions, expectedRevision: 1 });
-    done();
+    // The run commits (its one write) and dies before anything else.
+    await store.record({ expected: start, next, transitions, expectedRevision: 1 }, { claimUntil: leaseUntil });
 
     expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE']);
     expect(await outboxKeys(start.pairId)).toEqual(['T#0000000001']);
@@ -152,54 +166,75 @@ describe('DynamoStateStore.record: what a crash leaves behind, and who finishes 
     expect((await store.listTransitions(start.pairId)).map((t) => [t.sequence, t.publishStatus])).toEqual([[1, 'PENDING']]);
     expect(await store.getTransition(start.pairId, 1)).toMatchObject({ id: transitions[0]?.id, kind: 'FAILOVER' });
 
-    const now = minutesAfter(next.lastObservedAt, 1);
-    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimForPublish(start.pairId, 1, now, minutesAfter(next.lastObservedAt, 2))));
+    const within = minutesAfter(next.lastObservedAt, 0.5);
+    expect(await Promise.all(Array.from({ length: 5 }, () => store.claimForPublish(start.pairId, 1, within, minutesAfter(next.lastObservedAt, 1.5))))).toEqual([false, false, false, false, false]);
+    const after = minutesAfter(next.lastObservedAt, 1.01);
+    const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimForPublish(start.pairId, 1, after, minutesAfter(next.lastObservedAt, 2))));
     expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await readRawItem(client, tableName, start.pairId, 1)).toMatchObject({ id: transitions[0]?.id, publishStatus: 'PENDING', claimUntil: expect.any(String) });
-    await store.markPublished(start.pairId, 1, 'msg-1', now);
+    await store.markPublished(start.pairId, 1, 'msg-1', after);
+    expect(await store.listTransitions(start.pairId)).toEqual([expect.objectContaining({ sequence: 1, publishStatus: 'PUBLISHED', snsMessageId: 'msg-1' })]);
+    expect(await readRawItem(client, tableName, start.pairId, 1)).toBeUndefined();
+
+    // The next sweep moves it to history.
+    await store.materialize(start.pairId, (await store.loadStateConsistent(start.pairId))?.outbox ?? []);
 
     expect(await outboxKeys(start.pairId)).toEqual([]);
     expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [] });
+    expect(await readRawItem(client, tableName, start.pairId, 1)).toMatchObject({ id: transitions[0]?.id, publishStatus: 'PUBLISHED', snsMessageId: 'msg-1' });
     expect(await store.listTransitions(start.pairId)).toEqual([expect.objectContaining({ sequence: 1, publishStatus: 'PUBLISHED', snsMessageId: 'msg-1' })]);
   });
 
-  test('a crash between two history items: the second stays in the outbox, history shows both, and `materialize` writes it', async () => {
+  test('a sweep that dies between two history items: the second stays in the outbox with the first, history shows both once, and the next sweep finishes the move', async () => {
     const start = firstState(freshPairId());
     await recordFirst(start);
     const { transitions, next } = transitionsAfter(start, 2);
+    const written = await store.record({ expected: start, next, transitions: held(transitions), expectedRevision: 1 });
     const { crashing, done } = crashingStore((r) => isHistoryPut(r, 'T#0000000002'));
 
-    const written = await crashing.record({ expected: start, next, transitions, expectedRevision: 1 });
+    await expect(crashing.materialize(start.pairId, written.outbox ?? [])).rejects.toThrow(StoreError);
     done();
 
-    expect(written.outbox?.map((item) => (item.kind === 'TRANSITION' ? item.transition.sequence : item.notice.key))).toEqual([1, 2]);
     expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001']);
-    expect((await store.listTransitions(start.pairId)).map((t) => t.sequence)).toEqual([2, 1]);
+    expect(await outboxKeys(start.pairId)).toEqual(['T#0000000001', 'T#0000000002']);
+    expect((await store.listTransitions(start.pairId)).map((t) => [t.sequence, t.publishStatus])).toEqual([[2, 'HELD'], [1, 'HELD']]);
     expect((await store.listTransitionsBetween(start.pairId, 1, 2)).map((t) => t.sequence)).toEqual([1, 2]);
+
+    await store.materialize(start.pairId, (await store.loadStateConsistent(start.pairId))?.outbox ?? []);
+
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002']);
+    expect(await readRawItem(client, tableName, start.pairId, 2)).toMatchObject({ id: transitions[1]?.id, publishStatus: 'HELD' });
+    expect(await outboxKeys(start.pairId)).toEqual([]);
+  });
+
+  test('`materialize` leaves PENDING entries alone: a history item is always final', async () => {
+    const start = firstState(freshPairId());
+    await recordFirst(start);
+    const { transitions, next } = transitionsAfter(start, 2);
+    const written = await store.record({ expected: start, next, transitions: [held(transitions)[0]!, transitions[1]!], expectedRevision: 1 });
 
     await store.materialize(start.pairId, written.outbox ?? []);
 
-    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002']);
-    expect(await readRawItem(client, tableName, start.pairId, 2)).toMatchObject({ id: transitions[1]?.id, publishStatus: 'PENDING' });
-    // PENDING items stay in the outbox until they are published.
-    expect(await outboxKeys(start.pairId)).toEqual(['T#0000000001', 'T#0000000002']);
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001']);
+    expect(await outboxKeys(start.pairId)).toEqual(['T#0000000002']);
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [2] });
   });
 
-  test('ten runs finishing one outbox at once write each history item once, and agree', async () => {
+  test('ten sweeps moving one outbox at once write each history item once, agree, and empty the outbox', async () => {
     const start = firstState(freshPairId());
     await recordFirst(start);
     const { transitions, next } = transitionsAfter(start, 2);
-    const { crashing, done } = crashingStore((r) => isHistoryPut(r));
-    const written = await crashing.record({ expected: start, next, transitions, expectedRevision: 1 });
-    done();
+    const written = await store.record({ expected: start, next, transitions: held(transitions), expectedRevision: 1 });
 
     await Promise.all(Array.from({ length: 10 }, () => store.materialize(start.pairId, written.outbox ?? [])));
 
     const history = await store.listTransitions(start.pairId);
     expect(history.map((t) => [t.sequence, t.id, t.publishStatus])).toEqual([
-      [2, transitions[1]?.id, 'PENDING'],
-      [1, transitions[0]?.id, 'PENDING'],
+      [2, transitions[1]?.id, 'HELD'],
+      [1, transitions[0]?.id, 'HELD'],
     ]);
+    expect(Object.keys(await readPartition(client, tableName, start.pairId))).toEqual(['STATE', 'T#0000000001', 'T#0000000002']);
+    expect(await outboxKeys(start.pairId)).toEqual([]);
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ revision: 2 });
   });
 
   test('the commit applied but its answer lost: record fails, and the committed state carries its transition for the run that reloads it', async () => {
@@ -221,6 +256,60 @@ describe('DynamoStateStore.record: what a crash leaves behind, and who finishes 
 
     expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ ...next, revision: 2, pendingSequences: [1], outbox: [{ kind: 'TRANSITION' }] });
     expect((await store.listTransitions(start.pairId)).map((t) => t.id)).toEqual([transitions[0]?.id]);
+  });
+
+  test('the commit applied, its answer lost and the SDK\'s retry refused (over real HTTP): record knows its own commit by its born claims, and returns it claimed', async () => {
+    const start = firstState(freshPairId());
+    await recordFirst(start);
+    const { transitions, next } = transitionsAfter(start, 1);
+    const proxy = await startDynamoProxy();
+    proxy.target = db.endpoint;
+    let resets = 0;
+    // The first state update reaches DynamoDB, which applies it; the connection drops before the answer.
+    proxy.plan = (operation, body) => (operation === 'UpdateItem' && JSON.stringify(body['Key']).includes('STATE') && resets++ === 0 ? 'RESET_AFTER' : 'FORWARD');
+    const viaProxy = createTestDocumentClient(proxy.endpoint);
+    try {
+      const written = await new DynamoStateStore({ client: viaProxy, tableName, historyDays: 30 }).record({ expected: start, next, transitions, expectedRevision: 1 }, { claimUntil: minutesAfter(next.lastObservedAt, 1) });
+
+      // The retry (attempt 2) was refused by the revision check, then one read found this commit's token.
+      expect(proxy.requests.map((r) => [r.operation, r.action, r.attempt?.split(';')[0]])).toEqual([
+        ['UpdateItem', 'RESET_AFTER', 'attempt=1'],
+        ['UpdateItem', 'FORWARD', 'attempt=2'],
+        ['GetItem', 'FORWARD', 'attempt=1'],
+      ]);
+      expect(written).toMatchObject({ ...next, revision: 2, pendingSequences: [1], claimed: { sequences: [1], notices: [] } });
+    } finally {
+      viaProxy.destroy();
+      await proxy.stop();
+    }
+  });
+
+  test('a refused commit whose outbox holds another run\'s entries only (not this one\'s token) is a StaleStateError, even after a retry', async () => {
+    const start = firstState(freshPairId());
+    await recordFirst(start);
+    const other = transitionsAfter(start, 1);
+    await store.record({ expected: start, next: other.next, transitions: other.transitions, expectedRevision: 1 }, { claimUntil: minutesAfter(T0, 1) });
+    const retried = createTestDocumentClient(db.endpoint);
+    // The refusal as the SDK reports it after a retry: attempts 2.
+    retried.middlewareStack.add(
+      (handler) => async (args) => {
+        try {
+          return await handler(args);
+        } catch (error) {
+          throw Object.assign(error as Error, { $metadata: { ...(error as { $metadata?: object }).$metadata, attempts: 2 } });
+        }
+      },
+      { step: 'initialize', name: 'failwatchTestRetried' },
+    );
+    const requests = recordRequests(retried);
+    const mine = transitionsAfter(start, 1);
+
+    await expect(new DynamoStateStore({ client: retried, tableName, historyDays: 30 }).record({ expected: start, next: mine.next, transitions: mine.transitions, expectedRevision: 1 }, { claimUntil: minutesAfter(T0, 1) })).rejects.toThrow(StaleStateError);
+    retried.destroy();
+
+    // It looked, and found only the other run's claim.
+    expect(requests.map((r) => r.commandName)).toEqual(['UpdateItemCommand', 'GetItemCommand']);
+    expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ revision: 2, pendingSequences: [1], outbox: [{ transition: { trigger: other.transitions[0]?.trigger } }] });
   });
 
   test('a record from a stale revision writes nothing, and the next consistent read shows only what was committed', async () => {
@@ -253,12 +342,14 @@ describe('DynamoStateStore.record: what a crash leaves behind, and who finishes 
     await recordFirst(start);
     const { transitions, next } = transitionsAfter(start, 1);
     const stranger = nextTransition(start, '2026-11-25T09:30:00.000Z', { kind: TriggerKind.ALARM, source: 'stranger' }).transition;
-    await client.send(new PutCommand({ TableName: tableName, Item: transitionItem(stranger, 30) }));
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...transitionItem(stranger, 30), publishStatus: 'PUBLISHED' } }));
 
-    const written = await store.record({ expected: start, next, transitions, expectedRevision: 1 });
+    const written = await store.record({ expected: start, next, transitions: held(transitions), expectedRevision: 1 });
 
     expect(written.outbox).toHaveLength(1);
     await expect(store.materialize(start.pairId, written.outbox ?? [])).rejects.toThrow(/different T#0000000001 .*bug/);
     expect(await readRawItem(client, tableName, start.pairId, 1)).toMatchObject({ trigger: stranger.trigger });
+    // Kept in the outbox for diagnosis, never dropped as if it had been moved.
+    expect(await outboxKeys(start.pairId)).toEqual(['T#0000000001']);
   });
 });

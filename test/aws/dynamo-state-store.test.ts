@@ -4,7 +4,7 @@ import { pairKey } from '../../lib/domain/model';
 import { ConfigurationError, StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
 import { createTestClient, createTestDocumentClient } from '../support/dynalite';
-import { failRequests, firstState, freshPairId, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
+import { failRequests, firstState, freshPairId, minutesAfter, publishAndMove, readOutboxEntry, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
 const HISTORY_DAYS = 30;
 let { db, tableName, client, store } = {} as LocalStore;
@@ -33,8 +33,19 @@ describe('DynamoStateStore: state and history round trip', () => {
     expect((await store.loadStates([start.pairId])).get(pairKey(start.pairId))).toEqual({ ...next, revision: 2, pendingSequences: [1, 2], outbox });
     for (const [index, transition] of transitions.entries()) {
       expect(await store.getTransition(start.pairId, transition.sequence)).toStrictEqual(stored[index]);
-      expect(await readRawItem(client, tableName, start.pairId, transition.sequence)).toBeDefined();
+      // Only in the outbox: record writes no history item.
+      expect(await readRawItem(client, tableName, start.pairId, transition.sequence)).toBeUndefined();
     }
+
+    // Published, then moved to history by a sweep: the history items read back the same, with their publishing.
+    const at = minutesAfter(next.lastObservedAt, 1);
+    await publishAndMove(store, start.pairId, at);
+    for (const [index, transition] of transitions.entries()) {
+      const published = { ...(stored[index] as object), publishStatus: PublishStatus.PUBLISHED, snsMessageId: `sns-T#${String(transition.sequence).padStart(10, '0')}`, publishedAt: at.toISOString() };
+      expect(await store.getTransition(start.pairId, transition.sequence)).toStrictEqual(published);
+      expect(await readRawItem(client, tableName, start.pairId, transition.sequence)).toMatchObject({ publishStatus: PublishStatus.PUBLISHED, id: transition.id });
+    }
+    expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [] });
   });
 
   test('a state refresh without transitions bumps the revision and keeps the sequence', async () => {
@@ -75,10 +86,14 @@ describe('DynamoStateStore: history expiry (TTL attribute)', () => {
     const start = firstState(freshPairId());
     const { transitions, next } = transitionsAfter(start, 1);
     await store.record({ expected: undefined, next, transitions, expectedRevision: undefined });
+    const expiresAt = Date.parse(transitions[0]?.observedAt ?? '') / 1000 + HISTORY_DAYS * 86_400;
+    // Committed with its expiry, which only a top-level attribute of an item of its own can enforce.
+    expect(await readOutboxEntry(client, tableName, start.pairId, 'T#0000000001')).toMatchObject({ expiresAt });
 
-    const observedAt = transitions[0]?.observedAt ?? '';
+    await publishAndMove(store, start.pairId, minutesAfter(next.lastObservedAt, 1));
+
     const raw = await readRawItem(client, tableName, start.pairId, 1);
-    expect(raw?.expiresAt).toBe(Date.parse(observedAt) / 1000 + HISTORY_DAYS * 86_400);
+    expect(raw?.expiresAt).toBe(expiresAt);
     expect(await readRawItem(client, tableName, start.pairId)).not.toHaveProperty('expiresAt');
     expect(await store.getTransition(start.pairId, 1)).not.toHaveProperty('expiresAt');
   });
@@ -88,6 +103,7 @@ describe('DynamoStateStore: history expiry (TTL attribute)', () => {
     const start = firstState(freshPairId());
     const { transitions, next } = transitionsAfter(start, 1);
     await keepForever.record({ expected: undefined, next, transitions, expectedRevision: undefined });
+    await publishAndMove(keepForever, start.pairId, minutesAfter(next.lastObservedAt, 1));
 
     const raw = await readRawItem(client, tableName, start.pairId, 1);
     expect(raw).toBeDefined();

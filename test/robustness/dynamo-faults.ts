@@ -28,15 +28,15 @@ export function isForPair(request: WireRequest, pairId: PairId): boolean {
 }
 
 /**
- * A write of the pair's history or state: a history item put, or the state's commit (the one state
- * update that bumps the revision; the outbox's own bookkeeping does not).
+ * A write of the pair's history or state: a history item put (the sweep moving an outbox entry), or the
+ * state's commit (the one state update that bumps the revision; the outbox's own bookkeeping does not).
  */
 export function isRecordingWrite(request: WireRequest): boolean {
   if (request.commandName === 'PutItemCommand') return true;
   return request.commandName === 'UpdateItemCommand' && sortKeyOf(request) === 'STATE' && String(request.input['UpdateExpression']).includes('#revision');
 }
 
-/** A transition or notice written as a history item of its own, after the state committed it. */
+/** A transition or notice written as a history item of its own: the sweep moving a final outbox entry. */
 export function isHistoryPut(request: WireRequest): boolean {
   return request.commandName === 'PutItemCommand' && /^[TN]#/.test(sortKeyOf(request) ?? '');
 }
@@ -45,13 +45,14 @@ export function isStateUpdate(request: WireRequest): boolean {
   return isRecordingWrite(request) && request.commandName === 'UpdateItemCommand';
 }
 
-/** The outbox's lease on a transition or notice. */
+/** The outbox's lease on a transition or notice: an update of its entry in the state item, setting the lease. */
 export function isClaim(request: WireRequest): boolean {
-  return request.commandName === 'UpdateItemCommand' && String(request.input['UpdateExpression']).startsWith('SET #claimUntil');
+  return request.commandName === 'UpdateItemCommand' && /^SET #outbox\.#entry\.#claimUntil = :lease/.test(String(request.input['UpdateExpression']));
 }
 
+/** The published mark of a transition or notice: an update of its entry in the state item. */
 export function isMarkPublished(request: WireRequest): boolean {
-  return request.commandName === 'UpdateItemCommand' && String(request.input['UpdateExpression']).startsWith('SET #publishStatus');
+  return request.commandName === 'UpdateItemCommand' && /^SET #outbox\.#entry\.#publishStatus = :published/.test(String(request.input['UpdateExpression']));
 }
 
 /** An AWS-shaped DynamoDB error, as the SDK throws it once it stops retrying. */

@@ -47,6 +47,12 @@ function itemsOfPair(items: readonly Record<string, unknown>[], pairId: PairId):
   return items.filter((item) => item['pk'] === `PAIR#${pairKey(pairId)}`);
 }
 
+async function stateItemOf(world: World, pairId: PairId): Promise<Record<string, unknown>> {
+  const state = itemsOfPair(await tableItems(world.harness), pairId).find((item) => item['sk'] === 'STATE');
+  if (state === undefined) throw new Error(`no state item for ${pairKey(pairId)}`);
+  return state;
+}
+
 async function invariantProblems(world: World): Promise<string[]> {
   const problems: string[] = [];
   for (const pairId of world.ids) {
@@ -202,21 +208,28 @@ describe('DynamoDB failing for one pair', () => {
     expect(await invariantProblems(world)).toEqual([]);
   });
 
-  it('the history write failing after the state committed the failover, and the primary back before the next run → the failover is still sent, then the failback', async () => {
+  it('the history writes failing (the sweep moving published entries) while the pair fails over and back → both sent once, kept in the outbox where reads show them, moved by a later sweep', async () => {
     const [failing] = world.ids as [PairId];
     const heal = injectDynamoFault(world.harness.clients.dynamo, (request) =>
       isHistoryPut(request) && isForPair(request, failing) ? dynamoError('InternalServerError', 'Internal server error', 500) : undefined,
     );
     await sweepAt(world, 1);
-    heal();
     world.account.setHealthy(world.pairs[0]!.primaryCheckId, true);
+    const back = await sweepAt(world, 2);
+    heal();
 
-    await sweepAt(world, 2);
+    // The FAILOVER's move was tried (and failed) at minute 2; the FAILBACK, sent then, waits for the next sweep.
+    expect(back).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
+    const published = [['FAILOVER', 'PUBLISHED'], ['FAILBACK', 'PUBLISHED']];
+    expect((await historyOf(world.harness, failing)).map((t) => [t.kind, t.publishStatus])).toEqual(published);
+    expect(itemsOfPair(await tableItems(world.harness), failing).map((item) => item['sk'])).not.toContain('T#0000000001');
+    expect(Object.keys((await stateItemOf(world, failing))['outbox'] as object).sort()).toEqual(['T#0000000001', 'T#0000000002']);
+
     await sweepAt(world, 3);
-    expect((await historyOf(world.harness, failing)).map((t) => [t.kind, t.publishStatus])).toEqual([
-      ['FAILOVER', 'PUBLISHED'],
-      ['FAILBACK', 'PUBLISHED'],
-    ]);
+    expect(itemsOfPair(await tableItems(world.harness), failing).map((item) => item['sk'])).toEqual(expect.arrayContaining(['STATE', 'T#0000000001', 'T#0000000002']));
+    expect((await stateItemOf(world, failing))['outbox']).toEqual({});
+    expect((await historyOf(world.harness, failing)).map((t) => [t.kind, t.publishStatus])).toEqual(published);
+    expect(world.account.published.filter((m) => m.attributes['transitionId']?.startsWith(pairKey(failing)))).toHaveLength(2);
     expect(await invariantProblems(world)).toEqual([]);
   });
 });
@@ -288,34 +301,49 @@ describe('DynamoDB throttling and network errors, over real HTTP: the SDK retrie
     await proxy.stop();
   });
 
-  /** Misbehaves once, on the first request of `operation` for the first pair's item whose sort key starts with `sortKeyPrefix`. */
-  function onceOn(operation: string, sortKeyPrefix: string, action: 'THROTTLE' | 'RESET_BEFORE' | 'RESET_AFTER'): void {
+  /**
+   * Misbehaves once, on the first request of `operation` for the first pair's item whose sort key starts
+   * with `sortKeyPrefix` (and whose update expression matches `expression`, if given).
+   */
+  function onceOn(operation: string, sortKeyPrefix: string, action: 'THROTTLE' | 'RESET_BEFORE' | 'RESET_AFTER', expression?: RegExp): void {
     let done = false;
     const pk = `PAIR#${pairKey(world.ids[0]!)}`;
     proxy.plan = (op, body) => {
       const keyed = (body['Key'] ?? body['Item']) as Record<string, { S?: string }> | undefined;
       if (done || op !== operation || keyed?.['pk']?.S !== pk || !(keyed['sk']?.S ?? '').startsWith(sortKeyPrefix)) return 'FORWARD';
+      if (expression && !expression.test(String(body['UpdateExpression']))) return 'FORWARD';
       done = true;
       return action;
     };
   }
 
+  const COMMIT = /#revision/;
+  const MARK = /#publishStatus = :published/;
+
+  // The commit and the mark happen in the sweep that sees the failover (minute 1); the history item is
+  // put by the next sweep (minute 2), which moves the published entry out of the outbox.
   it.each([
-    ['the transition put throttled (HTTP 400 ProvisionedThroughputExceededException)', 'PutItem', 'T#', 'THROTTLE'],
-    ['the state update throttled', 'UpdateItem', 'STATE', 'THROTTLE'],
-    ['the connection reset before the transition put arrived', 'PutItem', 'T#', 'RESET_BEFORE'],
-    ['the connection reset after DynamoDB applied the transition put (the answer lost)', 'PutItem', 'T#', 'RESET_AFTER'],
-    ['the connection reset after DynamoDB applied the state update (the answer lost)', 'UpdateItem', 'STATE', 'RESET_AFTER'],
-  ] as const)('%s → retried; one FAILOVER recorded and sent once', async (_label, operation, sortKeyPrefix, action) => {
-    onceOn(operation, sortKeyPrefix, action);
+    ['the transition put throttled (HTTP 400 ProvisionedThroughputExceededException)', 'PutItem', 'T#', 'THROTTLE', undefined],
+    ['the state commit throttled', 'UpdateItem', 'STATE', 'THROTTLE', COMMIT],
+    ['the published mark throttled', 'UpdateItem', 'STATE', 'THROTTLE', MARK],
+    ['the connection reset before the transition put arrived', 'PutItem', 'T#', 'RESET_BEFORE', undefined],
+    ['the connection reset after DynamoDB applied the transition put (the answer lost)', 'PutItem', 'T#', 'RESET_AFTER', undefined],
+    ['the connection reset after DynamoDB applied the state commit (the answer lost; the retry refused, the commit known as its own)', 'UpdateItem', 'STATE', 'RESET_AFTER', COMMIT],
+    ['the connection reset after DynamoDB applied the published mark (the answer lost)', 'UpdateItem', 'STATE', 'RESET_AFTER', MARK],
+  ] as const)('%s → retried; one FAILOVER recorded, sent once, and moved to history once', async (_label, operation, sortKeyPrefix, action, expression) => {
+    onceOn(operation, sortKeyPrefix, action, expression);
     const run = await sweepAt(world, 1);
+    expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
+    const moved = await sweepAt(world, 2);
 
     const misbehaved = proxy.requests.findIndex((r) => r.action !== 'FORWARD');
     expect(misbehaved).toBeGreaterThanOrEqual(0);
     const retry = proxy.requests.slice(misbehaved + 1).find((r) => r.operation === operation && JSON.stringify(r.body) === JSON.stringify(proxy.requests[misbehaved]!.body));
     expect(retry?.attempt).toMatch(/^attempt=2;/);
-    expect(run.unfinishedPairs).toEqual([]);
+    expect(moved.unfinishedPairs).toEqual([]);
     expect((await historyOf(world.harness, world.ids[0]!)).map((t) => [t.kind, t.publishStatus])).toEqual([['FAILOVER', 'PUBLISHED']]);
+    expect(itemsOfPair(await tableItems(world.harness), world.ids[0]!).find((item) => item['sk'] === 'T#0000000001')).toMatchObject({ publishStatus: 'PUBLISHED' });
+    expect((await stateItemOf(world, world.ids[0]!))['outbox']).toEqual({});
     expect(world.account.published).toHaveLength(1);
     expect(await invariantProblems(world)).toEqual([]);
   });

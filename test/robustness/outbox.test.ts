@@ -13,7 +13,7 @@ import type { OutgoingNotification } from '../../lib/ports';
 import type { RunResult } from '../../lib/summary';
 import { TEST_TOPIC_ARN, loadEvent, startHarness, type Harness } from '../support/harness';
 import { REFERENCE, generatedAccount, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
-import { dynamoError, injectDynamoFault, isClaim, isForPair, isHistoryPut, isMarkPublished } from './dynamo-faults';
+import { dynamoError, injectDynamoFault, isClaim, isForPair, isMarkPublished } from './dynamo-faults';
 import { deliveryProblems, historyOf, historyProblems, pairIdOf, stateOf } from './invariants';
 import { alarmEventFor } from './invocations';
 
@@ -170,19 +170,27 @@ describe('a DynamoDB failure while publishing', () => {
       await harness.poll(loadEvent('scheduled.json'));
       const [first, second] = pairs.map(pairIdOf);
       for (const pair of pairs) account.setHealthy(pair.primaryCheckId, false);
-      const heal = injectDynamoFault(harness.clients.dynamo, (request) =>
-        // The run that records it writes it to history already claimed; a failed put leaves the claim to the publish step.
-        (isClaim(request) || isHistoryPut(request)) && isForPair(request, first!) ? dynamoError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.') : undefined,
-      );
+      // Both fail over while SNS is down: recorded, left pending and unclaimed for the next run to claim.
+      account.publishFailure = SNS_FAILURES[0]![1];
       harness.clock.set(minutesIn(1));
+      expect(await harness.poll(loadEvent('scheduled.json'))).toMatchObject({ transitionsRecorded: 2, notificationsSent: 0, notificationsPending: 2 });
+      account.publishFailure = undefined;
+      let failedClaims = 0;
+      const heal = injectDynamoFault(harness.clients.dynamo, (request) =>
+        isClaim(request) && isForPair(request, first!) && ++failedClaims > 0
+          ? dynamoError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.')
+          : undefined,
+      );
+      harness.clock.set(minutesIn(2));
       const run = await harness.poll(loadEvent('scheduled.json'));
       heal();
 
-      expect(run).toMatchObject({ transitionsRecorded: 2, notificationsSent: 1, notificationsPending: 1, unfinishedPairs: [] });
+      expect(failedClaims).toBe(1);
+      expect(run).toMatchObject({ transitionsRecorded: 0, notificationsSent: 1, notificationsPending: 1, unfinishedPairs: [] });
       expect(account.published.map((m) => m.attributes['transitionId'])).toEqual([`${pairKey(second!)}#1`]);
       expect((await historyOf(harness, first!)).map((t) => t.publishStatus)).toEqual(['PENDING']);
 
-      harness.clock.set(minutesIn(2));
+      harness.clock.set(minutesIn(3));
       await harness.poll(loadEvent('scheduled.json'));
       expect(account.published.map((m) => m.attributes['transitionId'])).toEqual([`${pairKey(second!)}#1`, `${pairKey(first!)}#1`]);
       for (const pairId of [first!, second!]) {

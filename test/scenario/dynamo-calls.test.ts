@@ -1,17 +1,20 @@
 /**
- * What Failwatch costs in DynamoDB requests. Each sweep reads the states with one BatchGetItem per 100
- * pairs, and the CLI silences (one item) ride in the same requests; the outbox rides in the state item:
- * no extra read. A steady sweep writes nothing. A transition or a notice costs one commit of the state,
- * the history item (written already claimed by the run that recorded it: no claim call), then mark
- * published and leave the outbox. Fewer is out of reach without transactions: the commit and the
- * history item are two items, and so are the published mark and the state's outbox.
+ * What Failwatch costs in DynamoDB requests, counted at the SDK boundary. Each sweep reads the states with
+ * one BatchGetItem per 100 pairs, and the CLI silences (one item) ride in the same requests; the outbox
+ * rides in the state item: no extra read. A steady sweep writes nothing. A transition costs the commit of
+ * the state (the transition in its outbox, already claimed by the run that records it: no claim call)
+ * and the published mark of that outbox entry: with the read, three calls for an alarm. Moving published
+ * entries to history items of their own is the next sweep's housekeeping (a Put per entry and one update
+ * taking them out of the outbox), once; an alarm run never does it. A notice costs one read more than a
+ * transition: before it is sent, history is asked whether its key was recorded before.
  */
 import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { sweepAt } from '../support/notice-scenario';
+import { minutesIn } from '../support/notice-scenario';
 import { REFERENCE, generatedAccount, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
-import { recordRequests, type WireRequest } from '../aws/dynamo-state-store-fixtures';
+import { readOutboxKeys, recordRequests, type WireRequest } from '../aws/dynamo-state-store-fixtures';
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+const PAIR_ID = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' } as const;
 
 describe('DynamoDB requests per sweep', () => {
   let account: SimulatedAws;
@@ -26,42 +29,49 @@ describe('DynamoDB requests per sweep', () => {
 
   afterAll(() => harness.stop());
 
-  async function sweep(minute: number, healthy: boolean): Promise<{ reads: string[]; writes: string[] }> {
+  /** Every DynamoDB call of one scheduled sweep at `minute`, reads first (sorted), then writes in the order sent. */
+  async function sweep(minute: number, healthy: boolean): Promise<string[]> {
+    account.setHealthy(REFERENCE.primaryCheckId, healthy);
+    harness.clock.set(minutesIn(minute));
     requests.length = 0;
-    await sweepAt(harness, account, minute, healthy);
-    // The sweep's own reads: batches, and any read of the silences (sweepAt's history reads are left out).
-    const reads = requests
-      .filter((r) => r.commandName === 'BatchGetItemCommand' || (!WRITES.has(r.commandName) && JSON.stringify(r.input).includes('{"S":"SILENCE"}')))
-      .map((r) => `${r.commandName} ${keysOf(r).join(' ')}`.trim());
-    const writes = requests.filter((r) => WRITES.has(r.commandName)).map((r) => `${r.commandName} ${sortKeyOf(r)}`);
-    return { reads, writes };
+    await harness.poll(loadEvent('scheduled.json'));
+    return callsOf(requests);
   }
 
   it('first sweep: one BatchGetItem reads the state and the silences together; the state is created', async () => {
-    expect(await sweep(0, true)).toEqual({ reads: [`BatchGetItemCommand ${PAIR_STATE} ${SILENCES}`], writes: ['UpdateItemCommand STATE'] });
+    expect(await sweep(0, true)).toEqual(['BatchGetItemCommand STATE', 'UpdateItemCommand STATE']);
+    expect(keysOf(requests[0]!)).toEqual([PAIR_STATE, SILENCES]);
   });
 
   it('a steady sweep: one BatchGetItem (state and silences), and no write at all', async () => {
-    expect(await sweep(1, true)).toEqual({ reads: [`BatchGetItemCommand ${PAIR_STATE} ${SILENCES}`], writes: [] });
+    expect(await sweep(1, true)).toEqual(['BatchGetItemCommand STATE']);
+    expect(keysOf(requests[0]!)).toEqual([PAIR_STATE, SILENCES]);
   });
 
-  it('a failover: the commit (state with the transition in its outbox), the history item born claimed, then mark published and leave the outbox', async () => {
-    expect(await sweep(2, false)).toEqual({
-      reads: [`BatchGetItemCommand ${PAIR_STATE} ${SILENCES}`],
-      writes: ['UpdateItemCommand STATE', 'PutItemCommand T#0000000001', 'UpdateItemCommand T#0000000001', 'UpdateItemCommand STATE'],
-    });
-    const put = requests.find((r) => r.commandName === 'PutItemCommand');
-    expect((put?.input['Item'] as Record<string, { S?: string }>)['claimUntil']?.S).toBe(new Date(Date.UTC(2026, 10, 25, 8, 3)).toISOString());
+  it('a failover: the commit (the transition in the state\'s outbox, already claimed by this run), then its published mark; no history item yet', async () => {
+    expect(await sweep(2, false)).toEqual(['BatchGetItemCommand STATE', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
+    const [commit, mark] = requests.filter((r) => WRITES.has(r.commandName));
+    expect(String(commit?.input['UpdateExpression'])).toContain('#revision');
+    const entry = (commit?.input['ExpressionAttributeValues'] as Record<string, { M?: Record<string, { S?: string }> }>)[':o0']?.M;
+    expect(entry?.['publishStatus']?.S).toBe('PENDING');
+    expect(entry?.['claimUntil']?.S).toBe(new Date(Date.UTC(2026, 10, 25, 8, 3)).toISOString());
+    expect(String(mark?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
+    expect(String(mark?.input['UpdateExpression'])).not.toContain('#revision');
+    expect(account.published).toHaveLength(1);
   });
 
-  it('a reminder costs what a transition costs: the commit, the notice item born claimed, and the same two publishing updates', async () => {
+  it('the next sweep moves the published FAILOVER to history (its Put, one update taking it out of the outbox), once; then steady again', async () => {
+    expect(await sweep(3, false)).toEqual(['BatchGetItemCommand STATE', 'PutItemCommand T#0000000001', 'UpdateItemCommand STATE']);
+    expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual([]);
+    expect(await sweep(4, false)).toEqual(['BatchGetItemCommand STATE']);
+  });
+
+  it('a reminder costs what a transition costs, and one read: the commit, the check that history does not hold its key yet, the mark; the next sweep moves it', async () => {
     const reminderKey = `N#REMINDER#${new Date(Date.UTC(2026, 10, 25, 8, 2)).toISOString()}#1`;
-    expect((await sweep(2 + 240, false)).writes).toEqual([
-      'UpdateItemCommand STATE',
-      `PutItemCommand ${reminderKey}`,
-      `UpdateItemCommand ${reminderKey}`,
-      'UpdateItemCommand STATE',
-    ]);
+    expect(await sweep(2 + 240, false)).toEqual(['BatchGetItemCommand STATE', `GetItemCommand ${reminderKey}`, 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
+    expect(account.published.map((m) => m.attributes['kind'])).toEqual(['FAILOVER', 'REMINDER']);
+    expect(await sweep(3 + 240, false)).toEqual(['BatchGetItemCommand STATE', `PutItemCommand ${reminderKey}`, 'UpdateItemCommand STATE']);
+    expect(await sweep(4 + 240, false)).toEqual(['BatchGetItemCommand STATE']);
   });
 });
 
@@ -87,33 +97,84 @@ describe('every DynamoDB call of the performance targets', () => {
     }
   });
 
-  it('an alarm event that records one FAILOVER and publishes it: five calls, one read (states and silences) and four writes', async () => {
-    const account = referenceAccount();
-    const harness = await startHarness(account);
-    try {
-      await sweepAt(harness, account, 0, true);
-      // events/alarm-alarm.json is about the reference primary's check.
-      account.setHealthy(REFERENCE.primaryCheckId, false);
-      harness.clock.set(new Date(Date.parse('2026-11-25T08:11:41Z')));
+  describe('alarm events for one check (events/alarm-*.json, about the reference primary\'s check)', () => {
+    let account: SimulatedAws;
+    let harness: Harness;
+
+    beforeAll(async () => {
+      account = referenceAccount();
+      harness = await startHarness(account);
+      harness.clock.set(minutesIn(0));
+      await harness.poll(loadEvent('scheduled.json'));
+    });
+
+    afterAll(() => harness.stop());
+
+    /** One alarm at `at`, with its DynamoDB calls in order and the other AWS calls it made. */
+    async function alarmAt(at: string, event: string, primaryHealthy: boolean) {
+      account.setHealthy(REFERENCE.primaryCheckId, primaryHealthy);
+      harness.clock.set(new Date(Date.parse(at)));
+      const before = { ...account.calls };
       const requests = recordRequests(harness.clients.dynamo);
-
-      const run = await harness.alarm(loadEvent('alarm-alarm.json'));
-
-      expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1 });
-      expect(callsOf(requests)).toEqual([
-        'BatchGetItemCommand STATE',
-        'UpdateItemCommand STATE',
-        'PutItemCommand T#0000000001',
-        'UpdateItemCommand T#0000000001',
-        'UpdateItemCommand STATE',
-      ]);
-      expect(keysOf(requests[0]!)).toEqual([PAIR_STATE, SILENCES]);
-      expect(requests).toHaveLength(5);
-    } finally {
-      await harness.stop();
+      try {
+        const run = await harness.alarm(loadEvent(event));
+        return { run, requests: [...requests], route53: account.calls.route53 - before.route53, cloudwatch: account.calls.cloudwatch - before.cloudwatch, sns: account.calls.sns - before.sns };
+      } finally {
+        harness.clients.dynamo.middlewareStack.remove('failwatchTestRecordRequests');
+      }
     }
+
+    it('a FAILOVER: three DynamoDB calls (the read of state and silences, the commit, the published mark), at most one Route 53 call, one CloudWatch call', async () => {
+      const { run, requests, route53, cloudwatch, sns } = await alarmAt('2026-11-25T08:11:41Z', 'alarm-alarm.json', false);
+
+      expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
+      expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
+      expect(requests).toHaveLength(3);
+      // The pair's state and the silences in one read (whatever else the alarm needs may ride in it too).
+      expect(keysOf(requests[0]!)).toEqual(expect.arrayContaining([PAIR_STATE, SILENCES]));
+      expect(String(requests[1]?.input['UpdateExpression'])).toContain('#revision');
+      expect(String(requests[2]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
+      expect({ route53: route53 <= 1, cloudwatch, sns }).toEqual({ route53: true, cloudwatch: 1, sns: 1 });
+      // Not moved to history by the alarm: the published entry waits in the outbox for the sweep.
+      expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001']);
+      expect(await harness.store.listTransitions(PAIR_ID)).toEqual([expect.objectContaining({ kind: 'FAILOVER', publishStatus: 'PUBLISHED' })]);
+    });
+
+    it('a FAILBACK while the FAILOVER\'s entry is still in the outbox, not yet moved to history: three calls too', async () => {
+      const { run, requests, route53, cloudwatch, sns } = await alarmAt('2026-11-25T08:13:41Z', 'alarm-ok.json', true);
+
+      expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
+      expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
+      expect(requests).toHaveLength(3);
+      expect(keysOf(requests[0]!)).toEqual(expect.arrayContaining([PAIR_STATE, SILENCES]));
+      expect(String(requests[1]?.input['UpdateExpression'])).toContain('#revision');
+      expect(String(requests[2]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
+      expect({ route53: route53 <= 1, cloudwatch, sns }).toEqual({ route53: true, cloudwatch: 1, sns: 1 });
+      expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001', 'T#0000000002']);
+      expect((await harness.store.listTransitions(PAIR_ID)).map((t) => [t.kind, t.publishStatus])).toEqual([['FAILBACK', 'PUBLISHED'], ['FAILOVER', 'PUBLISHED']]);
+    });
+
+    it('the following sweep moves both to history: a Put each and one update of the outbox, and sends nothing', async () => {
+      harness.clock.set(new Date(Date.parse('2026-11-25T08:15:00Z')));
+      const requests = recordRequests(harness.clients.dynamo);
+      try {
+        await harness.poll(loadEvent('scheduled.json'));
+      } finally {
+        harness.clients.dynamo.middlewareStack.remove('failwatchTestRecordRequests');
+      }
+
+      expect(callsOf(requests)).toEqual(['BatchGetItemCommand STATE', 'PutItemCommand T#0000000001', 'PutItemCommand T#0000000002', 'UpdateItemCommand STATE']);
+      expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual([]);
+      expect((await harness.store.listTransitions(PAIR_ID)).map((t) => [t.kind, t.publishStatus])).toEqual([['FAILBACK', 'PUBLISHED'], ['FAILOVER', 'PUBLISHED']]);
+      expect(account.published.map((m) => m.attributes['kind'])).toEqual(['FAILOVER', 'FAILBACK']);
+    });
   });
 });
+
+/** An alarm's calls in the order sent, a BatchGetItem named without its keys (checked on their own). */
+function alarmCalls(requests: readonly WireRequest[]): string[] {
+  return requests.map((r) => (r.commandName === 'BatchGetItemCommand' ? r.commandName : `${r.commandName} ${sortKeyOf(r)}`));
+}
 
 /** Reads first (they run side by side, so their order is not fixed), then writes in the order sent. */
 function callsOf(requests: readonly WireRequest[]): string[] {
