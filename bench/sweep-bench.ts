@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { alarmDescriptionFor, alarmNameFor } from '../lib/domain/alarm-plan';
 import { pairKey } from '../lib/domain/model';
 import { createTestDocumentClient, createTestTable } from '../test/support/dynalite';
 import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../test/support/simulated-aws';
@@ -88,6 +89,8 @@ export interface SweepBenchOptions {
 }
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:failwatch-bench-alerts';
+/** FAILWATCH_ALARM_PREFIX's default: the alarm events are those of Failwatch's own alarms. */
+const ALARM_PREFIX = 'failwatch';
 
 /**
  * Whether the sweep still runs in a small V8 heap: Node sizes its heap from the machine (24 GB here,
@@ -184,9 +187,15 @@ function loadEvent(root: string, name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(root, 'events', name), 'utf8')) as Record<string, unknown>;
 }
 
-/** events/alarm-alarm.json, re-aimed at one health check (a minimal event of the same shape if the file is absent). */
-function alarmEventFor(root: string, healthCheckId: string): unknown {
-  const alarmName = `failwatch-${healthCheckId}`;
+/**
+ * events/alarm-alarm.json, re-aimed at the primary check of one pair (a minimal event of the same shape
+ * if the file is absent), with the description the reconciler gives that check's alarm: in a generated
+ * account each check has exactly one pair.
+ */
+function alarmEventFor(root: string, pair: GeneratedPair): unknown {
+  const healthCheckId = pair.primaryCheckId;
+  const alarmName = alarmNameFor(ALARM_PREFIX, healthCheckId);
+  const description = alarmDescriptionFor(ALARM_PREFIX, healthCheckId, [pairKey({ zoneId: pair.zoneId, name: pair.name, type: pair.type })]);
   const metric = { namespace: 'AWS/Route53', name: 'HealthCheckStatus', dimensions: { HealthCheckId: healthCheckId } };
   const base = existsSync(join(root, 'events', 'alarm-alarm.json'))
     ? loadEvent(root, 'alarm-alarm.json')
@@ -196,7 +205,7 @@ function alarmEventFor(root: string, healthCheckId: string): unknown {
     ...base,
     time: new Date().toISOString(),
     resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
-    detail: { ...detail, alarmName, configuration: { metrics: [{ id: 'm1', metricStat: { metric, period: 60, stat: 'Minimum' }, returnData: true }] } },
+    detail: { ...detail, alarmName, configuration: { description, metrics: [{ id: 'm1', metricStat: { metric, period: 60, stat: 'Minimum' }, returnData: true }] } },
   };
 }
 
@@ -290,10 +299,10 @@ export async function benchSize(checks: number, options: SweepBenchOptions): Pro
     const [coldAlarmPair, warmAlarmPair] = [stand.pairs[stand.pairs.length - 1]!, stand.pairs[stand.pairs.length - 2] ?? stand.pairs[0]!];
     const alarm = await contained('alarm container', options.children.alarm, table, async (alarm) => {
       stand.world.setHealthy(coldAlarmPair.primaryCheckId, false);
-      optimized.alarmCold = await runStep(stand, alarm, alarmEventFor(options.root, coldAlarmPair.primaryCheckId), options.stepTimeoutMs);
+      optimized.alarmCold = await runStep(stand, alarm, alarmEventFor(options.root, coldAlarmPair), options.stepTimeoutMs);
       note('alarm, cold container', optimized.alarmCold);
       stand.world.setHealthy(warmAlarmPair.primaryCheckId, false);
-      optimized.alarmWarm = await runStep(stand, alarm, alarmEventFor(options.root, warmAlarmPair.primaryCheckId), options.stepTimeoutMs);
+      optimized.alarmWarm = await runStep(stand, alarm, alarmEventFor(options.root, warmAlarmPair), options.stepTimeoutMs);
       note('alarm, warm container', optimized.alarmWarm);
       return optimized.alarmWarm.peakRssMb;
     });

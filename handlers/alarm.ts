@@ -18,17 +18,21 @@ export function createHandler(getDeps: (context?: Context) => WatchDeps) {
         logger.info('alarm skipped', { alarmName: plan.alarmName, reason: plan.reason });
         return { skipped: plan.reason };
       }
+      if (plan.pairHint?.kind === 'MALFORMED') {
+        logger.warn('alarm description has an unreadable pair hint; its pairs are looked up instead', { alarmName: plan.alarmName, reason: plan.pairHint.reason });
+      }
       const deps = getDeps(context);
       const summary = await runWatch(deps, {
         trigger: plan.trigger,
-        scope: { kind: 'HEALTH_CHECKS', healthCheckIds: plan.healthCheckIds },
+        // A Failwatch alarm names the pairs of its check: they are judged from their stored definitions.
+        scope: { kind: 'HEALTH_CHECKS', healthCheckIds: plan.healthCheckIds, ...(plan.pairHint === undefined ? {} : { pairHint: plan.pairHint }) },
         deadline: deadlineFrom(context, deps.clock.now()),
       });
       const result = toRunResult(summary);
       if (result.pairsInScope === 0) {
         logger.warn('alarm names health checks no watched pair uses', { alarmName: plan.alarmName, healthCheckIds: plan.healthCheckIds });
       }
-      logRunResult(logger, 'alarm evaluated', result, { alarmName: plan.alarmName, state: plan.state });
+      logRunResult(logger, 'alarm evaluated', result, { alarmName: plan.alarmName, state: plan.state, discovery: summary.discovery });
       return result;
     });
 }

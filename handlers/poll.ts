@@ -1,4 +1,4 @@
-/** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then managed alarms when due. */
+/** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then the pairs' stored definitions and managed alarms when due. */
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/events';
 import { deadlineFrom, logFailures, logRunResult, once } from '../lib/lambda';
@@ -6,9 +6,10 @@ import { logger } from '../lib/logger';
 import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/poll-wiring';
 import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/reconcile-alarms';
 import { toRunResult, type RunResult } from '../lib/summary';
+import { DefinitionSyncStatus, type DefinitionSyncResult } from '../lib/sync-pair-definitions';
 import { runWatch } from '../lib/watch';
 
-export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult };
+export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult; readonly definitions?: DefinitionSyncResult };
 
 /** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
 export function createHandler(getDeps: (context?: Context) => PollDeps) {
@@ -18,10 +19,13 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       const deps = getDeps(context);
       const deadline = deadlineFrom(context, deps.clock.now());
       const summary = await runWatch(deps, { trigger, scope: { kind: 'ALL' }, deadline });
-      // After the sweep, so alarm upkeep never delays what the sweep records and sends.
+      // After the sweep, so upkeep never delays what the sweep records and sends; definitions before the
+      // alarms whose descriptions name the pairs (an alarm that comes first looks its pairs up instead).
+      const definitions = deps.definitionSync ? await deps.definitionSync.syncIfListed(deadline) : undefined;
+      if (definitions?.status === DefinitionSyncStatus.FAILED) logger.error('pair definitions were not stored; the next sweep tries again', { definitions });
       const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
       if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });
-      const result = { ...toRunResult(summary), alarms };
+      const result = { ...toRunResult(summary), ...(definitions === undefined ? {} : { definitions }), alarms };
       logRunResult(logger, 'sweep finished', result);
       return result;
     });

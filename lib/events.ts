@@ -3,6 +3,7 @@
  * InvalidEventError naming what is wrong, before anything is read, written or sent.
  */
 import * as z from './zod';
+import { parsePairHint, type PairHint } from './domain/alarm-plan';
 import { TriggerKind, type Trigger } from './domain/model';
 import { InvalidEventError } from './errors';
 
@@ -80,12 +81,22 @@ const alarmStateChange = z.object({
     alarmName: nonEmptyString(),
     state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.optional(z.string()), timestamp: z.optional(z.string()) }),
     previousState: z.optional(z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']) })),
-    configuration: z.optional(z.object({ metrics: z.optional(z.array(metricQuery)) })),
+    // The description is only a hint (lib/domain/alarm-plan.ts): whatever it holds, the event is not rejected for it.
+    configuration: z.optional(z.object({ description: z.optional(z.unknown()), metrics: z.optional(z.array(metricQuery)) })),
   }),
 });
 
 export type AlarmEventPlan =
-  | { readonly kind: 'WATCH'; readonly trigger: Trigger; readonly healthCheckIds: readonly string[]; readonly alarmName: string; readonly state: string; readonly region: string }
+  | {
+      readonly kind: 'WATCH';
+      readonly trigger: Trigger;
+      readonly healthCheckIds: readonly string[];
+      readonly alarmName: string;
+      readonly state: string;
+      readonly region: string;
+      /** The pairs that depend on the checks, from a Failwatch alarm's description; absent for other alarms. */
+      readonly pairHint?: PairHint;
+    }
   | { readonly kind: 'SKIP'; readonly reason: string; readonly alarmName: string };
 
 /** A `CloudWatch Alarm State Change` event → the Route 53 health checks to re-evaluate now. */
@@ -109,6 +120,7 @@ export function parseAlarmEvent(event: unknown): AlarmEventPlan {
       reason: `alarm ${detail.alarmName} does not watch AWS/Route53 HealthCheckStatus with a HealthCheckId dimension; nothing to re-evaluate`,
     };
   }
+  const pairHint = pairHintOf(detail.configuration?.description);
   return {
     kind: 'WATCH',
     trigger: { kind: TriggerKind.ALARM, source: detail.alarmName },
@@ -116,5 +128,12 @@ export function parseAlarmEvent(event: unknown): AlarmEventPlan {
     alarmName: detail.alarmName,
     state: detail.state.value,
     region: parsed.data.region,
+    ...(pairHint === undefined ? {} : { pairHint }),
   };
+}
+
+function pairHintOf(description: unknown): PairHint | undefined {
+  if (description === undefined || description === null) return undefined;
+  if (typeof description !== 'string') return { kind: 'MALFORMED', reason: `the description is ${Array.isArray(description) ? 'an array' : typeof description}, not text` };
+  return parsePairHint(description);
 }

@@ -14,6 +14,7 @@ import type {
 } from './domain/model';
 import type { AlarmSpec, ForeignAlarm, ManagedAlarm } from './domain/alarm-plan';
 import type { Notice } from './domain/notices';
+import type { PairDefinition } from './domain/pair-definition';
 import type { Silence } from './domain/silences';
 
 export interface Clock {
@@ -193,6 +194,27 @@ export interface SilenceStore {
   endSilence(id: string, now: Date): Promise<boolean>;
 }
 
+/**
+ * Each pair's definition (lib/domain/pair-definition.ts), kept in the table by the sweep, so the alarm
+ * function judges a pair without listing Route 53. Reads are batched with the states and silences asked
+ * for at the same moment (DynamoDB in production: one BatchGetItem for all of them).
+ */
+export interface PairDefinitionStore {
+  /** Stored definitions of the given pairs, by `pairKey`; a pair with none, or with one unreadable or damaged, is absent. No writes. */
+  loadDefinitions(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, PairDefinition>>;
+  /**
+   * The content hash (`hashPairDefinition` of lib/pair-definition-codec.ts) of each stored definition, by
+   * `pairKey`; absent when none is stored or the stored one is damaged or of another format, so it is rewritten.
+   */
+  loadDefinitionHashes(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** Writes pair definitions (the poll function only). */
+export interface PairDefinitionWriter {
+  /** Stores each definition (replacing what was stored) and removes the definitions of `remove`. Throws StoreError; what was written before stays written. */
+  writeDefinitions(changes: { readonly put: readonly PairDefinition[]; readonly remove: readonly PairId[] }): Promise<void>;
+}
+
 /** A rendered notification, ready for a channel. */
 export interface OutgoingNotification {
   readonly transitionId: string;
@@ -218,6 +240,8 @@ export interface WatchPorts {
   readonly store: StateStore;
   readonly notifier: Notifier;
   readonly silences: SilenceStore;
+  /** Where an alarm with a pair hint finds its pairs without Route 53; absent: every alarm lists Route 53 (or its cache). */
+  readonly definitions?: PairDefinitionStore;
 }
 
 /**

@@ -3,14 +3,17 @@
  * reaches the alarm function through EventBridge within about a minute, without a sweep. Runs after the
  * poll function's sweep, only when due, so a steady sweep makes no CloudWatch alarm calls:
  *   - the first sweep of a container,
- *   - a sweep whose inventory (the discovery cache) watches other health checks than last time,
+ *   - a sweep whose inventory (the discovery cache) watches other health checks than last time, or
+ *     other pairs depend on a check (each alarm's description names its check's pairs),
  *   - otherwise every `intervalSeconds` (FAILWATCH_ALARM_RECONCILE_MINUTES), to repair drift (an alarm
  *     deleted or changed by hand).
  * A failed or unfinished reconcile stays due, and is tried again at the next sweep.
  */
+import { createHash } from 'node:crypto';
 import { planAlarms, type AlarmPlan, type AlarmSettings } from './domain/alarm-plan';
 import { healthCheckIdsOfPair } from './domain/failover';
 import { healthCheckClosure } from './domain/health';
+import { pairKey } from './domain/model';
 import { ConfigurationError } from './errors';
 import type { AlarmManager, Clock, Inventory, InventorySource } from './ports';
 
@@ -49,18 +52,29 @@ export interface AlarmReconcilerOptions {
   readonly settings?: AlarmSettings;
 }
 
-/** Every health check a watched pair depends on: the ones a sweep reads, CALCULATED children included. */
-export function watchedHealthCheckIds(inventory: Inventory): string[] {
-  const ids = inventory.pairs.flatMap((pair) => {
+/**
+ * Every health check a watched pair depends on (the ones a sweep reads, CALCULATED children included),
+ * in id order, each with the keys of the pairs that depend on it, sorted: its alarm's pair hint.
+ */
+export function watchedHealthChecks(inventory: Inventory): Map<string, string[]> {
+  const pairsByCheck = new Map<string, string[]>();
+  for (const pair of inventory.pairs) {
     const zoneRecords = inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary];
-    return healthCheckClosure(healthCheckIdsOfPair(pair, zoneRecords), inventory.healthChecks);
-  });
-  // A record may name a check that no longer exists: it publishes no metric, so no alarm.
-  return [...new Set(ids)].filter((id) => inventory.healthChecks.has(id)).sort();
+    const key = pairKey(pair.id);
+    for (const id of healthCheckClosure(healthCheckIdsOfPair(pair, zoneRecords), inventory.healthChecks)) {
+      // A record may name a check that no longer exists: it publishes no metric, so no alarm.
+      if (!inventory.healthChecks.has(id)) continue;
+      const keys = pairsByCheck.get(id) ?? [];
+      if (!keys.includes(key)) keys.push(key);
+      pairsByCheck.set(id, keys);
+    }
+  }
+  return new Map([...pairsByCheck.keys()].sort().map((id) => [id, (pairsByCheck.get(id) ?? []).sort()]));
 }
 
 /** Built once per container with the poll function's deps, so "when due" spans warm invocations. */
 export class AlarmReconciler {
+  /** When the last reconcile finished, and a digest of what it made the alarms say (checks and their pairs). */
   private last: { readonly atMs: number; readonly idsKey: string } | undefined;
 
   constructor(
@@ -76,20 +90,28 @@ export class AlarmReconciler {
 
   /** Never throws: a failure is reported in the result (the sweep it follows has already been recorded). */
   async reconcileIfDue(deadline?: Date): Promise<AlarmReconcileResult> {
-    let ids: string[];
+    let watched: Map<string, string[]>;
     try {
       // The sweep just loaded it: served from the discovery cache, no Route 53 call.
-      ids = watchedHealthCheckIds(await this.inventory.loadInventory());
+      watched = watchedHealthChecks(await this.inventory.loadInventory());
     } catch (error) {
       return failed(error);
     }
-    const idsKey = ids.join(',');
+    // A digest, not the text: at 5,000 checks the text is half a megabyte kept between sweeps.
+    const idsKey = createHash('sha256').update(JSON.stringify([...watched])).digest('hex');
     const nowMs = this.clock.now().getTime();
     if (!this.isDue(nowMs, idsKey)) return { status: AlarmReconcileStatus.NOT_DUE, created: 0, updated: 0, deleted: 0, foreign: 0 };
     const done = { created: 0, updated: 0, deleted: 0 };
     try {
       const existing = await this.alarms.listAlarms();
-      const plan = planAlarms({ prefix: this.options.prefix, healthCheckIds: ids, existing: existing.managed, foreign: existing.foreign, ...(this.options.settings ? { settings: this.options.settings } : {}) });
+      const plan = planAlarms({
+        prefix: this.options.prefix,
+        healthCheckIds: [...watched.keys()],
+        pairKeys: watched,
+        existing: existing.managed,
+        foreign: existing.foreign,
+        ...(this.options.settings ? { settings: this.options.settings } : {}),
+      });
       await this.carryOut(plan, deadline, done);
       const finished = done.created + done.updated === plan.create.length + plan.update.length && done.deleted === plan.delete.length;
       if (finished) this.last = { atMs: nowMs, idsKey };

@@ -2,19 +2,17 @@
  * The use case: observe → decide → record → notify. Talks to ports only; every decision comes from
  * the pure domain core, and the summary it returns says what happened to each pair.
  */
-import { observePair, healthCheckIdsOfPair } from './domain/failover';
-import { assessHealthChecks, healthCheckClosure } from './domain/health';
+import { observePair } from './domain/failover';
+import { assessHealthChecks } from './domain/health';
 import {
   HealthCheckType,
   pairKey,
   type CheckerReadings,
-  type FailoverPair,
   type HealthAssessment,
   type HealthCheckDefinition,
   type HealthSignals,
   type MetricReading,
   type PairObservation,
-  type RecordSet,
   type ServingState,
   type Transition,
   type Trigger,
@@ -25,8 +23,9 @@ import type { Silence } from './domain/silences';
 import { StaleStateError } from './errors';
 import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
 import { finishOutboxes, type PublishOutcome } from './publish';
+import { gatherInputs, type Discovery, type PairPlan, type WatchScope } from './watch-scope';
 
-export type WatchScope = { readonly kind: 'ALL' } | { readonly kind: 'HEALTH_CHECKS'; readonly healthCheckIds: readonly string[] };
+export type { Discovery, WatchScope };
 
 export interface WatchRequest {
   readonly trigger: Trigger;
@@ -59,6 +58,8 @@ export interface WatchSummary {
   /** Pairs this run did not finish (error or deadline); their stored state is untouched. */
   readonly unfinishedPairs: readonly { readonly pair: string; readonly error: string }[];
   readonly skipped: Inventory['skipped'];
+  /** Where the pairs came from: the inventory (Route 53 or its cache), or an alarm's pairs' stored definitions. */
+  readonly discovery: Discovery;
   /** Why CLI silences could not be read (configured ones still applied); absent when they were. */
   readonly silencesUnavailable?: string;
   readonly outcomes: readonly PairOutcome[];
@@ -97,23 +98,6 @@ const ENDPOINT_TYPES: ReadonlySet<string> = new Set([
   HealthCheckType.TCP,
 ]);
 
-interface PairPlan {
-  readonly pair: FailoverPair;
-  readonly zoneRecords: readonly RecordSet[];
-  readonly healthCheckIds: readonly string[];
-}
-
-function planPairs(inventory: Inventory, scope: WatchScope): PairPlan[] {
-  const plans = inventory.pairs.map((pair) => {
-    const zoneRecords = inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary];
-    const direct = healthCheckIdsOfPair(pair, zoneRecords);
-    return { pair, zoneRecords, healthCheckIds: healthCheckClosure(direct, inventory.healthChecks) };
-  });
-  if (scope.kind === 'ALL') return plans;
-  const wanted = new Set(scope.healthCheckIds);
-  return plans.filter((plan) => plan.healthCheckIds.some((id) => wanted.has(id)));
-}
-
 function needsFallbackRead(definition: HealthCheckDefinition | undefined, metric: MetricReading | undefined): boolean {
   return definition !== undefined && !definition.disabled && ENDPOINT_TYPES.has(definition.type) && metric?.kind === 'NO_DATA';
 }
@@ -143,26 +127,21 @@ type PairResult = { readonly plan: PairPlan; readonly state: RecordedPairState |
 export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<WatchSummary> {
   const now = deps.clock.now();
   const observedAt = now.toISOString();
-  // An alarm naming a check the cached discovery does not know refreshes it (a check created since).
-  const inventory = await deps.inventory.loadInventory(request.scope.kind === 'HEALTH_CHECKS' ? { healthCheckIds: request.scope.healthCheckIds } : undefined);
-  const plans = planPairs(inventory, request.scope);
+  // The pairs in scope with their states, the CLI silences and the metrics: from the inventory, or for an
+  // alarm that names its pairs, from their stored definitions (no Route 53 listing).
+  const inputs = await gatherInputs(deps, request.scope, now);
+  const { plans, metrics, states, healthChecks } = inputs;
   const healthCheckIds = [...new Set(plans.flatMap((plan) => plan.healthCheckIds))];
-
-  const [metrics, states, stored] = await Promise.all([
-    deps.metrics.readHealthMetrics(healthCheckIds, now),
-    deps.store.loadStates(plans.map((plan) => plan.pair.id)),
-    readSilences(deps, now, plans.length > 0),
-  ]);
-  const silences = [...deps.settings.configuredSilences, ...stored.silences];
+  const silences = [...deps.settings.configuredSilences, ...inputs.silences];
   const decide = (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => decideStep(state, observation, deps.settings, silences);
 
   const checkerReads = new Map<string, CheckerReadings>();
   const fallbackIds = healthCheckIds
-    .filter((id) => needsFallbackRead(inventory.healthChecks.get(id), metrics.get(id)))
+    .filter((id) => needsFallbackRead(healthChecks.get(id), metrics.get(id)))
     .slice(0, deps.settings.maxFallbackStatusReads);
   await readCheckers(deps, fallbackIds, checkerReads, request.deadline);
 
-  const assess = () => assessHealthChecks(healthCheckIds, inventory.healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
+  const assess = () => assessHealthChecks(healthCheckIds, healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
   let assessments = assess();
 
   // Evidence (which regions fail and why) is worth a diagnosis call only for a check whose verdict changed.
@@ -172,7 +151,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
       const observation = observe(plan, assessments, observedAt, request.trigger);
       return decide(plan, state, observation).transitions.length > 0 ? checksWhoseVerdictChanged(state, observation) : [];
     })
-    .filter((id) => !checkerReads.has(id) && inventory.healthChecks.has(id));
+    .filter((id) => !checkerReads.has(id) && healthChecks.has(id));
   if (changingIds.length > 0) {
     await readCheckers(deps, [...new Set(changingIds)], checkerReads, request.deadline);
     assessments = assess();
@@ -191,7 +170,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   return {
     trigger: request.trigger,
     observedAt,
-    pairsWatched: inventory.pairs.length,
+    pairsWatched: inputs.pairsWatched,
     pairsInScope: plans.length,
     healthChecksRead: healthCheckIds.length,
     transitionsRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.recorded.length : 0), 0),
@@ -200,8 +179,9 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     notificationsPending: publishing.filter((entry) => entry.status === 'PENDING').length,
     unknownPairs: outcomes.filter((outcome) => outcome.serving === 'UNKNOWN').map((outcome) => outcome.pair),
     unfinishedPairs: results.flatMap((result) => (result.status === 'unfinished' ? [{ pair: result.pair, error: result.error }] : [])),
-    skipped: inventory.skipped,
-    ...(stored.unavailable === undefined ? {} : { silencesUnavailable: stored.unavailable }),
+    skipped: inputs.skipped,
+    discovery: inputs.discovery,
+    ...(inputs.silencesUnavailable === undefined ? {} : { silencesUnavailable: inputs.silencesUnavailable }),
     outcomes,
     publishing,
   };
@@ -248,16 +228,6 @@ async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<s
   for (const id of ids) {
     if (deadline && deps.clock.now().getTime() >= deadline.getTime() - EVIDENCE_CUTOFF_MS) return;
     into.set(id, await deps.checkers.readCheckerReports(id));
-  }
-}
-
-/** The CLI's silences (read with the states, in the same BatchGetItem); if that read fails the sweep goes on with the configured ones (more noise, never silence). */
-async function readSilences(deps: WatchDeps, now: Date, needed: boolean): Promise<{ silences: readonly Silence[]; unavailable?: string }> {
-  if (!needed) return { silences: [] };
-  try {
-    return { silences: await deps.silences.listSilences(now) };
-  } catch (error) {
-    return { silences: [], unavailable: describeError(error) };
   }
 }
 

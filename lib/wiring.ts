@@ -9,6 +9,7 @@ import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchHealthMetricSource } from './aws/cloudwatch-metrics';
 import { DynamoBatchReader } from './aws/dynamo-batch-reader';
+import { DynamoPairDefinitionStore } from './aws/dynamo-pair-definitions';
 import { DynamoSilenceStore } from './aws/dynamo-silence-store';
 import { DynamoStateStore } from './aws/dynamo-state-store';
 import { createDocumentClient } from './aws/dynamo-table';
@@ -44,7 +45,7 @@ export function createAwsClients(config: WatchConfig): AwsClients {
  * as the container: a warm container lists Route 53 only when its listing is older than the setting.
  */
 export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): WatchDeps {
-  // Shared, so a sweep's state and silence reads go out together in one BatchGetItem.
+  // Shared, so a sweep's state and silence reads go out together in one BatchGetItem (an alarm's, with its pairs' definitions).
   const reader = new DynamoBatchReader({ client: clients.dynamo, tableName: config.tableName });
   return {
     inventory: new CachedInventorySource(new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }), clock, {
@@ -55,6 +56,7 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
     store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays, reader }),
     notifier: new SnsNotifier(clients.sns, config.topicArn),
     silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName, reader }),
+    definitions: new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName, reader }),
     clock,
     settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences },
   };

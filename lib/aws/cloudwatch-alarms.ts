@@ -78,7 +78,12 @@ export class CloudWatchAlarmManager implements AlarmManager {
       const name = alarm.AlarmName ?? '';
       if (await this.isOurs(alarm)) {
         const healthCheckId = alarm.Dimensions?.find((dimension) => dimension.Name === 'HealthCheckId')?.Value;
-        managed.push({ name, healthCheckId: (alarm.Dimensions ?? []).length === 1 ? healthCheckId : undefined, settings: settingsOf(alarm) });
+        managed.push({
+          name,
+          healthCheckId: (alarm.Dimensions ?? []).length === 1 ? healthCheckId : undefined,
+          settings: settingsOf(alarm),
+          ...(alarm.AlarmDescription === undefined ? {} : { description: alarm.AlarmDescription }),
+        });
       } else {
         foreign.push({ name });
       }
@@ -91,7 +96,8 @@ export class CloudWatchAlarmManager implements AlarmManager {
       await this.client.send(
         new PutMetricAlarmCommand({
           AlarmName: spec.name,
-          AlarmDescription: `Failwatch (${this.options.prefix}): Route 53 health check ${spec.healthCheckId} is unhealthy. Managed by Failwatch; changes are overwritten.`,
+          // Ends with the pairs that depend on the check: the alarm function reads them from the event.
+          AlarmDescription: spec.description,
           Namespace: spec.settings.namespace,
           MetricName: spec.settings.metricName,
           Dimensions: [{ Name: 'HealthCheckId', Value: spec.healthCheckId }],

@@ -5,7 +5,9 @@
  * one per notice (sort key `N#<notice key>`). The state item's `outbox` map holds, by those sort keys,
  * the transitions and notices committed with it that are not yet materialized or published.
  * Silences set from the CLI live in one item, partition `SILENCE`, sort key `ALL` (a map by silence id),
- * so the sweep reads them in the same BatchGetItem as the pair states.
+ * so the sweep reads them in the same BatchGetItem as the pair states. Each pair's definition (what judging
+ * it needs from Route 53, kept by the sweep) is an item of the pair's partition, sort key `DEFINITION`,
+ * read by the alarm function in the same BatchGetItem as the pair's state.
  */
 import type { CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +30,7 @@ export const TransitionAttribute = {
 } as const;
 
 export const STATE_SORT_KEY = 'STATE';
+export const DEFINITION_SORT_KEY = 'DEFINITION';
 export const TRANSITION_SORT_KEY_PREFIX = 'T#';
 export const NOTICE_SORT_KEY_PREFIX = 'N#';
 export const SILENCE_PARTITION_KEY = 'SILENCE';

@@ -2,7 +2,12 @@
  * Managed alarms: one CloudWatch alarm on `AWS/Route53 HealthCheckStatus` per watched health check, so a
  * change reaches the alarm function through EventBridge without waiting for a sweep. This file decides,
  * as data, which alarms to create, update and delete; lib/reconcile-alarms.ts carries the plan out.
+ *
+ * Each alarm's description ends with the pairs that depend on its health check (a pair hint), which
+ * EventBridge delivers in the alarm event (`detail.configuration.description`): the alarm function then
+ * knows which pairs to judge without listing Route 53.
  */
+import { pairKey, parsePairKey, type PairId } from './model';
 
 /** The tag that proves an alarm is Failwatch's own; its value is the alarm prefix of the deployment. */
 export const ALARM_OWNER_TAG = 'failwatch:managed-by';
@@ -52,6 +57,8 @@ export interface ManagedAlarm {
   /** The HealthCheckId dimension it watches; undefined if it has none (someone changed it). */
   readonly healthCheckId: string | undefined;
   readonly settings: AlarmSettings;
+  /** Its AlarmDescription; undefined if it has none. */
+  readonly description?: string;
 }
 
 /** An alarm that exists under the prefix without Failwatch's tag: reported, never touched. */
@@ -64,10 +71,12 @@ export interface AlarmSpec {
   readonly name: string;
   readonly healthCheckId: string;
   readonly settings: AlarmSettings;
+  /** `alarmDescriptionFor` the check and the pairs that depend on it. */
+  readonly description: string;
 }
 
 export interface AlarmUpdate extends AlarmSpec {
-  /** The settings that differ, e.g. `treatMissingData`, or `healthCheckId`. */
+  /** The settings that differ, e.g. `treatMissingData`, `healthCheckId`, or `description` (the pairs changed). */
   readonly changed: readonly string[];
 }
 
@@ -85,6 +94,8 @@ export interface AlarmPlanInput {
   /** `failwatch-<stage>` (FAILWATCH_ALARM_PREFIX): two deployments never share a prefix. */
   readonly prefix: string;
   readonly healthCheckIds: readonly string[];
+  /** Keys (`pairKey`) of the pairs that depend on each check; a check without an entry gets no pair hint. */
+  readonly pairKeys?: ReadonlyMap<string, readonly string[]>;
   readonly existing: readonly ManagedAlarm[];
   readonly foreign?: readonly ForeignAlarm[];
   readonly settings?: AlarmSettings;
@@ -95,15 +106,65 @@ export function alarmNameFor(prefix: string, healthCheckId: string): string {
   return `${prefix}-${healthCheckId}`;
 }
 
+/** CloudWatch's limit on AlarmDescription. */
+export const ALARM_DESCRIPTION_MAX_LENGTH = 1024;
+/** Starts the pair hint at the end of a description; a record name never holds a space (Route 53 escapes it). */
+const PAIRS_LABEL = ' Pairs: ';
+/** The hint when the pairs' keys do not fit: look the pairs up in Route 53. */
+const TOO_MANY_PAIRS = 'too many to list';
+
+/**
+ * The alarm's description: a sentence for people, then the pair hint, the keys of the pairs that
+ * depend on the check as a JSON list (` Pairs: ["Z123|app.example.com.|A"]`), or ` Pairs: too many to
+ * list` when the list would take the description past 1024 characters. No `pairKeys`: no hint.
+ */
+export function alarmDescriptionFor(prefix: string, healthCheckId: string, pairKeys?: readonly string[]): string {
+  const sentence = `Failwatch (${prefix}): Route 53 health check ${healthCheckId} is unhealthy. Managed by Failwatch; changes are overwritten.`;
+  if (pairKeys === undefined) return sentence;
+  const listed = `${sentence}${PAIRS_LABEL}${JSON.stringify([...new Set(pairKeys)].sort())}`;
+  return listed.length <= ALARM_DESCRIPTION_MAX_LENGTH ? listed : `${sentence}${PAIRS_LABEL}${TOO_MANY_PAIRS}`;
+}
+
+/** What an alarm's description says about the pairs of its check. */
+export type PairHint =
+  | { readonly kind: 'PAIRS'; readonly pairIds: readonly PairId[] }
+  | { readonly kind: 'TOO_MANY' }
+  /** Something after the label that is not a hint Failwatch writes: ignored (the pairs are looked up). */
+  | { readonly kind: 'MALFORMED'; readonly reason: string };
+
+/** The pair hint at the end of an alarm's description; undefined when it has none (an alarm of the user's, or an older one). Never throws. */
+export function parsePairHint(description: string): PairHint | undefined {
+  const at = description.lastIndexOf(PAIRS_LABEL);
+  if (at < 0) return undefined;
+  const text = description.slice(at + PAIRS_LABEL.length);
+  if (text === TOO_MANY_PAIRS) return { kind: 'TOO_MANY' };
+  let keys: unknown;
+  try {
+    keys = JSON.parse(text);
+  } catch {
+    return { kind: 'MALFORMED', reason: `"${text.slice(0, 40)}" is not a JSON list of pair keys` };
+  }
+  if (!Array.isArray(keys) || keys.length === 0) return { kind: 'MALFORMED', reason: 'expected a non-empty JSON list of pair keys' };
+  const pairIds: PairId[] = [];
+  for (const key of keys) {
+    const id = typeof key === 'string' ? parsePairKey(key) : undefined;
+    if (id === undefined) return { kind: 'MALFORMED', reason: `${JSON.stringify(key).slice(0, 80)} is not a pair key (<zone id>|<name>|<type>)` };
+    pairIds.push(id);
+  }
+  return { kind: 'PAIRS', pairIds: [...new Map(pairIds.map((id) => [pairKey(id), id])).values()] };
+}
+
 /** Which settings of `actual` differ from `desired`, by field name, in a stable order. */
 export function differingSettings(desired: AlarmSettings, actual: AlarmSettings): string[] {
   return (Object.keys(desired) as (keyof AlarmSettings)[]).filter((key) => desired[key] !== actual[key]);
 }
 
 /**
- * One alarm per watched health check, named after it; Failwatch's alarms for checks no longer watched
- * are deleted. An alarm carrying the wanted name without Failwatch's tag blocks that check's alarm
- * (PutMetricAlarm would overwrite someone else's alarm), and is reported instead.
+ * One alarm per watched health check, named after it and describing the pairs that depend on it;
+ * Failwatch's alarms for checks no longer watched are deleted, and those whose description differs
+ * (the pairs changed, or an older alarm without the hint) are updated. An alarm carrying the wanted
+ * name without Failwatch's tag blocks that check's alarm (PutMetricAlarm would overwrite someone
+ * else's alarm), and is reported instead.
  */
 export function planAlarms(input: AlarmPlanInput): AlarmPlan {
   const settings = input.settings ?? DEFAULT_ALARM_SETTINGS;
@@ -117,14 +178,19 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
   let unchanged = 0;
   for (const [name, healthCheckId] of wanted) {
     const existing = existingByName.get(name);
+    const description = alarmDescriptionFor(input.prefix, healthCheckId, input.pairKeys?.get(healthCheckId));
     if (existing === undefined) {
       if (foreignNames.has(name)) blocked.set(name, `no alarm for health check ${healthCheckId}: an alarm of that name exists without the ${ALARM_OWNER_TAG} tag`);
-      else create.push({ name, healthCheckId, settings });
+      else create.push({ name, healthCheckId, settings, description });
       continue;
     }
-    const changed = [...(existing.healthCheckId === healthCheckId ? [] : ['healthCheckId']), ...differingSettings(settings, existing.settings)];
+    const changed = [
+      ...(existing.healthCheckId === healthCheckId ? [] : ['healthCheckId']),
+      ...differingSettings(settings, existing.settings),
+      ...(existing.description === description ? [] : ['description']),
+    ];
     if (changed.length === 0) unchanged++;
-    else update.push({ name, healthCheckId, settings, changed });
+    else update.push({ name, healthCheckId, settings, description, changed });
   }
   const remove = input.existing
     .map((alarm) => alarm.name)

@@ -65,18 +65,40 @@ export function observePair(
 /** Health checks the pair's health depends on, directly or through in-zone target-health aliases (not CALCULATED children). */
 export function healthCheckIdsOfPair(pair: FailoverPair, zoneRecords: readonly RecordSet[]): string[] {
   const ids = new Set<string>();
+  visitPairRecords(pair, zoneRecords, (record) => {
+    if (record.healthCheckId !== undefined) ids.add(record.healthCheckId);
+  });
+  return [...ids];
+}
+
+/**
+ * The records of the zone that judging the pair reads: every member of each record set an in-zone
+ * target-health alias of the pair names, recursively, in zone order (the pair's own two only when an
+ * alias names them). Judged against these alone, the pair's health is the same as against the whole zone.
+ */
+export function aliasTargetsOfPair(pair: FailoverPair, zoneRecords: readonly RecordSet[]): RecordSet[] {
+  const reached = new Set<RecordSet>();
+  visitPairRecords(pair, zoneRecords, () => undefined, (target) => reached.add(target));
+  return reached.size === 0 ? [] : zoneRecords.filter((record) => reached.has(record));
+}
+
+/** Each record the pair's health depends on once: its own two, then the alias targets they evaluate, recursively. */
+function visitPairRecords(pair: FailoverPair, zoneRecords: readonly RecordSet[], onRecord: (record: RecordSet) => void, onTarget: (target: RecordSet) => void = () => undefined): void {
   const visited = new Set<string>();
   const visit = (record: RecordSet): void => {
     const key = recordKey(record);
     if (visited.has(key)) return;
     visited.add(key);
-    if (record.healthCheckId !== undefined) ids.add(record.healthCheckId);
+    onRecord(record);
     const alias = evaluatedAlias(record);
-    if (alias && isInZone(alias, pair.id.zoneId)) targetRecords(alias, record.type, zoneRecords).forEach(visit);
+    if (!alias || !isInZone(alias, pair.id.zoneId)) return;
+    for (const target of targetRecords(alias, record.type, zoneRecords)) {
+      onTarget(target);
+      visit(target);
+    }
   };
   visit(pair.primary);
   visit(pair.secondary);
-  return [...ids];
 }
 
 function assessRecord(record: RecordSet, zone: Zone, path: readonly string[]): SideHealth {

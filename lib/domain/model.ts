@@ -268,6 +268,17 @@ export function pairKey(id: PairId): string {
   return `${id.zoneId}|${id.name}|${id.type}`;
 }
 
+/**
+ * The pair id a `pairKey` was made from; undefined if it is not one. A zone id and a record type never
+ * hold `|`, so the name is whatever lies between the first and the last (a record name may hold one).
+ */
+export function parsePairKey(key: string): PairId | undefined {
+  const first = key.indexOf('|');
+  const last = key.lastIndexOf('|');
+  if (first <= 0 || last <= first + 1 || last === key.length - 1) return undefined;
+  return { zoneId: key.slice(0, first), name: key.slice(first + 1, last), type: key.slice(last + 1) };
+}
+
 export function describePair(id: PairId): string {
   return `${id.name.replace(/\.$/, '')} ${id.type}`;
 }

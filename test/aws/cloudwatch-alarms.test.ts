@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { AlarmManagerError } from '../../lib/errors';
 import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch-alarms';
-import { DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
+import { alarmDescriptionFor, DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
 
 const cloudwatch = mockClient(CloudWatchClient);
 const PREFIX = 'failwatch-prod';
@@ -84,6 +84,12 @@ describe('CloudWatchAlarmManager.listAlarms', () => {
     expect(asked.filter((value) => value === arn(untagged))).toHaveLength(2);
   });
 
+  it('an alarm\'s description is read as it is, for the planner to compare', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [anAlarm(owned, A, { AlarmDescription: 'said by hand' })] });
+    const { managed } = await manager().listAlarms();
+    expect(managed[0]?.description).toBe('said by hand');
+  });
+
   it('an alarm of ours changed to watch several dimensions has no health check of its own (so the planner rewrites it)', async () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [anAlarm(owned, A, { Dimensions: [{ Name: 'HealthCheckId', Value: A }, { Name: 'Extra', Value: 'x' }] })] });
     const { managed } = await manager().listAlarms();
@@ -92,13 +98,14 @@ describe('CloudWatchAlarmManager.listAlarms', () => {
 });
 
 describe('CloudWatchAlarmManager.putAlarm and deleteAlarms', () => {
-  it('PutMetricAlarm: the HealthCheckStatus alarm of one check, no actions, tagged as Failwatch\'s', async () => {
+  it('PutMetricAlarm: the HealthCheckStatus alarm of one check, described with its pairs, no actions, tagged as Failwatch\'s', async () => {
     cloudwatch.on(PutMetricAlarmCommand).resolves({});
-    await manager().putAlarm({ name: `${PREFIX}-${A}`, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS });
+    const description = alarmDescriptionFor(PREFIX, A, ['Z1|app.example.com.|A']);
+    await manager().putAlarm({ name: `${PREFIX}-${A}`, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS, description });
     const [input] = cloudwatch.commandCalls(PutMetricAlarmCommand).map((call) => call.args[0].input);
     expect(input).toEqual({
       AlarmName: `${PREFIX}-${A}`,
-      AlarmDescription: expect.stringContaining(`Route 53 health check ${A}`),
+      AlarmDescription: description,
       Namespace: 'AWS/Route53',
       MetricName: 'HealthCheckStatus',
       Dimensions: [{ Name: 'HealthCheckId', Value: A }],
@@ -143,7 +150,7 @@ describe('CloudWatchAlarmManager errors say what to fix', () => {
       /refused ListTagsForResource.*grant cloudwatch:ListTagsForResource/,
       false,
     ],
-    ['PutMetricAlarm over the alarm quota', () => cloudwatch.on(PutMetricAlarmCommand).rejects(serviceError('LimitExceededFault', 400)), (m: CloudWatchAlarmManager) => m.putAlarm({ name: `${PREFIX}-${A}`, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS }), /alarm quota is reached; raise it in Service Quotas/, false],
+    ['PutMetricAlarm over the alarm quota', () => cloudwatch.on(PutMetricAlarmCommand).rejects(serviceError('LimitExceededFault', 400)), (m: CloudWatchAlarmManager) => m.putAlarm({ name: `${PREFIX}-${A}`, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS, description: alarmDescriptionFor(PREFIX, A) }), /alarm quota is reached; raise it in Service Quotas/, false],
     ['DeleteAlarms throttled', () => cloudwatch.on(DeleteAlarmsCommand).rejects(serviceError('Throttling', 400)), (m: CloudWatchAlarmManager) => m.deleteAlarms([`${PREFIX}-${A}`]), /CloudWatch DeleteAlarms failed on 1 alarm\(s\).*Throttling/, true],
   ] as const)('%s → AlarmManagerError', async (_, arrange, act, message, retryable) => {
     arrange();

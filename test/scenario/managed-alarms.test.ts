@@ -124,3 +124,36 @@ describe('managed alarms off (FAILWATCH_MANAGE_ALARMS=false)', () => {
     expect(world.account.alarms.size).toBe(0);
   });
 });
+
+describe('each alarm names the pairs of its check (the pair hint the alarm function reads)', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.harness.stop());
+
+  const keyOf = (pair: GeneratedPair) => `${pair.zoneId}|${pair.name}|${pair.type}`;
+  const descriptionOf = (checkId: string) => world.account.alarms.get(`${PREFIX}-${checkId}`)?.alarm.AlarmDescription;
+
+  it('a check two pairs share names both; once one pair stops using it, the reconcile that follows discovery names the other alone', async () => {
+    const [first, second] = world.pairs as [GeneratedPair, GeneratedPair];
+    // The second pair's primary is watched by the first pair's primary check too.
+    const zone = world.account.zones.find((candidate) => candidate.id === second.zoneId)!;
+    const record = zone.records.find((candidate) => candidate.Name === second.name && candidate.Failover === 'PRIMARY')!;
+    record.HealthCheckId = first.primaryCheckId;
+
+    const created = await sweep(world);
+    expect(created.alarms).toMatchObject({ status: 'RECONCILED', created: 5 });
+    const hint = (...pairs: GeneratedPair[]) => ` Pairs: ${JSON.stringify(pairs.map(keyOf).sort())}`;
+    expect(descriptionOf(first.primaryCheckId)?.endsWith(hint(first, second))).toBe(true);
+    expect(descriptionOf(first.secondaryCheckId)?.endsWith(hint(first))).toBe(true);
+
+    record.HealthCheckId = second.primaryCheckId;
+    world.harness.clock.advanceSeconds(16 * 60);
+    const updated = await sweep(world);
+    expect(updated.alarms).toMatchObject({ status: 'RECONCILED', created: 1, updated: 1, deleted: 0 });
+    expect(descriptionOf(first.primaryCheckId)?.endsWith(hint(first))).toBe(true);
+    expect(descriptionOf(second.primaryCheckId)?.endsWith(hint(second))).toBe(true);
+  });
+});

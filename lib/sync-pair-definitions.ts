@@ -1,0 +1,159 @@
+/**
+ * Keeps each pair's definition in the table for the alarm function, from the poll function's listing.
+ * Runs after the sweep, and does something only when the listing is new (a cold container, or discovery
+ * listed Route 53 again): a steady sweep on cached discovery makes no call at all. Then it hashes every
+ * pair's definition and compares it with the hash it knows to be stored (kept in memory between
+ * sweeps); the stored copies of pairs it knows nothing about (a cold container) are read, 100 a request,
+ * and only definitions that differ are written, 25 a request. Pairs the container saw in an earlier
+ * listing and no longer lists lose their definition. A failure or the deadline leaves the rest to the
+ * next sweep, which knows what was already written.
+ */
+import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/model';
+import { definePair, type PairDefinition } from './domain/pair-definition';
+import { encodePairDefinition, hashPairDefinition } from './pair-definition-codec';
+import type { Clock, Inventory, InventorySource, PairDefinitionStore, PairDefinitionWriter } from './ports';
+
+export const DefinitionSyncStatus = {
+  /** The listing is the one already synced: nothing read, nothing written. */
+  NOT_DUE: 'NOT_DUE',
+  SYNCED: 'SYNCED',
+  /** Stopped at the run's deadline; the next sweep does the rest. */
+  UNFINISHED: 'UNFINISHED',
+  FAILED: 'FAILED',
+} as const;
+export type DefinitionSyncStatus = (typeof DefinitionSyncStatus)[keyof typeof DefinitionSyncStatus];
+
+/** What the poll function logs under `definitions`. */
+export interface DefinitionSyncResult {
+  readonly status: DefinitionSyncStatus;
+  /** Pairs whose stored definition was read (ones this container knew nothing about). */
+  readonly read: number;
+  readonly written: number;
+  readonly deleted: number;
+  readonly error?: string;
+}
+
+/** Pairs per read (BatchGetItem's 100 keys) and per write (BatchWriteItem's 25), and tasks at once: bounds time and memory. */
+const READ_CHUNK = 100;
+const WRITE_CHUNK = 25;
+const CONCURRENCY = 4;
+
+interface Progress {
+  read: number;
+  written: number;
+  deleted: number;
+}
+
+/** Built once per container with the poll function's deps, so what it knows survives warm invocations. */
+export class PairDefinitionSync {
+  /** pairKey → hash of the definition known to be stored. */
+  private readonly known = new Map<string, string>();
+  /** Listings already synced; weak, so a replaced listing is not kept alive for this. */
+  private readonly synced = new WeakSet<Inventory>();
+
+  constructor(
+    private readonly store: Pick<PairDefinitionStore, 'loadDefinitionHashes'>,
+    private readonly writer: PairDefinitionWriter,
+    private readonly inventory: InventorySource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Never throws: a failure is reported in the result (the sweep it follows has already been recorded). */
+  async syncIfListed(deadline?: Date): Promise<DefinitionSyncResult> {
+    const done: Progress = { read: 0, written: 0, deleted: 0 };
+    try {
+      // The sweep just loaded it: served from the discovery cache, no Route 53 call.
+      const inventory = await this.inventory.loadInventory();
+      if (this.synced.has(inventory)) return { status: DefinitionSyncStatus.NOT_DUE, ...done };
+      const finished = await this.sync(inventory, () => deadline !== undefined && this.clock.now().getTime() >= deadline.getTime(), done);
+      if (finished) this.synced.add(inventory);
+      return { status: finished ? DefinitionSyncStatus.SYNCED : DefinitionSyncStatus.UNFINISHED, ...done };
+    } catch (error) {
+      return { status: DefinitionSyncStatus.FAILED, ...done, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+  }
+
+  /** True when every pair's definition is known stored and every vanished pair's is removed. */
+  private async sync(inventory: Inventory, pastDeadline: () => boolean, done: Progress): Promise<boolean> {
+    const current = new Map<string, string>();
+    const unknown: FailoverPair[] = [];
+    const changed: FailoverPair[] = [];
+    // Hashes only: definitions are built again, a chunk at a time, for the few that are written.
+    for (const pair of inventory.pairs) {
+      const key = pairKey(pair.id);
+      const hash = hashPairDefinition(encodePairDefinition(defineFrom(inventory, pair)));
+      current.set(key, hash);
+      const known = this.known.get(key);
+      if (known === undefined) unknown.push(pair);
+      else if (known !== hash) changed.push(pair);
+    }
+    const gone = [...this.known.keys()].filter((key) => !current.has(key));
+
+    const write = async (pairs: readonly FailoverPair[]): Promise<void> => {
+      if (pairs.length === 0) return;
+      await this.writer.writeDefinitions({ put: pairs.map((pair) => defineFrom(inventory, pair)), remove: [] });
+      for (const pair of pairs) this.known.set(pairKey(pair.id), current.get(pairKey(pair.id)) ?? '');
+      done.written += pairs.length;
+    };
+    // Changed ones are written without reading: this container wrote or read what is stored.
+    const tasks = chunksOf(changed, WRITE_CHUNK).map((chunk) => () => write(chunk));
+    for (const chunk of chunksOf(unknown, READ_CHUNK)) {
+      tasks.push(async () => {
+        const stored = await this.store.loadDefinitionHashes(chunk.map((pair) => pair.id));
+        done.read += chunk.length;
+        const differing = chunk.filter((pair) => {
+          const key = pairKey(pair.id);
+          const hash = current.get(key) ?? '';
+          if (stored.get(key) !== hash) return true;
+          this.known.set(key, hash);
+          return false;
+        });
+        for (const part of chunksOf(differing, WRITE_CHUNK)) await write(part);
+      });
+    }
+    const remove = gone.flatMap((key): PairId[] => {
+      const id = parsePairKey(key);
+      return id === undefined ? [] : [id];
+    });
+    for (const chunk of chunksOf(remove, WRITE_CHUNK)) {
+      tasks.push(async () => {
+        await this.writer.writeDefinitions({ put: [], remove: chunk });
+        for (const id of chunk) this.known.delete(pairKey(id));
+        done.deleted += chunk.length;
+      });
+    }
+    return runTasks(tasks, CONCURRENCY, pastDeadline);
+  }
+}
+
+function defineFrom(inventory: Inventory, pair: FailoverPair): PairDefinition {
+  return definePair(pair, inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary], inventory.healthChecks);
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * Runs the tasks, at most `limit` at once, none started past the deadline; after a failure none is
+ * started, the running ones are let finish, and the first failure is thrown. True when all ran.
+ */
+async function runTasks(tasks: readonly (() => Promise<void>)[], limit: number, pastDeadline: () => boolean): Promise<boolean> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length && failure === undefined && !pastDeadline()) {
+      const task = tasks[next++];
+      try {
+        await task?.();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  });
+  await Promise.all(workers);
+  if (failure !== undefined) throw failure.error;
+  return next === tasks.length;
+}
