@@ -1,6 +1,8 @@
 /**
- * InventorySource on Route 53: hosted zones, every record set of each, every health check.
- * Every listing follows Route 53's markers to the last page; no page size is assumed.
+ * InventorySource on Route 53: hosted zones, the record sets of each that its failover pairs reach,
+ * every health check. Every listing follows Route 53's markers to the last page; no page size is
+ * assumed. Each page is mapped to domain values as it arrives and then let go: what is kept for the
+ * container's life is the inventory alone, not the SDK's page objects.
  */
 import {
   GetHostedZoneCommand,
@@ -18,6 +20,7 @@ import {
   bareZoneId,
   buildPairs,
   isSkipped,
+  recordsPairsReach,
   toHealthCheckDefinition,
   toRecordSet,
   toZone,
@@ -47,16 +50,19 @@ export class Route53InventorySource implements InventorySource {
     const recordSetsByZone = new Map<string, readonly RecordSet[]>();
     for (const zone of zones) {
       const records = await this.loadRecordSets(zone);
-      recordSetsByZone.set(zone.id, records);
       const built = buildPairs(zone, records);
-      pairs.push(...built.pairs);
-      skipped.push(...built.skipped);
+      // A zone's other records (most of a large zone) are dropped here, once its pairs are known.
+      recordSetsByZone.set(zone.id, recordsPairsReach(built.pairs, records));
+      for (const pair of built.pairs) pairs.push(pair);
+      for (const entry of built.skipped) skipped.push(entry);
     }
     const healthChecks = new Map<string, HealthCheckDefinition>();
-    for (const definition of await this.loadHealthChecks()) {
+    // Every check is kept, not only the ones pairs use: an alarm naming a check the inventory does not
+    // know makes the cache list Route 53 again (lib/cached-inventory.ts).
+    await this.loadHealthChecks((definition) => {
       if (isSkipped(definition)) skipped.push(definition);
       else healthChecks.set(definition.id, definition);
-    }
+    });
     return { pairs, recordSetsByZone, healthChecks, skipped };
   }
 
@@ -77,7 +83,7 @@ export class Route53InventorySource implements InventorySource {
     return this.attempt(call, async () => {
       const zones: Zone[] = [];
       for await (const page of paginateListHostedZones({ client: this.client }, {})) {
-        zones.push(...(page.HostedZones ?? []).map(toZone));
+        for (const zone of page.HostedZones ?? []) zones.push(toZone(zone));
       }
       return zones;
     });
@@ -96,7 +102,7 @@ export class Route53InventorySource implements InventorySource {
     const seenStarts = new Set<string>();
     for (;;) {
       const page = await this.attempt(call, () => this.client.send(new ListResourceRecordSetsCommand(input)));
-      records.push(...(page.ResourceRecordSets ?? []).map(toRecordSet));
+      for (const record of page.ResourceRecordSets ?? []) records.push(toRecordSet(record));
       if (page.IsTruncated !== true) return records;
       const start = [page.NextRecordName, page.NextRecordType, page.NextRecordIdentifier].join('|');
       if (page.NextRecordName === undefined || seenStarts.has(start)) {
@@ -113,14 +119,12 @@ export class Route53InventorySource implements InventorySource {
     }
   }
 
-  private async loadHealthChecks(): Promise<(HealthCheckDefinition | Skipped)[]> {
+  private async loadHealthChecks(take: (definition: HealthCheckDefinition | Skipped) => void): Promise<void> {
     const call = { operation: 'ListHealthChecks', resource: '*' };
-    return this.attempt(call, async () => {
-      const definitions: (HealthCheckDefinition | Skipped)[] = [];
+    await this.attempt(call, async () => {
       for await (const page of paginateListHealthChecks({ client: this.client }, {})) {
-        definitions.push(...(page.HealthChecks ?? []).map(toHealthCheckDefinition));
+        for (const check of page.HealthChecks ?? []) take(toHealthCheckDefinition(check));
       }
-      return definitions;
     });
   }
 

@@ -1,5 +1,6 @@
 /** Route 53 SDK shapes → domain types. Pure functions: the SDK's types stop here. */
 import type { HealthCheck, HostedZone, ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { aliasTargetsOfPair } from '../domain/failover';
 import {
   FailoverRole,
   HealthCheckType,
@@ -107,6 +108,24 @@ export function buildPairs(zone: Zone, records: readonly RecordSet[]): { pairs: 
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(HealthCheckType));
 
+/**
+ * The records of a zone that judging its pairs reads: the pairs' own, and the in-zone target-health
+ * alias targets they reach (`aliasTargetsOfPair`, the domain's own rule), in zone order. Route 53 looks
+ * at nothing else to choose a side of a failover pair, so the rest of the zone, often most of it, need
+ * not stay in the discovery cache (about 470 bytes of heap per record set).
+ */
+export function recordsPairsReach(pairs: readonly FailoverPair[], records: readonly RecordSet[]): RecordSet[] {
+  const reached = new Set<RecordSet>();
+  for (const pair of pairs) {
+    reached.add(pair.primary).add(pair.secondary);
+    for (const target of aliasTargetsOfPair(pair, records)) reached.add(target);
+  }
+  return records.filter((record) => reached.has(record));
+}
+
+/** Kept by every check of the discovery cache that is not CALCULATED; frozen, so it stays empty. */
+const NO_CHILDREN: readonly string[] = Object.freeze([]);
+
 function isHealthCheckType(value: string | undefined): value is HealthCheckType {
   return value !== undefined && KNOWN_TYPES.has(value);
 }
@@ -151,13 +170,15 @@ export function toHealthCheckDefinition(check: HealthCheck): HealthCheckDefiniti
     return { where: `health check ${id}`, reason: `type ${type ?? '(none)'} is not one Failwatch knows; records using it are judged without it` };
   }
   const insufficient = config?.InsufficientDataHealthStatus;
+  const children = config?.ChildHealthChecks ?? [];
   return {
     id,
     type,
     inverted: config?.Inverted === true,
     disabled: config?.Disabled === true,
     target: describeTarget(check, type),
-    childHealthCheckIds: [...(config?.ChildHealthChecks ?? [])],
+    // Only CALCULATED checks have children: the others, all but a few, share one empty list.
+    childHealthCheckIds: children.length > 0 ? [...children] : NO_CHILDREN,
     healthThreshold: config?.HealthThreshold ?? 0,
     ...(isInsufficientDataHealthStatus(insufficient) ? { insufficientDataHealthStatus: insufficient } : {}),
   };
