@@ -1,5 +1,6 @@
 /**
- * Runs in a fresh Node process per measurement: `node probe.cjs <module> <event.json>`.
+ * Runs in a fresh Node process per measurement: `node [flags] probe.cjs <module> <event.json>`, with
+ * the flags and NODE_OPTIONS a deployed function runs with (bench/cold-start.ts), as the Lambda runtime does.
  * Loads a function's module, then invokes its handler until the handler's first outbound HTTP request:
  * by then the module is loaded, the configuration read and every SDK client built, the first command
  * serialized and signed. That request is never sent: the probe prints its timings and exits.
@@ -24,7 +25,9 @@ function intercept(...args: unknown[]): never {
   const options = args.find((arg): arg is { hostname?: string; host?: string; path?: string } => typeof arg === 'object' && arg !== null && !(arg instanceof URL));
   const url = args.find((arg): arg is URL | string => arg instanceof URL || typeof arg === 'string');
   const where = url !== undefined ? String(url) : `${options?.hostname ?? options?.host ?? '?'}${options?.path ?? ''}`;
-  report({ initMs: performance.now() - loadedAt, totalMs: performance.now() - bootMs, firstRequest: where, modules: Object.keys(require.cache).length }, 0);
+  const initMs = performance.now() - loadedAt;
+  const rssMb = process.memoryUsage().rss / (1024 * 1024);
+  report({ initMs, totalMs: performance.now() - bootMs, rssMb, firstRequest: where, modules: Object.keys(require.cache).length }, 0);
 }
 
 for (const module of [http, https] as { request: unknown; get: unknown }[]) {

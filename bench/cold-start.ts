@@ -1,12 +1,15 @@
 /**
  * Cold start: each function's zipped bundle (from `serverless package --stage ci`), and the time a
  * fresh Node process takes to load it and get its handler to its first outbound request (clients
- * built), median of several, beside the same for the unbundled `tsc` output.
+ * built), median of several, beside the same for the unbundled `tsc` output. Every variant runs with
+ * the same `node` flags and environment: Lambda's flags for the bench's memory size and the function's
+ * NODE_OPTIONS as deployed (bench/deployed.ts), so the comparison is the code's alone.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { benchMemorySize, benchNodeFlags, deployedEsbuildOptions, FUNCTION_NAMES, packageFunctions, type FunctionName } from './deployed';
 
 export interface ColdStartOptions {
   readonly root: string;
@@ -22,6 +25,8 @@ export interface ProbeFigures {
   readonly loadAndInitMs: number;
   /** From spawn to exit, as the parent saw it (includes Node's own start). */
   readonly processMs: number;
+  /** RSS at the first outbound request (median), MB. */
+  readonly rssMb: number;
   readonly modules: number;
   readonly runs: number;
   readonly errors: readonly string[];
@@ -32,29 +37,32 @@ export interface FunctionColdStart {
   readonly zipBytes?: number;
   readonly bundleBytes?: number;
   readonly sourceMapBytes?: number;
+  /** The function's NODE_OPTIONS as deployed (absent: none), which every variant runs with. */
+  readonly nodeOptions?: string;
+  /** The deployed bundle, as deployed: the figure the target is about. */
   readonly bundle?: ProbeFigures;
-  /** As deployed: NODE_OPTIONS=--enable-source-maps (serverless.yml), which reads the source map at load. */
-  readonly bundleWithSourceMaps?: ProbeFigures;
   readonly unbundled?: ProbeFigures;
-  /**
-   * Not deployed: what-if for a recommendation. The same esbuild settings as serverless.yml plus
-   * mainFields ['module', 'main'], so the SDK's ES module builds are tree-shaken.
-   */
-  readonly bundleModuleFirst?: ProbeFigures & { readonly bundleBytes: number };
+  /** What-if: the deployed bundle with --enable-source-maps too (what readable stack traces cost). */
+  readonly bundleWithSourceMaps?: ProbeFigures;
+  /** What-if, not deployed: serverless.yml's esbuild settings with keepNames off. */
+  readonly bundleWithoutKeepNames?: ProbeFigures & { readonly bundleBytes: number };
   /** bundle load+init / unbundled load+init */
   readonly ratio?: number;
 }
 
 export interface ColdStartReport {
   readonly packaging: { readonly ok: boolean; readonly attempts: number; readonly error?: string };
+  /** The `node` flags every probe ran with (besides the function's NODE_OPTIONS). */
+  readonly nodeFlags: readonly string[];
+  readonly memoryMb: number | null;
   readonly functions: readonly FunctionColdStart[];
 }
 
-const FUNCTIONS = [
-  { name: 'poll', event: 'events/scheduled.json' },
-  { name: 'alarm', event: 'events/alarm-alarm.json' },
-  { name: 'slack', event: 'events/sns-notification.json' },
-] as const;
+const EVENTS: Readonly<Record<FunctionName, string>> = {
+  poll: 'events/scheduled.json',
+  alarm: 'events/alarm-alarm.json',
+  slack: 'events/sns-notification.json',
+};
 
 const PROBE_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'us-east-1',
@@ -67,25 +75,10 @@ const PROBE_ENV: Readonly<Record<string, string>> = {
   POWERTOOLS_LOG_LEVEL: 'INFO',
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** The infrastructure engineer may be mid-edit on serverless.yml: try a few times before giving up. */
-async function packageFunctions(options: ColdStartOptions): Promise<ColdStartReport['packaging']> {
-  let error = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const result = spawnSync('npx', ['serverless', 'package', '--stage', 'ci'], { cwd: options.root, encoding: 'utf8', timeout: 240_000 });
-    if (result.status === 0) return { ok: true, attempts: attempt };
-    error = `${result.error?.message ?? ''}${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-6).join(' | ');
-    options.log(`  serverless package failed (attempt ${attempt}/3): ${error}`);
-    if (attempt < 3) await sleep(20_000);
-  }
-  return { ok: false, attempts: 3, error };
 }
 
 function compileUnbundled(options: ColdStartOptions): string | undefined {
@@ -107,21 +100,24 @@ function compileUnbundled(options: ColdStartOptions): string | undefined {
   return outDir;
 }
 
-/** serverless.yml's esbuild settings (bundle, minify, node target), plus ES-module-first resolution. */
-async function buildModuleFirstBundles(options: ColdStartOptions): Promise<string> {
-  const outdir = join(options.workDir, 'module-first');
-  await build({
-    entryPoints: FUNCTIONS.map((fn) => join(options.root, 'handlers', `${fn.name}.ts`)),
-    outdir,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
-  });
-  return outdir;
+/** What-if bundles: serverless.yml's esbuild settings (as serverless-esbuild applies them) with keepNames off. */
+async function buildWithoutKeepNames(options: ColdStartOptions): Promise<string | undefined> {
+  const outdir = join(options.workDir, 'without-keep-names');
+  try {
+    const deployed = await deployedEsbuildOptions(options.root, options.log);
+    await build({
+      ...deployed,
+      keepNames: false,
+      entryPoints: FUNCTION_NAMES.map((name) => join(options.root, 'handlers', `${name}.ts`)),
+      outdir,
+      format: 'cjs',
+      logLevel: 'silent',
+    });
+    return outdir;
+  } catch (error) {
+    options.log(`  what-if bundle without keepNames not built: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 async function buildProbe(options: ColdStartOptions): Promise<string> {
@@ -133,15 +129,17 @@ async function buildProbe(options: ColdStartOptions): Promise<string> {
 interface ProbeRun {
   readonly loadMs: number;
   readonly initMs: number;
+  readonly rssMb: number;
   readonly modules: number;
   readonly processMs: number;
 }
 
-function runProbe(probe: string, modulePath: string, eventPath: string, nodeOptions: readonly string[]): Promise<ProbeRun> {
+function runProbe(probe: string, modulePath: string, eventPath: string, nodeFlags: readonly string[], nodeOptions: string | undefined): Promise<ProbeRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...nodeOptions, probe, modulePath, eventPath], {
-      env: { PATH: process.env['PATH'] ?? '', ...PROBE_ENV },
+    const child = spawn(process.execPath, [...nodeFlags, probe, modulePath, eventPath], {
+      // As on Lambda: NODE_OPTIONS in the environment of the process that loads the handler.
+      env: { PATH: process.env['PATH'] ?? '', ...PROBE_ENV, ...(nodeOptions !== undefined ? { NODE_OPTIONS: nodeOptions } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
     });
@@ -153,9 +151,9 @@ function runProbe(probe: string, modulePath: string, eventPath: string, nodeOpti
       const processMs = performance.now() - started;
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
-        const parsed = JSON.parse(line) as { loadMs: number; initMs?: number; modules?: number; error?: string };
+        const parsed = JSON.parse(line) as { loadMs: number; initMs?: number; rssMb?: number; modules?: number; error?: string };
         if (parsed.error !== undefined || parsed.initMs === undefined) reject(new Error(parsed.error ?? 'no timings'));
-        else resolve({ loadMs: parsed.loadMs, initMs: parsed.initMs, modules: parsed.modules ?? 0, processMs });
+        else resolve({ loadMs: parsed.loadMs, initMs: parsed.initMs, rssMb: parsed.rssMb ?? Number.NaN, modules: parsed.modules ?? 0, processMs });
       } catch {
         reject(new Error(`probe printed no timings: ${line.slice(0, 200)}`));
       }
@@ -169,74 +167,79 @@ function summarise(runs: readonly ProbeRun[], errors: readonly string[]): ProbeF
     initMs: median(runs.map((r) => r.initMs)),
     loadAndInitMs: median(runs.map((r) => r.loadMs + r.initMs)),
     processMs: median(runs.map((r) => r.processMs)),
+    rssMb: median(runs.map((r) => r.rssMb)),
     modules: median(runs.map((r) => r.modules)),
     runs: runs.length,
     errors,
   };
 }
 
+interface Variant {
+  readonly key: 'bundle' | 'unbundled' | 'bundleWithSourceMaps' | 'bundleWithoutKeepNames';
+  readonly path: string | undefined;
+  readonly extraFlags: readonly string[];
+}
+
 export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartReport> {
   mkdirSync(options.workDir, { recursive: true });
   options.log('cold start: serverless package --stage ci ...');
-  const packaging = await packageFunctions(options);
+  const packaged = await packageFunctions(options.root, join(options.workDir, 'package'), options.log);
   options.log('cold start: tsc to a temporary outDir ...');
   const unbundledDir = compileUnbundled(options);
   const probe = await buildProbe(options);
-  const moduleFirstDir = await buildModuleFirstBundles(options);
+  const withoutKeepNamesDir = await buildWithoutKeepNames(options);
+  const memoryMb = benchMemorySize();
+  const nodeFlags = benchNodeFlags(memoryMb);
 
   const functions: FunctionColdStart[] = [];
-  for (const fn of FUNCTIONS) {
-    const eventPath = join(options.root, fn.event);
-    const zip = join(options.root, '.serverless', `${fn.name}.zip`);
-    let bundlePath: string | undefined;
-    let sizes: Pick<FunctionColdStart, 'zipBytes' | 'bundleBytes' | 'sourceMapBytes'> = {};
-    if (packaging.ok && existsSync(zip)) {
-      const dir = join(options.workDir, 'bundles', fn.name);
-      mkdirSync(dir, { recursive: true });
-      spawnSync('unzip', ['-q', '-o', zip, '-d', dir], { timeout: 60_000 });
-      const candidate = join(dir, 'handlers', `${fn.name}.js`);
-      if (existsSync(candidate)) {
-        bundlePath = candidate;
-        sizes = { zipBytes: statSync(zip).size, bundleBytes: statSync(candidate).size, ...(existsSync(`${candidate}.map`) ? { sourceMapBytes: statSync(`${candidate}.map`).size } : {}) };
-      }
-    }
-    const unbundledPath = unbundledDir !== undefined ? join(unbundledDir, 'handlers', `${fn.name}.js`) : undefined;
-    const moduleFirstPath = join(moduleFirstDir, `${fn.name}.js`);
-    const variants = [
-      { key: 'bundle', path: bundlePath, flags: [] as string[] },
-      { key: 'bundleWithSourceMaps', path: bundlePath, flags: ['--enable-source-maps'] },
-      { key: 'unbundled', path: unbundledPath, flags: [] as string[] },
-      { key: 'bundleModuleFirst', path: existsSync(moduleFirstPath) ? moduleFirstPath : undefined, flags: [] as string[] },
-    ] as const;
+  for (const name of FUNCTION_NAMES) {
+    const eventPath = join(options.root, EVENTS[name]);
+    const deployed = packaged.ok ? packaged.functions.get(name) : undefined;
+    const nodeOptions = deployed?.nodeOptions;
+    const unbundledPath = unbundledDir !== undefined ? join(unbundledDir, 'handlers', `${name}.js`) : undefined;
+    const withoutKeepNamesPath = withoutKeepNamesDir !== undefined ? join(withoutKeepNamesDir, `${name}.js`) : undefined;
+    const withMaps = (nodeOptions ?? '').includes('--enable-source-maps') ? [] : ['--enable-source-maps'];
+    const variants: readonly Variant[] = [
+      { key: 'bundle', path: deployed?.bundlePath, extraFlags: [] },
+      { key: 'unbundled', path: unbundledPath, extraFlags: [] },
+      { key: 'bundleWithSourceMaps', path: deployed?.bundlePath, extraFlags: withMaps },
+      { key: 'bundleWithoutKeepNames', path: withoutKeepNamesPath !== undefined && existsSync(withoutKeepNamesPath) ? withoutKeepNamesPath : undefined, extraFlags: [] },
+    ];
     const runs = new Map<string, ProbeRun[]>(variants.map((v) => [v.key, []]));
     const errors = new Map<string, string[]>(variants.map((v) => [v.key, []]));
+    const probeOnce = (variant: Variant) => runProbe(probe, variant.path!, eventPath, [...nodeFlags, ...variant.extraFlags], nodeOptions);
+    // One unmeasured round first: every file each variant loads is then in the page cache, the ~200
+    // files of the unbundled output as much as the one bundle, so neither side pays a first read.
+    for (const variant of variants) if (variant.path !== undefined && existsSync(eventPath)) await probeOnce(variant).catch(() => undefined);
     // Round-robin, so a slow moment of the machine does not land on one variant only.
     for (let run = 0; run < options.runs; run++) {
       for (const variant of variants) {
         if (variant.path === undefined || !existsSync(eventPath)) continue;
         try {
-          runs.get(variant.key)!.push(await runProbe(probe, variant.path, eventPath, variant.flags));
+          runs.get(variant.key)!.push(await probeOnce(variant));
         } catch (error) {
           errors.get(variant.key)!.push(error instanceof Error ? error.message : String(error));
         }
       }
     }
-    const figures = (key: string) => (runs.get(key)!.length > 0 ? summarise(runs.get(key)!, errors.get(key)!) : undefined);
+    const figures = (key: Variant['key']) => (runs.get(key)!.length > 0 ? summarise(runs.get(key)!, errors.get(key)!) : undefined);
     const bundle = figures('bundle');
     const unbundled = figures('unbundled');
-    const withMaps = figures('bundleWithSourceMaps');
-    const moduleFirst = figures('bundleModuleFirst');
+    const withSourceMaps = withMaps.length > 0 ? figures('bundleWithSourceMaps') : undefined;
+    const withoutKeepNames = figures('bundleWithoutKeepNames');
     functions.push({
-      name: fn.name,
-      ...sizes,
+      name,
+      ...(deployed ? { zipBytes: deployed.zipBytes, bundleBytes: deployed.bundleBytes } : {}),
+      ...(deployed?.sourceMapBytes !== undefined ? { sourceMapBytes: deployed.sourceMapBytes } : {}),
+      ...(nodeOptions !== undefined ? { nodeOptions } : {}),
       ...(bundle ? { bundle } : {}),
-      ...(withMaps ? { bundleWithSourceMaps: withMaps } : {}),
       ...(unbundled ? { unbundled } : {}),
-      ...(moduleFirst ? { bundleModuleFirst: { ...moduleFirst, bundleBytes: statSync(moduleFirstPath).size } } : {}),
+      ...(withSourceMaps ? { bundleWithSourceMaps: withSourceMaps } : {}),
+      ...(withoutKeepNames && withoutKeepNamesPath ? { bundleWithoutKeepNames: { ...withoutKeepNames, bundleBytes: statSync(withoutKeepNamesPath).size } } : {}),
       ...(bundle && unbundled ? { ratio: bundle.loadAndInitMs / unbundled.loadAndInitMs } : {}),
     });
-    options.log(`cold start: ${fn.name} measured (${options.runs} runs per variant)`);
+    options.log(`cold start: ${name} measured (${options.runs} runs per variant)`);
   }
-  return { packaging, functions };
+  const packaging = packaged.ok ? { ok: true, attempts: packaged.attempts } : { ok: false, attempts: packaged.attempts, error: packaged.error };
+  return { packaging, nodeFlags, memoryMb: memoryMb ?? null, functions };
 }
-

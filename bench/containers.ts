@@ -1,11 +1,15 @@
 /**
- * Bench children: the functions bundled with esbuild as serverless-esbuild bundles them, and each
- * container a fresh Node process (fork) driven over IPC, so sizes and functions never share a heap.
+ * Bench children: each container a fresh Node process (fork) driven over IPC, so sizes and functions
+ * never share a heap. The poll and alarm containers load the deployed bundles themselves, unpacked
+ * from `serverless package`, with the deployed NODE_OPTIONS and the Node flags Lambda's runtime uses
+ * (bench/deployed.ts); the naive sweep, never deployed, is bundled with the same esbuild settings.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { DoneMessage, InvokeMessage, ReadyMessage } from './child/runtime';
+import { benchMemorySize, benchNodeFlags, deployedEsbuildOptions, packageFunctions } from './deployed';
 
 export interface ChildScripts {
   readonly poll: string;
@@ -13,26 +17,69 @@ export interface ChildScripts {
   readonly naive: string;
 }
 
-/** Same esbuild settings as serverless.yml (bundle, minify, linked source map without sources). */
-export async function buildChildren(root: string, outDir: string): Promise<ChildScripts> {
-  await build({
-    entryPoints: {
-      poll: join(root, 'bench', 'child', 'poll-child.ts'),
-      alarm: join(root, 'bench', 'child', 'alarm-child.ts'),
-      naive: join(root, 'bench', 'child', 'naive-child.ts'),
-    },
-    outdir: outDir,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    minify: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'silent',
-  });
-  return { poll: join(outDir, 'poll.cjs'), alarm: join(outDir, 'alarm.cjs'), naive: join(outDir, 'naive.cjs') };
+/** How a container's `node` is started; written beside each child script as `<script>.launch.json`. */
+export interface Launch {
+  readonly execArgv: readonly string[];
+  /** The function's NODE_OPTIONS as deployed; absent when the deployment sets none. */
+  readonly nodeOptions?: string;
+  /** What the flags stand for, for the report: "Lambda 128 MB" or "plain node". */
+  readonly describe: string;
+}
+
+const launchFile = (script: string) => `${script}.launch.json`;
+
+function describeMemory(memoryMb: number | undefined): string {
+  return memoryMb === undefined ? 'plain node (V8 heap sized for this machine)' : `Lambda's node flags for a ${memoryMb} MB function`;
+}
+
+/**
+ * Packages the service and writes one child script per container: poll and alarm `require` their
+ * deployed bundle (as the Lambda runtime does) and serve invocations with bench/child/runtime.ts.
+ */
+export async function buildChildren(root: string, outDir: string, log: (line: string) => void = () => undefined): Promise<ChildScripts> {
+  const packaging = await packageFunctions(root, join(outDir, 'package'), log);
+  if (!packaging.ok) throw new Error(`serverless package --stage ci failed ${packaging.attempts} times, so there is no deployed bundle to run: ${packaging.error}`);
+  const memoryMb = benchMemorySize();
+  const execArgv = benchNodeFlags(memoryMb);
+  const runtime = join(outDir, 'runtime.cjs');
+  await build({ entryPoints: [join(root, 'bench', 'child', 'runtime.ts')], outfile: runtime, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+
+  const scripts: Record<string, string> = {};
+  for (const name of ['poll', 'alarm'] as const) {
+    const deployed = packaging.functions.get(name);
+    if (deployed === undefined) throw new Error(`serverless package produced no ${name} bundle`);
+    const script = join(outDir, `${name}.cjs`);
+    writeFileSync(
+      script,
+      [
+        "'use strict';",
+        '// A container: the bench harness, then the deployed bundle, loaded as the Lambda runtime loads it.',
+        `const { serveInvocations } = require(${JSON.stringify(runtime)});`,
+        `serveInvocations(require(${JSON.stringify(deployed.bundlePath)}).handler);`,
+        '',
+      ].join('\n'),
+    );
+    writeLaunch(script, { execArgv, ...(deployed.nodeOptions !== undefined ? { nodeOptions: deployed.nodeOptions } : {}), describe: describeMemory(memoryMb) });
+    scripts[name] = script;
+  }
+
+  // The naive sweep is compared with poll, so it runs as poll does: same bundling, flags and NODE_OPTIONS.
+  const naive = join(outDir, 'naive.cjs');
+  const esbuildOptions = await deployedEsbuildOptions(root, log);
+  await build({ ...esbuildOptions, entryPoints: [join(root, 'bench', 'child', 'naive-child.ts')], outfile: naive, format: 'cjs', logLevel: 'silent' });
+  const poll = packaging.functions.get('poll');
+  writeLaunch(naive, { execArgv, ...(poll?.nodeOptions !== undefined ? { nodeOptions: poll.nodeOptions } : {}), describe: describeMemory(memoryMb) });
+  return { poll: scripts['poll']!, alarm: scripts['alarm']!, naive };
+}
+
+function writeLaunch(script: string, launch: Launch): void {
+  writeFileSync(launchFile(script), `${JSON.stringify(launch, null, 2)}\n`);
+}
+
+/** The launch written beside `script` by buildChildren; a script without one runs with --expose-gc only. */
+export function launchOf(script: string): Launch {
+  if (!existsSync(launchFile(script))) return { execArgv: ['--expose-gc'], describe: 'plain node' };
+  return JSON.parse(readFileSync(launchFile(script), 'utf8')) as Launch;
 }
 
 const OUTPUT_TAIL_CHARS = 4_000;
@@ -53,14 +100,23 @@ export class Container {
     });
   }
 
-  /** `--enable-source-maps` as serverless.yml sets NODE_OPTIONS; `--expose-gc` so each step starts from a collected heap. */
+  /**
+   * Starts `script` as its launch says (Lambda's node flags, the deployed NODE_OPTIONS in the
+   * environment, as Lambda passes it), then `extraFlags`, which win over the launch's (V8 keeps the
+   * last value of a flag). `env` is the whole environment: nothing is inherited from the bench.
+   */
   static async start(
     script: string,
     env: Readonly<Record<string, string>>,
     extraFlags: readonly string[] = [],
     timeoutMs = 30_000,
   ): Promise<{ container: Container; ready: ReadyMessage }> {
-    const child = fork(script, [], { execArgv: ['--expose-gc', '--enable-source-maps', ...extraFlags], env: { ...env }, silent: true });
+    const launch = launchOf(script);
+    const child = fork(script, [], {
+      execArgv: [...launch.execArgv, ...extraFlags],
+      env: { ...env, ...(launch.nodeOptions !== undefined ? { NODE_OPTIONS: launch.nodeOptions } : {}) },
+      silent: true,
+    });
     const container = new Container(child);
     const ready = await container.waitFor<ReadyMessage>((message) => message.type === 'ready', timeoutMs, 'start');
     return { container, ready };

@@ -1,5 +1,6 @@
 /** The bench's output: one table of sweep figures beside the naive sweep's, the cold start table, the targets. */
 import type { ColdStartReport, ProbeFigures } from './cold-start';
+import { benchMemorySize, benchNodeFlags } from './deployed';
 import { CAPPED_HEAP_FLAGS, type SizeFigures, type StepFigures } from './sweep-bench';
 
 export interface TargetResult {
@@ -107,13 +108,22 @@ export function renderSweepTable(sizes: readonly SizeFigures[]): string {
   return renderGrid(header, rows, right);
 }
 
+/** How the containers' `node` ran: the memory size whose Lambda flags they had, or plain node. */
+export function describeContainerNode(): string {
+  const memoryMb = benchMemorySize();
+  return memoryMb === undefined
+    ? 'plain node (BENCH_LAMBDA_MEMORY_MB=none: V8 sizes its heap for this machine)'
+    : `node ${benchNodeFlags(memoryMb).join(' ')} (the Lambda runtime's flags for a ${memoryMb} MB function)`;
+}
+
 export const SWEEP_TABLE_NOTES = [
-  'Failwatch = the real poll/alarm handler, bundled as deployed, one fresh Node process per container; naive = bench/naive-sweep.ts, same clients and stand-ins.',
+  'Failwatch = the deployed poll/alarm bundle (unpacked from serverless package), one fresh Node process per container, with the deployed NODE_OPTIONS; naive = bench/naive-sweep.ts, same clients, stand-ins and bundling.',
+  `Every container ran ${describeContainerNode()}.`,
   'R53 = Route 53 calls answered (+ attempts answered Throttling, all retried unless the targets say otherwise); CW = GetMetricData calls; DDB = DynamoDB requests (wr = Put/Update/Delete); SNS = Publish calls.',
   'RSS MB = the container\'s peak RSS up to that run (the cold first sweep included): process.resourceUsage().maxRSS.',
   '* ~ = estimate, not a measurement: the naive sweep read GetHealthCheckStatus for a sample (12, plus every changed check); each skipped read adds 1 s (its 1-per-second limit) and 1 Route 53 call.',
   '× = naive / Failwatch (∞: Failwatch made none). Ratios use the estimates where marked ~.',
-  `† a second poll container started with ${CAPPED_HEAP_FLAGS.join(' ')} (the bench's choice, not Lambda's settings): its steady sweep, after its own cold one; shows whether the sweep fits a small heap.`,
+  `† a second poll container with ${CAPPED_HEAP_FLAGS.join(' ')} on top (the bench's choice, tighter than Lambda's): its steady sweep, after its own cold one; shows whether the sweep fits a small heap.`,
 ];
 
 /** RSS of each container once its bundle is loaded, before any invocation: the floor every row above stands on. */
@@ -134,34 +144,41 @@ export function renderColdStartTable(report: ColdStartReport): string {
     'zip KB',
     'bundle KB',
     'map KB',
-    'bundle load+init ms',
-    'as deployed (--enable-source-maps)',
+    'NODE_OPTIONS',
+    'bundle load+init ms (as deployed)',
     'unbundled tsc load+init ms',
-    'modules (bundle/tsc)',
     'bundle / unbundled',
-    'what-if: module-first bundle KB, ms',
+    'modules (bundle/tsc)',
+    'RSS MB (bundle/tsc)',
+    'what-if: + --enable-source-maps, ms',
+    'what-if: keepNames off, KB, ms',
   ];
   const kb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(0));
+  const mb = (probe: ProbeFigures | undefined) => (probe === undefined || Number.isNaN(probe.rssMb) ? 'n/a' : probe.rssMb.toFixed(1));
   const rows = report.functions.map((fn) => [
     fn.name,
     kb(fn.zipBytes),
     kb(fn.bundleBytes),
     kb(fn.sourceMapBytes),
+    fn.nodeOptions ?? '(none)',
     figures(fn.bundle),
-    figures(fn.bundleWithSourceMaps),
     figures(fn.unbundled),
-    `${fn.bundle?.modules ?? 'n/a'} / ${fn.unbundled?.modules ?? 'n/a'}`,
     fn.ratio === undefined ? 'n/a' : fn.ratio.toFixed(2),
-    fn.bundleModuleFirst === undefined ? 'n/a' : `${kb(fn.bundleModuleFirst.bundleBytes)} KB, ${figures(fn.bundleModuleFirst)}`,
+    `${fn.bundle?.modules ?? 'n/a'} / ${fn.unbundled?.modules ?? 'n/a'}`,
+    `${mb(fn.bundle)} / ${mb(fn.unbundled)}`,
+    fn.bundleWithSourceMaps === undefined ? 'n/a' : `${figures(fn.bundleWithSourceMaps)} (RSS ${mb(fn.bundleWithSourceMaps)})`,
+    fn.bundleWithoutKeepNames === undefined ? 'n/a' : `${kb(fn.bundleWithoutKeepNames.bundleBytes)} KB, ${figures(fn.bundleWithoutKeepNames)}`,
   ]);
-  return renderGrid(header, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  return renderGrid(header, rows, new Set([1, 2, 3, 5, 6, 7, 8, 9, 10, 11]));
 }
 
 export const COLD_START_NOTES = [
   'load = require() of the handler module in a fresh process; init = from there to the handler\'s first outbound HTTP request (configuration read, clients built, first command signed; the request is not sent). Medians.',
-  'modules = entries in require.cache at that point. Node built-ins are not counted.',
-  'unbundled = tsc output of handlers/ and lib/ in a temporary outDir, node_modules resolved from the project; its files are in the page cache here, unlike on a cold Lambda.',
-  "what-if (not deployed): serverless.yml's esbuild settings plus mainFields ['module', 'main'], so the SDK's ES module builds are tree-shaken.",
+  `Every variant ran as deployed: ${describeContainerNode()}, and the function's NODE_OPTIONS as packaged (column NODE_OPTIONS).`,
+  'One unmeasured round of every variant first, so the bundle and the ~200 files of the unbundled output are all in the page cache (on a cold Lambda the unbundled files would be first reads).',
+  'modules = entries in require.cache at that point. Node built-ins are not counted. RSS = at the first outbound request.',
+  'unbundled = tsc output of handlers/ and lib/ in a temporary outDir, node_modules resolved from the project.',
+  "what-ifs (not deployed): the deployed bundle with --enable-source-maps (what readable stack traces cost at start); serverless.yml's esbuild settings with keepNames off.",
 ];
 
 export function evaluateTargets(sizes: readonly SizeFigures[], coldStart: ColdStartReport | undefined): TargetResult[] {
@@ -218,13 +235,13 @@ export function evaluateTargets(sizes: readonly SizeFigures[], coldStart: ColdSt
     peak === undefined ? undefined : peak < 128,
     five === undefined
       ? 'not run'
-      : `peak RSS: poll container ${five.optimized.pollPeakRssMb?.toFixed(1) ?? 'n/a'} MB, alarm container ${five.optimized.alarmPeakRssMb?.toFixed(1) ?? 'n/a'} MB; ` +
+      : `${describeContainerNode()}: peak RSS poll container ${five.optimized.pollPeakRssMb?.toFixed(1) ?? 'n/a'} MB, alarm container ${five.optimized.alarmPeakRssMb?.toFixed(1) ?? 'n/a'} MB; ` +
         `with the heap capped, poll ${five.optimized.heapCappedPeakRssMb?.toFixed(1) ?? 'n/a'} MB${five.optimized.steadyHeapCapped?.error !== undefined ? ' (FAILED)' : ''}; ` +
         `after loading the bundle, before any work: ${five.optimized.pollLoadedRssMb?.toFixed(1) ?? 'n/a'} MB`,
   );
   for (const fn of coldStart?.functions ?? []) {
     push(
-      `${fn.name}: bundle load+init ≤ 1/3 of the unbundled output's`,
+      `${fn.name}: bundle load+init (as deployed) ≤ 1/3 of the unbundled output's`,
       fn.ratio === undefined ? undefined : fn.ratio <= 1 / 3,
       fn.ratio === undefined ? 'not measured' : `${fn.bundle!.loadAndInitMs.toFixed(0)} ms vs ${fn.unbundled!.loadAndInitMs.toFixed(0)} ms = ${fn.ratio.toFixed(2)}`,
     );
