@@ -39,4 +39,5 @@ export async function logFailures<T>(log: Pick<Logger, 'error'>, work: () => Pro
 export function logRunResult(log: Pick<Logger, 'info' | 'error'>, message: string, result: RunResult, extra: Record<string, unknown> = {}): void {
   log.info(message, { ...extra, result });
   if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
+  if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });
 }

@@ -40,6 +40,12 @@ interface PublishDeps {
   readonly settings: { readonly publishLeaseSeconds: number };
 }
 
+export interface OutboxResult {
+  readonly publishing: PublishOutcome[];
+  /** Pairs whose final entries could not be moved to history this sweep (they stay in the outbox, and reads show them). */
+  readonly historyNotMoved: readonly { readonly pair: string; readonly error: string }[];
+}
+
 /** One pair's outbox, as the state this run loaded or recorded carries it (with what `record` claimed). */
 export interface PairOutbox {
   readonly pair: FailoverPair;
@@ -63,15 +69,21 @@ export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
  * (PUBLISHED, HELD, SILENCED) is moved to history, at no cost for an empty outbox; then what is pending
  * is published. Entries this run publishes are moved by the next sweep.
  */
-export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], now: Date, options: { readonly materialize: boolean }): Promise<PublishOutcome[]> {
+export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], now: Date, options: { readonly materialize: boolean }): Promise<OutboxResult> {
+  const historyNotMoved: { pair: string; error: string }[] = [];
   if (options.materialize) {
     for (const { pair, state } of outboxes) {
       const final = (state?.outbox ?? []).filter((item) => statusOf(item) !== PublishStatus.PENDING);
-      // A failure leaves them in the outbox, where history reads already show them: the next sweep tries again.
-      if (final.length > 0) await deps.store.materialize(pair.id, final).catch(() => undefined);
+      if (final.length === 0) continue;
+      try {
+        await deps.store.materialize(pair.id, final);
+      } catch (error) {
+        // They stay in the outbox, where history reads already show them: the next sweep tries again.
+        historyNotMoved.push({ pair: pairKey(pair.id), error: describe(error) });
+      }
     }
   }
-  return publishOutbox(deps, outboxes.flatMap(outboxEntries), now);
+  return { publishing: await publishOutbox(deps, outboxes.flatMap(outboxEntries), now), historyNotMoved };
 }
 
 function bornClaimed(claimed: boolean | undefined): { claimed?: true } {

@@ -15,6 +15,8 @@ export interface RunResult {
   readonly unfinishedPairs: WatchSummary['unfinishedPairs'];
   readonly skippedRecords: WatchSummary['skipped'];
   readonly silencesUnavailable?: string;
+  /** Present only when some pair's final outbox entries could not be moved to history this sweep. */
+  readonly historyNotMoved?: WatchSummary['historyNotMoved'];
 }
 
 export function toRunResult(summary: WatchSummary): RunResult {
@@ -32,5 +34,6 @@ export function toRunResult(summary: WatchSummary): RunResult {
     unfinishedPairs: summary.unfinishedPairs,
     skippedRecords: summary.skipped,
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
+    ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
   };
 }

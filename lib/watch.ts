@@ -22,7 +22,7 @@ import type { Notice } from './domain/notices';
 import type { Silence } from './domain/silences';
 import { StaleStateError } from './errors';
 import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
-import { finishOutboxes, type PublishOutcome } from './publish';
+import { finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
 import { gatherInputs, type Discovery, type PairPlan, type WatchScope } from './watch-scope';
 
 export type { Discovery, WatchScope };
@@ -64,6 +64,8 @@ export interface WatchSummary {
   readonly silencesUnavailable?: string;
   readonly outcomes: readonly PairOutcome[];
   readonly publishing: readonly PublishOutcome[];
+  /** Sweep housekeeping: pairs whose published, held or silenced entries stayed in the outbox (the next sweep retries). */
+  readonly historyNotMoved: OutboxResult['historyNotMoved'];
 }
 
 export interface WatchSettings extends NoticeSettings {
@@ -157,14 +159,14 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     assessments = assess();
   }
 
-  // What this run records to be sent is written to history already claimed for it, under the lease a claim would take.
+  // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
   const claimUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
   const results = await mapWithConcurrency(plans, deps.settings.pairConcurrency, (plan) =>
     recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), { deadline: request.deadline, claimUntil }, decide),
   );
 
   // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
-  const publishing = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), now, { materialize: request.scope.kind === 'ALL' });
+  const { publishing, historyNotMoved } = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), now, { materialize: request.scope.kind === 'ALL' });
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
   return {
@@ -184,6 +186,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     ...(inputs.silencesUnavailable === undefined ? {} : { silencesUnavailable: inputs.silencesUnavailable }),
     outcomes,
     publishing,
+    historyNotMoved,
   };
 }
 

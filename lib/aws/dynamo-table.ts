@@ -3,7 +3,7 @@
  * client settings the store relies on. One table holds, per pair (partition `PAIR#<pairKey>`),
  * the state item (sort key `STATE`), one item per transition (sort key `T#<sequence, 10 digits>`) and
  * one per notice (sort key `N#<notice key>`). The state item's `outbox` map holds, by those sort keys,
- * the transitions and notices committed with it that are not yet materialized or published.
+ * the transitions and notices committed with it that no sweep has moved to history items yet.
  * Silences set from the CLI live in one item, partition `SILENCE`, sort key `ALL` (a map by silence id),
  * so the sweep reads them in the same BatchGetItem as the pair states. Each pair's definition (what judging
  * it needs from Route 53, kept by the sweep) is an item of the pair's partition, sort key `DEFINITION`,
@@ -19,11 +19,11 @@ export const SORT_KEY = 'sk';
 /** Epoch seconds; DynamoDB TTL deletes transition items after it (the state item never has it). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** The publishing bookkeeping of a history item (transition or notice), beside its content. */
+/** The publishing bookkeeping of an outbox entry (transition or notice), beside its content. */
 export const TransitionAttribute = {
   PUBLISH_STATUS: 'publishStatus',
   CLAIM_UNTIL: 'claimUntil',
-  /** Set with `claimUntil` when an item is written born claimed: lets the writer know its own Put again. */
+  /** Set with `claimUntil` when an entry is committed born claimed: lets a commit whose answer was lost know its own entries again. */
   CLAIM_TOKEN: 'claimToken',
   SNS_MESSAGE_ID: 'snsMessageId',
   PUBLISHED_AT: 'publishedAt',

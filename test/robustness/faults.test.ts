@@ -347,4 +347,27 @@ describe('DynamoDB throttling and network errors, over real HTTP: the SDK retrie
     expect(world.account.published).toHaveLength(1);
     expect(await invariantProblems(world)).toEqual([]);
   });
+
+  it('a sweep that cannot move a published entry to history says so, leaves it in the outbox, and the next sweep moves it', async () => {
+    await sweepAt(world, 1);
+    const pk = `PAIR#${pairKey(world.ids[0]!)}`;
+    // Every attempt of the history put throttled: the SDK's retries run out.
+    proxy.plan = (op, body) => {
+      const item = body['Item'] as Record<string, { S?: string }> | undefined;
+      return op === 'PutItem' && item?.['pk']?.S === pk && (item['sk']?.S ?? '').startsWith('T#') ? 'THROTTLE' : 'FORWARD';
+    };
+    const failed = await sweepAt(world, 2);
+    expect(failed.unfinishedPairs).toEqual([]);
+    expect(failed.historyNotMoved).toEqual([{ pair: pairKey(world.ids[0]!), error: expect.stringContaining('T#0000000001') as unknown }]);
+    expect(Object.keys((await stateItemOf(world, world.ids[0]!))['outbox'] as object)).toEqual(['T#0000000001']);
+    expect((await historyOf(world.harness, world.ids[0]!)).map((t) => [t.kind, t.publishStatus])).toEqual([['FAILOVER', 'PUBLISHED']]);
+
+    proxy.plan = () => 'FORWARD';
+    const moved = await sweepAt(world, 3);
+    expect(moved.historyNotMoved).toBeUndefined();
+    expect((await stateItemOf(world, world.ids[0]!))['outbox']).toEqual({});
+    expect(itemsOfPair(await tableItems(world.harness), world.ids[0]!).find((item) => item['sk'] === 'T#0000000001')).toMatchObject({ publishStatus: 'PUBLISHED' });
+    expect(world.account.published).toHaveLength(1);
+    expect(await invariantProblems(world)).toEqual([]);
+  });
 });
