@@ -1,6 +1,6 @@
 /**
  * The Route 53 and CloudWatch clients, configured once: region, retries with full-jitter backoff
- * through the SDK's own retry machinery, and Route 53's request budgets.
+ * through the SDK's own retry machinery, Route 53's request budgets and the managed-alarm write budget.
  * Endpoints come only from the SDK's standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ROUTE_53,
  * AWS_ENDPOINT_URL_CLOUDWATCH) unless a caller passes `endpoint`.
  */
@@ -18,6 +18,12 @@ export const RETRY_DEFAULTS = { maxAttempts: 5, backoffBaseMs: 200, backoffCapMs
 export const ROUTE53_BUDGET_DEFAULTS = { requestsPerSecond: 5, burst: 1 } as const;
 /** AWS documents GetHealthCheckStatus at a burst of 4, then 1 call a second. */
 export const STATUS_BUDGET_DEFAULTS = { requestsPerSecond: 1, burst: 4 } as const;
+/**
+ * Managed-alarm writes (PutMetricAlarm, DeleteAlarms): CloudWatch's quota for PutMetricAlarm is 3 a
+ * second for the whole account and region; Failwatch takes 2, leaving the rest to deployment tools, so
+ * the first reconcile of thousands of alarms spreads over sweeps instead of throttling everyone.
+ */
+export const ALARM_WRITE_BUDGET_DEFAULTS = { requestsPerSecond: 2, burst: 1 } as const;
 
 export interface RetryOptions {
   /** Total HTTP attempts per call, the first included. */
@@ -98,6 +104,16 @@ export function createRoute53Client(options: Route53ClientOptions = {}): Route53
   return client;
 }
 
-export function createCloudWatchClient(options: AwsClientOptions = {}): CloudWatchClient {
-  return new CloudWatchClient({ region: HEALTH_METRICS_REGION, ...retryConfig(options), ...connectionConfig(options) });
+export interface CloudWatchClientOptions extends AwsClientOptions {
+  /** Paces PutMetricAlarm and DeleteAlarms attempts (retries included); GetMetricData is never held back by it. */
+  readonly alarmWriteBudget?: RequestBudget;
+}
+
+export function createCloudWatchClient(options: CloudWatchClientOptions = {}): CloudWatchClient {
+  const client = new CloudWatchClient({ region: HEALTH_METRICS_REGION, ...retryConfig(options), ...connectionConfig(options) });
+  attachRequestBudget(client, options.alarmWriteBudget ?? new RequestBudget(ALARM_WRITE_BUDGET_DEFAULTS), {
+    name: 'failwatchAlarmWriteBudget',
+    commandNames: ['PutMetricAlarmCommand', 'DeleteAlarmsCommand'],
+  });
+  return client;
 }
