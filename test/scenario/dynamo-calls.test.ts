@@ -124,9 +124,8 @@ describe('every DynamoDB call of the performance targets', () => {
       }
     }
 
-    it('a FAILOVER: three DynamoDB calls (the read of state and silences, the commit, the published mark), at most one Route 53 call, one CloudWatch call', async () => {
-      const { run, requests, route53, cloudwatch, sns } = await alarmAt('2026-11-25T08:11:41Z', 'alarm-alarm.json', false);
-
+    /** One transition recorded and sent with the read (state and silences), the commit and the published mark; ≤ 1 Route 53, 1 CloudWatch call. */
+    function expectOneTransitionInThreeCalls({ run, requests, route53, cloudwatch, sns }: Awaited<ReturnType<typeof alarmAt>>): void {
       expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
       expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
       expect(requests).toHaveLength(3);
@@ -135,21 +134,17 @@ describe('every DynamoDB call of the performance targets', () => {
       expect(String(requests[1]?.input['UpdateExpression'])).toContain('#revision');
       expect(String(requests[2]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
       expect({ route53: route53 <= 1, cloudwatch, sns }).toEqual({ route53: true, cloudwatch: 1, sns: 1 });
+    }
+
+    it('a FAILOVER: three DynamoDB calls (the read of state and silences, the commit, the published mark), at most one Route 53 call, one CloudWatch call', async () => {
+      expectOneTransitionInThreeCalls(await alarmAt('2026-11-25T08:11:41Z', 'alarm-alarm.json', false));
       // Not moved to history by the alarm: the published entry waits in the outbox for the sweep.
       expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001']);
       expect(await harness.store.listTransitions(PAIR_ID)).toEqual([expect.objectContaining({ kind: 'FAILOVER', publishStatus: 'PUBLISHED' })]);
     });
 
     it('a FAILBACK while the FAILOVER\'s entry is still in the outbox, not yet moved to history: three calls too', async () => {
-      const { run, requests, route53, cloudwatch, sns } = await alarmAt('2026-11-25T08:13:41Z', 'alarm-ok.json', true);
-
-      expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
-      expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
-      expect(requests).toHaveLength(3);
-      expect(keysOf(requests[0]!)).toEqual(expect.arrayContaining([PAIR_STATE, SILENCES]));
-      expect(String(requests[1]?.input['UpdateExpression'])).toContain('#revision');
-      expect(String(requests[2]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
-      expect({ route53: route53 <= 1, cloudwatch, sns }).toEqual({ route53: true, cloudwatch: 1, sns: 1 });
+      expectOneTransitionInThreeCalls(await alarmAt('2026-11-25T08:13:41Z', 'alarm-ok.json', true));
       expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001', 'T#0000000002']);
       expect((await harness.store.listTransitions(PAIR_ID)).map((t) => [t.kind, t.publishStatus])).toEqual([['FAILBACK', 'PUBLISHED'], ['FAILOVER', 'PUBLISHED']]);
     });
