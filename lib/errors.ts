@@ -1,3 +1,8 @@
+/** One line for a run summary or log field: `Name: message` for an Error, the value itself otherwise. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** Every error Failwatch raises on purpose. The message says what to fix. */
 export class FailwatchError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

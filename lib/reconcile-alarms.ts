@@ -11,11 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { planAlarms, type AlarmPlan, type AlarmSettings } from './domain/alarm-plan';
-import { healthCheckIdsOfPair } from './domain/failover';
-import { healthCheckClosure } from './domain/health';
 import { pairKey } from './domain/model';
-import { ConfigurationError } from './errors';
+import { ConfigurationError, describeError } from './errors';
 import type { AlarmManager, Clock, Inventory, InventorySource } from './ports';
+import { planPairs } from './watch-scope';
 
 export const AlarmReconcileStatus = {
   /** Managed alarms are turned off (FAILWATCH_MANAGE_ALARMS=false). */
@@ -58,10 +57,9 @@ export interface AlarmReconcilerOptions {
  */
 export function watchedHealthChecks(inventory: Inventory): Map<string, string[]> {
   const pairsByCheck = new Map<string, string[]>();
-  for (const pair of inventory.pairs) {
-    const zoneRecords = inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary];
+  for (const { pair, healthCheckIds } of planPairs(inventory, { kind: 'ALL' })) {
     const key = pairKey(pair.id);
-    for (const id of healthCheckClosure(healthCheckIdsOfPair(pair, zoneRecords), inventory.healthChecks)) {
+    for (const id of healthCheckIds) {
       // A record may name a check that no longer exists: it publishes no metric, so no alarm.
       if (!inventory.healthChecks.has(id)) continue;
       const keys = pairsByCheck.get(id) ?? [];
@@ -152,5 +150,5 @@ export class AlarmReconciler {
 }
 
 function failed(error: unknown): AlarmReconcileResult {
-  return { status: AlarmReconcileStatus.FAILED, created: 0, updated: 0, deleted: 0, foreign: 0, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  return { status: AlarmReconcileStatus.FAILED, created: 0, updated: 0, deleted: 0, foreign: 0, error: describeError(error) };
 }

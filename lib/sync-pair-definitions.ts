@@ -10,8 +10,10 @@
  */
 import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/model';
 import { definePair, type PairDefinition } from './domain/pair-definition';
+import { describeError } from './errors';
 import { encodePairDefinition, hashPairDefinition } from './pair-definition-codec';
 import type { Clock, Inventory, InventorySource, PairDefinitionStore, PairDefinitionWriter } from './ports';
+import { zoneRecordsOf } from './watch-scope';
 
 export const DefinitionSyncStatus = {
   /** The listing is the one already synced: nothing read, nothing written. */
@@ -69,7 +71,7 @@ export class PairDefinitionSync {
       if (finished) this.synced.add(inventory);
       return { status: finished ? DefinitionSyncStatus.SYNCED : DefinitionSyncStatus.UNFINISHED, ...done };
     } catch (error) {
-      return { status: DefinitionSyncStatus.FAILED, ...done, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      return { status: DefinitionSyncStatus.FAILED, ...done, error: describeError(error) };
     }
   }
 
@@ -127,7 +129,7 @@ export class PairDefinitionSync {
 }
 
 function defineFrom(inventory: Inventory, pair: FailoverPair): PairDefinition {
-  return definePair(pair, inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary], inventory.healthChecks);
+  return definePair(pair, zoneRecordsOf(inventory, pair), inventory.healthChecks);
 }
 
 function chunksOf<T>(items: readonly T[], size: number): T[][] {

@@ -10,10 +10,9 @@
  * alarmed check (a stale hint); the states and silences already read are kept.
  */
 import type { PairHint } from './domain/alarm-plan';
-import { healthCheckIdsOfPair } from './domain/failover';
-import { healthCheckClosure } from './domain/health';
+import { describeError } from './errors';
 import { pairKey, type FailoverPair, type HealthCheckDefinition, type MetricReading, type PairId, type RecordSet } from './domain/model';
-import { reachOfDefinition, type PairDefinition } from './domain/pair-definition';
+import { pairHealthCheckIds, reachOfDefinition, type PairDefinition } from './domain/pair-definition';
 import type { Silence } from './domain/silences';
 import type { Inventory, StoredPairState, WatchPorts } from './ports';
 
@@ -108,7 +107,8 @@ async function fromInventory(ports: ScopePorts, scope: WatchScope, now: Date, hi
   };
 }
 
-function healthCheckIdsOf(plans: readonly PairPlan[]): string[] {
+/** Every health check the plans read, once each. */
+export function healthCheckIdsOf(plans: readonly PairPlan[]): string[] {
   return [...new Set(plans.flatMap((plan) => plan.healthCheckIds))];
 }
 
@@ -116,11 +116,16 @@ function silenceFields(read: SilenceRead): Pick<WatchInputs, 'silences' | 'silen
   return { silences: read.silences, ...(read.unavailable === undefined ? {} : { silencesUnavailable: read.unavailable }) };
 }
 
-function planPairs(inventory: Inventory, scope: WatchScope): PairPlan[] {
+/** The records of the pair's zone that the inventory kept (at least the pair's own two). */
+export function zoneRecordsOf(inventory: Inventory, pair: FailoverPair): readonly RecordSet[] {
+  return inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary];
+}
+
+/** Each pair of the inventory in scope, with the records and health checks judging it reads. */
+export function planPairs(inventory: Inventory, scope: WatchScope): PairPlan[] {
   const plans = inventory.pairs.map((pair) => {
-    const zoneRecords = inventory.recordSetsByZone.get(pair.id.zoneId) ?? [pair.primary, pair.secondary];
-    const direct = healthCheckIdsOfPair(pair, zoneRecords);
-    return { pair, zoneRecords, healthCheckIds: healthCheckClosure(direct, inventory.healthChecks) };
+    const zoneRecords = zoneRecordsOf(inventory, pair);
+    return { pair, zoneRecords, healthCheckIds: pairHealthCheckIds(pair, zoneRecords, inventory.healthChecks) };
   });
   return inScope(plans, scope);
 }
@@ -181,6 +186,6 @@ async function readSilences(ports: ScopePorts, now: Date, needed: boolean): Prom
   try {
     return { silences: await ports.silences.listSilences(now) };
   } catch (error) {
-    return { silences: [], unavailable: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return { silences: [], unavailable: describeError(error) };
   }
 }

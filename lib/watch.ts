@@ -20,10 +20,10 @@ import {
 import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from './domain/notice-policy';
 import type { Notice } from './domain/notices';
 import type { Silence } from './domain/silences';
-import { StaleStateError } from './errors';
+import { StaleStateError, describeError } from './errors';
 import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
 import { finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
-import { gatherInputs, type Discovery, type PairPlan, type WatchScope } from './watch-scope';
+import { gatherInputs, healthCheckIdsOf, type Discovery, type PairPlan, type WatchScope } from './watch-scope';
 
 export type { Discovery, WatchScope };
 
@@ -117,10 +117,6 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work
   return results;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 type PairResult = { readonly plan: PairPlan; readonly state: RecordedPairState | undefined } & (
   | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly Notice[] }
   | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
@@ -133,7 +129,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   // alarm that names its pairs, from their stored definitions (no Route 53 listing).
   const inputs = await gatherInputs(deps, request.scope, now);
   const { plans, metrics, states, healthChecks } = inputs;
-  const healthCheckIds = [...new Set(plans.flatMap((plan) => plan.healthCheckIds))];
+  const healthCheckIds = healthCheckIdsOf(plans);
   const silences = [...deps.settings.configuredSilences, ...inputs.silences];
   const decide = (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => decideStep(state, observation, deps.settings, silences);
 

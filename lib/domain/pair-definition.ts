@@ -24,8 +24,13 @@ export interface PairReach {
   readonly healthCheckIds: readonly string[];
 }
 
+/** The pair's health checks, through its target-health aliases, and their CALCULATED descendants (existing or not). */
+export function pairHealthCheckIds(pair: FailoverPair, zoneRecords: readonly RecordSet[], healthChecks: ReadonlyMap<string, HealthCheckDefinition>): string[] {
+  return healthCheckClosure(healthCheckIdsOfPair(pair, zoneRecords), healthChecks);
+}
+
 export function definePair(pair: FailoverPair, zoneRecords: readonly RecordSet[], healthChecks: ReadonlyMap<string, HealthCheckDefinition>): PairDefinition {
-  const ids = healthCheckClosure(healthCheckIdsOfPair(pair, zoneRecords), healthChecks);
+  const ids = pairHealthCheckIds(pair, zoneRecords, healthChecks);
   return {
     pair,
     aliasTargets: aliasTargetsOfPair(pair, zoneRecords),
@@ -41,6 +46,6 @@ export function reachOfDefinition(definition: PairDefinition): PairReach {
   const checks = new Map(definition.healthChecks.map((check) => [check.id, check]));
   return {
     zoneRecords: definition.aliasTargets,
-    healthCheckIds: healthCheckClosure(healthCheckIdsOfPair(definition.pair, definition.aliasTargets), checks),
+    healthCheckIds: pairHealthCheckIds(definition.pair, definition.aliasTargets, checks),
   };
 }
