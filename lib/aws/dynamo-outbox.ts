@@ -7,13 +7,13 @@
  * that takes them out of the outbox. None of these touches the state's revision: the outbox's
  * bookkeeping is not decision state, and must never make a concurrent commit fail.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
 import { StoreError } from '../errors';
 import { PublishStatus } from '../ports';
-import { isConditionalCheckFailed, toStoreError, withStoreError } from './dynamo-errors';
+import { isConditionalCheckFailed, toStoreError } from './dynamo-errors';
 import { StateAttribute, historyItem, type Item } from './dynamo-items';
-import type { Table } from './dynamo-reads';
+import { getItem, type Table } from './dynamo-reads';
 import { stateKey } from './dynamo-state-write';
 import { NOTICE_SORT_KEY_PREFIX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, TransitionAttribute, pairPartitionKey } from './dynamo-table';
 
@@ -164,11 +164,6 @@ async function removeFinalEntries(table: Table, pairId: PairId, sortKeys: readon
 
 export function historyKey(pairId: PairId, sortKey: string): Key {
   return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: sortKey };
-}
-
-export async function getItem(table: Table, key: Key, action: string): Promise<Item | undefined> {
-  const output = await withStoreError(action, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })));
-  return output.Item;
 }
 
 /** A conditional update of the state item: false when its condition does not hold (nothing changed). */

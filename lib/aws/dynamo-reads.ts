@@ -1,5 +1,5 @@
 /** Multi-request reads: every page of a query, every key of a batch (DynamoDB may answer in parts). */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../errors';
 import { withStoreError } from './dynamo-errors';
 import type { Item } from './dynamo-items';
@@ -15,6 +15,12 @@ const BATCH_GET_MAX_ATTEMPTS = 8;
 const BATCH_GET_BASE_DELAY_MS = 50;
 const BATCH_GET_MAX_DELAY_MS = 2_000;
 const QUERY_MAX_PAGES = 100;
+
+/** A strongly consistent read of one item; undefined when there is none. */
+export async function getItem(table: Table, key: Item, action: string): Promise<Item | undefined> {
+  const output = await withStoreError(action, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })));
+  return output.Item;
+}
 
 export type KeyQuery = Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ScanIndexForward' | 'ConsistentRead'>;
 

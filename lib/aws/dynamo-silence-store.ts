@@ -12,8 +12,7 @@ import type { SilenceStore } from '../ports';
 import { DynamoBatchReader } from './dynamo-batch-reader';
 import { isConditionalCheckFailed, toStoreError } from './dynamo-errors';
 import { map, optionalText, text, whole, type Item } from './dynamo-fields';
-import { getItem } from './dynamo-outbox';
-import type { Table } from './dynamo-reads';
+import { getItem, type Table } from './dynamo-reads';
 import { PARTITION_KEY, SILENCES_SORT_KEY, SILENCE_PARTITION_KEY, SORT_KEY } from './dynamo-table';
 
 /** Ended silences stay this long before a write prunes them, so `silences` just after an end is not confusing. */

@@ -45,9 +45,9 @@ import { assertCoherentChange } from './dynamo-change';
 import { map, type Item } from './dynamo-fields';
 import { StateAttribute, historyItem, outboxBody, parseStateItem, parseTransitionItem, transitionItem } from './dynamo-items';
 import { noticeItem, parseNoticeItem } from './dynamo-notice-items';
-import { claimEntry, dropPendingEntry, getItem, historyKey, markEntryPublished, materializeEntries, releaseEntryClaim, type CommittedItem } from './dynamo-outbox';
+import { claimEntry, dropPendingEntry, historyKey, markEntryPublished, materializeEntries, releaseEntryClaim, type CommittedItem } from './dynamo-outbox';
 import { DynamoBatchReader } from './dynamo-batch-reader';
-import { queryItems, type Table } from './dynamo-reads';
+import { getItem, queryItems, type Table } from './dynamo-reads';
 import { commitState, stateKey } from './dynamo-state-write';
 import {
   NOTICE_SORT_KEY_PREFIX,

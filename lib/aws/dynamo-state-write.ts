@@ -3,12 +3,12 @@
  * bumps the revision and adds to the state's outbox the history items recorded with the change (those
  * to be sent already claimed by the committing run, if it asked), all at once or not at all.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId, type PairState } from '../domain/model';
 import { StaleStateError, StoreError } from '../errors';
-import { isConditionalCheckFailed, toStoreError, withStoreError } from './dynamo-errors';
+import { isConditionalCheckFailed, toStoreError } from './dynamo-errors';
 import { StateAttribute, stateFields, type Item } from './dynamo-items';
-import type { Table } from './dynamo-reads';
+import { getItem, type Table } from './dynamo-reads';
 import { PARTITION_KEY, SORT_KEY, STATE_SORT_KEY, TransitionAttribute, pairPartitionKey } from './dynamo-table';
 
 export function stateKey(pairId: PairId): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
@@ -115,7 +115,7 @@ function mayBeRetried(error: unknown): boolean {
 
 /** The state item, if its outbox holds an entry this commit claimed (`claimToken`); otherwise undefined. */
 async function committedWith(table: Table, pairId: PairId, claimToken: string, action: string): Promise<Item | undefined> {
-  const { Item: item } = await withStoreError(action, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: stateKey(pairId), ConsistentRead: true })));
+  const item = await getItem(table, stateKey(pairId), action);
   const outbox = item?.[StateAttribute.OUTBOX];
   if (typeof outbox !== 'object' || outbox === null) return undefined;
   const own = Object.values(outbox as Record<string, unknown>).some((entry) => (entry as Item | null)?.[TransitionAttribute.CLAIM_TOKEN] === claimToken);
