@@ -4,7 +4,6 @@
  * the subscription's dead-letter queue.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { loadSlackConfig, type SlackConfig } from '../lib/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
@@ -14,10 +13,10 @@ import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema'
 import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '../lib/notify/slack-message';
 import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';
 import type { SlackPoster } from '../lib/slack/slack-ports';
-import { SsmWebhookUrlSource } from '../lib/slack/ssm-webhook-url-source';
+import { createSsmClient, SsmWebhookUrlSource, type SsmParameterReader } from '../lib/slack/ssm-webhook-url-source';
 import * as z from '../lib/zod';
 
-const ssm = new SSMClient({});
+const ssm = createSsmClient();
 
 export type SlackLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -107,7 +106,7 @@ function asLoggable(error: unknown): Error | string {
   return error instanceof Error ? error : String(error);
 }
 
-export function buildDeps(config: SlackConfig, clients: { readonly ssm: Pick<SSMClient, 'send'> }, log: SlackLogger = logger): SlackHandlerDeps {
+export function buildDeps(config: SlackConfig, clients: { readonly ssm: SsmParameterReader }, log: SlackLogger = logger): SlackHandlerDeps {
   const urlSource = new SsmWebhookUrlSource(clients.ssm, config.webhookParameterName);
   const poster = new HttpSlackWebhook(urlSource, { timeoutMs: config.timeoutMs, webhookName: `SSM parameter ${config.webhookParameterName}` });
   return { poster, logger: log };

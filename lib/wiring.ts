@@ -2,8 +2,7 @@
  * The composition root: configuration + SDK clients → the ports the use case runs on.
  * SDK clients are built once per container; endpoints come only from the SDK's standard variables.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,11 +11,11 @@ import { DynamoBatchReader } from './aws/dynamo-batch-reader';
 import { DynamoPairDefinitionStore } from './aws/dynamo-pair-definitions';
 import { DynamoSilenceStore } from './aws/dynamo-silence-store';
 import { DynamoStateStore } from './aws/dynamo-state-store';
-import { createDocumentClient } from './aws/dynamo-table';
+import { createDynamoDocumentClient } from './aws/dynamo-table';
 import { Route53CheckerStatusSource } from './aws/route53-checkers';
 import { Route53InventorySource } from './aws/route53-inventory';
 import { createCloudWatchClient, createRoute53Client } from './aws/sdk-clients';
-import { SnsNotifier } from './aws/sns-notifier';
+import { createSnsClient, SnsNotifier } from './aws/sns-notifier';
 import { CachedInventorySource } from './cached-inventory';
 import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';
 import type { Clock } from './ports';
@@ -35,8 +34,8 @@ export function createAwsClients(config: WatchConfig): AwsClients {
   return {
     route53: createRoute53Client({ requestsPerSecond: config.route53RequestsPerSecond, statusRequestsPerSecond: config.statusRequestsPerSecond }),
     cloudWatch: createCloudWatchClient(),
-    dynamo: createDocumentClient(new DynamoDBClient({})),
-    sns: new SNSClient({}),
+    dynamo: createDynamoDocumentClient(),
+    sns: createSnsClient(),
   };
 }
 

@@ -3,9 +3,8 @@
  * `unsilence <id>`). Reads FAILWATCH_TABLE; the AWS region and credentials are the SDK's own.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoSilenceStore } from '../lib/aws/dynamo-silence-store';
-import { createDocumentClient } from '../lib/aws/dynamo-table';
+import { createDynamoDocumentClient } from '../lib/aws/dynamo-table';
 import { CliUsageError, runCli } from '../lib/cli';
 import { loadCliConfig } from '../lib/config';
 import { FailwatchError } from '../lib/errors';
@@ -16,7 +15,7 @@ async function main(): Promise<number> {
   // Usage problems are reported before any configuration or AWS access is needed.
   const silences = () => {
     const { tableName } = loadCliConfig();
-    return new DynamoSilenceStore({ client: createDocumentClient(new DynamoDBClient({})), tableName });
+    return new DynamoSilenceStore({ client: createDynamoDocumentClient(), tableName });
   };
   let store: DynamoSilenceStore | undefined;
   return runCli(argv, {

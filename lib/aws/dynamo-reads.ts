@@ -4,6 +4,7 @@ import { StoreError } from '../errors';
 import { withStoreError } from './dynamo-errors';
 import type { Item } from './dynamo-items';
 import { PARTITION_KEY, SORT_KEY } from './dynamo-table';
+import { sendUntilProcessed } from './dynamo-unprocessed';
 
 export interface Table {
   readonly client: DynamoDBDocumentClient;
@@ -11,9 +12,6 @@ export interface Table {
 }
 
 const BATCH_GET_MAX_KEYS = 100;
-const BATCH_GET_MAX_ATTEMPTS = 8;
-const BATCH_GET_BASE_DELAY_MS = 50;
-const BATCH_GET_MAX_DELAY_MS = 2_000;
 const QUERY_MAX_PAGES = 100;
 
 /** A strongly consistent read of one item; undefined when there is none. */
@@ -52,7 +50,7 @@ export async function queryItems(table: Table, query: KeyQuery, limit: number, a
   return items;
 }
 
-/** The items of distinct `keys` that exist, in any order: batches of 100, unprocessed keys asked again. */
+/** The items of distinct `keys` that exist, in any order: batches of 100, unprocessed keys asked again (lib/aws/dynamo-unprocessed.ts). */
 export async function batchGetItems(table: Table, keys: readonly Item[], action: string): Promise<Item[]> {
   const batches: Item[][] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) batches.push(keys.slice(start, start + BATCH_GET_MAX_KEYS));
@@ -61,22 +59,16 @@ export async function batchGetItems(table: Table, keys: readonly Item[], action:
 
 async function batchGet(table: Table, keys: readonly Item[], action: string): Promise<Item[]> {
   const items: Item[] = [];
-  let unprocessed = keys;
-  for (let attempt = 1; ; attempt++) {
-    const output = await withStoreError(action, () =>
-      table.client.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: [...unprocessed] } } })),
-    );
-    items.push(...(output.Responses?.[table.tableName] ?? []));
-    unprocessed = output.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-    if (unprocessed.length === 0) return items;
-    if (attempt === BATCH_GET_MAX_ATTEMPTS) {
-      throw new StoreError(`DynamoDB left ${unprocessed.length} keys unread while ${action} after ${attempt} attempts (throughput exhausted); try again later`, true);
-    }
-    // Full jitter, so runs throttled together do not come back together.
-    await sleep(Math.random() * Math.min(BATCH_GET_MAX_DELAY_MS, BATCH_GET_BASE_DELAY_MS * 2 ** attempt));
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  await sendUntilProcessed(
+    table.client,
+    'dynamodb:BatchGetItem',
+    keys,
+    async (pending) => {
+      const output = await withStoreError(action, () => table.client.send(new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: [...pending] } } })));
+      items.push(...(output.Responses?.[table.tableName] ?? []));
+      return output.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+    },
+    (left, attempts) => new StoreError(`DynamoDB left ${left} keys unread while ${action} after ${attempts} attempts (throughput exhausted); try again later`, true),
+  );
+  return items;
 }

@@ -9,10 +9,11 @@
  * it needs from Route 53, kept by the sweep) is an item of the pair's partition, sort key `DEFINITION`,
  * read by the alarm function in the same BatchGetItem as the pair's state.
  */
-import type { CreateTableCommandInput, DynamoDBClient, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type CreateTableCommandInput, type UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
 import { StoreError } from '../errors';
+import { clientConfig, type AwsClientOptions } from './client-config';
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
@@ -81,4 +82,9 @@ export const documentTranslateConfig: TranslateConfig = {
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, documentTranslateConfig);
+}
+
+/** The document client the functions use: the retries and timeouts every Failwatch client shares, in AWS_REGION. */
+export function createDynamoDocumentClient(options: AwsClientOptions = {}): DynamoDBDocumentClient {
+  return createDocumentClient(new DynamoDBClient(clientConfig(options)));
 }

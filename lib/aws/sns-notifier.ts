@@ -2,9 +2,10 @@
  * Notifier on Amazon SNS. One publish per notification with a per-protocol message:
  * people (email) get the plain text, the Slack function and queues get the structured payload.
  */
-import { PublishCommand, SNSServiceException, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { NotifierError } from '../errors';
 import type { Notifier, OutgoingNotification } from '../ports';
+import { clientConfig, type AwsClientOptions } from './client-config';
 
 /** SNS's limit for the whole message, in bytes. */
 export const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
@@ -22,6 +23,11 @@ const RETRYABLE_ERRORS = new Set([
   'KMSThrottlingException',
   'ServiceUnavailable',
 ]);
+
+/** The SNS client the functions use: the retries and timeouts every Failwatch client shares, in AWS_REGION. */
+export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
+  return new SNSClient(clientConfig(options));
+}
 
 export function buildSnsMessage(notification: OutgoingNotification): string {
   const payload = JSON.stringify(notification.payload);

@@ -3,15 +3,24 @@
  * changes rarely and every SSM call costs latency and quota. A failed read is not kept, so the
  * next invocation tries again.
  */
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { clientConfig, type AwsClientOptions } from '../aws/client-config';
 import { ConfigurationError, NotifierError } from '../errors';
 import type { WebhookUrlSource } from './slack-ports';
+
+/** What the source needs of an SSM client. */
+export type SsmParameterReader = Pick<SSMClient, 'send'>;
+
+/** The SSM client the Slack function uses: the retries and timeouts every Failwatch client shares, in AWS_REGION. */
+export function createSsmClient(options: AwsClientOptions = {}): SSMClient {
+  return new SSMClient(clientConfig(options));
+}
 
 export class SsmWebhookUrlSource implements WebhookUrlSource {
   private cached: Promise<string> | undefined;
 
   constructor(
-    private readonly ssm: Pick<SSMClient, 'send'>,
+    private readonly ssm: SsmParameterReader,
     private readonly parameterName: string,
   ) {}
 

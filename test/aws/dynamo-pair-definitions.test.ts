@@ -1,13 +1,11 @@
 /** Pair definitions in the table (partition of the pair, sort key DEFINITION), on dynalite; BatchWriteItem's unprocessed items with a mocked client. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoBatchReader } from '../../lib/aws/dynamo-batch-reader';
 import { DynamoPairDefinitionWriter } from '../../lib/aws/dynamo-pair-definition-writer';
 import { DynamoPairDefinitionStore } from '../../lib/aws/dynamo-pair-definitions';
 import { DynamoSilenceStore } from '../../lib/aws/dynamo-silence-store';
-import { createDocumentClient } from '../../lib/aws/dynamo-table';
+import { createDynamoDocumentClient } from '../../lib/aws/dynamo-table';
 import { pairKey, type PairId } from '../../lib/domain/model';
 import { definePair, type PairDefinition } from '../../lib/domain/pair-definition';
 import { StoreError } from '../../lib/errors';
@@ -108,8 +106,7 @@ describe('DynamoPairDefinitionWriter and DynamoPairDefinitionStore', () => {
 });
 
 describe('BatchWriteItem leaves items unprocessed', () => {
-  const raw = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 3, retryStrategy: new ConfiguredRetryStrategy(3, () => 0) });
-  const documents = createDocumentClient(raw);
+  const documents = createDynamoDocumentClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 3, backoffBaseMs: 0 });
   const mock = mockClient(documents);
   afterAll(() => mock.restore());
   beforeEach(() => mock.reset());

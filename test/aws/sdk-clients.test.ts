@@ -1,4 +1,5 @@
-import { createCloudWatchClient, createRoute53Client, fullJitterBackoff } from '../../lib/aws/sdk-clients';
+import { fullJitterBackoff } from '../../lib/aws/client-config';
+import { createCloudWatchClient, createRoute53Client } from '../../lib/aws/sdk-clients';
 import { ConfigurationError } from '../../lib/errors';
 
 describe('fullJitterBackoff', () => {

@@ -13,7 +13,8 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToL
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { listenOnLoopback } from './stand-ins/http';
-import { createDocumentClient, tableDefinition, timeToLiveDefinition } from '../../lib/aws/dynamo-table';
+import { clientConfig } from '../../lib/aws/client-config';
+import { createDynamoDocumentClient, tableDefinition, timeToLiveDefinition } from '../../lib/aws/dynamo-table';
 
 export interface LocalDynamo {
   /** `http://127.0.0.1:<port>`, for a client's `endpoint`. */
@@ -29,14 +30,14 @@ export function startDynalite(): Promise<LocalDynamo> {
   return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
 }
 
-/** A DynamoDB client for the local server: us-east-1, dummy static credentials. */
+/** A DynamoDB client for the local server, configured as production's (retries, timeouts): us-east-1, dummy static credentials. */
 export function createTestClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+  return new DynamoDBClient(clientConfig({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS }));
 }
 
-/** A document client configured as production configures it (`createDocumentClient`). */
+/** A document client configured as production configures it (`createDynamoDocumentClient`). */
 export function createTestDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  return createDocumentClient(createTestClient(endpoint));
+  return createDynamoDocumentClient({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
 }
 
 /** Creates the Failwatch table (a fresh random name unless given), waits until it is ACTIVE and returns its name. */

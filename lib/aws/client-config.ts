@@ -1,0 +1,88 @@
+/**
+ * What every Failwatch SDK client shares, whatever the service: retries with full-jitter backoff through
+ * the SDK's own retry strategy, and HTTP timeouts, so that a connection that never answers costs one
+ * attempt, not the rest of the function's run. Service-specific factories build on this
+ * (lib/aws/sdk-clients.ts for Route 53 and CloudWatch, createDynamoDocumentClient, createSnsClient, the
+ * Slack function's SSM client). Endpoints come only from the SDK's standard variables unless a caller
+ * passes `endpoint`.
+ */
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { ConfigurationError } from '../errors';
+
+export const RETRY_DEFAULTS = { maxAttempts: 5, backoffBaseMs: 200, backoffCapMs: 10_000 } as const;
+/**
+ * Per attempt. A regional endpoint connects in well under a second and answers Failwatch's calls (a
+ * page of a listing, 500 metric queries, one item) in a few: past these the attempt is abandoned and
+ * retried as a transient error, like a throttled one.
+ */
+export const HTTP_TIMEOUT_DEFAULTS = { connectionTimeoutMs: 3_000, requestTimeoutMs: 10_000 } as const;
+
+export interface RetryOptions {
+  /** Total HTTP attempts per call, the first included. */
+  readonly maxAttempts?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffCapMs?: number;
+  /** Returns [0, 1); tests make the jitter predictable. */
+  readonly random?: () => number;
+}
+
+export interface HttpTimeoutOptions {
+  /** Until the TCP (and TLS) connection is up. */
+  readonly connectionTimeoutMs?: number;
+  /** From sending the request to the whole answer. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface AwsClientOptions extends RetryOptions, HttpTimeoutOptions {
+  /** Only for tests and tools; production uses the SDK's standard endpoint variables. */
+  readonly endpoint?: string;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Only for tests and tools; production uses AWS_REGION (Route 53 and CloudWatch are pinned to us-east-1). */
+  readonly region?: string;
+}
+
+/**
+ * Full jitter: delay = random(0, min(cap, base·2^n)), n counting retries from 0, so the first retry
+ * waits at most `base`. The SDK calls this with the number of the retry about to happen (1, 2, ...).
+ */
+export function fullJitterBackoff(options: { baseMs: number; capMs: number; random?: () => number }): (retry: number) => number {
+  const random = options.random ?? Math.random;
+  return (retry) => Math.floor(random() * Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, retry - 1)));
+}
+
+function retryConfig(options: RetryOptions): { maxAttempts: number; retryStrategy: ConfiguredRetryStrategy } {
+  const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
+  const baseMs = options.backoffBaseMs ?? RETRY_DEFAULTS.backoffBaseMs;
+  const capMs = options.backoffCapMs ?? RETRY_DEFAULTS.backoffCapMs;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new ConfigurationError(`maxAttempts must be a whole number of at least 1, got ${String(maxAttempts)}`);
+  }
+  if (!(baseMs >= 0) || !(capMs >= 0)) {
+    throw new ConfigurationError(`backoff base and cap must be 0 or more milliseconds, got ${String(baseMs)} and ${String(capMs)}`);
+  }
+  const backoff = fullJitterBackoff({ baseMs, capMs, ...(options.random ? { random: options.random } : {}) });
+  // maxAttempts is also given to the client so the amz-sdk-request header reports the same maximum.
+  return { maxAttempts, retryStrategy: new ConfiguredRetryStrategy(maxAttempts, backoff) };
+}
+
+function httpConfig(options: HttpTimeoutOptions): { requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } } {
+  const connectionTimeout = options.connectionTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectionTimeoutMs;
+  const requestTimeout = options.requestTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.requestTimeoutMs;
+  if (!(connectionTimeout > 0) || !(requestTimeout > 0)) {
+    throw new ConfigurationError(`HTTP timeouts must be above 0 milliseconds, got connection ${String(connectionTimeout)} and request ${String(requestTimeout)}`);
+  }
+  // Without throwOnRequestTimeout the SDK's handler only logs a warning when requestTimeout passes.
+  return { requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } };
+}
+
+/** The configuration every client is built with: pass it to a client's constructor, then add what the service needs. */
+export function clientConfig(options: AwsClientOptions = {}) {
+  return {
+    ...retryConfig(options),
+    ...httpConfig(options),
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+  };
+}
