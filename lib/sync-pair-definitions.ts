@@ -9,6 +9,7 @@
  * next sweep, which knows what was already written.
  */
 import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/model';
+import { chunksOf, mapBounded } from './batches';
 import { definePair, type PairDefinition } from './domain/pair-definition';
 import { describeError } from './errors';
 import { encodePairDefinition, hashPairDefinition } from './pair-definition-codec';
@@ -124,38 +125,10 @@ export class PairDefinitionSync {
         done.deleted += chunk.length;
       });
     }
-    return runTasks(tasks, CONCURRENCY, pastDeadline);
+    return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
   }
 }
 
 function defineFrom(inventory: Inventory, pair: FailoverPair): PairDefinition {
   return definePair(pair, zoneRecordsOf(inventory, pair), inventory.healthChecks);
-}
-
-function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
-
-/**
- * Runs the tasks, at most `limit` at once, none started past the deadline; after a failure none is
- * started, the running ones are let finish, and the first failure is thrown. True when all ran.
- */
-async function runTasks(tasks: readonly (() => Promise<void>)[], limit: number, pastDeadline: () => boolean): Promise<boolean> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const workers = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-    while (next < tasks.length && failure === undefined && !pastDeadline()) {
-      const task = tasks[next++];
-      try {
-        await task?.();
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  });
-  await Promise.all(workers);
-  if (failure !== undefined) throw failure.error;
-  return next === tasks.length;
 }

@@ -2,6 +2,7 @@
  * The use case: observe → decide → record → notify. Talks to ports only; every decision comes from
  * the pure domain core, and the summary it returns says what happened to each pair.
  */
+import { mapBounded } from './batches';
 import { observePair } from './domain/failover';
 import { assessHealthChecks } from './domain/health';
 import {
@@ -104,19 +105,6 @@ function needsFallbackRead(definition: HealthCheckDefinition | undefined, metric
   return definition !== undefined && !definition.disabled && ENDPOINT_TYPES.has(definition.type) && metric?.kind === 'NO_DATA';
 }
 
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
 type PairResult = { readonly plan: PairPlan; readonly state: RecordedPairState | undefined } & (
   | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly Notice[] }
   | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
@@ -157,7 +145,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
 
   // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
   const claimUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
-  const results = await mapWithConcurrency(plans, deps.settings.pairConcurrency, (plan) =>
+  const results = await mapBounded(plans, deps.settings.pairConcurrency, (plan) =>
     recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), { deadline: request.deadline, claimUntil }, decide),
   );
 

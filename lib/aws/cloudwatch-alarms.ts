@@ -12,6 +12,7 @@ import {
   type CloudWatchClient,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
+import { chunksOf } from '../batches';
 import { AlarmManagerError } from '../errors';
 import { ALARM_OWNER_TAG, type AlarmSpec, type ForeignAlarm, type ManagedAlarm } from '../domain/alarm-plan';
 import type { AlarmManager } from '../ports';
@@ -118,8 +119,7 @@ export class CloudWatchAlarmManager implements AlarmManager {
   }
 
   async deleteAlarms(names: readonly string[]): Promise<void> {
-    for (let start = 0; start < names.length; start += DELETE_ALARMS_BATCH) {
-      const batch = names.slice(start, start + DELETE_ALARMS_BATCH);
+    for (const batch of chunksOf(names, DELETE_ALARMS_BATCH)) {
       try {
         await this.client.send(new DeleteAlarmsCommand({ AlarmNames: batch }));
       } catch (error) {

@@ -4,6 +4,7 @@
  * The client must be in us-east-1, the only region these metrics exist in (see createCloudWatchClient).
  */
 import { paginateGetMetricData, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { chunksOf } from '../batches';
 import type { MetricReading } from '../domain/model';
 import type { HealthMetricSource } from '../ports';
 import { describeSdkError, isAccessDenied, sdkErrorFacts } from './sdk-errors';
@@ -53,8 +54,7 @@ export class CloudWatchHealthMetricSource implements HealthMetricSource {
   async readHealthMetrics(healthCheckIds: readonly string[], at: Date): Promise<ReadonlyMap<string, MetricReading>> {
     const unique = [...new Set(healthCheckIds)];
     const readings = new Map<string, MetricReading>();
-    for (let start = 0; start < unique.length; start += METRIC_QUERIES_PER_CALL) {
-      const batch = unique.slice(start, start + METRIC_QUERIES_PER_CALL);
+    for (const batch of chunksOf(unique, METRIC_QUERIES_PER_CALL)) {
       for (const [id, reading] of await this.readBatch(batch, at)) readings.set(id, reading);
     }
     return readings;

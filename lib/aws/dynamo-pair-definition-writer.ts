@@ -4,6 +4,7 @@
  * poll function builds this (lib/poll-wiring.ts): the alarm function's code, and role, never write here.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunksOf } from '../batches';
 import { pairKey, type PairId } from '../domain/model';
 import type { PairDefinition } from '../domain/pair-definition';
 import { StoreError } from '../errors';
@@ -32,9 +33,7 @@ export class DynamoPairDefinitionWriter implements PairDefinitionWriter {
       ...changes.put.map((definition) => ({ PutRequest: { Item: definitionItem(definition, encodePairDefinition(definition)) } })),
       ...changes.remove.map((pairId) => ({ DeleteRequest: { Key: definitionKey(pairId) } })),
     ];
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_MAX_REQUESTS) {
-      await this.batchWrite(requests.slice(start, start + BATCH_WRITE_MAX_REQUESTS), describe(changes));
-    }
+    for (const batch of chunksOf(requests, BATCH_WRITE_MAX_REQUESTS)) await this.batchWrite(batch, describe(changes));
   }
 
   private batchWrite(requests: readonly WriteRequest[], what: string): Promise<void> {

@@ -1,5 +1,6 @@
 /** Multi-request reads: every page of a query, every key of a batch (DynamoDB may answer in parts). */
 import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { chunksOf } from '../batches';
 import { StoreError } from '../errors';
 import { withStoreError } from './dynamo-errors';
 import type { Item } from './dynamo-items';
@@ -52,9 +53,7 @@ export async function queryItems(table: Table, query: KeyQuery, limit: number, a
 
 /** The items of distinct `keys` that exist, in any order: batches of 100, unprocessed keys asked again (lib/aws/dynamo-unprocessed.ts). */
 export async function batchGetItems(table: Table, keys: readonly Item[], action: string): Promise<Item[]> {
-  const batches: Item[][] = [];
-  for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) batches.push(keys.slice(start, start + BATCH_GET_MAX_KEYS));
-  return (await Promise.all(batches.map((batch) => batchGet(table, batch, action)))).flat();
+  return (await Promise.all(chunksOf(keys, BATCH_GET_MAX_KEYS).map((batch) => batchGet(table, batch, action)))).flat();
 }
 
 async function batchGet(table: Table, keys: readonly Item[], action: string): Promise<Item[]> {

@@ -3,6 +3,7 @@
  * Limits are Slack's published Block Kit limits; a message over any of them is rejected with
  * `400 invalid_blocks`, which no retry fixes, so every text is capped here.
  */
+import { chunksOf } from '../batches';
 import type { Evidence, Severity } from '../domain/model';
 import type { NotificationFact, NotificationLink, NotificationPayload } from './payload';
 import { escapeMrkdwn, singleLine, truncateEscaped, truncateMrkdwn, truncateText } from './slack-text';
@@ -124,11 +125,7 @@ function factSections(facts: readonly NotificationFact[]): SlackSectionBlock[] {
   const shown = facts.length > capacity ? facts.slice(0, capacity - 1) : facts;
   const fields = shown.map((fact) => field(fact.label, fact.value));
   if (shown.length < facts.length) fields.push(field('More', `${facts.length - shown.length} more facts in the email notification`));
-  const sections: SlackSectionBlock[] = [];
-  for (let start = 0; start < fields.length; start += SlackLimits.FIELDS_PER_SECTION) {
-    sections.push({ type: 'section', fields: fields.slice(start, start + SlackLimits.FIELDS_PER_SECTION) });
-  }
-  return sections;
+  return chunksOf(fields, SlackLimits.FIELDS_PER_SECTION).map((chunk) => ({ type: 'section', fields: chunk }));
 }
 
 function field(label: string, value: string): SlackMrkdwn {
