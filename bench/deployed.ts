@@ -5,7 +5,8 @@
  * flags the Lambda Node.js runtime starts `node` with, so a bench process runs a function as Lambda does.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { readZipEntries, readZipMember } from '../test/infra/support/zip-entries';
@@ -45,7 +46,11 @@ async function retried(what: string, run: () => { ok: boolean; error: string }, 
 }
 
 function npxServerless(root: string, args: readonly string[]): { ok: boolean; error: string; stdout: string } {
-  const result = spawnSync('npx', ['serverless', ...args], { cwd: root, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+  // serverless-esbuild leaves a directory per function under TMPDIR (its clean-up is a non-recursive
+  // remove): give it a temporary directory of its own, removed once the command is done.
+  const temporary = mkdtempSync(join(tmpdir(), 'failwatch-bench-package-'));
+  const result = spawnSync('npx', ['serverless', ...args], { cwd: root, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TMPDIR: temporary } });
+  rmSync(temporary, { recursive: true, force: true });
   const error = `${result.error?.message ?? ''}${result.stderr ?? ''}${result.status === 0 ? '' : (result.stdout ?? '')}`.trim().split('\n').slice(-6).join(' | ');
   return { ok: result.status === 0, error, stdout: result.stdout ?? '' };
 }

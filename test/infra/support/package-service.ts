@@ -25,11 +25,14 @@ export interface PackagedService {
   remove(): void;
 }
 
-function offlineEnvironment(home: string): NodeJS.ProcessEnv {
+function offlineEnvironment(home: string, temporary: string): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([key]) => !/^(AWS_|FAILWATCH_|SLS_|SERVERLESS_)/.test(key));
   return {
     ...Object.fromEntries(inherited),
     HOME: home,
+    // serverless-esbuild zips each function from a directory under the system's temporary directory and
+    // leaves it there (its clean-up is a non-recursive remove): keep those inside `work`, removed with it.
+    TMPDIR: temporary,
     AWS_CONFIG_FILE: join(home, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
     // No instance-metadata credential lookups either.
@@ -42,15 +45,17 @@ export async function packageService(stage: string, params: Readonly<Record<stri
   const serviceDir = join(work, 'service');
   const artifactDir = join(work, 'artifacts');
   const home = join(work, 'home');
+  const temporary = join(work, 'tmp');
   cpSync(PROJECT_ROOT, serviceDir, { recursive: true, filter: (source) => !NOT_COPIED.has(source.slice(PROJECT_ROOT.length + 1)) });
   mkdirSync(home);
+  mkdirSync(temporary);
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(serviceDir, 'node_modules'), 'dir');
 
   const cli = join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
   const args = [cli, 'package', '--stage', stage, '--package', artifactDir, ...Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`])];
   const started = process.hrtime.bigint();
   try {
-    await promisify(execFile)(process.execPath, args, { cwd: serviceDir, env: offlineEnvironment(home), timeout: PACKAGE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, args, { cwd: serviceDir, env: offlineEnvironment(home, temporary), timeout: PACKAGE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     rmSync(work, { recursive: true, force: true });
