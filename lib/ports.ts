@@ -113,10 +113,17 @@ export interface StoredPairState extends PairState {
 export interface RecordedPairState extends StoredPairState {
   /**
    * Only when `record` was given `claimUntil`: the PENDING transitions (by sequence) and notices (by key)
-   * it committed already claimed until then. The caller publishes them without claiming them; any other
-   * run treats them as claimed, exactly as after `claimForPublish`.
+   * it committed already claimed until then, under `token`. While the lease lasts the caller publishes
+   * them without claiming them; any other run treats them as claimed, exactly as after `claimForPublish`.
    */
-  readonly claimed?: { readonly sequences: readonly number[]; readonly notices: readonly string[] };
+  readonly claimed?: BornClaim;
+}
+
+export interface BornClaim {
+  readonly token: string;
+  readonly until: Date;
+  readonly sequences: readonly number[];
+  readonly notices: readonly string[];
 }
 
 /**
@@ -155,18 +162,22 @@ export interface StateStore {
   /** Newest first, committed ones still only in the outbox included. */
   listTransitions(pairId: PairId, limit?: number): Promise<readonly StoredTransition[]>;
   /**
-   * Claims a PENDING transition's outbox entry for publishing until `leaseUntil`; false if it is not in
-   * the outbox, no longer PENDING, or claimed by another run whose lease has not run out.
+   * Claims a PENDING transition's outbox entry for publishing until `leaseUntil` and returns the claim's
+   * token; undefined if it is not in the outbox, no longer PENDING, or claimed by another run whose lease
+   * has not run out.
    */
-  claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean>;
+  claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<string | undefined>;
   /**
    * Marks the transition's outbox entry PUBLISHED with the SNS message id (its claim gone), without
    * touching the revision: it never makes a concurrent `record` fail. The entry stays in the outbox until
    * a sweep moves it to history. Already moved there (published by another run): nothing to do.
    */
   markPublished(pairId: PairId, sequence: number, snsMessageId: string, publishedAt: Date): Promise<void>;
-  /** Gives up a claim after a failed publish so the next run tries again at once. */
-  releaseClaim(pairId: PairId, sequence: number): Promise<void>;
+  /**
+   * Gives up this run's claim (`claimToken`, from `claimForPublish` or the born claim) after a failed
+   * publish, so the next run tries again at once. A claim another run holds now is left alone.
+   */
+  releaseClaim(pairId: PairId, sequence: number, claimToken: string): Promise<void>;
   /** Oldest first: the transitions numbered fromSequence..toSequence that are recorded (outbox included). */
   listTransitionsBetween(pairId: PairId, fromSequence: number, toSequence: number): Promise<readonly StoredTransition[]>;
   /** The notice, from history or from the state's outbox. */
@@ -174,9 +185,9 @@ export interface StateStore {
   /** Newest first (by key within a kind; notices are few), outbox included. */
   listNotices(pairId: PairId, limit?: number): Promise<readonly StoredNotice[]>;
   /** The notice counterparts of claimForPublish, markPublished and releaseClaim. */
-  claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<string | undefined>;
   markNoticePublished(pairId: PairId, key: string, snsMessageId: string, publishedAt: Date): Promise<void>;
-  releaseNoticeClaim(pairId: PairId, key: string): Promise<void>;
+  releaseNoticeClaim(pairId: PairId, key: string, claimToken: string): Promise<void>;
   /**
    * Checked before a notice is sent: true when history holds its key already (it was recorded, and
    * moved there, before this entry was committed: the same notice decided again). The first copy stands;

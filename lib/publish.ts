@@ -1,8 +1,9 @@
 /**
  * The outbox: every recorded transition and notice is published at least once. It is committed with the
- * pair's state, in the state's outbox; a run claims it (a lease, so two runs do not both send it; the run
- * that recorded it committed it already claimed, and skips the claim), publishes, and marks it published
- * with the SNS message id. A failed publish leaves it pending for the next run. Held and silenced
+ * pair's state, in the state's outbox; a run claims it (a lease counted from the claim, so two runs do not
+ * both send it; the run that recorded it committed it already claimed, and skips the claim while that
+ * lease lasts), publishes, and marks it published with the SNS message id. A claim is released only by
+ * its own holder (its token). A failed publish leaves it pending for the next run. Held and silenced
  * transitions are never sent on their own (the notice that summarizes them is). The scheduled sweep
  * moves what is final (published, held, silenced) out of the outbox into history items of their own;
  * an alarm run never does, which keeps it to the read, the commit and the mark.
@@ -12,15 +13,15 @@ import type { Notice } from './domain/notices';
 import { NotifierError } from './errors';
 import { renderNotice } from './notify/render-notice';
 import { renderTransition } from './notify/render';
-import { PublishStatus, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type RecordedPairState, type StateStore } from './ports';
+import { PublishStatus, type BornClaim, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type RecordedPairState, type StateStore } from './ports';
 
 export type OutboxEntry = (
   /** `transition` is present when the state's outbox carried it; otherwise it is read from the store. */
   | { readonly kind: 'TRANSITION'; readonly pair: FailoverPair; readonly sequence: number; readonly transition?: Transition }
   | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice }
 ) & {
-  /** This run's `record` committed it already claimed (born claimed): it is sent without a claim call. */
-  readonly claimed?: boolean;
+  /** This run's `record` committed it already claimed (born claimed): while that lease lasts it is sent without a claim call. */
+  readonly bornClaim?: { readonly token: string; readonly until: Date };
 };
 
 export interface PublishOutcome {
@@ -59,8 +60,8 @@ export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
   const notices = items.flatMap((item) => (item.kind === 'NOTICE' ? [item.notice] : []));
   notices.sort((a, b) => a.observedAt.localeCompare(b.observedAt) || a.key.localeCompare(b.key));
   return [
-    ...transitions.map((transition): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence: transition.sequence, transition, ...bornClaimed(state?.claimed?.sequences.includes(transition.sequence)) })),
-    ...notices.map((notice): OutboxEntry => ({ kind: 'NOTICE', pair, key: notice.key, notice, ...bornClaimed(state?.claimed?.notices.includes(notice.key)) })),
+    ...transitions.map((transition): OutboxEntry => ({ kind: 'TRANSITION', pair, sequence: transition.sequence, transition, ...bornClaimOf(state?.claimed, state?.claimed?.sequences.includes(transition.sequence)) })),
+    ...notices.map((notice): OutboxEntry => ({ kind: 'NOTICE', pair, key: notice.key, notice, ...bornClaimOf(state?.claimed, state?.claimed?.notices.includes(notice.key)) })),
   ];
 }
 
@@ -69,7 +70,7 @@ export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
  * (PUBLISHED, HELD, SILENCED) is moved to history, at no cost for an empty outbox; then what is pending
  * is published. Entries this run publishes are moved by the next sweep.
  */
-export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], now: Date, options: { readonly materialize: boolean }): Promise<OutboxResult> {
+export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], options: { readonly materialize: boolean }): Promise<OutboxResult> {
   const historyNotMoved: { pair: string; error: string }[] = [];
   if (options.materialize) {
     for (const { pair, state } of outboxes) {
@@ -83,11 +84,11 @@ export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairO
       }
     }
   }
-  return { publishing: await publishOutbox(deps, outboxes.flatMap(outboxEntries), now), historyNotMoved };
+  return { publishing: await publishOutbox(deps, outboxes.flatMap(outboxEntries)), historyNotMoved };
 }
 
-function bornClaimed(claimed: boolean | undefined): { claimed?: true } {
-  return claimed ? { claimed } : {};
+function bornClaimOf(claim: BornClaim | undefined, holds: boolean | undefined): { bornClaim?: OutboxEntry['bornClaim'] } {
+  return claim && holds ? { bornClaim: { token: claim.token, until: claim.until } } : {};
 }
 
 function statusOf(item: OutboxItem): PublishStatus {
@@ -98,7 +99,7 @@ export function recordValues(record: RecordSet): readonly string[] {
   return record.alias ? [record.alias.dnsName] : record.values;
 }
 
-export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxEntry[], now: Date): Promise<PublishOutcome[]> {
+export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxEntry[]): Promise<PublishOutcome[]> {
   const outcomes: PublishOutcome[] = [];
   // Entries come in sequence order per pair, and are sent one by one so a FAILBACK never overtakes its
   // FAILOVER: once one of a pair's entries is left waiting (a failure that may pass, or another run
@@ -108,11 +109,11 @@ export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxE
     const pair = pairKey(entry.pair.id);
     if (waiting.has(pair)) {
       // Born claimed but not sent now: give the claim up, so the next run need not wait for the lease.
-      if (entry.claimed) await opsFor(deps, entry).release().catch(() => undefined);
+      if (entry.bornClaim) await opsFor(deps, entry).release(entry.bornClaim.token).catch(() => undefined);
       outcomes.push({ transitionId: opsFor(deps, entry).id, status: 'PENDING', error: 'waits for an earlier notification of this pair, not sent yet' });
       continue;
     }
-    const { outcome, holdsBackLater } = await publishOne(deps, entry, now);
+    const { outcome, holdsBackLater } = await publishOne(deps, entry);
     if (holdsBackLater) waiting.add(pair);
     outcomes.push(outcome);
   }
@@ -122,10 +123,11 @@ export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxE
 /** The store operations of one outbox entry, whichever kind it is. */
 interface EntryOps {
   readonly id: string;
-  claim(now: Date, leaseUntil: Date): Promise<boolean>;
+  /** The claim's token, or undefined when another run holds it or it is no longer pending. */
+  claim(now: Date, leaseUntil: Date): Promise<string | undefined>;
   render(): Promise<{ readonly kind: string; readonly notification: OutgoingNotification } | undefined>;
   markPublished(messageId: string, at: Date): Promise<void>;
-  release(): Promise<void>;
+  release(token: string): Promise<void>;
   /** Whether it is still waiting to be sent (false once published, or if it is gone). */
   isPending(): Promise<boolean>;
   /** True for a notice whose key history holds already (decided again): dropped from the outbox, never sent. */
@@ -147,7 +149,7 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
         return transition && { kind: transition.kind, notification: renderTransition(transition, context) };
       },
       markPublished: (messageId, at) => store.markPublished(pair.id, sequence, messageId, at),
-      release: () => store.releaseClaim(pair.id, sequence),
+      release: (token) => store.releaseClaim(pair.id, sequence, token),
       isPending: async () => (await store.getTransition(pair.id, sequence))?.publishStatus === PublishStatus.PENDING,
       // A sequence is taken once, by the commit that counts it: a transition is never decided twice.
       isRepeat: () => Promise.resolve(false),
@@ -167,7 +169,7 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
       return { kind: notice.kind, notification: renderNotice(notice, covered, context) };
     },
     markPublished: (messageId, at) => store.markNoticePublished(pair.id, key, messageId, at),
-    release: () => store.releaseNoticeClaim(pair.id, key),
+    release: (token) => store.releaseNoticeClaim(pair.id, key, token),
     isPending: async () => (await store.getNotice(pair.id, key))?.publishStatus === PublishStatus.PENDING,
     isRepeat: () => store.dropRepeatedNotice(pair.id, key),
   };
@@ -187,29 +189,34 @@ function describe(error: unknown): string {
  * Claims, renders, sends and marks one entry. A failure of the store or of SNS leaves it pending for the
  * next run and never ends the run: the other pairs' notifications still go out.
  */
-async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Promise<Attempt> {
+async function publishOne(deps: PublishDeps, entry: OutboxEntry): Promise<Attempt> {
   const ops = opsFor(deps, entry);
   const pending = (error: string, holdsBackLater: boolean, kind?: string): Attempt => ({
     outcome: { transitionId: ops.id, ...(kind === undefined ? {} : { kind }), status: 'PENDING', error },
     holdsBackLater,
   });
+  // The lease counts from now, not from the run's start: a claim taken late in a run still protects.
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
+  let token: string | undefined;
+  try {
+    // Born claimed by this run's `record`: its own while that lease lasts. After, another run may have
+    // claimed it: only a claim of its own lets this run send it.
+    token = entry.bornClaim && now < entry.bornClaim.until ? entry.bornClaim.token : await ops.claim(now, leaseUntil);
+  } catch (error) {
+    return pending(`not claimed: ${describe(error)}`, true);
+  }
+  const claimToken = token;
   const release = async (): Promise<string> => {
+    if (claimToken === undefined) return '';
     try {
-      await ops.release();
+      await ops.release(claimToken);
       return '';
     } catch (error) {
       return `; its claim stays until the lease runs out (${describe(error)})`;
     }
   };
-  const leaseUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
-  let claimed: boolean;
-  try {
-    // Born claimed: this run's `record` committed it with this run's lease already.
-    claimed = entry.claimed === true || (await ops.claim(now, leaseUntil));
-  } catch (error) {
-    return pending(`not claimed: ${describe(error)}`, true);
-  }
-  if (!claimed) {
+  if (claimToken === undefined) {
     // Sent already (nothing to wait for), or another run is sending it now: later entries wait for that one.
     const stillPending = await ops.isPending().catch(() => true);
     return { outcome: { transitionId: ops.id, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: stillPending };
@@ -235,8 +242,9 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry, now: Date): Pro
   try {
     await ops.markPublished(messageId, deps.clock.now());
   } catch (error) {
-    // Sent but not marked: once the lease runs out it is sent again. At least once, never lost.
-    return { outcome: { transitionId: ops.id, kind, status: 'PENDING', messageId, error: `sent as ${messageId} but not marked published: ${describe(error)}` }, holdsBackLater: false };
+    // Sent but not marked: once the lease runs out it is sent again (at least once, never lost). The
+    // pair's later entries wait, so that repeat never arrives after them (a FAILOVER after its FAILBACK).
+    return { outcome: { transitionId: ops.id, kind, status: 'PENDING', messageId, error: `sent as ${messageId} but not marked published: ${describe(error)}` }, holdsBackLater: true };
   }
   return { outcome: { transitionId: ops.id, kind, status: 'PUBLISHED', messageId }, holdsBackLater: false };
 }

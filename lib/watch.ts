@@ -143,14 +143,12 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     assessments = assess();
   }
 
-  // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
-  const claimUntil = new Date(now.getTime() + deps.settings.publishLeaseSeconds * 1000);
   const results = await mapBounded(plans, deps.settings.pairConcurrency, (plan) =>
-    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), { deadline: request.deadline, claimUntil }, decide),
+    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline, decide),
   );
 
   // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
-  const { publishing, historyNotMoved } = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), now, { materialize: request.scope.kind === 'ALL' });
+  const { publishing, historyNotMoved } = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), { materialize: request.scope.kind === 'ALL' });
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
   return {
@@ -223,7 +221,7 @@ async function recordPair(
   plan: PairPlan,
   loaded: StoredPairState | undefined,
   observation: PairObservation,
-  { deadline, claimUntil }: { readonly deadline: Date | undefined; readonly claimUntil: Date },
+  deadline: Date | undefined,
   decide: (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => ReturnType<typeof decideStep>,
 ): Promise<PairResult> {
   const key = pairKey(plan.pair.id);
@@ -244,6 +242,8 @@ async function recordPair(
       if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
       try {
         const { transitions, notices } = decision;
+        // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
+        const claimUntil = new Date(deps.clock.now().getTime() + deps.settings.publishLeaseSeconds * 1000);
         const written = await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision }, { claimUntil });
         return { plan, status: 'done', outcome, state: written, recorded: transitions, notices };
       } catch (error) {

@@ -7,6 +7,7 @@
  * that takes them out of the outbox. None of these touches the state's revision: the outbox's
  * bookkeeping is not decision state, and must never make a concurrent commit fail.
  */
+import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../domain/model';
 import { StoreError } from '../errors';
@@ -28,7 +29,7 @@ export interface CommittedItem {
 const NOT_EXISTS = `attribute_not_exists(#${PARTITION_KEY})`;
 const PUT_ATTEMPTS = 2;
 
-/** The claim of an entry: who holds it (a lease), and the token of a born claim. */
+/** The claim of an entry: until when it is held (a lease), and the token of the run holding it. */
 const CLAIM: readonly string[] = [TransitionAttribute.CLAIM_UNTIL, TransitionAttribute.CLAIM_TOKEN];
 
 /** What may differ between two copies of one history item: how far its publishing got, and its expiry. */
@@ -46,20 +47,22 @@ function entryNames(sortKey: string, ...attributes: string[]): Record<string, st
 
 /**
  * Claims a PENDING entry until `leaseUntil`, if nobody holds it or its holder's lease ran out before
- * `now`. False when another run holds it, when it is no longer PENDING, or when it is not in the outbox.
+ * `now`, and returns the claim's token (which releases it). Undefined when another run holds it, when
+ * it is no longer PENDING, or when it is not in the outbox.
  */
-export async function claimEntry(table: Table, pairId: PairId, sortKey: string, now: Date, leaseUntil: Date, action: string): Promise<boolean> {
+export async function claimEntry(table: Table, pairId: PairId, sortKey: string, now: Date, leaseUntil: Date, action: string): Promise<string | undefined> {
   const { CLAIM_UNTIL, CLAIM_TOKEN, PUBLISH_STATUS } = TransitionAttribute;
-  return updateEntry(table, action, {
+  const token = randomUUID();
+  const claimed = await updateEntry(table, action, {
     Key: stateKey(pairId),
-    // A later claim is nobody's born claim any more: the token goes.
-    UpdateExpression: `SET #outbox.#entry.#${CLAIM_UNTIL} = :lease REMOVE #outbox.#entry.#${CLAIM_TOKEN}`,
+    UpdateExpression: `SET #outbox.#entry.#${CLAIM_UNTIL} = :lease, #outbox.#entry.#${CLAIM_TOKEN} = :token`,
     // ISO-8601 UTC strings of one format sort like the instants they name. A missing entry fails the
     // condition before the update is applied, so nothing is created.
     ConditionExpression: `#outbox.#entry.#${PUBLISH_STATUS} = :pending AND (attribute_not_exists(#outbox.#entry.#${CLAIM_UNTIL}) OR #outbox.#entry.#${CLAIM_UNTIL} < :now)`,
     ExpressionAttributeNames: entryNames(sortKey, CLAIM_UNTIL, CLAIM_TOKEN, PUBLISH_STATUS),
-    ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':now': now.toISOString(), ':pending': PublishStatus.PENDING },
+    ExpressionAttributeValues: { ':lease': leaseUntil.toISOString(), ':now': now.toISOString(), ':pending': PublishStatus.PENDING, ':token': token },
   });
+  return claimed ? token : undefined;
 }
 
 /**
@@ -84,14 +87,19 @@ export async function markEntryPublished(table: Table, pairId: PairId, sortKey: 
   throw new StoreError(`There is no ${what} of ${pair} in the outbox or in history to mark published`, false);
 }
 
-/** Gives up the entry's claim (whoever holds it); an entry no longer in the outbox is no matter. */
-export async function releaseEntryClaim(table: Table, pairId: PairId, sortKey: string, action: string): Promise<void> {
+/**
+ * Gives up the entry's claim if it is still the one `token` names: a run whose lease ran out must not
+ * free the claim another run took since (and may be sending under). Otherwise, or for an entry no
+ * longer in the outbox, nothing changes.
+ */
+export async function releaseEntryClaim(table: Table, pairId: PairId, sortKey: string, token: string, action: string): Promise<void> {
   const { CLAIM_UNTIL, CLAIM_TOKEN } = TransitionAttribute;
   await updateEntry(table, action, {
     Key: stateKey(pairId),
     UpdateExpression: `REMOVE #outbox.#entry.#${CLAIM_UNTIL}, #outbox.#entry.#${CLAIM_TOKEN}`,
-    ConditionExpression: 'attribute_exists(#outbox.#entry)',
+    ConditionExpression: `#outbox.#entry.#${CLAIM_TOKEN} = :token`,
     ExpressionAttributeNames: entryNames(sortKey, CLAIM_UNTIL, CLAIM_TOKEN),
+    ExpressionAttributeValues: { ':token': token },
   });
 }
 

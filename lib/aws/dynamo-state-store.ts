@@ -124,6 +124,8 @@ export class DynamoStateStore implements StateStore {
       body[TransitionAttribute.CLAIM_TOKEN] === claim.token && body[TransitionAttribute.PUBLISH_STATUS] === PublishStatus.PENDING ? [sortKey] : [],
     );
     const claimed = {
+      token: claim.token,
+      until: new Date(claim.until),
       sequences: own.flatMap((sortKey) => (sortKey.startsWith(TRANSITION_SORT_KEY_PREFIX) ? [sequenceOf(sortKey)] : [])).sort((a, b) => a - b),
       notices: own.flatMap((sortKey) => (sortKey.startsWith(NOTICE_SORT_KEY_PREFIX) ? [sortKey.slice(NOTICE_SORT_KEY_PREFIX.length)] : [])),
     };
@@ -170,11 +172,11 @@ export class DynamoStateStore implements StateStore {
     return (await this.newestWithPrefix(pairId, NOTICE_SORT_KEY_PREFIX, limit, 'notices')).map(parseNoticeItem);
   }
 
-  claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<boolean> {
+  claimForPublish(pairId: PairId, sequence: number, now: Date, leaseUntil: Date): Promise<string | undefined> {
     return claimEntry(this.table, pairId, transitionSortKey(sequence), now, leaseUntil, `claiming transition ${sequence} of ${pairKey(pairId)}`);
   }
 
-  claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  claimNoticeForPublish(pairId: PairId, key: string, now: Date, leaseUntil: Date): Promise<string | undefined> {
     return claimEntry(this.table, pairId, noticeSortKey(key), now, leaseUntil, `claiming notice ${key} of ${pairKey(pairId)}`);
   }
 
@@ -186,12 +188,12 @@ export class DynamoStateStore implements StateStore {
     await markEntryPublished(this.table, pairId, noticeSortKey(key), `notice ${key}`, snsMessageId, publishedAt);
   }
 
-  async releaseClaim(pairId: PairId, sequence: number): Promise<void> {
-    await releaseEntryClaim(this.table, pairId, transitionSortKey(sequence), `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
+  async releaseClaim(pairId: PairId, sequence: number, claimToken: string): Promise<void> {
+    await releaseEntryClaim(this.table, pairId, transitionSortKey(sequence), claimToken, `releasing the claim on transition ${sequence} of ${pairKey(pairId)}`);
   }
 
-  async releaseNoticeClaim(pairId: PairId, key: string): Promise<void> {
-    await releaseEntryClaim(this.table, pairId, noticeSortKey(key), `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
+  async releaseNoticeClaim(pairId: PairId, key: string, claimToken: string): Promise<void> {
+    await releaseEntryClaim(this.table, pairId, noticeSortKey(key), claimToken, `releasing the claim on notice ${key} of ${pairKey(pairId)}`);
   }
 
   async dropRepeatedNotice(pairId: PairId, key: string): Promise<boolean> {

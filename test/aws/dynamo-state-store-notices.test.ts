@@ -31,8 +31,8 @@ describe('DynamoStateStore: notices', () => {
     const stored: unknown = { ...JSON.parse(JSON.stringify(notice)), publishStatus: 'PENDING' };
     expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [], pendingNotices: [notice.key], outbox: [{ kind: 'NOTICE', notice: stored }] });
     expect(await store.getNotice(start.pairId, notice.key)).toEqual(stored);
-    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(true);
-    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBe(false);
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toEqual(expect.any(String));
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 2))).toBeUndefined();
     await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 1));
 
     const published = await store.loadStateConsistent(start.pairId);
@@ -126,7 +126,7 @@ describe('DynamoStateStore: notices', () => {
 
     expect(written.outbox).toEqual([{ kind: 'NOTICE', notice: expect.objectContaining({ key: notice.key, lastedSeconds: 14_400, publishStatus: 'PENDING' }) }]);
     // The entry is the first run's, unclaimed: this run did not claim it, and any run may.
-    expect(written.claimed).toEqual({ sequences: [], notices: [] });
+    expect(written.claimed).toMatchObject({ sequences: [], notices: [] });
     expect(await readOutboxEntry(client, tableName, start.pairId, `N#${notice.key}`)).not.toHaveProperty('claimUntil');
     expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ lastedSeconds: 14_400, publishStatus: 'PENDING' });
   });
@@ -142,8 +142,8 @@ describe('DynamoStateStore: notices', () => {
     expect(await store.getNotice(start.pairId, notice.key)).toMatchObject({ id: notice.id, publishStatus: 'PENDING' });
     expect((await store.listNotices(start.pairId)).map((n) => n.key)).toEqual([notice.key]);
 
-    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 3))).toBe(false);
-    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 2.01), minutesAfter(T0, 3))).toBe(true);
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 1), minutesAfter(T0, 3))).toBeUndefined();
+    expect(await store.claimNoticeForPublish(start.pairId, notice.key, minutesAfter(T0, 2.01), minutesAfter(T0, 3))).toEqual(expect.any(String));
     expect(await store.dropRepeatedNotice(start.pairId, notice.key)).toBe(false);
     await store.markNoticePublished(start.pairId, notice.key, 'sns-1', minutesAfter(T0, 2.01));
 
@@ -172,7 +172,7 @@ describe('DynamoStateStore: held and silenced transitions, and the policy fields
       [3, 'SILENCED', { status: 'SILENCED', silence }],
     ];
     expect((await store.listTransitionsBetween(start.pairId, 1, 3)).map((t) => [t.sequence, t.publishStatus, t.delivery])).toEqual(history);
-    expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBe(false);
+    expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBeUndefined();
 
     await store.materialize(start.pairId, written.outbox ?? []);
 
@@ -181,7 +181,7 @@ describe('DynamoStateStore: held and silenced transitions, and the policy fields
     expect(await readOutboxKeys(client, tableName, start.pairId)).toEqual(['T#0000000001']);
     expect(await store.loadStateConsistent(start.pairId)).toMatchObject({ pendingSequences: [1], outbox: [{ kind: 'TRANSITION', transition: { sequence: 1 } }] });
     expect((await store.listTransitionsBetween(start.pairId, 1, 3)).map((t) => [t.sequence, t.publishStatus, t.delivery])).toEqual(history);
-    expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBe(false);
+    expect(await store.claimForPublish(start.pairId, 2, minutesAfter(T0, 5), minutesAfter(T0, 6))).toBeUndefined();
   });
 
   test('HELD and SILENCED transitions in the outbox: reads show them, `materialize` writes them and takes them out, and moving them again changes nothing', async () => {

@@ -36,10 +36,10 @@ describe('DynamoStateStore outbox', () => {
   test('a pending transition is claimed once while the lease lasts, and again once it has run out', async () => {
     const pairId = await pairWithPending(1);
 
-    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toBe(true);
-    expect(await store.claimForPublish(pairId, 1, at(10.5), at(11.5))).toBe(false);
-    expect(await store.claimForPublish(pairId, 1, at(11.01), at(12))).toBe(true);
-    expect(await store.claimForPublish(pairId, 1, at(11.5), at(12.5))).toBe(false);
+    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toEqual(expect.any(String));
+    expect(await store.claimForPublish(pairId, 1, at(10.5), at(11.5))).toBeUndefined();
+    expect(await store.claimForPublish(pairId, 1, at(11.01), at(12))).toEqual(expect.any(String));
+    expect(await store.claimForPublish(pairId, 1, at(11.5), at(12.5))).toBeUndefined();
   });
 
   test('record with claimUntil commits its pending transitions already claimed, in its one write: reported to the caller, held from every other claimer until the lease runs out', async () => {
@@ -53,15 +53,17 @@ describe('DynamoStateStore outbox', () => {
     counted.destroy();
 
     expect(requests.map((r) => r.commandName)).toEqual(['UpdateItemCommand']);
-    expect(written.claimed).toEqual({ sequences: [1, 2], notices: [] });
+    expect(written.claimed).toEqual({ token: expect.any(String), until: at(11), sequences: [1, 2], notices: [] });
     const entry = await readOutboxEntry(client, tableName, start.pairId, 'T#0000000001');
     expect(entry).toMatchObject({ publishStatus: PublishStatus.PENDING, claimUntil: at(11).toISOString(), claimToken: expect.any(String) });
     expect((await readOutboxEntry(client, tableName, start.pairId, 'T#0000000002'))?.['claimToken']).toBe(entry?.['claimToken']);
     expect(await readRawItem(client, tableName, start.pairId, 1)).toBeUndefined();
-    expect(await store.claimForPublish(start.pairId, 1, at(10.5), at(11.5))).toBe(false);
-    expect(await store.claimForPublish(start.pairId, 1, at(11.01), at(12))).toBe(true);
-    // A later claim is nobody's born claim any more.
-    expect(await readOutboxEntry(client, tableName, start.pairId, 'T#0000000001')).not.toHaveProperty('claimToken');
+    expect(await store.claimForPublish(start.pairId, 1, at(10.5), at(11.5))).toBeUndefined();
+    const later = await store.claimForPublish(start.pairId, 1, at(11.01), at(12));
+    expect(later).toEqual(expect.any(String));
+    // A later claim is the later run's own, under its own token: nobody's born claim any more.
+    expect(later).not.toBe(written.claimed?.token);
+    expect(await readOutboxEntry(client, tableName, start.pairId, 'T#0000000001')).toMatchObject({ claimToken: later, claimUntil: at(12).toISOString() });
   });
 
   test('claims, marks and releases are single conditional updates of the state item that never touch its revision', async () => {
@@ -71,9 +73,10 @@ describe('DynamoStateStore outbox', () => {
     const requests = recordRequests(counted);
     const publisher = new DynamoStateStore({ client: counted, tableName, historyDays: 30 });
 
-    expect(await publisher.claimForPublish(pairId, 1, at(10), at(11))).toBe(true);
-    await publisher.releaseClaim(pairId, 1);
-    expect(await publisher.claimForPublish(pairId, 1, at(10), at(11))).toBe(true);
+    const token = await publisher.claimForPublish(pairId, 1, at(10), at(11));
+    expect(token).toEqual(expect.any(String));
+    await publisher.releaseClaim(pairId, 1, token!);
+    expect(await publisher.claimForPublish(pairId, 1, at(10), at(11))).toEqual(expect.any(String));
     await publisher.markPublished(pairId, 1, 'sns-message-1', at(10.1));
     counted.destroy();
 
@@ -91,17 +94,31 @@ describe('DynamoStateStore outbox', () => {
 
   test('releaseClaim lets the next run claim at once, before the lease would have run out', async () => {
     const pairId = await pairWithPending(1);
-    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toBe(true);
+    const token = await store.claimForPublish(pairId, 1, at(10), at(11));
+    expect(token).toEqual(expect.any(String));
 
-    await store.releaseClaim(pairId, 1);
+    await store.releaseClaim(pairId, 1, token!);
 
     expect(await readOutboxEntry(client, tableName, pairId, 'T#0000000001')).not.toHaveProperty('claimUntil');
-    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toBe(true);
+    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toEqual(expect.any(String));
+  });
+
+  test('releaseClaim frees only the claim it names: a run whose lease ran out cannot free the claim another run took since', async () => {
+    const pairId = await pairWithPending(1);
+    const late = await store.claimForPublish(pairId, 1, at(10), at(11));
+    const current = await store.claimForPublish(pairId, 1, at(11.01), at(12));
+    expect(current).toEqual(expect.any(String));
+    expect(current).not.toBe(late);
+
+    await store.releaseClaim(pairId, 1, late!);
+
+    expect(await readOutboxEntry(client, tableName, pairId, 'T#0000000001')).toMatchObject({ claimUntil: at(12).toISOString(), claimToken: current });
+    expect(await store.claimForPublish(pairId, 1, at(11.5), at(12.5))).toBeUndefined();
   });
 
   test('markPublished stores the message id in the outbox entry, which stays there (no history item yet) and cannot be claimed again', async () => {
     const pairId = await pairWithPending(2);
-    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toBe(true);
+    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toEqual(expect.any(String));
 
     await store.markPublished(pairId, 1, 'sns-message-1', at(10.1));
 
@@ -114,7 +131,7 @@ describe('DynamoStateStore outbox', () => {
     expect(await readOutboxEntry(client, tableName, pairId, 'T#0000000001')).not.toHaveProperty('claimUntil');
     expect(await readRawItem(client, tableName, pairId, 1)).toBeUndefined();
     expect((await store.loadStateConsistent(pairId))?.pendingSequences).toEqual([2]);
-    expect(await store.claimForPublish(pairId, 1, at(20), at(21))).toBe(false);
+    expect(await store.claimForPublish(pairId, 1, at(20), at(21))).toBeUndefined();
     expect((await store.getTransition(pairId, 2))?.publishStatus).toBe(PublishStatus.PENDING);
   });
 
@@ -191,8 +208,8 @@ describe('DynamoStateStore outbox', () => {
   test('an unknown transition cannot be claimed, released or marked, and nothing is created for it', async () => {
     const pairId = await pairWithPending(1);
 
-    expect(await store.claimForPublish(pairId, 7, at(10), at(11))).toBe(false);
-    await store.releaseClaim(pairId, 7);
+    expect(await store.claimForPublish(pairId, 7, at(10), at(11))).toBeUndefined();
+    await store.releaseClaim(pairId, 7, 'no-such-claim');
     await expect(store.markPublished(pairId, 7, 'sns-message-7', at(10))).rejects.toThrow(StoreError);
 
     expect(await readRawItem(client, tableName, pairId, 7)).toBeUndefined();
@@ -203,10 +220,10 @@ describe('DynamoStateStore outbox', () => {
   test('a pair without a state: claims, releases and marks create no state item', async () => {
     const pairId = freshPairId();
 
-    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toBe(false);
-    expect(await store.claimNoticeForPublish(pairId, 'REMINDER#x', at(10), at(11))).toBe(false);
-    await store.releaseClaim(pairId, 1);
-    await store.releaseNoticeClaim(pairId, 'REMINDER#x');
+    expect(await store.claimForPublish(pairId, 1, at(10), at(11))).toBeUndefined();
+    expect(await store.claimNoticeForPublish(pairId, 'REMINDER#x', at(10), at(11))).toBeUndefined();
+    await store.releaseClaim(pairId, 1, 'no-such-claim');
+    await store.releaseNoticeClaim(pairId, 'REMINDER#x', 'no-such-claim');
     await expect(store.markPublished(pairId, 1, 'sns-message-1', at(10))).rejects.toThrow(StoreError);
     expect(await store.dropRepeatedNotice(pairId, 'REMINDER#x')).toBe(false);
     await store.materialize(pairId, []);

@@ -167,7 +167,7 @@ describe('DynamoStateStore.record: what a crash leaves behind, and who finishes 
     expect(await store.getTransition(start.pairId, 1)).toMatchObject({ id: transitions[0]?.id, kind: 'FAILOVER' });
 
     const within = minutesAfter(next.lastObservedAt, 0.5);
-    expect(await Promise.all(Array.from({ length: 5 }, () => store.claimForPublish(start.pairId, 1, within, minutesAfter(next.lastObservedAt, 1.5))))).toEqual([false, false, false, false, false]);
+    expect(await Promise.all(Array.from({ length: 5 }, () => store.claimForPublish(start.pairId, 1, within, minutesAfter(next.lastObservedAt, 1.5))))).toEqual([undefined, undefined, undefined, undefined, undefined]);
     const after = minutesAfter(next.lastObservedAt, 1.01);
     const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimForPublish(start.pairId, 1, after, minutesAfter(next.lastObservedAt, 2))));
     expect(claims.filter(Boolean)).toHaveLength(1);
