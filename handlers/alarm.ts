@@ -25,7 +25,7 @@ export function createHandler(getDeps: (context?: Context) => WatchDeps) {
       const summary = await runWatch(deps, {
         trigger: plan.trigger,
         // A Failwatch alarm names the pairs of its check: they are judged from their stored definitions.
-        scope: { kind: 'HEALTH_CHECKS', healthCheckIds: plan.healthCheckIds, ...(plan.pairHint === undefined ? {} : { pairHint: plan.pairHint }) },
+        scope: { kind: 'HEALTH_CHECKS', healthCheckIds: plan.healthCheckIds, alarmName: plan.alarmName, ...(plan.pairHint === undefined ? {} : { pairHint: plan.pairHint }) },
         deadline: deadlineFrom(context, deps.clock.now()),
       });
       const result = toRunResult(summary);

@@ -2,11 +2,11 @@
  * Keeps each pair's definition in the table for the alarm function, from the poll function's listing.
  * Runs after the sweep, and does something only when the listing is new (a cold container, or discovery
  * listed Route 53 again): a steady sweep on cached discovery makes no call at all. Then it hashes every
- * pair's definition and compares it with the hash it knows to be stored (kept in memory between
- * sweeps); the stored copies of pairs it knows nothing about (a cold container) are read, 100 a request,
- * and only definitions that differ are written, 25 a request. Pairs the container saw in an earlier
- * listing and no longer lists lose their definition. A failure or the deadline leaves the rest to the
- * next sweep, which knows what was already written.
+ * pair's definition and compares it with the stored copy's hash, read again for each new listing, 100 a
+ * request (another poll container may have written since: what this one wrote is no proof of what is
+ * stored now); only definitions that differ are written, 25 a request. Pairs the container saw in an
+ * earlier listing and no longer lists lose their definition. A failure or the deadline leaves the rest
+ * to the next sweep, which does not read again what it already checked in the same listing.
  */
 import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/model';
 import { chunksOf, mapBounded } from './batches';
@@ -49,8 +49,11 @@ interface Progress {
 
 /** Built once per container with the poll function's deps, so what it knows survives warm invocations. */
 export class PairDefinitionSync {
-  /** pairKey → hash of the definition known to be stored. */
+  /** pairKey → hash of the definition this container last read or wrote: the pairs whose definitions it stored. */
   private readonly known = new Map<string, string>();
+  /** The listing `checked` is about, and the pairs whose stored definition was read or written for it. */
+  private checkedFor: Inventory | undefined;
+  private readonly checked = new Set<string>();
   /** Listings already synced; weak, so a replaced listing is not kept alive for this. */
   private readonly synced = new WeakSet<Inventory>();
 
@@ -78,29 +81,29 @@ export class PairDefinitionSync {
 
   /** True when every pair's definition is known stored and every vanished pair's is removed. */
   private async sync(inventory: Inventory, pastDeadline: () => boolean, done: Progress): Promise<boolean> {
+    if (this.checkedFor !== inventory) {
+      this.checkedFor = inventory;
+      this.checked.clear();
+    }
     const current = new Map<string, string>();
-    const unknown: FailoverPair[] = [];
-    const changed: FailoverPair[] = [];
+    const unchecked: FailoverPair[] = [];
     // Hashes only: definitions are built again, a chunk at a time, for the few that are written.
     for (const pair of inventory.pairs) {
       const key = pairKey(pair.id);
       const hash = hashPairDefinition(encodePairDefinition(defineFrom(inventory, pair)));
       current.set(key, hash);
-      const known = this.known.get(key);
-      if (known === undefined) unknown.push(pair);
-      else if (known !== hash) changed.push(pair);
+      if (!this.checked.has(key) || this.known.get(key) !== hash) unchecked.push(pair);
     }
     const gone = [...this.known.keys()].filter((key) => !current.has(key));
 
     const write = async (pairs: readonly FailoverPair[]): Promise<void> => {
       if (pairs.length === 0) return;
       await this.writer.writeDefinitions({ put: pairs.map((pair) => defineFrom(inventory, pair)), remove: [] });
-      for (const pair of pairs) this.known.set(pairKey(pair.id), current.get(pairKey(pair.id)) ?? '');
+      for (const pair of pairs) this.remember(pairKey(pair.id), current.get(pairKey(pair.id)) ?? '');
       done.written += pairs.length;
     };
-    // Changed ones are written without reading: this container wrote or read what is stored.
-    const tasks = chunksOf(changed, WRITE_CHUNK).map((chunk) => () => write(chunk));
-    for (const chunk of chunksOf(unknown, READ_CHUNK)) {
+    const tasks: (() => Promise<void>)[] = [];
+    for (const chunk of chunksOf(unchecked, READ_CHUNK)) {
       tasks.push(async () => {
         const stored = await this.store.loadDefinitionHashes(chunk.map((pair) => pair.id));
         done.read += chunk.length;
@@ -108,7 +111,7 @@ export class PairDefinitionSync {
           const key = pairKey(pair.id);
           const hash = current.get(key) ?? '';
           if (stored.get(key) !== hash) return true;
-          this.known.set(key, hash);
+          this.remember(key, hash);
           return false;
         });
         for (const part of chunksOf(differing, WRITE_CHUNK)) await write(part);
@@ -126,6 +129,11 @@ export class PairDefinitionSync {
       });
     }
     return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
+  }
+
+  private remember(key: string, hash: string): void {
+    this.known.set(key, hash);
+    this.checked.add(key);
   }
 }
 

@@ -5,9 +5,11 @@
  * A sweep, and an alarm without a usable pair hint, take the pairs from the inventory (Route 53's
  * listing, or the container's cache of it). An alarm whose description names its pairs (a pair hint,
  * lib/domain/alarm-plan.ts) takes them from their stored definitions instead: definitions, states and
- * silences in one read, then the metrics; no Route 53 listing, whatever the account's size. It falls
- * back to the inventory when a hinted pair has no definition, or when no hinted pair depends on the
- * alarmed check (a stale hint); the states and silences already read are kept.
+ * silences in one read, then the metrics; no Route 53 listing, whatever the account's size. Only the
+ * hint of one of this stage's own alarms (named with its alarm prefix) is used, and only for pairs in the
+ * watched zones. It falls back to the inventory when a hinted pair has no definition, or when the hint and
+ * the definitions disagree about which pairs depend on the alarmed check (one of them is stale); the
+ * states and silences already read are kept.
  */
 import type { PairHint } from './domain/alarm-plan';
 import { describeError } from './errors';
@@ -23,7 +25,17 @@ export type WatchScope =
       readonly healthCheckIds: readonly string[];
       /** From the alarm's description: the pairs that depend on these checks. */
       readonly pairHint?: PairHint;
+      /** The alarm that named the checks: its hint is used only if it is one of this stage's own. */
+      readonly alarmName?: string;
     };
+
+/** Which alarms' pair hints a run may use, and for which zones. */
+export interface HintTrust {
+  /** This stage's alarms are named `<alarmPrefix>-<health check id>`. */
+  readonly alarmPrefix: string;
+  /** The zones this stage watches; empty means all. */
+  readonly watchedZoneIds: readonly string[];
+}
 
 export interface PairPlan {
   readonly pair: FailoverPair;
@@ -49,7 +61,7 @@ export interface WatchInputs {
   readonly discovery: Discovery;
 }
 
-type ScopePorts = Pick<WatchPorts, 'inventory' | 'metrics' | 'store' | 'silences' | 'definitions'>;
+type ScopePorts = Pick<WatchPorts, 'inventory' | 'metrics' | 'store' | 'silences' | 'definitions'> & { readonly settings: HintTrust };
 
 interface SilenceRead {
   readonly silences: readonly Silence[];
@@ -143,14 +155,21 @@ async function readHintedPairs(ports: ScopePorts, scope: WatchScope, now: Date):
   if (hint === undefined) return { unused: 'the alarm names no pairs (not a Failwatch alarm, or one made before pair hints)' };
   if (hint.kind === 'TOO_MANY') return { unused: 'the alarm says its check has too many pairs to name' };
   if (hint.kind === 'MALFORMED') return { unused: `the alarm's pair hint is unreadable: ${hint.reason}` };
+  const { alarmPrefix, watchedZoneIds } = ports.settings;
+  if (scope.alarmName !== undefined && !scope.alarmName.startsWith(`${alarmPrefix}-`)) {
+    return { unused: `the alarm is not one of this stage's (named ${alarmPrefix}-...): its pair list is not used` };
+  }
+  const zones = new Set(watchedZoneIds);
+  const pairIds = zones.size === 0 ? hint.pairIds : hint.pairIds.filter((id) => zones.has(id.zoneId));
+  if (pairIds.length === 0) return { unused: 'the alarm names no pair in the watched zones (FAILWATCH_ZONE_IDS)' };
   if (ports.definitions === undefined) return { unused: 'no pair definition store' };
   // Issued side by side, in the same turn of the event loop: the shared reader sends them as one BatchGetItem.
   const [definitions, states, silences] = await Promise.all([
-    ports.definitions.loadDefinitions(hint.pairIds),
-    ports.store.loadStates(hint.pairIds),
+    ports.definitions.loadDefinitions(pairIds),
+    ports.store.loadStates(pairIds),
     readSilences(ports, now, true),
   ]);
-  return { requested: new Set(hint.pairIds.map(pairKey)), definitions, states, silences };
+  return { requested: new Set(pairIds.map(pairKey)), definitions, states, silences };
 }
 
 function plansFromDefinitions(
@@ -169,6 +188,12 @@ function plansFromDefinitions(
   const alarmed = scope.kind === 'HEALTH_CHECKS' ? scope.healthCheckIds : [];
   const uncovered = alarmed.filter((id) => !scoped.some((plan) => plan.healthCheckIds.includes(id)));
   if (uncovered.length > 0) return { unused: `no hinted pair depends on health check ${uncovered[0]} (a stale hint)` };
+  // A named pair whose definition does not use the check: the hint or the definition is stale, and the
+  // listing says which; judging the others alone could miss that pair's change.
+  const unreached = plans.filter((plan) => !scoped.includes(plan));
+  if (unreached.length > 0) {
+    return { unused: `the stored definition of hinted pair ${pairKey(unreached[0]!.pair.id)} does not use health check ${alarmed.join(', ')} (the hint or the definition is stale)` };
+  }
   return { plans: scoped, healthChecks };
 }
 

@@ -24,7 +24,7 @@ import type { Silence } from './domain/silences';
 import { StaleStateError, describeError } from './errors';
 import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
 import { finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
-import { gatherInputs, healthCheckIdsOf, type Discovery, type PairPlan, type WatchScope } from './watch-scope';
+import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
 
 export type { Discovery, WatchScope };
 
@@ -69,7 +69,7 @@ export interface WatchSummary {
   readonly historyNotMoved: OutboxResult['historyNotMoved'];
 }
 
-export interface WatchSettings extends NoticeSettings {
+export interface WatchSettings extends NoticeSettings, HintTrust {
   /** At most this many fallback `GetHealthCheckStatus` reads for checks without metric data, per run. */
   readonly maxFallbackStatusReads: number;
   readonly maxStaleRetries: number;
@@ -84,6 +84,8 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   maxStaleRetries: 3,
   publishLeaseSeconds: 60,
   pairConcurrency: 8,
+  alarmPrefix: 'failwatch',
+  watchedZoneIds: [],
   ...DEFAULT_NOTICE_SETTINGS,
   configuredSilences: [],
 };

@@ -57,7 +57,7 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
     silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName, reader }),
     definitions: new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName, reader }),
     clock,
-    settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences },
+    settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences, alarmPrefix: config.alarms.prefix, watchedZoneIds: config.zoneIds },
   };
 }
 
