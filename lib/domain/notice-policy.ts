@@ -199,6 +199,9 @@ function remind(step: Step): void {
   const interval = settings.reminderIntervalSeconds;
   if (interval <= 0 || state.serving === ServingState.PRIMARY) return;
   if (state.flapping !== undefined || step.silence !== undefined || step.transitions.length > 0) return;
+  // A change being confirmed: the pair may have left this side already (its time here ends when the change
+  // was first seen). The slot stays due, and goes out at the next observation if the change is dropped.
+  if (state.candidate !== undefined && state.candidate.serving !== state.serving) return;
   const lasted = elapsedSeconds(state.servingSince, observation.observedAt);
   const slot = Math.floor(lasted / interval);
   if (slot < 1) return;
