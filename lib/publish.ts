@@ -10,6 +10,7 @@
  */
 import { pairKey, type FailoverPair, type RecordSet, type Transition } from './domain/model';
 import type { Notice } from './domain/notices';
+import { mapBounded } from './batches';
 import { NotifierError } from './errors';
 import { renderNotice } from './notify/render-notice';
 import { renderTransition } from './notify/render';
@@ -38,7 +39,8 @@ interface PublishDeps {
   readonly store: StateStore;
   readonly notifier: Notifier;
   readonly clock: Clock;
-  readonly settings: { readonly publishLeaseSeconds: number };
+  /** `pairConcurrency`: pairs published at once (each pair's entries one after another, in order). */
+  readonly settings: { readonly publishLeaseSeconds: number; readonly pairConcurrency: number };
 }
 
 export interface OutboxResult {
@@ -66,25 +68,39 @@ export function outboxEntries({ pair, state }: PairOutbox): OutboxEntry[] {
 }
 
 /**
- * Finishes the pairs' outboxes: with `materialize` (the scheduled sweep), what is final in them
- * (PUBLISHED, HELD, SILENCED) is moved to history, at no cost for an empty outbox; then what is pending
- * is published. Entries this run publishes are moved by the next sweep.
+ * Finishes the pairs' outboxes: what is pending is published; then, with `materialize` (the scheduled
+ * sweep), what was final in them when read (PUBLISHED, HELD, SILENCED) is moved to history, at no cost
+ * for an empty outbox. Entries this run publishes are moved by the next sweep. Past `deadline` nothing
+ * more is started: what is left stays in the outbox for the next run, and is reported.
  */
-export async function finishOutboxes(deps: PublishDeps, outboxes: readonly PairOutbox[], options: { readonly materialize: boolean }): Promise<OutboxResult> {
+export async function finishOutboxes(
+  deps: PublishDeps,
+  outboxes: readonly PairOutbox[],
+  options: { readonly materialize: boolean; readonly deadline?: Date | undefined },
+): Promise<OutboxResult> {
+  const publishing = await publishOutbox(deps, outboxes.flatMap(outboxEntries), options.deadline);
   const historyNotMoved: { pair: string; error: string }[] = [];
   if (options.materialize) {
-    for (const { pair, state } of outboxes) {
+    const moving = outboxes.flatMap(({ pair, state }) => {
       const final = (state?.outbox ?? []).filter((item) => statusOf(item) !== PublishStatus.PENDING);
-      if (final.length === 0) continue;
+      return final.length === 0 ? [] : [{ pair, final }];
+    });
+    const pastDeadline = () => isPast(deps, options.deadline);
+    const moved = await mapBounded(moving, deps.settings.pairConcurrency, async ({ pair, final }) => {
       try {
         await deps.store.materialize(pair.id, final);
       } catch (error) {
         // They stay in the outbox, where history reads already show them: the next sweep tries again.
         historyNotMoved.push({ pair: pairKey(pair.id), error: describe(error) });
       }
-    }
+    }, pastDeadline);
+    for (const { pair } of moving.slice(moved.length)) historyNotMoved.push({ pair: pairKey(pair.id), error: 'deadline reached before they were moved; the next sweep moves them' });
   }
-  return { publishing: await publishOutbox(deps, outboxes.flatMap(outboxEntries)), historyNotMoved };
+  return { publishing, historyNotMoved };
+}
+
+function isPast(deps: Pick<PublishDeps, 'clock'>, deadline: Date | undefined): boolean {
+  return deadline !== undefined && deps.clock.now().getTime() >= deadline.getTime();
 }
 
 function bornClaimOf(claim: BornClaim | undefined, holds: boolean | undefined): { bornClaim?: OutboxEntry['bornClaim'] } {
@@ -99,22 +115,35 @@ export function recordValues(record: RecordSet): readonly string[] {
   return record.alias ? [record.alias.dnsName] : record.values;
 }
 
-export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxEntry[]): Promise<PublishOutcome[]> {
-  const outcomes: PublishOutcome[] = [];
-  // Entries come in sequence order per pair, and are sent one by one so a FAILBACK never overtakes its
-  // FAILOVER: once one of a pair's entries is left waiting (a failure that may pass, or another run
-  // sending it now), the pair's later entries wait too, for this run or the next.
-  const waiting = new Set<string>();
+/**
+ * Publishes the entries, a few pairs at once (`pairConcurrency`) and each pair's one by one, in sequence
+ * order. Past `deadline` no entry is started: it stays pending for the next run.
+ */
+export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxEntry[], deadline?: Date): Promise<PublishOutcome[]> {
+  const byPair = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const pair = pairKey(entry.pair.id);
-    if (waiting.has(pair)) {
+    byPair.set(pair, [...(byPair.get(pair) ?? []), entry]);
+  }
+  return (await mapBounded([...byPair.values()], deps.settings.pairConcurrency, (pairEntries) => publishPair(deps, pairEntries, deadline))).flat();
+}
+
+async function publishPair(deps: PublishDeps, entries: readonly OutboxEntry[], deadline: Date | undefined): Promise<PublishOutcome[]> {
+  const outcomes: PublishOutcome[] = [];
+  // Sent one by one so a FAILBACK never overtakes its FAILOVER: once one of the pair's entries is left
+  // waiting (a failure that may pass, or another run sending it now), its later entries wait too, for
+  // this run or the next.
+  let waitingFor: string | undefined;
+  for (const entry of entries) {
+    waitingFor ??= isPast(deps, deadline) ? 'deadline reached before it was sent; the next run sends it' : undefined;
+    if (waitingFor !== undefined) {
       // Born claimed but not sent now: give the claim up, so the next run need not wait for the lease.
       if (entry.bornClaim) await opsFor(deps, entry).release(entry.bornClaim.token).catch(() => undefined);
-      outcomes.push({ transitionId: opsFor(deps, entry).id, status: 'PENDING', error: 'waits for an earlier notification of this pair, not sent yet' });
+      outcomes.push({ transitionId: opsFor(deps, entry).id, status: 'PENDING', error: waitingFor });
       continue;
     }
     const { outcome, holdsBackLater } = await publishOne(deps, entry);
-    if (holdsBackLater) waiting.add(pair);
+    if (holdsBackLater) waitingFor = 'waits for an earlier notification of this pair, not sent yet';
     outcomes.push(outcome);
   }
   return outcomes;

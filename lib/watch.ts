@@ -150,7 +150,10 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   );
 
   // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
-  const { publishing, historyNotMoved } = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), { materialize: request.scope.kind === 'ALL' });
+  const { publishing, historyNotMoved } = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), {
+    materialize: request.scope.kind === 'ALL',
+    deadline: request.deadline,
+  });
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
   return {

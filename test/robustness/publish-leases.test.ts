@@ -39,7 +39,7 @@ async function pairWithPending(claimUntil?: Date): Promise<{ pairId: PairId; sta
 }
 
 function deps(clock: FixedClock, notifier: Notifier) {
-  return { store, notifier, clock, settings: { publishLeaseSeconds: LEASE_SECONDS } };
+  return { store, notifier, clock, settings: { publishLeaseSeconds: LEASE_SECONDS, pairConcurrency: 1 } };
 }
 
 function entriesOf(pairId: PairId, state: RecordedPairState | undefined): OutboxEntry[] {
