@@ -25,6 +25,8 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       if (definitions?.status === DefinitionSyncStatus.FAILED) logger.error('pair definitions were not stored; the next sweep tries again', { definitions });
       const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
       if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });
+      // Mostly the deadline: expected for a few sweeps after a large change (thousands of alarms to write or tags to read).
+      if (alarms.status === AlarmReconcileStatus.UNFINISHED) logger.warn('managed alarms were not all reconciled in this run; the next sweep continues', { alarms });
       const result = { ...toRunResult(summary), ...(definitions === undefined ? {} : { definitions }), alarms };
       logRunResult(logger, 'sweep finished', result);
       return result;

@@ -257,13 +257,34 @@ export interface WatchPorts {
 
 /**
  * Failwatch's own CloudWatch alarms on `AWS/Route53 HealthCheckStatus` (managed alarms), in us-east-1,
- * under one deployment's name prefix. Only alarms carrying Failwatch's tag are ever changed or deleted.
+ * named `<prefix>-<health check id>`. Only alarms carrying Failwatch's tag are ever changed or deleted:
+ * the caller confirms an alarm's ownership (`confirmOwnership`) right before updating or deleting it.
  */
 export interface AlarmManager {
-  /** Every alarm under the prefix: Failwatch's own (tagged) and the others (reported, never touched). */
-  listAlarms(): Promise<{ readonly managed: readonly ManagedAlarm[]; readonly foreign: readonly ForeignAlarm[] }>;
+  /**
+   * The alarms named `<prefix>-<health check id>`: Failwatch's own (tagged) and the others (reported,
+   * never touched). Other names under the prefix are skipped. Once `pastDeadline()` says so, stops
+   * before the next page or tag read and returns what it has, with `complete: false`.
+   */
+  listAlarms(pastDeadline?: () => boolean): Promise<AlarmListing>;
+  /**
+   * Reads the tags of an alarm of the last listing again, whatever the container proved before:
+   * `NOT_OURS` if it no longer carries Failwatch's tag (or the last listing did not show it), `GONE` if it
+   * no longer exists. Throws AlarmManagerError.
+   */
+  confirmOwnership(name: string): Promise<AlarmOwnership>;
   /** Creates the alarm with Failwatch's tag, or overwrites one of Failwatch's own. Throws AlarmManagerError. */
   putAlarm(spec: AlarmSpec): Promise<void>;
-  /** Deletes Failwatch's alarms by name. Throws AlarmManagerError. */
+  /** Deletes Failwatch's alarms by name, at most 100 a call. Throws AlarmManagerError. */
   deleteAlarms(names: readonly string[]): Promise<void>;
 }
+
+export interface AlarmListing {
+  readonly managed: readonly ManagedAlarm[];
+  readonly foreign: readonly ForeignAlarm[];
+  /** False when the deadline stopped the listing: `managed` and `foreign` are then partial. */
+  readonly complete: boolean;
+}
+
+export const AlarmOwnership = { OURS: 'OURS', NOT_OURS: 'NOT_OURS', GONE: 'GONE' } as const;
+export type AlarmOwnership = (typeof AlarmOwnership)[keyof typeof AlarmOwnership];

@@ -10,10 +10,11 @@
  * A failed or unfinished reconcile stays due, and is tried again at the next sweep.
  */
 import { createHash } from 'node:crypto';
-import { planAlarms, type AlarmPlan, type AlarmSettings } from './domain/alarm-plan';
+import { chunksOf } from './batches';
+import { blockedBecause, planAlarms, type AlarmPlan, type AlarmSettings } from './domain/alarm-plan';
 import { pairKey } from './domain/model';
 import { ConfigurationError, describeError } from './errors';
-import type { AlarmManager, Clock, Inventory, InventorySource } from './ports';
+import { AlarmOwnership, type AlarmManager, type Clock, type Inventory, type InventorySource } from './ports';
 import { planPairs } from './watch-scope';
 
 export const AlarmReconcileStatus = {
@@ -22,7 +23,10 @@ export const AlarmReconcileStatus = {
   /** Nothing changed since the last reconcile, and the interval has not run out. */
   NOT_DUE: 'NOT_DUE',
   RECONCILED: 'RECONCILED',
-  /** Stopped at the run's deadline; the rest is done at the next sweep. */
+  /**
+   * Stopped at the run's deadline (listing, reading tags, deleting, creating or updating), or an alarm to
+   * update was deleted meanwhile; what was done stands, and the next sweep, still due, does the rest.
+   */
   UNFINISHED: 'UNFINISHED',
   FAILED: 'FAILED',
 } as const;
@@ -34,7 +38,11 @@ export interface AlarmReconcileResult {
   readonly created: number;
   readonly updated: number;
   readonly deleted: number;
-  /** Alarms under Failwatch's prefix without its tag: never touched. */
+  /**
+   * Alarms named `<prefix>-<health check id>` (a name Failwatch would use) without its tag, found by the
+   * listing or when an alarm's tags were read again before an update or a delete: never touched. Other
+   * names under the prefix (another stage's `<prefix>-eu-…`, `<prefix>-dead-letters`) are not counted.
+   */
   readonly foreign: number;
   /** The first few foreign alarms, and why a check has no alarm when a foreign one holds its name. */
   readonly foreignAlarms?: readonly { readonly name: string; readonly blocks?: string }[];
@@ -43,6 +51,8 @@ export interface AlarmReconcileResult {
 
 export const ALARMS_OFF: AlarmReconcileResult = { status: AlarmReconcileStatus.OFF, created: 0, updated: 0, deleted: 0, foreign: 0 };
 const FOREIGN_LISTED = 10;
+/** Names per DeleteAlarms call (CloudWatch takes at most 100): the deadline is checked between calls. */
+const DELETE_BATCH = 100;
 
 export interface AlarmReconcilerOptions {
   readonly prefix: string;
@@ -99,9 +109,13 @@ export class AlarmReconciler {
     const idsKey = createHash('sha256').update(JSON.stringify([...watched])).digest('hex');
     const nowMs = this.clock.now().getTime();
     if (!this.isDue(nowMs, idsKey)) return { status: AlarmReconcileStatus.NOT_DUE, created: 0, updated: 0, deleted: 0, foreign: 0 };
-    const done = { created: 0, updated: 0, deleted: 0 };
+    const pastDeadline = () => deadline !== undefined && this.clock.now().getTime() >= deadline.getTime();
+    const done: Progress = { created: 0, updated: 0, deleted: 0, foreign: [] };
     try {
-      const existing = await this.alarms.listAlarms();
+      if (pastDeadline()) return result(AlarmReconcileStatus.UNFINISHED, done);
+      const existing = await this.alarms.listAlarms(pastDeadline);
+      // A partial listing cannot say which alarms are missing or no longer wanted: nothing is changed.
+      if (!existing.complete) return result(AlarmReconcileStatus.UNFINISHED, { ...done, foreign: existing.foreign });
       const plan = planAlarms({
         prefix: this.options.prefix,
         healthCheckIds: [...watched.keys()],
@@ -110,18 +124,13 @@ export class AlarmReconciler {
         foreign: existing.foreign,
         ...(this.options.settings ? { settings: this.options.settings } : {}),
       });
-      await this.carryOut(plan, deadline, done);
-      const finished = done.created + done.updated === plan.create.length + plan.update.length && done.deleted === plan.delete.length;
+      done.foreign.push(...plan.foreign);
+      const finished = await this.carryOut(plan, pastDeadline, done);
       if (finished) this.last = { atMs: nowMs, idsKey };
-      return {
-        status: finished ? AlarmReconcileStatus.RECONCILED : AlarmReconcileStatus.UNFINISHED,
-        ...done,
-        foreign: plan.foreign.length,
-        ...(plan.foreign.length > 0 ? { foreignAlarms: plan.foreign.slice(0, FOREIGN_LISTED) } : {}),
-      };
+      return result(finished ? AlarmReconcileStatus.RECONCILED : AlarmReconcileStatus.UNFINISHED, done);
     } catch (error) {
       // What was done before the failure stands, and is reported.
-      return { ...failed(error), ...done };
+      return { ...failed(error), created: done.created, updated: done.updated, deleted: done.deleted };
     }
   }
 
@@ -132,21 +141,74 @@ export class AlarmReconciler {
     return ageMs < 0 || ageMs >= this.options.intervalSeconds * 1000;
   }
 
-  /** Deletes first (they free alarm quota), then creates and updates, one call each, until the deadline. */
-  private async carryOut(plan: AlarmPlan, deadline: Date | undefined, done: { created: number; updated: number; deleted: number }): Promise<void> {
-    const pastDeadline = () => deadline !== undefined && this.clock.now().getTime() >= deadline.getTime();
-    if (plan.delete.length > 0 && !pastDeadline()) {
-      await this.alarms.deleteAlarms(plan.delete);
-      done.deleted = plan.delete.length;
+  /**
+   * Deletes first (they free alarm quota), one DeleteAlarms call per batch, then creates and updates, one
+   * call each, checking the deadline before each call and each tag read. Each alarm to delete or update
+   * has its tags read again first: one no longer tagged is left alone and reported as foreign. A batch
+   * whose reads the deadline cut short still deletes what those reads confirmed (one call past it, at
+   * most). True when the plan is done.
+   */
+  private async carryOut(plan: AlarmPlan, pastDeadline: () => boolean, done: Progress): Promise<boolean> {
+    for (const batch of chunksOf(plan.delete, DELETE_BATCH)) {
+      const confirmed: string[] = [];
+      let stopped = false;
+      for (const name of batch) {
+        if (pastDeadline()) {
+          stopped = true;
+          break;
+        }
+        const ownership = await this.alarms.confirmOwnership(name);
+        if (ownership === AlarmOwnership.OURS) confirmed.push(name);
+        else if (ownership === AlarmOwnership.NOT_OURS) done.foreign.push({ name });
+        // GONE: someone deleted it already.
+      }
+      if (confirmed.length > 0) {
+        await this.alarms.deleteAlarms(confirmed);
+        done.deleted += confirmed.length;
+      }
+      if (stopped) return false;
     }
-    for (const [kind, specs] of [['created', plan.create], ['updated', plan.update]] as const) {
-      for (const spec of specs) {
-        if (pastDeadline()) return;
+    for (const spec of plan.create) {
+      if (pastDeadline()) return false;
+      await this.alarms.putAlarm(spec);
+      done.created++;
+    }
+    let finished = true;
+    for (const spec of plan.update) {
+      if (pastDeadline()) return false;
+      const ownership = await this.alarms.confirmOwnership(spec.name);
+      if (ownership === AlarmOwnership.OURS) {
         await this.alarms.putAlarm(spec);
-        done[kind]++;
+        done.updated++;
+      } else if (ownership === AlarmOwnership.NOT_OURS) {
+        done.foreign.push({ name: spec.name, blocks: blockedBecause(spec.healthCheckId) });
+      } else {
+        // Deleted since the listing: the next sweep lists again and creates it.
+        finished = false;
       }
     }
+    return finished;
   }
+}
+
+interface Progress {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Foreign alarms: the plan's, and those found untagged when confirmed before a change. */
+  readonly foreign: { readonly name: string; readonly blocks?: string }[];
+}
+
+function result(status: AlarmReconcileStatus, done: Pick<Progress, 'created' | 'updated' | 'deleted'> & { readonly foreign: readonly { readonly name: string; readonly blocks?: string }[] }): AlarmReconcileResult {
+  const foreign = [...done.foreign].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    status,
+    created: done.created,
+    updated: done.updated,
+    deleted: done.deleted,
+    foreign: foreign.length,
+    ...(foreign.length > 0 ? { foreignAlarms: foreign.slice(0, FOREIGN_LISTED) } : {}),
+  };
 }
 
 function failed(error: unknown): AlarmReconcileResult {

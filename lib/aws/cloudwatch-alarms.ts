@@ -1,7 +1,8 @@
 /**
  * AlarmManager on CloudWatch: Failwatch's alarms on `AWS/Route53 HealthCheckStatus`, listed by name
- * prefix with DescribeAlarms, proven Failwatch's own by the `failwatch:managed-by` tag
- * (ListTagsForResource), created and updated with PutMetricAlarm (tagged on creation), deleted with
+ * prefix with DescribeAlarms (only names exactly `<prefix>-<health check id>` are kept), proven
+ * Failwatch's own by the `failwatch:managed-by` tag (ListTagsForResource, read again right before an
+ * update or a delete), created and updated with PutMetricAlarm (tagged on creation), deleted with
  * DeleteAlarms. The client must be in us-east-1 (createCloudWatchClient): the metric exists only there.
  */
 import {
@@ -14,14 +15,16 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { chunksOf } from '../batches';
 import { AlarmManagerError } from '../errors';
-import { ALARM_OWNER_TAG, type AlarmSpec, type ForeignAlarm, type ManagedAlarm } from '../domain/alarm-plan';
-import type { AlarmManager } from '../ports';
+import { ALARM_OWNER_TAG, isAlarmNameOf, type AlarmSpec, type ForeignAlarm, type ManagedAlarm } from '../domain/alarm-plan';
+import { AlarmOwnership, type AlarmListing, type AlarmManager } from '../ports';
 import { describeSdkError, isAccessDenied, sdkErrorFacts } from './sdk-errors';
 
 /** DeleteAlarms takes at most 100 names a call. */
 export const DELETE_ALARMS_BATCH = 100;
 /** DescribeAlarms returns at most 100 alarms a page. */
 export const DESCRIBE_ALARMS_PAGE = 100;
+/** What ListTagsForResource answers for an alarm deleted since it was listed. */
+const NOT_FOUND = new Set(['ResourceNotFoundException', 'ResourceNotFound']);
 
 export interface CloudWatchAlarmManagerOptions {
   /** FAILWATCH_ALARM_PREFIX; alarms are `<prefix>-<health check id>`, tagged failwatch:managed-by=<prefix>. */
@@ -54,30 +57,67 @@ function settingsOf(alarm: MetricAlarm): ManagedAlarm['settings'] {
 
 export class CloudWatchAlarmManager implements AlarmManager {
   /**
-   * Alarms already proven Failwatch's (by tag, or created here with it), keyed by ARN and configuration
-   * time: tags are read once per alarm and container, not on every reconcile. A re-created alarm has a
-   * new configuration time, so it is proven again.
+   * Alarms already proven Failwatch's by their tag: ARN → the configuration time (AlarmConfigurationUpdatedTimestamp)
+   * they were proven at. Tags are read once per alarm and container, not on every reconcile; a re-created
+   * or reconfigured alarm has a new configuration time, so it is proven again. Removing a tag does not
+   * change that time, so the proof may be stale: every update and delete confirms ownership first.
    */
-  private readonly proven = new Set<string>();
+  private readonly proven = new Map<string, string>();
+  /**
+   * Alarms this container wrote with its tag (created, or updated right after confirming the tag): the
+   * next listing takes each as proven at the configuration time it then shows, without reading its tags.
+   */
+  private readonly written = new Set<string>();
+  /** Name → ARN of the alarms of the last listing, to confirm ownership by. */
+  private readonly arns = new Map<string, string>();
 
   constructor(
     private readonly client: CloudWatchClient,
     private readonly options: CloudWatchAlarmManagerOptions,
   ) {}
 
-  async listAlarms(): Promise<{ managed: ManagedAlarm[]; foreign: ForeignAlarm[] }> {
+  async listAlarms(pastDeadline: () => boolean = () => false): Promise<AlarmListing> {
+    const prefix = this.options.prefix;
     const candidates: MetricAlarm[] = [];
+    let complete = true;
     try {
-      const pages = paginateDescribeAlarms({ client: this.client, pageSize: DESCRIBE_ALARMS_PAGE }, { AlarmNamePrefix: `${this.options.prefix}-`, AlarmTypes: ['MetricAlarm'] });
-      for await (const page of pages) candidates.push(...(page.MetricAlarms ?? []));
+      const pages = paginateDescribeAlarms({ client: this.client, pageSize: DESCRIBE_ALARMS_PAGE }, { AlarmNamePrefix: `${prefix}-`, AlarmTypes: ['MetricAlarm'] });
+      for await (const page of pages) {
+        // Another stage's `<prefix>-eu-<id>` or the stack's `<prefix>-dead-letters`: never ours, tags never read.
+        candidates.push(...(page.MetricAlarms ?? []).filter((alarm) => isAlarmNameOf(prefix, alarm.AlarmName ?? '')));
+        if (page.NextToken !== undefined && pastDeadline()) {
+          complete = false;
+          break;
+        }
+      }
     } catch (error) {
-      throw toAlarmManagerError('DescribeAlarms', error, `the alarms named ${this.options.prefix}-*`);
+      throw toAlarmManagerError('DescribeAlarms', error, `the alarms named ${prefix}-*`);
     }
+    this.arns.clear();
     const managed: ManagedAlarm[] = [];
     const foreign: ForeignAlarm[] = [];
     for (const alarm of candidates) {
       const name = alarm.AlarmName ?? '';
-      if (await this.isOurs(alarm)) {
+      const arn = alarm.AlarmArn;
+      if (arn === undefined) {
+        foreign.push({ name });
+        continue;
+      }
+      const configuredAt = alarm.AlarmConfigurationUpdatedTimestamp?.toISOString() ?? '';
+      if (this.written.delete(name)) this.proven.set(arn, configuredAt);
+      let ownership: AlarmOwnership = AlarmOwnership.OURS;
+      if (this.proven.get(arn) !== configuredAt) {
+        if (pastDeadline()) {
+          complete = false;
+          break;
+        }
+        ownership = await this.readOwnership(name, arn);
+        if (ownership === AlarmOwnership.OURS) this.proven.set(arn, configuredAt);
+        else this.proven.delete(arn);
+      }
+      if (ownership === AlarmOwnership.GONE) continue; // deleted since DescribeAlarms
+      this.arns.set(name, arn);
+      if (ownership === AlarmOwnership.OURS) {
         const healthCheckId = alarm.Dimensions?.find((dimension) => dimension.Name === 'HealthCheckId')?.Value;
         managed.push({
           name,
@@ -89,7 +129,18 @@ export class CloudWatchAlarmManager implements AlarmManager {
         foreign.push({ name });
       }
     }
-    return { managed, foreign };
+    // What was written and not listed since (deleted meanwhile) is proven afresh if it comes back.
+    if (complete) this.written.clear();
+    return { managed, foreign, complete };
+  }
+
+  async confirmOwnership(name: string): Promise<AlarmOwnership> {
+    const arn = this.arns.get(name);
+    if (arn === undefined) return AlarmOwnership.NOT_OURS;
+    const ownership = await this.readOwnership(name, arn);
+    if (ownership !== AlarmOwnership.OURS) this.proven.delete(arn);
+    if (ownership === AlarmOwnership.GONE) this.arns.delete(name);
+    return ownership;
   }
 
   async putAlarm(spec: AlarmSpec): Promise<void> {
@@ -116,6 +167,7 @@ export class CloudWatchAlarmManager implements AlarmManager {
     } catch (error) {
       throw toAlarmManagerError('PutMetricAlarm', error, `alarm ${spec.name}`);
     }
+    this.written.add(spec.name);
   }
 
   async deleteAlarms(names: readonly string[]): Promise<void> {
@@ -125,22 +177,24 @@ export class CloudWatchAlarmManager implements AlarmManager {
       } catch (error) {
         throw toAlarmManagerError('DeleteAlarms', error, `${batch.length} alarm(s) from ${batch[0] ?? ''}`);
       }
+      for (const name of batch) {
+        const arn = this.arns.get(name);
+        if (arn !== undefined) this.proven.delete(arn);
+        this.arns.delete(name);
+        this.written.delete(name);
+      }
     }
   }
 
-  private async isOurs(alarm: MetricAlarm): Promise<boolean> {
-    const arn = alarm.AlarmArn;
-    if (arn === undefined) return false;
-    const key = `${arn}@${alarm.AlarmConfigurationUpdatedTimestamp?.toISOString() ?? ''}`;
-    if (this.proven.has(key)) return true;
+  /** One ListTagsForResource: whether the alarm carries failwatch:managed-by=<prefix>. */
+  private async readOwnership(name: string, arn: string): Promise<AlarmOwnership> {
     let tags;
     try {
       tags = (await this.client.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags ?? [];
     } catch (error) {
-      throw toAlarmManagerError('ListTagsForResource', error, `alarm ${alarm.AlarmName ?? arn}`);
+      if (NOT_FOUND.has(sdkErrorFacts(error).name)) return AlarmOwnership.GONE;
+      throw toAlarmManagerError('ListTagsForResource', error, `alarm ${name}`);
     }
-    const ours = tags.some((tag) => tag.Key === ALARM_OWNER_TAG && tag.Value === this.options.prefix);
-    if (ours) this.proven.add(key);
-    return ours;
+    return tags.some((tag) => tag.Key === ALARM_OWNER_TAG && tag.Value === this.options.prefix) ? AlarmOwnership.OURS : AlarmOwnership.NOT_OURS;
   }
 }

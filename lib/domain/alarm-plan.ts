@@ -61,7 +61,7 @@ export interface ManagedAlarm {
   readonly description?: string;
 }
 
-/** An alarm that exists under the prefix without Failwatch's tag: reported, never touched. */
+/** An alarm named `<prefix>-<health check id>` without Failwatch's tag: reported, never touched. */
 export interface ForeignAlarm {
   readonly name: string;
 }
@@ -85,7 +85,7 @@ export interface AlarmPlan {
   readonly update: readonly AlarmUpdate[];
   /** Names of Failwatch's alarms whose health check is no longer watched. */
   readonly delete: readonly string[];
-  /** Alarms under the prefix without Failwatch's tag, with what the plan did not do because of them. */
+  /** Alarms named `<prefix>-<health check id>` without Failwatch's tag, with what the plan did not do because of them. */
   readonly foreign: readonly { readonly name: string; readonly blocks?: string }[];
   readonly unchanged: number;
 }
@@ -104,6 +104,23 @@ export interface AlarmPlanInput {
 /** `failwatch-prod-<health check id>`; a health check id is a UUID, so names stay well under CloudWatch's 255. */
 export function alarmNameFor(prefix: string, healthCheckId: string): string {
   return `${prefix}-${healthCheckId}`;
+}
+
+/** A Route 53 health check id's shape (a UUID); the IAM policy scopes alarm writes to names ending in it. */
+const HEALTH_CHECK_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether `name` is exactly `<prefix>-<health check id>`, a name `alarmNameFor` can build. Any other name
+ * under the prefix is never one of this deployment's alarms: another stage whose prefix extends this one
+ * (`failwatch-prod-eu-<id>` under `failwatch-prod`), or the stack's own `<prefix>-dead-letters`.
+ */
+export function isAlarmNameOf(prefix: string, name: string): boolean {
+  return name.startsWith(`${prefix}-`) && HEALTH_CHECK_ID_SHAPE.test(name.slice(prefix.length + 1));
+}
+
+/** Why a check has no alarm when an alarm without Failwatch's tag holds the name it would use. */
+export function blockedBecause(healthCheckId: string): string {
+  return `no alarm for health check ${healthCheckId}: an alarm of that name exists without the ${ALARM_OWNER_TAG} tag`;
 }
 
 /** CloudWatch's limit on AlarmDescription. */
@@ -180,7 +197,7 @@ export function planAlarms(input: AlarmPlanInput): AlarmPlan {
     const existing = existingByName.get(name);
     const description = alarmDescriptionFor(input.prefix, healthCheckId, input.pairKeys?.get(healthCheckId));
     if (existing === undefined) {
-      if (foreignNames.has(name)) blocked.set(name, `no alarm for health check ${healthCheckId}: an alarm of that name exists without the ${ALARM_OWNER_TAG} tag`);
+      if (foreignNames.has(name)) blocked.set(name, blockedBecause(healthCheckId));
       else create.push({ name, healthCheckId, settings, description });
       continue;
     }

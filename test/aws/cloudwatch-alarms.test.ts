@@ -5,6 +5,7 @@ import {
   DescribeAlarmsCommand,
   ListTagsForResourceCommand,
   PutMetricAlarmCommand,
+  ResourceNotFoundException,
   type DescribeAlarmsCommandInput,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
@@ -17,6 +18,7 @@ const cloudwatch = mockClient(CloudWatchClient);
 const PREFIX = 'failwatch-prod';
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
+const C = '33333333-3333-4333-8333-333333333333';
 const arn = (name: string) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;
 const manager = () => new CloudWatchAlarmManager(new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 }), { prefix: PREFIX });
 
@@ -45,7 +47,10 @@ beforeEach(() => cloudwatch.reset());
 describe('CloudWatchAlarmManager.listAlarms', () => {
   const owned = `${PREFIX}-${A}`;
   const untagged = `${PREFIX}-${B}`;
-  const otherStage = `${PREFIX}-dead-letters`;
+  const otherDeployment = `${PREFIX}-${C}`;
+  // Under the prefix, but not `<prefix>-<health check id>`: never this deployment's.
+  const deadLetters = `${PREFIX}-dead-letters`;
+  const longerPrefix = `${PREFIX}-eu-${A}`;
   // The paginator reuses one input object across pages: keep a copy of each as sent.
   let inputs: DescribeAlarmsCommandInput[];
 
@@ -53,12 +58,14 @@ describe('CloudWatchAlarmManager.listAlarms', () => {
     inputs = [];
     cloudwatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => {
       inputs.push({ ...input });
-      return input.NextToken === undefined ? { MetricAlarms: [anAlarm(owned, A), anAlarm(untagged, B)], NextToken: 'page-2' } : { MetricAlarms: [anAlarm(otherStage, undefined)] };
+      return input.NextToken === undefined
+        ? { MetricAlarms: [anAlarm(owned, A), anAlarm(untagged, B)], NextToken: 'page-2' }
+        : { MetricAlarms: [anAlarm(otherDeployment, C), anAlarm(deadLetters, undefined), anAlarm(longerPrefix, A)] };
     });
     cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(owned) }).resolves({ Tags: [{ Key: 'failwatch:managed-by', Value: PREFIX }] });
     cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(untagged) }).resolves({ Tags: [{ Key: 'team', Value: 'sre' }] });
     // Failwatch's tag, but another deployment's prefix: not ours either.
-    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(otherStage) }).resolves({ Tags: [{ Key: 'failwatch:managed-by', Value: 'failwatch-dev' }] });
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(otherDeployment) }).resolves({ Tags: [{ Key: 'failwatch:managed-by', Value: 'failwatch-dev' }] });
   });
 
   it('follows every page of DescribeAlarms, asking for metric alarms under "<prefix>-" only', async () => {
@@ -72,16 +79,57 @@ describe('CloudWatchAlarmManager.listAlarms', () => {
   it('an alarm is Failwatch\'s only with failwatch:managed-by=<prefix>; the rest are foreign', async () => {
     const { managed, foreign } = await manager().listAlarms();
     expect(managed).toEqual([{ name: owned, healthCheckId: A, settings: DEFAULT_ALARM_SETTINGS }]);
-    expect(foreign).toEqual([{ name: untagged }, { name: otherStage }]);
+    expect(foreign).toEqual([{ name: untagged }, { name: otherDeployment }]);
   });
 
-  it('reads an alarm\'s tags once per container: a proven alarm is not asked again, a foreign one is', async () => {
+  it('names other than <prefix>-<health check id> (another stage\'s <prefix>-eu-<id>, <prefix>-dead-letters) are skipped: no tag read, not foreign', async () => {
+    const { managed, foreign, complete } = await manager().listAlarms();
+    expect([...managed, ...foreign].map((alarm) => alarm.name).sort()).toEqual([otherDeployment, owned, untagged].sort());
+    expect(complete).toBe(true);
+    const asked = cloudwatch.commandCalls(ListTagsForResourceCommand).map((call) => call.args[0].input.ResourceARN);
+    expect(asked.sort()).toEqual([arn(otherDeployment), arn(owned), arn(untagged)].sort());
+  });
+
+  it('past the deadline, stops before the next page and the next tag read, and says the listing is not complete', async () => {
+    const listing = await manager().listAlarms(() => true);
+    expect(listing).toEqual({ managed: [], foreign: [], complete: false });
+    expect(inputs).toHaveLength(1);
+    expect(cloudwatch.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
+  });
+
+  it('an alarm this container created is taken as proven at the next listing, without reading its tags', async () => {
+    const D = '44444444-4444-4444-8444-444444444444';
+    const created = `${PREFIX}-${D}`;
+    const alarms = manager();
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+    await alarms.putAlarm({ name: created, healthCheckId: D, settings: DEFAULT_ALARM_SETTINGS, description: alarmDescriptionFor(PREFIX, D) });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [anAlarm(created, D, { AlarmConfigurationUpdatedTimestamp: new Date('2026-11-25T08:00:01Z') })] });
+    const { managed } = await alarms.listAlarms();
+    expect(managed.map((alarm) => alarm.name)).toEqual([created]);
+    expect(cloudwatch.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
+  });
+
+  it('confirmOwnership reads the tags again, even of an alarm proven before: NOT_OURS once the tag is gone, GONE once the alarm is', async () => {
+    const alarms = manager();
+    expect((await alarms.listAlarms()).managed.map((alarm) => alarm.name)).toEqual([owned]);
+    expect(await alarms.confirmOwnership(owned)).toBe('OURS');
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(owned) }).resolves({ Tags: [] });
+    expect(await alarms.confirmOwnership(owned)).toBe('NOT_OURS');
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(owned) }).rejects(new ResourceNotFoundException({ message: 'no such alarm', $metadata: { httpStatusCode: 404 } }));
+    expect(await alarms.confirmOwnership(owned)).toBe('GONE');
+    // A name the last listing did not show cannot be proven.
+    expect(await alarms.confirmOwnership(`${PREFIX}-55555555-5555-4555-8555-555555555555`)).toBe('NOT_OURS');
+    expect(cloudwatch.commandCalls(ListTagsForResourceCommand).filter((call) => call.args[0].input.ResourceARN === arn(owned))).toHaveLength(4);
+  });
+
+  it('an alarm found untagged by confirmOwnership has its tags read again at the next listing', async () => {
     const alarms = manager();
     await alarms.listAlarms();
-    await alarms.listAlarms();
-    const asked = cloudwatch.commandCalls(ListTagsForResourceCommand).map((call) => call.args[0].input.ResourceARN);
-    expect(asked.filter((value) => value === arn(owned))).toHaveLength(1);
-    expect(asked.filter((value) => value === arn(untagged))).toHaveLength(2);
+    cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(owned) }).resolves({ Tags: [] });
+    expect(await alarms.confirmOwnership(owned)).toBe('NOT_OURS');
+    const { managed, foreign } = await alarms.listAlarms();
+    expect(managed).toEqual([]);
+    expect(foreign).toContainEqual({ name: owned });
   });
 
   it('an alarm\'s description is read as it is, for the planner to compare', async () => {
