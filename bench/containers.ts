@@ -55,7 +55,7 @@ export async function buildChildren(root: string, outDir: string, log: (line: st
         "'use strict';",
         '// A container: the bench harness, then the deployed bundle, loaded as the Lambda runtime loads it.',
         `const { serveInvocations } = require(${JSON.stringify(runtime)});`,
-        `serveInvocations(require(${JSON.stringify(deployed.bundlePath)}).handler);`,
+        `serveInvocations(require(${JSON.stringify(deployed.bundlePath)}).handler, { timeoutSeconds: ${deployed.timeoutSeconds} });`,
         '',
       ].join('\n'),
     );

@@ -24,6 +24,8 @@ export interface DeployedFunction {
   /** The function's NODE_OPTIONS in the packaged template; absent when the template sets none. */
   readonly nodeOptions?: string;
   readonly memorySize: number;
+  /** The function's timeout in the packaged template: the Lambda context the bench invokes it with says what remains of it. */
+  readonly timeoutSeconds: number;
 }
 
 export type Packaging =
@@ -56,7 +58,7 @@ function npxServerless(root: string, args: readonly string[]): { ok: boolean; er
 }
 
 interface TemplateFunction {
-  readonly Properties?: { readonly MemorySize?: number; readonly Environment?: { readonly Variables?: Readonly<Record<string, unknown>> } };
+  readonly Properties?: { readonly MemorySize?: number; readonly Timeout?: number; readonly Environment?: { readonly Variables?: Readonly<Record<string, unknown>> } };
 }
 
 /** `serverless package --stage ci --package <packageDir>`, every zip unpacked under `<packageDir>/unpacked/<name>/`. */
@@ -87,6 +89,8 @@ export async function packageFunctions(root: string, packageDir: string, log: (l
       ...(existsSync(`${bundlePath}.map`) ? { sourceMapBytes: statSync(`${bundlePath}.map`).size } : {}),
       ...(typeof nodeOptions === 'string' && nodeOptions !== '' ? { nodeOptions } : {}),
       memorySize: resource.Properties?.MemorySize ?? 128,
+      // Lambda's default when a template sets none.
+      timeoutSeconds: resource.Properties?.Timeout ?? 3,
     });
   }
   return { ok: true, attempts, functions };

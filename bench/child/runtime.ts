@@ -3,7 +3,8 @@
  * invocations the parent sends over IPC, one at a time, and reports each one's wall time, the peak
  * heap sampled while it ran, and the process's peak RSS so far (`process.resourceUsage().maxRSS`).
  */
-export type Invoke = (event: unknown) => Promise<unknown>;
+/** A Lambda handler: the event, and the context's part Failwatch reads (what remains of the timeout). */
+export type Invoke = (event: unknown, context?: { readonly getRemainingTimeInMillis: () => number }) => Promise<unknown>;
 
 export interface InvokeMessage {
   readonly type: 'invoke';
@@ -42,7 +43,8 @@ function countsOf(result: unknown): Record<string, number> {
 
 const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
 
-export function serveInvocations(invoke: Invoke): void {
+/** With `timeoutSeconds`, each invocation gets a context whose remaining time runs out that long after it starts, as on Lambda. */
+export function serveInvocations(invoke: Invoke, options: { readonly timeoutSeconds?: number } = {}): void {
   const send = (message: ReadyMessage | DoneMessage) => process.send?.(message);
   send({ type: 'ready', maxRssBytes: maxRssBytes() });
   // The bench stopped (or died): a container has no reason to outlive it.
@@ -60,10 +62,12 @@ export function serveInvocations(invoke: Invoke): void {
         heapPeakBytes = Math.max(heapPeakBytes, process.memoryUsage().heapUsed);
       }, SAMPLE_EVERY_MS);
       const begin = performance.now();
+      const { timeoutSeconds } = options;
+      const context = timeoutSeconds === undefined ? undefined : { getRemainingTimeInMillis: () => Math.max(0, Math.round(begin + timeoutSeconds * 1000 - performance.now())) };
       let result: unknown;
       let error: string | undefined;
       try {
-        result = await invoke(message.event);
+        result = await invoke(message.event, context);
       } catch (thrown) {
         error = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
       }
