@@ -36,8 +36,12 @@ export async function logFailures<T>(log: Pick<Logger, 'error'>, work: () => Pro
   }
 }
 
-export function logRunResult(log: Pick<Logger, 'info' | 'error'>, message: string, result: RunResult, extra: Record<string, unknown> = {}): void {
+export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, message: string, result: RunResult, extra: Record<string, unknown> = {}): void {
   log.info(message, { ...extra, result });
+  // A pair never judged has no stored state, so no WATCH_DEGRADED can be sent for it: this line is where it shows.
+  if (result.unknownPairs.length > 0) {
+    log.warn('some pairs could not be judged: Failwatch reports no change for them until it can', { unknownPairs: result.unknownPairs.length, reasons: result.unknownReasons ?? [] });
+  }
   if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
   if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });
 }

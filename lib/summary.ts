@@ -12,6 +12,8 @@ export interface RunResult {
   readonly notificationsPending: number;
   readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[] }[];
   readonly unknownPairs: readonly string[];
+  /** Present only when some pair could not be judged: why, for the first few (what to fix is in the reason). */
+  readonly unknownReasons?: readonly { readonly pair: string; readonly reason: string }[];
   readonly unfinishedPairs: WatchSummary['unfinishedPairs'];
   readonly skippedRecords: WatchSummary['skipped'];
   readonly silencesUnavailable?: string;
@@ -31,9 +33,18 @@ export function toRunResult(summary: WatchSummary): RunResult {
     notificationsPending: summary.notificationsPending,
     changes: summary.outcomes.filter((o) => o.recorded.length + o.notices.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices })),
     unknownPairs: summary.unknownPairs,
+    ...unknownReasonsOf(summary),
     unfinishedPairs: summary.unfinishedPairs,
     skippedRecords: summary.skipped,
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
     ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
   };
+}
+
+/** How many unknown pairs' reasons a run result carries. */
+const UNKNOWN_REASONS_LISTED = 5;
+
+function unknownReasonsOf(summary: WatchSummary): Pick<RunResult, 'unknownReasons'> {
+  const unknown = summary.outcomes.filter((outcome) => outcome.serving === 'UNKNOWN');
+  return unknown.length === 0 ? {} : { unknownReasons: unknown.slice(0, UNKNOWN_REASONS_LISTED).map((outcome) => ({ pair: outcome.pair, reason: outcome.reason })) };
 }

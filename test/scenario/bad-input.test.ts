@@ -100,7 +100,7 @@ describe('bad input', () => {
 });
 
 describe('health check deleted between discovery and the status read', () => {
-  it('leaves the pair unknown, not failed over', async () => {
+  it('leaves the pair unknown, not failed over, and says why', async () => {
     const fresh = referenceAccount();
     const local = await startHarness(fresh);
     try {
@@ -111,7 +111,9 @@ describe('health check deleted between discovery and the status read', () => {
       local.clock.advanceSeconds(60);
       const result = await local.poll(loadEvent('scheduled.json'));
       expect(result.transitionsRecorded).toBe(0);
-      expect(result.unknownPairs).toEqual([`${REFERENCE.zoneId}|${REFERENCE.recordName}|A`]);
+      const pair = `${REFERENCE.zoneId}|${REFERENCE.recordName}|A`;
+      expect(result.unknownPairs).toEqual([pair]);
+      expect(result.unknownReasons).toEqual([{ pair, reason: expect.stringContaining(REFERENCE.primaryCheckId) }]);
       expect(fresh.published).toHaveLength(0);
     } finally {
       await local.stop();
