@@ -82,12 +82,15 @@ function watchUnknown(step: Step): void {
   }
 }
 
-/** Readable again: a short info notice closes a WATCH_DEGRADED that was sent; otherwise nothing is said. */
+/**
+ * Readable again: a short info notice closes a WATCH_DEGRADED that was sent, even inside a maintenance
+ * window that began since (the warning went out, so its end must too); otherwise nothing is said.
+ */
 function watchReadableAgain(step: Step): void {
   const { unknownSince, degradedNotifiedAt, ...rest } = step.state;
   if (unknownSince === undefined) return;
   step.state = rest;
-  if (degradedNotifiedAt !== undefined && step.silence === undefined) {
+  if (degradedNotifiedAt !== undefined) {
     step.notices.push(notice(step, unknownSince, { kind: NoticeKind.WATCH_RESTORED, lastedSeconds: elapsedSeconds(unknownSince, step.observation.observedAt) }));
   }
 }

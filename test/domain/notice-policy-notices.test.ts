@@ -122,6 +122,13 @@ describe('decideStep: an unreadable pair (UNKNOWN) is never reported as failed o
     expect(back.next?.degradedNotifiedAt).toBeUndefined();
   });
 
+  it('readable again inside a maintenance window that began after the warning: the WATCH_RESTORED still closes it', () => {
+    const warned = { ...start, unknownSince: at(0, 1), degradedNotifiedAt: at(0, 16) };
+    const drill: Silence = { id: 's-drill', record: 'app.example.com', from: at(0, 30), until: at(2), reason: 'DR drill' };
+    const back = decideStep(warned, observe('SECONDARY', at(1)), settings(), [drill]);
+    expect(back.notices.map((n) => [n.kind, n.severity])).toEqual([['WATCH_RESTORED', 'info']]);
+  });
+
   it('readable again before the warning: the spell is forgotten without a notice', () => {
     const back = decideStep({ ...start, unknownSince: at(0, 1) }, observe('SECONDARY', at(0, 5)), settings(), []);
     expect(back.notices).toEqual([]);
