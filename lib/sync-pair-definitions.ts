@@ -49,8 +49,8 @@ interface Progress {
 
 /** Built once per container with the poll function's deps, so what it knows survives warm invocations. */
 export class PairDefinitionSync {
-  /** pairKey → hash of the definition this container last read or wrote: the pairs whose definitions it stored. */
-  private readonly known = new Map<string, string>();
+  /** Keys of the pairs whose definition this container found stored or wrote: those to delete once unlisted. */
+  private readonly stored = new Set<string>();
   /** The listing `checked` is about, and the pairs whose stored definition was read or written for it. */
   private checkedFor: Inventory | undefined;
   private readonly checked = new Set<string>();
@@ -92,14 +92,14 @@ export class PairDefinitionSync {
       const key = pairKey(pair.id);
       const hash = hashPairDefinition(encodePairDefinition(defineFrom(inventory, pair)));
       current.set(key, hash);
-      if (!this.checked.has(key) || this.known.get(key) !== hash) unchecked.push(pair);
+      if (!this.checked.has(key)) unchecked.push(pair);
     }
-    const gone = [...this.known.keys()].filter((key) => !current.has(key));
+    const gone = [...this.stored].filter((key) => !current.has(key));
 
     const write = async (pairs: readonly FailoverPair[]): Promise<void> => {
       if (pairs.length === 0) return;
       await this.writer.writeDefinitions({ put: pairs.map((pair) => defineFrom(inventory, pair)), remove: [] });
-      for (const pair of pairs) this.remember(pairKey(pair.id), current.get(pairKey(pair.id)) ?? '');
+      for (const pair of pairs) this.remember(pairKey(pair.id));
       done.written += pairs.length;
     };
     const tasks: (() => Promise<void>)[] = [];
@@ -111,7 +111,7 @@ export class PairDefinitionSync {
           const key = pairKey(pair.id);
           const hash = current.get(key) ?? '';
           if (stored.get(key) !== hash) return true;
-          this.remember(key, hash);
+          this.remember(key);
           return false;
         });
         for (const part of chunksOf(differing, WRITE_CHUNK)) await write(part);
@@ -124,15 +124,15 @@ export class PairDefinitionSync {
     for (const chunk of chunksOf(remove, WRITE_CHUNK)) {
       tasks.push(async () => {
         await this.writer.writeDefinitions({ put: [], remove: chunk });
-        for (const id of chunk) this.known.delete(pairKey(id));
+        for (const id of chunk) this.stored.delete(pairKey(id));
         done.deleted += chunk.length;
       });
     }
     return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
   }
 
-  private remember(key: string, hash: string): void {
-    this.known.set(key, hash);
+  private remember(key: string): void {
+    this.stored.add(key);
     this.checked.add(key);
   }
 }
