@@ -123,7 +123,9 @@ export async function publishOutbox(deps: PublishDeps, entries: readonly OutboxE
   const byPair = new Map<string, OutboxEntry[]>();
   for (const entry of entries) {
     const pair = pairKey(entry.pair.id);
-    byPair.set(pair, [...(byPair.get(pair) ?? []), entry]);
+    const ofPair = byPair.get(pair);
+    if (ofPair) ofPair.push(entry);
+    else byPair.set(pair, [entry]);
   }
   return (await mapBounded([...byPair.values()], deps.settings.pairConcurrency, (pairEntries) => publishPair(deps, pairEntries, deadline))).flat();
 }
