@@ -5,17 +5,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { RequestBudget } from '../../lib/aws/request-budget';
 import { createCloudWatchClient } from '../../lib/aws/sdk-clients';
+import { ledgerBudget } from '../support/ledger-budget';
 
 let server: Server;
 let endpoint: string;
-let seen: { readonly target: string; readonly at: number }[];
+let seen: { readonly target: string }[];
 const clients: CloudWatchClient[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    seen.push({ target: String(request.headers['x-amz-target'] ?? request.headers['smithy-protocol'] ?? request.url), at: performance.now() });
+    seen.push({ target: String(request.headers['x-amz-target'] ?? request.headers['smithy-protocol'] ?? request.url) });
     request.resume();
     response.setHeader('content-type', 'application/x-amz-json-1.0');
     response.writeHead(200).end(String(request.headers['x-amz-target'] ?? '').endsWith('GetMetricData') ? '{"MetricDataResults":[]}' : '{}');
@@ -33,15 +33,10 @@ beforeEach(() => {
   seen = [];
 });
 
-function client(alarmWriteBudget: RequestBudget): CloudWatchClient {
+function client(alarmWriteBudget: ReturnType<typeof ledgerBudget>['budget']): CloudWatchClient {
   const created = createCloudWatchClient({ endpoint, alarmWriteBudget, maxAttempts: 1, credentials: { accessKeyId: 'AKIDFAILWATCHTEST', secretAccessKey: 'not-a-secret' } });
   clients.push(created);
   return created;
-}
-
-function gaps(times: readonly number[]): number[] {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted.slice(1).map((at, index) => at - sorted[index]!);
 }
 
 const ALARM = {
@@ -56,8 +51,9 @@ const ALARM = {
 } as const;
 
 describe('CloudWatch client: managed-alarm writes are paced', () => {
-  it('PutMetricAlarm and DeleteAlarms share one budget: four writes at 20 rps arrive at least 50 ms apart', async () => {
-    const cloudWatch = client(new RequestBudget({ requestsPerSecond: 20, burst: 1 }));
+  it('PutMetricAlarm and DeleteAlarms share one budget: four writes at 20 rps go 50 ms apart', async () => {
+    const { budget, waits } = ledgerBudget(20);
+    const cloudWatch = client(budget);
     await Promise.all([
       cloudWatch.send(new PutMetricAlarmCommand(ALARM)),
       cloudWatch.send(new PutMetricAlarmCommand({ ...ALARM, AlarmName: 'failwatch-test-def' })),
@@ -65,21 +61,17 @@ describe('CloudWatch client: managed-alarm writes are paced', () => {
       cloudWatch.send(new PutMetricAlarmCommand({ ...ALARM, AlarmName: 'failwatch-test-ghi' })),
     ]);
     expect(seen.map((r) => r.target).sort()).toEqual(['GraniteServiceVersion20100801.DeleteAlarms', ...Array<string>(3).fill('GraniteServiceVersion20100801.PutMetricAlarm')]);
-    // Without the budget the four arrive within a few ms of each other. Arrival jitters with signing and
-    // the event loop, so each gap gets slack and the whole span is held to three intervals, less a little.
-    const arrivals = seen.map((r) => r.at).sort((a, b) => a - b);
-    for (const gap of gaps(arrivals)) expect(gap).toBeGreaterThanOrEqual(30);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(135);
+    // The first goes at once; each of the others is held 50 ms after the one before.
+    expect(waits).toEqual([50, 100, 150]);
   });
 
   it('GetMetricData never waits on it, even with the write budget drained', async () => {
-    const budget = new RequestBudget({ requestsPerSecond: 1, burst: 1 });
+    const { budget, waits } = ledgerBudget(1);
     const cloudWatch = client(budget);
     await cloudWatch.send(new PutMetricAlarmCommand(ALARM));
-    const started = performance.now();
     await Promise.all(Array.from({ length: 3 }, () => cloudWatch.send(new GetMetricDataCommand({ MetricDataQueries: [], StartTime: new Date(0), EndTime: new Date(60_000) }))));
-    // Through the drained write budget the three would take at least 2 s.
-    expect(performance.now() - started).toBeLessThan(900);
+    // Through the drained write budget the three would have been held 1, 2 and 3 s: they never asked it.
+    expect(waits).toEqual([]);
     expect(seen.filter((r) => r.target.endsWith('GetMetricData'))).toHaveLength(3);
   });
 });

@@ -5,11 +5,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListHealthChecksCommand, type Route53Client } from '@aws-sdk/client-route-53';
-import { RequestBudget } from '../../lib/aws/request-budget';
 import { Route53CheckerStatusSource } from '../../lib/aws/route53-checkers';
 import { Route53InventorySource } from '../../lib/aws/route53-inventory';
 import { createRoute53Client, type Route53ClientOptions } from '../../lib/aws/sdk-clients';
 import { HealthSourceError } from '../../lib/errors';
+import { ledgerBudget } from '../support/ledger-budget';
 
 const NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
 const THROTTLING =
@@ -30,7 +30,6 @@ const CHECKER_STATUS =
 
 interface SeenRequest {
   readonly path: string;
-  readonly at: number;
   readonly attemptHeader: string | undefined;
 }
 
@@ -42,7 +41,7 @@ let throttleNext: number;
 
 beforeAll(async () => {
   server = createServer((request: IncomingMessage, response) => {
-    seen.push({ path: request.url ?? '', at: performance.now(), attemptHeader: request.headers['amz-sdk-request'] as string | undefined });
+    seen.push({ path: request.url ?? '', attemptHeader: request.headers['amz-sdk-request'] as string | undefined });
     request.resume();
     response.setHeader('content-type', 'text/xml');
     if (throttleNext > 0) {
@@ -88,15 +87,6 @@ function client(options: Route53ClientOptions = {}): Route53Client {
   return made;
 }
 
-/**
- * The budget spaces the moments attempts are let go; arrival at the server adds a few ms of jitter
- * (the first attempt also opens the connection), hence the margins. Unbudgeted, gaps are a few ms.
- */
-function expectSpacedAtLeast(times: readonly number[], intervalMs: number): void {
-  const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
-  for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(intervalMs * 0.6);
-  expect((times.at(-1) ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual((times.length - 1) * intervalMs - intervalMs * 0.3);
-}
 
 describe('Route 53 client against a throttling server', () => {
   it('retries HTTP 400 Throttling "Rate exceeded" with the SDK retry strategy until the call succeeds', async () => {
@@ -125,21 +115,24 @@ describe('Route 53 client against a throttling server', () => {
 
   it('every attempt, each retry included, waits for the shared budget: 20 rps lets them go 50 ms apart', async () => {
     throttleNext = 3;
-    const output = await client({ requestsPerSecond: 20, burst: 1 }).send(new ListHealthChecksCommand({}));
+    const { budget, waits } = ledgerBudget(20);
+    const output = await client({ budget }).send(new ListHealthChecksCommand({}));
     expect(output.$metadata.attempts).toBe(4);
     expect(seen).toHaveLength(4);
-    expectSpacedAtLeast(seen.map((r) => r.at), 50);
+    // The first goes at once; each retry is held until 50 ms after the one before.
+    expect(waits).toEqual([50, 100, 150]);
   });
 
   it('concurrent calls share one budget: five ListHealthChecks at 25 rps go 40 ms apart', async () => {
-    const route53 = client({ requestsPerSecond: 25, burst: 1 });
+    const { budget, waits } = ledgerBudget(25);
+    const route53 = client({ budget });
     await Promise.all(Array.from({ length: 5 }, () => route53.send(new ListHealthChecksCommand({}))));
     expect(seen).toHaveLength(5);
-    expectSpacedAtLeast(seen.map((r) => r.at), 40);
+    expect(waits).toEqual([40, 80, 120, 160]);
   });
 
   it('GetHealthCheckStatus also waits on its own budget; other calls do not', async () => {
-    const statusBudget = new RequestBudget({ requestsPerSecond: 10, burst: 1 });
+    const { budget: statusBudget, waits } = ledgerBudget(10);
     const route53 = client({ statusBudget });
     const checkers = new Route53CheckerStatusSource(route53);
     const readings = await Promise.all(['a', 'b', 'c'].map((id) => checkers.readCheckerReports(id)));
@@ -148,12 +141,13 @@ describe('Route 53 client against a throttling server', () => {
       reports: [{ region: 'us-east-1', ipAddress: '15.177.2.1', statusReport: 'Success: HTTP Status Code 200, OK', checkedTime: '2026-11-25T08:00:00.000Z' }],
     });
     expect(seen.map((r) => r.path)).toEqual(['/2013-04-01/healthcheck/a/status', '/2013-04-01/healthcheck/b/status', '/2013-04-01/healthcheck/c/status']);
-    expectSpacedAtLeast(seen.map((r) => r.at), 100);
+    expect(waits).toEqual([100, 200]);
 
     seen = [];
-    const started = performance.now();
     await Promise.all(Array.from({ length: 3 }, () => route53.send(new ListHealthChecksCommand({}))));
-    expect(performance.now() - started).toBeLessThan(250); // through the drained status budget it would take ≥ 300 ms
+    expect(seen).toHaveLength(3);
+    // The drained status budget would have held them 300, 400 and 500 ms: they never asked it.
+    expect(waits).toEqual([100, 200]);
   });
 
   it('without an explicit endpoint the client follows the standard AWS_ENDPOINT_URL_ROUTE_53 variable', async () => {
