@@ -19,9 +19,16 @@ export interface Silence {
   readonly reason: string;
 }
 
-/** Lower case, without the trailing dot: how a person types a record name. */
+/**
+ * Lower case, without the trailing dot, with Route 53's octal escapes decoded (`\052.example.com.`, as
+ * Route 53 lists a wildcard record, is `*.example.com`): how a person types a record name.
+ */
 export function normalizeRecordName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
+  return name
+    .trim()
+    .replace(/\\([0-7]{3})/g, (_escape, octal: string) => String.fromCharCode(parseInt(octal, 8)))
+    .toLowerCase()
+    .replace(/\.$/, '');
 }
 
 export function silenceCovers(silence: Silence, pairId: PairId, at: string): boolean {
