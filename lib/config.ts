@@ -10,11 +10,19 @@ import { ConfigurationError } from './errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * A decimal number written out: coercion alone reads '' and ' ' as 0 (an empty --param would turn a
+ * setting off) and '0x10' as 16.
+ */
+const numeral = (name: string, what: string) => z.string().check(z.regex(/^\s*-?\d+(\.\d+)?\s*$/, `${name} must be ${what}`));
 const positiveNumber = (name: string, fallback: number) =>
-  z._default(z.coerce.number({ error: `${name} must be a number` }).check(z.positive(`${name} must be above 0`)), fallback);
+  z._default(z.pipe(numeral(name, 'a number'), z.coerce.number<string>({ error: `${name} must be a number` }).check(z.positive(`${name} must be above 0`))), fallback);
 const wholeNumber = (name: string, fallback: number, min: number) =>
   z._default(
-    z.coerce.number({ error: `${name} must be a whole number` }).check(z.int(`${name} must be a whole number`), z.gte(min, `${name} must be at least ${min}`)),
+    z.pipe(
+      numeral(name, 'a whole number'),
+      z.coerce.number<string>({ error: `${name} must be a whole number` }).check(z.int(`${name} must be a whole number`), z.gte(min, `${name} must be at least ${min}`)),
+    ),
     fallback,
   );
 
@@ -27,14 +35,15 @@ const zoneIds = z.pipe(
 );
 
 const nonNegativeNumber = (name: string, fallback: number) =>
-  z._default(z.coerce.number({ error: `${name} must be a number` }).check(z.gte(0, `${name} must be 0 or more`)), fallback);
+  z._default(z.pipe(numeral(name, 'a number'), z.coerce.number<string>({ error: `${name} must be a number` }).check(z.gte(0, `${name} must be 0 or more`))), fallback);
 
 const isoInstant = (what: string) =>
   z
     .string({ error: `${what} must be an ISO date such as 2026-12-01T06:00:00Z` })
     .check(z.refine<string>((value) => !Number.isNaN(Date.parse(value)), `${what} must be an ISO date such as 2026-12-01T06:00:00Z`));
 
-const silenceEntry = z.object({
+// Strict: a misspelt key (zoneID, form) would otherwise be dropped and widen the silence.
+const silenceEntry = z.strictObject({
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a silence id is 1-64 letters, digits or _.:-'))),
   record: z.string({ error: 'record is required: a record name such as app.example.com, or * for every pair' }).check(z.minLength(1, 'record must not be empty')),
   zoneId: z.optional(z.string().check(z.regex(/^[A-Z0-9]{1,32}$/, 'zoneId looks like Z0123456789ABC'))),
