@@ -79,6 +79,7 @@ async function silence(args: readonly string[], deps: CliDeps): Promise<number> 
   const from = values.from === undefined ? now : new Date(values.from);
   if (Number.isNaN(from.getTime())) throw new CliUsageError(`--from ${JSON.stringify(values.from)} is not a date: use an ISO date such as 2026-12-01T06:00:00Z.`);
   const until = new Date(from.getTime() + seconds * 1000);
+  if (Number.isNaN(until.getTime())) throw new CliUsageError(`--for ${JSON.stringify(values.for)} ends past the last date a clock can show: give a shorter window.`);
   const entry: Silence = {
     id: values.id ?? deps.newId(),
     record,
