@@ -11,7 +11,7 @@
  * the definitions disagree about which pairs depend on the alarmed check (one of them is stale); the
  * states and silences already read are kept.
  */
-import type { PairHint } from './domain/alarm-plan';
+import { isAlarmNameOf, type PairHint } from './domain/alarm-plan';
 import { describeError } from './errors';
 import { pairKey, type FailoverPair, type HealthCheckDefinition, type MetricReading, type PairId, type RecordSet } from './domain/model';
 import { pairHealthCheckIds, reachOfDefinition, type PairDefinition } from './domain/pair-definition';
@@ -156,7 +156,7 @@ async function readHintedPairs(ports: ScopePorts, scope: WatchScope, now: Date):
   if (hint.kind === 'TOO_MANY') return { unused: 'the alarm says its check has too many pairs to name' };
   if (hint.kind === 'MALFORMED') return { unused: `the alarm's pair hint is unreadable: ${hint.reason}` };
   const { alarmPrefix, watchedZoneIds } = ports.settings;
-  if (scope.alarmName !== undefined && !scope.alarmName.startsWith(`${alarmPrefix}-`)) {
+  if (scope.alarmName !== undefined && !isAlarmNameOf(alarmPrefix, scope.alarmName)) {
     return { unused: `the alarm is not one of this stage's (named ${alarmPrefix}-...): its pair list is not used` };
   }
   const zones = new Set(watchedZoneIds);

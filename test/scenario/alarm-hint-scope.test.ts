@@ -58,11 +58,14 @@ it('after a redeploy narrows FAILWATCH_ZONE_IDS to zone A, an alarm naming a zon
   expect(result).toMatchObject({ pairsInScope: 0 });
 });
 
-it("another stage's alarm naming this stage's pair: its list is not used, the pair is looked up and judged", async () => {
-  const pairA = pairs[0]!;
+it.each([
+  ['another prefix', 'failwatch-teamb', 0],
+  ["a prefix that extends this stage's", `${PREFIX}-eu`, 1],
+])("another stage's alarm (%s) naming this stage's pair: its list is not used, the pair is looked up and judged", async (_case, otherPrefix, pairIndex) => {
+  const pairA = pairs[pairIndex]!;
   account.setHealthy(pairA.primaryCheckId, false);
   harness.clock.advanceSeconds(60);
-  const otherStageAlarm = alarmNameFor('failwatch-teamb', pairA.primaryCheckId);
+  const otherStageAlarm = alarmNameFor(otherPrefix, pairA.primaryCheckId);
   const scope = {
     kind: 'HEALTH_CHECKS',
     healthCheckIds: [pairA.primaryCheckId],
