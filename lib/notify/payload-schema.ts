@@ -30,6 +30,7 @@ export const notificationPayloadSchema = z.object({
     z.object({ side: z.enum(['primary', 'secondary']), healthCheckId: z.optional(z.string()), evidence: evidenceSchema }),
   ),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
+  covered: z.optional(z.array(z.string())),
   observedAt: nonEmptyString(),
 }) satisfies z.ZodMiniType<NotificationPayload>;
 

@@ -35,5 +35,7 @@ export interface NotificationPayload {
   readonly facts: readonly NotificationFact[];
   readonly evidence: readonly { readonly side: 'primary' | 'secondary'; readonly healthCheckId?: string; readonly evidence: Evidence }[];
   readonly links: readonly NotificationLink[];
+  /** A summary's transitions (FLAPPING_ENDED, SILENCE_SUMMARY), one line each as the email lists them; absent otherwise. */
+  readonly covered?: readonly string[];
   readonly observedAt: string;
 }

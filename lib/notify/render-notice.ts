@@ -106,10 +106,13 @@ export function renderNotice(n: Notice, covered: readonly Transition[], context:
   const summary = summarySentence(n, covered, context.zoneName);
   const facts = factsFor(n, context.zoneName);
   const listed = covered.slice(0, MAX_TRANSITIONS_LISTED);
+  const coveredLines = [
+    ...listed.map(describeCoveredTransition),
+    ...(covered.length > listed.length ? [`... and ${covered.length - listed.length} more in the pair's history`] : []),
+  ];
   const text = [
     summary,
-    ...(listed.length > 0 ? ['', ...listed.map((t) => `  ${describeCoveredTransition(t)}`)] : []),
-    ...(covered.length > listed.length ? [`  ... and ${covered.length - listed.length} more in the pair's history`] : []),
+    ...(coveredLines.length > 0 ? ['', ...coveredLines.map((line) => `  ${line}`)] : []),
     '',
     ...facts.map((fact) => `${`${fact.label}:`.padEnd(30)} ${fact.value}`),
     '',
@@ -127,6 +130,7 @@ export function renderNotice(n: Notice, covered: readonly Transition[], context:
     facts,
     evidence: [],
     links: [],
+    ...(coveredLines.length > 0 ? { covered: coveredLines } : {}),
     observedAt: n.observedAt,
   };
   return {

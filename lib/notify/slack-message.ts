@@ -87,6 +87,7 @@ export function renderSlackMessage(payload: NotificationPayload): SlackMessage {
   const summary = payload.summary.trim();
   const links = linkButtons(payload.links);
   const details: SlackBlock[] = [
+    ...coveredSection(payload.covered),
     ...factSections(payload.facts),
     ...payload.evidence.slice(0, MAX_EVIDENCE_SECTIONS).map(evidenceSection),
     ...(links.length > 0 ? [{ type: 'actions', elements: links } as const] : []),
@@ -138,6 +139,13 @@ function evidenceSection(entry: NotificationPayload['evidence'][number]): SlackS
   const check = entry.healthCheckId ? `health check \`${truncateMrkdwn(entry.healthCheckId, 100)}\`` : 'no health check';
   const lines = [`*${side}* · ${check}`, ...checkerLines(entry.evidence, entry.healthCheckId !== undefined)];
   return mrkdwnSection(joinWithinLimit(lines, regionLines(entry.evidence), SlackLimits.SECTION_TEXT));
+}
+
+/** A summary's transitions, one line each, as many as fit in a section. */
+function coveredSection(covered: readonly string[] | undefined): SlackSectionBlock[] {
+  if (covered === undefined || covered.length === 0) return [];
+  const lines = covered.map((line) => `• ${truncateMrkdwn(singleLine(line), MAX_STATUS_REPORT)}`);
+  return [mrkdwnSection(joinWithinLimit(['*Transitions*'], lines, SlackLimits.SECTION_TEXT))];
 }
 
 function checkerLines(evidence: Evidence, hasHealthCheck: boolean): string[] {
