@@ -15,6 +15,8 @@ export interface HttpSlackWebhookOptions {
 }
 
 const MAX_BODY_IN_ERROR = 300;
+/** Answers that say the stored URL itself is no good (see hintFor). */
+const WEBHOOK_GONE: ReadonlySet<number> = new Set([403, 404, 410]);
 
 export class HttpSlackWebhook implements SlackPoster {
   constructor(
@@ -48,7 +50,11 @@ export class HttpSlackWebhook implements SlackPoster {
       if (response.ok) return;
       body = `(body unreadable: ${describeError(sanitizeError(error, secrets))})`;
     }
-    if (!response.ok) throw this.rejected(response, redact(body, secrets));
+    if (!response.ok) {
+      // A webhook revoked or forbidden stays so: the operator's fix is a new URL in SSM, read by the next post.
+      if (WEBHOOK_GONE.has(response.status)) this.urlSource.invalidate();
+      throw this.rejected(response, redact(body, secrets));
+    }
   }
 
   private get webhook(): string {

@@ -35,6 +35,10 @@ export class SsmWebhookUrlSource implements WebhookUrlSource {
     return this.cached;
   }
 
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
   private async read(): Promise<string> {
     const name = this.parameterName;
     let value: string | undefined;

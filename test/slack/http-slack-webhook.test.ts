@@ -21,7 +21,7 @@ function recordingFetch(reply: () => Promise<Response>): { fetch: typeof fetch; 
 }
 
 function webhook(fetchDouble: typeof fetch): HttpSlackWebhook {
-  return new HttpSlackWebhook({ getUrl: async () => URL_VALUE }, { timeoutMs: 1000, webhookName: 'SSM parameter /failwatch/slack', fetch: fetchDouble });
+  return new HttpSlackWebhook({ getUrl: async () => URL_VALUE, invalidate: () => undefined }, { timeoutMs: 1000, webhookName: 'SSM parameter /failwatch/slack', fetch: fetchDouble });
 }
 
 async function postError(fetchDouble: typeof fetch): Promise<NotifierError> {
