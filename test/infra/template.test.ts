@@ -27,9 +27,14 @@ const WILDCARD_ARNS: readonly { readonly shape: RegExp; readonly reason: string;
   { shape: /^arn:\$\{AWS::Partition\}:route53:::hostedzone\/\*$/, reason: 'zones are discovered at run time (no zoneIds: every zone)' },
   { shape: /^arn:\$\{AWS::Partition\}:route53:::healthcheck\/\*$/, reason: 'health checks are discovered at run time' },
   { shape: /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/lambda\/[\w-]+:\*(:\*)?$/, reason: 'the streams of one log group' },
-  { shape: /^arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:\$\{AWS::AccountId\}:alarm:failwatch-[\w.-]+-\*$/, reason: 'managed alarms are listed by name prefix (DescribeAlarms) and proven Failwatch\'s by tag (ListTagsForResource): reads only' },
   {
-    shape: /^arn:\$\{AWS::Partition\}:cloudwatch:\$\{AWS::Region\}:\$\{AWS::AccountId\}:alarm:failwatch-[\w.-]+-\?{8}-\?{4}-\?{4}-\?{4}-\?{12}$/,
+    shape: /^arn:\$\{AWS::Partition\}:cloudwatch:us-east-1:\$\{AWS::AccountId\}:alarm:\*$/,
+    reason: 'DescribeAlarms by name prefix is authorized against alarm:* (a prefix pattern is refused); a read, which the code keeps to its own names',
+    needs: (statement) => actionsOf(statement).every((action) => action === 'cloudwatch:DescribeAlarms'),
+  },
+  { shape: /^arn:\$\{AWS::Partition\}:cloudwatch:us-east-1:\$\{AWS::AccountId\}:alarm:failwatch-[\w.-]+-\*$/, reason: 'managed alarms are proven Failwatch\'s by tag (ListTagsForResource): a read' },
+  {
+    shape: /^arn:\$\{AWS::Partition\}:cloudwatch:us-east-1:\$\{AWS::AccountId\}:alarm:failwatch-[\w.-]+-\?{8}-\?{4}-\?{4}-\?{4}-\?{12}$/,
     reason: 'managed alarms are written only under "<prefix>-<health check id>" (a UUID), which excludes the stack\'s <prefix>-dead-letters alarm',
   },
   {
@@ -261,10 +266,12 @@ describe('IAM: least privilege', () => {
     expect(policy.Condition).toBe('ManagesAlarms');
     expect(sorted(referencedResources(policy.Properties?.['Roles']))).toEqual(['PollRole']);
     const granted = (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement.map((statement) => ({ actions: sorted(actionsOf(statement)), resources: asArray(statement.Resource).map(describeResource) }));
-    const alarms = 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:failwatch-ci-';
+    const alarms = 'arn:${AWS::Partition}:cloudwatch:us-east-1:${AWS::AccountId}:alarm:';
     expect(granted).toEqual([
-      { actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], resources: [`${alarms}*`] },
-      { actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], resources: [`${alarms}????????-????-????-????-????????????`] },
+      // CloudWatch authorizes DescribeAlarms with a name prefix against alarm:*, not a prefix pattern.
+      { actions: ['cloudwatch:DescribeAlarms'], resources: [`${alarms}*`] },
+      { actions: ['cloudwatch:ListTagsForResource'], resources: [`${alarms}failwatch-ci-*`] },
+      { actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], resources: [`${alarms}failwatch-ci-????????-????-????-????-????????????`] },
     ]);
     // The alarm function's code (and so its role) has no alarm calls at all.
     expect([...usage.alarm.actions].filter((action) => action.startsWith('cloudwatch:') && action !== 'cloudwatch:GetMetricData')).toEqual([]);
