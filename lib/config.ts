@@ -137,7 +137,8 @@ export interface WatchConfig {
 const slackSchema = z.object({
   FAILWATCH_SLACK_WEBHOOK_PARAMETER: z
     .string({ error: 'FAILWATCH_SLACK_WEBHOOK_PARAMETER is not set: name the SSM SecureString parameter holding the Slack webhook URL' })
-    .check(z.regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'FAILWATCH_SLACK_WEBHOOK_PARAMETER must be an SSM parameter name such as /failwatch/prod/slack-webhook')),
+    // A full path: the slack role's ARN for it (serverless.yml) is "parameter" followed by the path.
+    .check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'FAILWATCH_SLACK_WEBHOOK_PARAMETER must be an SSM parameter path starting with / such as /failwatch/prod/slack-webhook')),
   FAILWATCH_SLACK_TIMEOUT_MS: wholeNumber('FAILWATCH_SLACK_TIMEOUT_MS', 5000, 100),
 });
 
