@@ -124,10 +124,13 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const decide = (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => decideStep(state, observation, deps.settings, silences);
 
   const checkerReads = new Map<string, CheckerReadings>();
-  const fallbackIds = healthCheckIds
-    .filter((id) => needsFallbackRead(healthChecks.get(id), metrics.get(id)))
-    .slice(0, deps.settings.maxFallbackStatusReads);
-  await readCheckers(deps, fallbackIds, checkerReads, request.deadline);
+  const withoutData = healthCheckIds.filter((id) => needsFallbackRead(healthChecks.get(id), metrics.get(id)));
+  await readCheckers(deps, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline);
+  // No metric and no checker reading: nothing says whether the check is new (healthy until it has data)
+  // or failing, so it is unknown; judging it healthy could report a failback Route 53 never made.
+  for (const id of withoutData) {
+    if (!checkerReads.has(id)) checkerReads.set(id, { kind: 'UNAVAILABLE', reason: `not read in this run (at most ${deps.settings.maxFallbackStatusReads} a run, none in its last ${EVIDENCE_CUTOFF_MS / 1000} s)` });
+  }
 
   const assess = () => assessHealthChecks(healthCheckIds, healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
   let assessments = assess();
