@@ -17,9 +17,13 @@ if env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_ROUT
 fi
 grep -q '"errorType": "InvalidEventError"' "$log/default-stage" || { echo "malformed event (default stage) should end in InvalidEventError"; cat "$log/default-stage"; rm -rf "$log"; exit 1; }
 
+# In a process group of its own (job control on for this one job): npx does not pass a signal on to
+# tsx and the node process serving the ports, so the whole group is stopped, not npx alone.
+set -m
 npx tsx scripts/local-aws.ts --minutes 5 > "$log/local-aws.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$log"' EXIT
+set +m
+trap 'kill -- -"$server" 2>/dev/null || true; rm -rf "$log"' EXIT
 for _ in $(seq 1 60); do [ -s .local-aws.env ] && grep -q FAILWATCH_LOCAL_CONTROL .local-aws.env && break; sleep 0.5; done
 # shellcheck disable=SC1091
 source .local-aws.env
