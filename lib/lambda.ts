@@ -1,6 +1,7 @@
 /** Small pieces every handler shares: build dependencies once per container, and the time budget. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import type { Clock } from './ports';
 import type { RunResult } from './summary';
 
 /**
@@ -17,6 +18,11 @@ export function once<T, A extends unknown[] = []>(build: (...args: A) => T): (..
 
 /** Leave this much of the Lambda's time to write what was decided and publish it. */
 const SAFETY_MARGIN_MS = 10_000;
+
+/** Whether the clock has reached `marginMs` before the deadline; never, without a deadline. */
+export function isPastDeadline(clock: Clock, deadline: Date | undefined, marginMs = 0): boolean {
+  return deadline !== undefined && clock.now().getTime() >= deadline.getTime() - marginMs;
+}
 
 export function deadlineFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, now: Date): Date | undefined {
   if (!context || typeof context.getRemainingTimeInMillis !== 'function') return undefined;

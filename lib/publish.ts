@@ -12,6 +12,7 @@ import { pairKey, type FailoverPair, type RecordSet, type Transition } from './d
 import type { Notice } from './domain/notices';
 import { mapBounded } from './batches';
 import { NotifierError } from './errors';
+import { isPastDeadline } from './lambda';
 import { renderNotice } from './notify/render-notice';
 import { renderTransition } from './notify/render';
 import { PublishStatus, type BornClaim, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type RecordedPairState, type StateStore } from './ports';
@@ -85,7 +86,7 @@ export async function finishOutboxes(
       const final = (state?.outbox ?? []).filter((item) => statusOf(item) !== PublishStatus.PENDING);
       return final.length === 0 ? [] : [{ pair, final }];
     });
-    const pastDeadline = () => isPast(deps, options.deadline);
+    const pastDeadline = () => isPastDeadline(deps.clock, options.deadline);
     const moved = await mapBounded(moving, deps.settings.pairConcurrency, async ({ pair, final }) => {
       try {
         await deps.store.materialize(pair.id, final);
@@ -97,10 +98,6 @@ export async function finishOutboxes(
     for (const { pair } of moving.slice(moved.length)) historyNotMoved.push({ pair: pairKey(pair.id), error: 'deadline reached before they were moved; the next sweep moves them' });
   }
   return { publishing, historyNotMoved };
-}
-
-function isPast(deps: Pick<PublishDeps, 'clock'>, deadline: Date | undefined): boolean {
-  return deadline !== undefined && deps.clock.now().getTime() >= deadline.getTime();
 }
 
 function bornClaimOf(claim: BornClaim | undefined, holds: boolean | undefined): { bornClaim?: OutboxEntry['bornClaim'] } {
@@ -137,7 +134,7 @@ async function publishPair(deps: PublishDeps, entries: readonly OutboxEntry[], d
   // this run or the next.
   let waitingFor: string | undefined;
   for (const entry of entries) {
-    waitingFor ??= isPast(deps, deadline) ? 'deadline reached before it was sent; the next run sends it' : undefined;
+    waitingFor ??= isPastDeadline(deps.clock, deadline) ? 'deadline reached before it was sent; the next run sends it' : undefined;
     if (waitingFor !== undefined) {
       // Born claimed but not sent now: give the claim up, so the next run need not wait for the lease.
       if (entry.bornClaim) await opsFor(deps, entry).release(entry.bornClaim.token).catch(() => undefined);

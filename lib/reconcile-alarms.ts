@@ -14,6 +14,7 @@ import { chunksOf } from './batches';
 import { blockedBecause, planAlarms, type AlarmPlan, type AlarmSettings } from './domain/alarm-plan';
 import { pairKey } from './domain/model';
 import { ConfigurationError, describeError } from './errors';
+import { isPastDeadline } from './lambda';
 import { AlarmOwnership, type AlarmManager, type Clock, type Inventory, type InventorySource } from './ports';
 import { planPairs } from './watch-scope';
 
@@ -109,7 +110,7 @@ export class AlarmReconciler {
     const idsKey = createHash('sha256').update(JSON.stringify([...watched])).digest('hex');
     const nowMs = this.clock.now().getTime();
     if (!this.isDue(nowMs, idsKey)) return { status: AlarmReconcileStatus.NOT_DUE, created: 0, updated: 0, deleted: 0, foreign: 0 };
-    const pastDeadline = () => deadline !== undefined && this.clock.now().getTime() >= deadline.getTime();
+    const pastDeadline = () => isPastDeadline(this.clock, deadline);
     const done: Progress = { created: 0, updated: 0, deleted: 0, foreign: [] };
     try {
       if (pastDeadline()) return result(AlarmReconcileStatus.UNFINISHED, done);

@@ -12,6 +12,7 @@ import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/
 import { chunksOf, mapBounded } from './batches';
 import { definePair, type PairDefinition } from './domain/pair-definition';
 import { describeError } from './errors';
+import { isPastDeadline } from './lambda';
 import { encodePairDefinition, hashPairDefinition } from './pair-definition-codec';
 import type { Clock, Inventory, InventorySource, PairDefinitionStore, PairDefinitionWriter } from './ports';
 import { zoneRecordsOf } from './watch-scope';
@@ -71,7 +72,7 @@ export class PairDefinitionSync {
       // The sweep just loaded it: served from the discovery cache, no Route 53 call.
       const inventory = await this.inventory.loadInventory();
       if (this.synced.has(inventory)) return { status: DefinitionSyncStatus.NOT_DUE, ...done };
-      const finished = await this.sync(inventory, () => deadline !== undefined && this.clock.now().getTime() >= deadline.getTime(), done);
+      const finished = await this.sync(inventory, () => isPastDeadline(this.clock, deadline), done);
       if (finished) this.synced.add(inventory);
       return { status: finished ? DefinitionSyncStatus.SYNCED : DefinitionSyncStatus.UNFINISHED, ...done };
     } catch (error) {

@@ -22,6 +22,7 @@ import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from './doma
 import type { Notice } from './domain/notices';
 import type { Silence } from './domain/silences';
 import { StaleStateError, describeError } from './errors';
+import { isPastDeadline } from './lambda';
 import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
 import { finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
 import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
@@ -219,7 +220,7 @@ const EVIDENCE_CUTOFF_MS = 10_000;
 async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<string, CheckerReadings>, deadline: Date | undefined): Promise<void> {
   // Sequential on purpose: GetHealthCheckStatus has its own 1-per-second budget inside the adapter.
   for (const id of ids) {
-    if (deadline && deps.clock.now().getTime() >= deadline.getTime() - EVIDENCE_CUTOFF_MS) return;
+    if (isPastDeadline(deps.clock, deadline, EVIDENCE_CUTOFF_MS)) return;
     into.set(id, await deps.checkers.readCheckerReports(id));
   }
 }
@@ -233,7 +234,7 @@ async function recordPair(
   decide: (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => ReturnType<typeof decideStep>,
 ): Promise<PairResult> {
   const key = pairKey(plan.pair.id);
-  if (deadline && deps.clock.now() >= deadline) {
+  if (isPastDeadline(deps.clock, deadline)) {
     return { plan, status: 'unfinished', pair: key, error: 'deadline reached before this pair was recorded', state: loaded };
   }
   let state = loaded;
