@@ -4,9 +4,9 @@
  * the container knows nothing about, and written only when they changed.
  * A simulated account of 120 pairs over 3 zones and dynalite, every DynamoDB request recorded.
  */
-import { createHandler as createPollHandler, type PollResult } from '../../handlers/poll';
+import type { PollResult } from '../../handlers/poll';
 import { pairKey } from '../../lib/domain/model';
-import { buildPollDeps } from '../../lib/poll-wiring';
+import { pollContainer as containerOf } from '../support/containers';
 import { loadEvent, startHarness, type Harness } from '../support/harness';
 import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
 
@@ -52,10 +52,7 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 
 /** A poll container: its own deps, so its own discovery cache and its own memory of what is stored. */
-function pollContainer(): (event: unknown) => Promise<PollResult> {
-  const deps = buildPollDeps(harness.config, harness.clients, harness.clock);
-  return createPollHandler(() => deps);
-}
+const pollContainer = () => containerOf(harness);
 
 async function sweep(poll: (event: unknown) => Promise<PollResult>): Promise<{ result: PollResult; calls: Request[] }> {
   requests.length = 0;
