@@ -7,12 +7,16 @@
  */
 import { parseArgs } from 'node:util';
 import { ALL_RECORDS, DURATION_FORMS, normalizeRecordName, parseDuration, type Silence } from './domain/silences';
-import { FailwatchError } from './errors';
+import { FailwatchError, nameErrorClass } from './errors';
 import { formatDuration } from './notify/render';
 import type { Clock, SilenceStore } from './ports';
 
 /** A command line Failwatch cannot act on; the message says what to type instead. */
-export class CliUsageError extends FailwatchError {}
+export class CliUsageError extends FailwatchError {
+  static {
+    nameErrorClass(this, 'CliUsageError');
+  }
+}
 
 export interface CliDeps {
   readonly silences: SilenceStore;

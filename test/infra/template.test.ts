@@ -119,7 +119,27 @@ const rulesTargeting = (template: Template, name: FunctionName): [string, Resour
   resourcesOfType(template, 'AWS::Events::Rule').filter(([, rule]) => referencedResources(rule.Properties?.['Targets']).has(`${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`));
 const ruleArn = (rule: Resource): string => `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${String(rule.Properties?.['Name'])}`;
 
+const SAMPLE_EVENTS: Readonly<Record<FunctionName, string>> = { poll: 'scheduled.json', alarm: 'alarm-alarm.json', slack: 'sns-notification.json' };
+
 describe('packaging: one artifact per function', () => {
+  /** Function name → a folder holding its zip unpacked, as Lambda would. */
+  const unpackedBundles = new Map<FunctionName, string>();
+  beforeAll(() => {
+    for (const name of FUNCTION_NAMES) {
+      const zip = standard.zips.get(name);
+      if (zip === undefined) continue;
+      const dir = mkdtempSync(join(tmpdir(), `failwatch-bundle-${name}-`));
+      for (const entry of readZipEntries(zip)) {
+        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
+        writeFileSync(join(dir, entry.name), readZipMember(zip, entry));
+      }
+      unpackedBundles.set(name, dir);
+    }
+  });
+  afterAll(() => {
+    for (const dir of unpackedBundles.values()) rmSync(dir, { recursive: true, force: true });
+  });
+
   it.each(FUNCTION_NAMES)('%s.zip holds only its own bundle and source map', (name) => {
     const zip = standard.zips.get(name);
     expect(zip).toBeDefined();
@@ -127,24 +147,29 @@ describe('packaging: one artifact per function', () => {
   });
 
   it.each(FUNCTION_NAMES)('%s bundle loads on its own, exports `handler` and links its source map', (name) => {
-    const zip = standard.zips.get(name) as Buffer;
-    const dir = mkdtempSync(join(tmpdir(), `failwatch-bundle-${name}-`));
-    try {
-      for (const entry of readZipEntries(zip)) {
-        mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
-        writeFileSync(join(dir, entry.name), readZipMember(zip, entry));
-      }
-      const bundle = readFileSync(join(dir, 'handlers', `${name}.js`), 'utf8');
-      expect(bundle.trimEnd().endsWith(`//# sourceMappingURL=${name}.js.map`)).toBe(true);
-      const loaded = spawnSync(process.execPath, ['-e', 'process.stdout.write(typeof require(process.argv[1]).handler)', join(dir, 'handlers', `${name}.js`)], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1' },
-      });
-      expect(loaded.stdout).toBe('function');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = unpackedBundles.get(name) as string;
+    const bundle = readFileSync(join(dir, 'handlers', `${name}.js`), 'utf8');
+    expect(bundle.trimEnd().endsWith(`//# sourceMappingURL=${name}.js.map`)).toBe(true);
+    const loaded = spawnSync(process.execPath, ['-e', 'process.stdout.write(typeof require(process.argv[1]).handler)', join(dir, 'handlers', `${name}.js`)], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1' },
+    });
+    expect(loaded.stdout).toBe('function');
+  });
+
+  it.each(FUNCTION_NAMES)('%s bundle: an error keeps its class name though minified (errorType in Lambda and in invoke local)', (name) => {
+    const dir = unpackedBundles.get(name) as string;
+    const script = `require(process.argv[1]).handler(JSON.parse(process.argv[2]), {}).then(
+      () => process.stdout.write('no error'),
+      (error) => process.stdout.write(JSON.stringify([error.name, error.constructor.name])))`;
+    const run = spawnSync(process.execPath, ['-e', script, join(dir, 'handlers', `${name}.js`), JSON.stringify(loadEvent(SAMPLE_EVENTS[name]))], {
+      cwd: dir,
+      encoding: 'utf8',
+      // No FAILWATCH_* settings: every handler refuses to start with a ConfigurationError.
+      env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST', AWS_SECRET_ACCESS_KEY: 'not-a-secret' },
+    });
+    expect(run.stdout).toBe(JSON.stringify(['ConfigurationError', 'ConfigurationError']));
   });
 });
 
