@@ -60,7 +60,7 @@ describe('error class names', () => {
       write: false,
       logLevel: 'silent',
     });
-    const sandbox: { report?: [string, string, string][] } = { ...{ process, Buffer, require, console } };
+    const sandbox: Record<string, unknown> & { report?: [string, string, string][] } = { process, Buffer, require, console };
     runInNewContext(built.outputFiles[0]!.text, sandbox);
     const report = sandbox.report ?? [];
     expect(report.length).toBeGreaterThanOrEqual(9);

@@ -3,7 +3,9 @@
  * the CloudFormation template, checked for least privilege, durable history and event routing.
  * Packaging runs here (twice, ~3 s each), so `npm test` on a fresh clone needs nothing else.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -157,6 +159,52 @@ describe('packaging: one artifact per function', () => {
     });
     expect(loaded.stdout).toBe('function');
   });
+
+  it.each(FUNCTION_NAMES)('%s bundle: the SDK\'s default credential chain is replaced by lib/aws/lambda-credential-chain.ts', (name) => {
+    const map = JSON.parse(readFileSync(join(unpackedBundles.get(name) as string, 'handlers', `${name}.js.map`), 'utf8')) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith('lib/aws/lambda-credential-chain.ts'))).toBe(true);
+    expect(map.sources.filter((source) => /credential-provider-(node|ini|sso|process|web-identity|login)\/|nested-clients\/|token-providers\//.test(source))).toEqual([]);
+  });
+
+  it('poll bundle: signs its first call with the environment\'s key; with none, the run fails saying what to set', async () => {
+    const dir = unpackedBundles.get('poll') as string;
+    const authorizations: string[] = [];
+    const route53 = createServer((request, response) => {
+      authorizations.push(request.headers.authorization ?? '');
+      request.resume();
+      const body = '<?xml version="1.0"?><ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>stand-in</Message></Error><RequestId>r</RequestId></ErrorResponse>';
+      response.writeHead(403, { 'content-type': 'text/xml' }).end(body);
+    });
+    await new Promise<void>((resolve) => route53.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(route53.address() as AddressInfo).port}`;
+    const runPoll = (credentials: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const script = `require(process.argv[1]).handler(JSON.parse(process.argv[2]), {}).then(
+          (result) => process.stdout.write(JSON.stringify(result)),
+          (error) => process.stdout.write(error.name + ': ' + error.message))`;
+        execFile(
+          process.execPath,
+          ['-e', script, join(dir, 'handlers', 'poll.js'), JSON.stringify(loadEvent(SAMPLE_EVENTS.poll))],
+          {
+            cwd: dir,
+            timeout: 30_000,
+            env: { PATH: process.env['PATH'] ?? '', HOME: dir, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint, FAILWATCH_TABLE: 'failwatch-bundle-test', FAILWATCH_TOPIC_ARN: `arn:aws:sns:us-east-1:${ACCOUNT}:failwatch-bundle-test`, POWERTOOLS_LOG_LEVEL: 'SILENT', ...credentials },
+          },
+          (_error, stdout) => resolve(stdout),
+        );
+      });
+    try {
+      await runPoll({ AWS_ACCESS_KEY_ID: 'AKIDBUNDLESIGNS', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_SESSION_TOKEN: 'bundle-token' });
+      expect(authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLESIGNS\/\d{8}\/us-east-1\/route53\/aws4_request/);
+      const before = authorizations.length;
+      const withoutCredentials = await runPoll({ AWS_PROFILE: 'oncall' });
+      expect(withoutCredentials).toMatch(/No AWS credentials in the environment.*AWS_ACCESS_KEY_ID/);
+      expect(withoutCredentials).toMatch(/AWS_PROFILE \(oncall\) is set, but a bundle does not read profiles/);
+      expect(authorizations.length).toBe(before);
+    } finally {
+      await new Promise<void>((resolve) => route53.close(() => resolve()));
+    }
+  }, 60_000);
 
   it.each(FUNCTION_NAMES)('%s bundle: an error keeps its class name though minified (errorType in Lambda and in invoke local)', (name) => {
     const dir = unpackedBundles.get(name) as string;
