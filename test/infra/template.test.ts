@@ -166,6 +166,13 @@ describe('packaging: one artifact per function', () => {
     expect(map.sources.filter((source) => /credential-provider-(node|ini|sso|process|web-identity|login)\/|nested-clients\/|token-providers\//.test(source))).toEqual([]);
   });
 
+  it.each(FUNCTION_NAMES)('%s bundle: the SDK\'s event-stream code is left out (lib/aws/event-streams-left-out.ts)', (name) => {
+    const dir = unpackedBundles.get(name) as string;
+    const map = JSON.parse(readFileSync(join(dir, 'handlers', `${name}.js.map`), 'utf8')) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith('lib/aws/event-streams-left-out.ts'))).toBe(true);
+    expect(map.sources.filter((source) => /event-?stream/i.test(source) && !source.endsWith('lib/aws/event-streams-left-out.ts'))).toEqual([]);
+  });
+
   it('poll bundle: signs its first call with the environment\'s key; with none, the run fails saying what to set', async () => {
     const dir = unpackedBundles.get('poll') as string;
     const authorizations: string[] = [];
