@@ -2,7 +2,7 @@
  * `npm run bench`: the reconcile sweep over simulated accounts of 10, 100, 1,000 and 5,000 health
  * checks beside a naive sweep, the alarm path, and cold start; prints the tables and the targets and
  * writes bench/results.json. `npm run bench -- --quick`: 10, 100 and 1,000 checks only (results-quick.json).
- * Other flags: `--sizes=10,100`, `--no-cold-start`, `--runs=7`. See bench/README.md.
+ * Other flags: `--sizes=10,100`, `--no-cold-start`, `--runs=15`. See bench/README.md.
  * Progress goes to stderr; the tables to stdout.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ function parseFlags(argv: readonly string[]): Flags {
   const listed = value('sizes');
   const sizes = listed === undefined ? (quick ? QUICK_SIZES : FULL_SIZES) : listed === '' ? [] : listed.split(',').map(Number);
   if (sizes.some((size) => !Number.isInteger(size) || size < 2)) throw new Error(`--sizes takes whole numbers of health checks of at least 2, got ${value('sizes')}`);
-  const runs = Number(value('runs') ?? 7);
+  const runs = Number(value('runs') ?? 15);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number of at least 1, got ${value('runs')}`);
   return { quick, sizes, coldStart: !argv.includes('--no-cold-start'), runs };
 }

@@ -15,5 +15,11 @@ import { config } from 'zod/mini';
 import { en } from 'zod/locales';
 
 if (!config().localeError) config(en());
+/*
+ * A schema parses a handful of values per container (the settings once, one event per invocation):
+ * the generated fast path zod builds for an object schema on its first parse (new Function, after
+ * probing that eval is allowed) costs more at a cold start than it can save afterwards.
+ */
+config({ jitless: true });
 
 export * from 'zod/mini';
