@@ -14,17 +14,27 @@ type Env = Readonly<Record<string, string | undefined>>;
  * A decimal number written out: coercion alone reads '' and ' ' as 0 (an empty --param would turn a
  * setting off) and '0x10' as 16.
  */
-const numeral = (name: string, what: string) => z.string().check(z.regex(/^\s*-?\d+(\.\d+)?\s*$/, `${name} must be ${what}`));
-const positiveNumber = (name: string, fallback: number) =>
-  z._default(z.pipe(numeral(name, 'a number'), z.coerce.number<string>({ error: `${name} must be a number` }).check(z.positive(`${name} must be above 0`))), fallback);
-const wholeNumber = (name: string, fallback: number, min: number) =>
-  z._default(
-    z.pipe(
-      numeral(name, 'a whole number'),
-      z.coerce.number<string>({ error: `${name} must be a whole number` }).check(z.int(`${name} must be a whole number`), z.gte(min, `${name} must be at least ${min}`)),
-    ),
-    fallback,
-  );
+const DECIMAL = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * The numeric rules are built once and shared by every setting they apply to: every schema built is
+ * work each cold start pays, and a rule per setting was about 100 of them (now about 40). A message
+ * names its setting from the issue's path.
+ */
+const mustBe = (what: string) => ({ error: (issue: { readonly path?: readonly PropertyKey[] | undefined }) => `${String(issue.path?.[0])} must be ${what}` });
+const decimal = (what: string, ...checks: z.core.$ZodCheck<number>[]) => z.pipe(z.string().check(z.regex(DECIMAL, mustBe(what))), z.coerce.number<string>(mustBe(what)).check(...checks));
+
+const POSITIVE = decimal('a number', z.positive(mustBe('above 0')));
+const NON_NEGATIVE = decimal('a number', z.gte(0, mustBe('0 or more')));
+const wholeNumbersAtLeast = new Map<number, ReturnType<typeof decimal>>();
+
+const positiveNumber = (fallback: number) => z._default(POSITIVE, fallback);
+const nonNegativeNumber = (fallback: number) => z._default(NON_NEGATIVE, fallback);
+function wholeNumber(fallback: number, min: number) {
+  let rule = wholeNumbersAtLeast.get(min);
+  if (rule === undefined) wholeNumbersAtLeast.set(min, (rule = decimal('a whole number', z.int(mustBe('a whole number')), z.gte(min, mustBe(`at least ${min}`)))));
+  return z._default(rule, fallback);
+}
 
 const zoneIds = z.pipe(
   z.pipe(
@@ -33,9 +43,6 @@ const zoneIds = z.pipe(
   ),
   z.array(z.string().check(z.regex(/^[A-Z0-9]{1,32}$/, 'each hosted zone id looks like Z0123456789ABC'))),
 );
-
-const nonNegativeNumber = (name: string, fallback: number) =>
-  z._default(z.pipe(numeral(name, 'a number'), z.coerce.number<string>({ error: `${name} must be a number` }).check(z.gte(0, `${name} must be 0 or more`))), fallback);
 
 const isoInstant = (what: string) =>
   z
@@ -81,15 +88,15 @@ const watchSchema = z.object({
   ),
   FAILWATCH_TOPIC_NAME: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, 'FAILWATCH_TOPIC_NAME must be an SNS topic name (1-256 letters, digits, _ or -) such as failwatch-prod-alerts'))),
   FAILWATCH_ZONE_IDS: zoneIds,
-  FAILWATCH_ROUTE53_RPS: positiveNumber('FAILWATCH_ROUTE53_RPS', 5),
-  FAILWATCH_STATUS_RPS: positiveNumber('FAILWATCH_STATUS_RPS', 1),
-  FAILWATCH_HISTORY_DAYS: wholeNumber('FAILWATCH_HISTORY_DAYS', 400, 0),
-  FAILWATCH_DISCOVERY_MAX_AGE_MINUTES: wholeNumber('FAILWATCH_DISCOVERY_MAX_AGE_MINUTES', 15, 0),
-  FAILWATCH_CONFIRMATIONS: wholeNumber('FAILWATCH_CONFIRMATIONS', 1, 1),
-  FAILWATCH_FLAP_CHANGES: wholeNumber('FAILWATCH_FLAP_CHANGES', 4, 0),
-  FAILWATCH_FLAP_WINDOW_MINUTES: wholeNumber('FAILWATCH_FLAP_WINDOW_MINUTES', 60, 1),
-  FAILWATCH_REMINDER_HOURS: nonNegativeNumber('FAILWATCH_REMINDER_HOURS', 4),
-  FAILWATCH_DEGRADED_AFTER_MINUTES: wholeNumber('FAILWATCH_DEGRADED_AFTER_MINUTES', 15, 0),
+  FAILWATCH_ROUTE53_RPS: positiveNumber(5),
+  FAILWATCH_STATUS_RPS: positiveNumber(1),
+  FAILWATCH_HISTORY_DAYS: wholeNumber(400, 0),
+  FAILWATCH_DISCOVERY_MAX_AGE_MINUTES: wholeNumber(15, 0),
+  FAILWATCH_CONFIRMATIONS: wholeNumber(1, 1),
+  FAILWATCH_FLAP_CHANGES: wholeNumber(4, 0),
+  FAILWATCH_FLAP_WINDOW_MINUTES: wholeNumber(60, 1),
+  FAILWATCH_REMINDER_HOURS: nonNegativeNumber(4),
+  FAILWATCH_DEGRADED_AFTER_MINUTES: wholeNumber(15, 0),
   FAILWATCH_SILENCES: silences,
   FAILWATCH_MANAGE_ALARMS: z.pipe(
     z._default(z.enum(['true', 'false'], { error: 'FAILWATCH_MANAGE_ALARMS must be true or false' }), 'true'),
@@ -100,7 +107,7 @@ const watchSchema = z.object({
     // The name leaves room for "-<health check id>" (37 characters) within CloudWatch's 255, and is an IAM ARN pattern's prefix.
     z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,200}$/, 'FAILWATCH_ALARM_PREFIX must be 1-200 letters, digits or _.- such as failwatch-prod')),
   ),
-  FAILWATCH_ALARM_RECONCILE_MINUTES: wholeNumber('FAILWATCH_ALARM_RECONCILE_MINUTES', 15, 0),
+  FAILWATCH_ALARM_RECONCILE_MINUTES: wholeNumber(15, 0),
 });
 
 export interface WatchConfig {
@@ -139,7 +146,7 @@ const slackSchema = z.object({
     .string({ error: 'FAILWATCH_SLACK_WEBHOOK_PARAMETER is not set: name the SSM SecureString parameter holding the Slack webhook URL' })
     // A full path: the slack role's ARN for it (serverless.yml) is "parameter" followed by the path.
     .check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'FAILWATCH_SLACK_WEBHOOK_PARAMETER must be an SSM parameter path starting with / such as /failwatch/prod/slack-webhook')),
-  FAILWATCH_SLACK_TIMEOUT_MS: wholeNumber('FAILWATCH_SLACK_TIMEOUT_MS', 5000, 100),
+  FAILWATCH_SLACK_TIMEOUT_MS: wholeNumber(5000, 100),
 });
 
 export interface SlackConfig {

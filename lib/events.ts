@@ -19,13 +19,13 @@ function describeIssues(error: z.core.$ZodError): string {
   return `${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
-const nonEmptyString = () => z.string().check(z.minLength(1));
+const ALARM_STATE = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
 const scheduledEnvelope = z.object({
   'detail-type': z.literal('Scheduled Event'),
-  source: nonEmptyString(),
-  id: nonEmptyString(),
-  time: nonEmptyString(),
+  source: z.nonEmptyString,
+  id: z.nonEmptyString,
+  time: z.nonEmptyString,
   resources: z._default(z.array(z.string()), []),
 });
 
@@ -74,13 +74,13 @@ const metricQuery = z.object({
 const alarmStateChange = z.object({
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   source: z.literal('aws.cloudwatch'),
-  id: nonEmptyString(),
-  region: nonEmptyString(),
-  time: nonEmptyString(),
+  id: z.nonEmptyString,
+  region: z.nonEmptyString,
+  time: z.nonEmptyString,
   detail: z.object({
-    alarmName: nonEmptyString(),
-    state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.optional(z.string()), timestamp: z.optional(z.string()) }),
-    previousState: z.optional(z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']) })),
+    alarmName: z.nonEmptyString,
+    state: z.object({ value: ALARM_STATE, reason: z.optional(z.string()), timestamp: z.optional(z.string()) }),
+    previousState: z.optional(z.object({ value: ALARM_STATE })),
     // The description is only a hint (lib/domain/alarm-plan.ts): whatever it holds, the event is not rejected for it.
     configuration: z.optional(z.object({ description: z.optional(z.unknown()), metrics: z.optional(z.array(metricQuery)) })),
   }),

@@ -11,7 +11,7 @@
  * ("Invalid input: expected string, received undefined"), and lib/events.ts reads them, so this
  * sets English unless something already chose a locale (as full zod does).
  */
-import { config } from 'zod/mini';
+import { config, minLength, string } from 'zod/mini';
 import { en } from 'zod/locales';
 
 if (!config().localeError) config(en());
@@ -23,3 +23,6 @@ if (!config().localeError) config(en());
 config({ jitless: true });
 
 export * from 'zod/mini';
+
+/** A string with at least one character; one instance shared by every schema that needs it. */
+export const nonEmptyString = string().check(minLength(1));

@@ -7,7 +7,6 @@ import { Severity } from '../domain/model';
 import { NOTIFICATION_SCHEMA, type NotificationPayload } from './payload';
 
 const count = z.number().check(z.int(), z.gte(0));
-const nonEmptyString = () => z.string().check(z.minLength(1));
 
 const evidenceSchema = z.object({
   checkersHealthy: z.optional(count),
@@ -18,10 +17,10 @@ const evidenceSchema = z.object({
 
 export const notificationPayloadSchema = z.object({
   schema: z.literal(NOTIFICATION_SCHEMA),
-  id: nonEmptyString(),
-  kind: nonEmptyString(),
+  id: z.nonEmptyString,
+  kind: z.nonEmptyString,
   severity: z.enum(Severity),
-  subject: nonEmptyString(),
+  subject: z.nonEmptyString,
   summary: z.string(),
   text: z.string(),
   pair: z.optional(z.object({ zoneId: z.string(), name: z.string(), type: z.string(), zoneName: z.string() })),
@@ -31,7 +30,7 @@ export const notificationPayloadSchema = z.object({
   ),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
   covered: z.optional(z.array(z.string())),
-  observedAt: nonEmptyString(),
+  observedAt: z.nonEmptyString,
 }) satisfies z.ZodMiniType<NotificationPayload>;
 
 /** What an SNS message turned out to be. */

@@ -27,3 +27,28 @@ describe('an empty numeric setting is not silently 0', () => {
     expect(() => loadWatchConfig({ ...REQUIRED, FAILWATCH_HISTORY_DAYS: '0x10' })).toThrow('FAILWATCH_HISTORY_DAYS must be a whole number');
   });
 });
+
+describe('settings that share a rule are each named in its own message', () => {
+  it('two whole numbers of at least 1 and two of at least 0, all wrong at once', () => {
+    const env = { ...REQUIRED, FAILWATCH_CONFIRMATIONS: '0', FAILWATCH_FLAP_WINDOW_MINUTES: '0', FAILWATCH_HISTORY_DAYS: '1.5', FAILWATCH_FLAP_CHANGES: '-1', FAILWATCH_ROUTE53_RPS: '0', FAILWATCH_STATUS_RPS: 'x' };
+    let message = '';
+    try {
+      loadWatchConfig(env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const expected of [
+      'FAILWATCH_CONFIRMATIONS must be at least 1',
+      'FAILWATCH_FLAP_WINDOW_MINUTES must be at least 1',
+      'FAILWATCH_HISTORY_DAYS must be a whole number',
+      'FAILWATCH_FLAP_CHANGES must be at least 0',
+      'FAILWATCH_ROUTE53_RPS must be above 0',
+      'FAILWATCH_STATUS_RPS must be a number',
+    ]) expect(message).toContain(expected);
+  });
+
+  it('the same rule accepts each setting\'s own value', () => {
+    const config = loadWatchConfig({ ...REQUIRED, FAILWATCH_CONFIRMATIONS: '3', FAILWATCH_FLAP_WINDOW_MINUTES: '90', FAILWATCH_ROUTE53_RPS: '2.5', FAILWATCH_STATUS_RPS: ' 1 ' });
+    expect([config.notices.confirmations, config.notices.flapWindowSeconds, config.route53RequestsPerSecond, config.statusRequestsPerSecond]).toEqual([3, 5_400, 2.5, 1]);
+  });
+});
