@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamo-table';
 import { loadSlackConfig, loadWatchConfig } from '../../lib/config';
-import { allPolicyStatements, asArray, describeResource, evaluateCondition, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
+import { allPolicyStatements, asArray, describeResource, evaluateCondition, findInMap, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
 import { packageService, PROJECT_ROOT, type PackagedService } from './support/package-service';
 import { sdkUsageOf, type SdkUsage } from './support/sdk-actions';
@@ -469,6 +469,17 @@ describe('resources', () => {
       for (const ref of refs) {
         const target = template.Resources[ref];
         if (target?.Condition) expect({ from: id, to: ref, condition }).toEqual({ from: id, to: ref, condition: target.Condition });
+      }
+    }
+  });
+
+  it('deploys only to us-east-1, where Route 53 alarms and their events exist: elsewhere the stack operation fails naming why', () => {
+    for (const template of [standard.template, configured.template]) {
+      const output = template.Outputs?.['AlarmEventsRegion'];
+      expect(output?.Condition).toBeUndefined();
+      expect(findInMap(template, output?.Value, 'us-east-1')).toBe('us-east-1');
+      for (const region of ['eu-west-1', 'us-west-2', 'us-gov-west-1']) {
+        expect(() => findInMap(template, output?.Value, region)).toThrow(`Unable to get mapping for OnlyUsEast1ReceivesRoute53AlarmEvents::${region}::Region`);
       }
     }
   });

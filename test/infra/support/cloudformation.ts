@@ -13,6 +13,20 @@ export interface Template {
   readonly Resources: Record<string, Resource>;
   readonly Conditions?: Record<string, unknown>;
   readonly Outputs?: Record<string, { readonly Value: unknown; readonly Condition?: string }>;
+  readonly Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * Fn::FindInMap as CloudFormation resolves it for a stack in `region` (keys may be literal or a Ref to
+ * AWS::Region): a missing mapping or key fails the stack operation, here by throwing the same message.
+ */
+export function findInMap(template: Template, value: unknown, region: string): unknown {
+  const args = (value as { 'Fn::FindInMap'?: unknown[] })['Fn::FindInMap'];
+  if (!Array.isArray(args) || args.length !== 3) throw new Error(`not an Fn::FindInMap: ${JSON.stringify(value)}`);
+  const [name, top, second] = args.map((arg) => (typeof arg === 'object' && arg !== null && (arg as { Ref?: unknown }).Ref === 'AWS::Region' ? region : arg)) as string[];
+  const found = template.Mappings?.[name!]?.[top!]?.[second!];
+  if (found === undefined) throw new Error(`Template error: Unable to get mapping for ${name}::${top}::${second}`);
+  return found;
 }
 
 export interface Statement {
