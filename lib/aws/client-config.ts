@@ -6,6 +6,7 @@
  * Slack function's SSM client). Endpoints come only from the SDK's standard variables unless a caller
  * passes `endpoint`.
  */
+import { NoOpLogger } from '@smithy/core/client';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ConfigurationError } from '../errors';
@@ -76,11 +77,26 @@ function httpConfig(options: HttpTimeoutOptions): { requestHandler: { connection
   return { requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } };
 }
 
+/**
+ * The SDK's default logger drops everything, and the SDK tells it apart by its class name to send its
+ * own warnings (a request waiting for a free socket, a response it could not read) to console.warn
+ * instead. The deployed bundles are minified without keepNames, which renames that class: those
+ * warnings would be dropped too. This logger passes them on whatever the bundler names it, and stays
+ * a NoOpLogger, so the SDK's per-call logging (a filtered copy of every input and output) stays off.
+ */
+class SdkWarningsLogger extends NoOpLogger {
+  override warn(...content: unknown[]): void {
+    console.warn(...content);
+  }
+}
+const SDK_LOGGER = new SdkWarningsLogger();
+
 /** The configuration every client is built with: pass it to a client's constructor, then add what the service needs. */
 export function clientConfig(options: AwsClientOptions = {}) {
   return {
     ...retryConfig(options),
     ...httpConfig(options),
+    logger: SDK_LOGGER,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
