@@ -1,6 +1,7 @@
 /** EventBridge `CloudWatch Alarm State Change` for alarms on AWS/Route53 HealthCheckStatus: re-evaluate the affected pairs at once. */
 import type { Context } from 'aws-lambda';
 import { parseAlarmEvent } from '../lib/events';
+import { withinInvocation } from '../lib/invocation';
 import { deadlineFrom, logFailures, logRunResult, once } from '../lib/lambda';
 import { logger } from '../lib/logger';
 import { toRunResult, type RunResult } from '../lib/summary';
@@ -12,7 +13,7 @@ export type AlarmResult = RunResult | { readonly skipped: string };
 /** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
 export function createHandler(getDeps: (context?: Context) => WatchDeps) {
   return (event: unknown, context?: Context): Promise<AlarmResult> =>
-    logFailures(logger, async () => {
+    logFailures(logger, () => withinInvocation(context, async () => {
       const plan = parseAlarmEvent(event);
       if (plan.kind === 'SKIP') {
         logger.info('alarm skipped', { alarmName: plan.alarmName, reason: plan.reason });
@@ -34,7 +35,7 @@ export function createHandler(getDeps: (context?: Context) => WatchDeps) {
       }
       logRunResult(logger, 'alarm evaluated', result, { alarmName: plan.alarmName, state: plan.state, discovery: summary.discovery });
       return result;
-    });
+    }));
 }
 
 export const handler = createHandler(once(buildWatchDepsFromEnvironment));

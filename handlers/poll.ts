@@ -1,6 +1,7 @@
 /** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then the pairs' stored definitions and managed alarms when due. */
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/events';
+import { withinInvocation } from '../lib/invocation';
 import { deadlineFrom, logFailures, logRunResult, once } from '../lib/lambda';
 import { logger } from '../lib/logger';
 import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/poll-wiring';
@@ -14,7 +15,7 @@ export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult; re
 /** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
 export function createHandler(getDeps: (context?: Context) => PollDeps) {
   return (event: unknown, context?: Context): Promise<PollResult> =>
-    logFailures(logger, async () => {
+    logFailures(logger, () => withinInvocation(context, async () => {
       const trigger = parseScheduleEvent(event);
       const deps = getDeps(context);
       const deadline = deadlineFrom(context, deps.clock.now());
@@ -30,7 +31,7 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       const result = { ...toRunResult(summary), ...(definitions === undefined ? {} : { definitions }), alarms };
       logRunResult(logger, 'sweep finished', result);
       return result;
-    });
+    }));
 }
 
 export const handler = createHandler(once(buildPollDepsFromEnvironment));

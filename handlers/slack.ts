@@ -7,6 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { loadSlackConfig, type SlackConfig } from '../lib/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
+import { withinInvocation } from '../lib/invocation';
 import { once } from '../lib/lambda';
 import { logger } from '../lib/logger';
 import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
@@ -124,5 +125,5 @@ export const handler: SlackHandler = async (event, context) => {
     logger.error('Slack function is misconfigured', { error: asLoggable(error) });
     throw error;
   }
-  return handle(event, context);
+  return withinInvocation(context, () => handle(event, context));
 };

@@ -8,8 +8,9 @@
  */
 import { NoOpLogger } from '@smithy/core/client';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { ConfigurationError } from '../errors';
+import { currentInvocationEnd } from '../invocation';
 
 export const RETRY_DEFAULTS = { maxAttempts: 5, backoffBaseMs: 200, backoffCapMs: 10_000 } as const;
 /**
@@ -36,6 +37,13 @@ export interface HttpTimeoutOptions {
 }
 
 export interface AwsClientOptions extends RetryOptions, HttpTimeoutOptions {
+  /**
+   * When the work calling must be done: a retry is made only if a whole attempt (connection and answer
+   * timeouts) fits before it. Default: the running Lambda invocation's end (lib/invocation.ts).
+   */
+  readonly mustEndBy?: () => Date | undefined;
+  /** Milliseconds since the epoch; tests move it. */
+  readonly now?: () => number;
   /** Only for tests and tools; production uses the SDK's standard endpoint variables. */
   readonly endpoint?: string;
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -52,7 +60,37 @@ export function fullJitterBackoff(options: { baseMs: number; capMs: number; rand
   return (retry) => Math.floor(random() * Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, retry - 1)));
 }
 
-function retryConfig(options: RetryOptions): { maxAttempts: number; retryStrategy: ConfiguredRetryStrategy } {
+/**
+ * The SDK's retry strategy, except that it does not retry when the attempt could not end in time: a call
+ * whose endpoint hangs (an AWS incident, when Failwatch matters most) gives up with its last error while
+ * the function can still record and report what it did, instead of being cut off by Lambda's timeout.
+ */
+export class RetryWithinDeadline implements RetryStrategyV2 {
+  constructor(
+    private readonly inner: RetryStrategyV2,
+    private readonly attemptMs: number,
+    private readonly mustEndBy: () => Date | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  acquireInitialRetryToken(retryTokenScope: string): Promise<StandardRetryToken> {
+    return this.inner.acquireInitialRetryToken(retryTokenScope) as Promise<StandardRetryToken>;
+  }
+
+  async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    const next = (await this.inner.refreshRetryTokenForRetry(token, errorInfo)) as StandardRetryToken;
+    const end = this.mustEndBy();
+    // The SDK then throws the call's last error, as when retries run out.
+    if (end !== undefined && this.now() + next.getRetryDelay() + this.attemptMs > end.getTime()) throw new Error('no time left for another attempt');
+    return next;
+  }
+
+  recordSuccess(token: StandardRetryToken): void {
+    this.inner.recordSuccess(token);
+  }
+}
+
+function retryConfig(options: RetryOptions & HttpTimeoutOptions & Pick<AwsClientOptions, 'mustEndBy' | 'now'>): { maxAttempts: number; retryStrategy: RetryWithinDeadline } {
   const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
   const baseMs = options.backoffBaseMs ?? RETRY_DEFAULTS.backoffBaseMs;
   const capMs = options.backoffCapMs ?? RETRY_DEFAULTS.backoffCapMs;
@@ -64,7 +102,9 @@ function retryConfig(options: RetryOptions): { maxAttempts: number; retryStrateg
   }
   const backoff = fullJitterBackoff({ baseMs, capMs, ...(options.random ? { random: options.random } : {}) });
   // maxAttempts is also given to the client so the amz-sdk-request header reports the same maximum.
-  return { maxAttempts, retryStrategy: new ConfiguredRetryStrategy(maxAttempts, backoff) };
+  const attemptMs = (options.connectionTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectionTimeoutMs) + (options.requestTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.requestTimeoutMs);
+  const retryStrategy = new RetryWithinDeadline(new ConfiguredRetryStrategy(maxAttempts, backoff), attemptMs, options.mustEndBy ?? currentInvocationEnd, options.now);
+  return { maxAttempts, retryStrategy };
 }
 
 function httpConfig(options: HttpTimeoutOptions): { requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } } {
