@@ -80,7 +80,8 @@ export class RetryWithinDeadline implements RetryStrategyV2 {
   async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
     const next = (await this.inner.refreshRetryTokenForRetry(token, errorInfo)) as StandardRetryToken;
     const end = this.mustEndBy();
-    // The SDK then throws the call's last error, as when retries run out.
+    // The SDK's strategy has waited out its backoff by now (getRetryDelay is what is left of it, 0 in
+    // this version). Throwing makes the SDK throw the call's last error, as when retries run out.
     if (end !== undefined && this.now() + next.getRetryDelay() + this.attemptMs > end.getTime()) throw new Error('no time left for another attempt');
     return next;
   }
@@ -101,9 +102,9 @@ function retryConfig(options: RetryOptions & HttpTimeoutOptions & Pick<AwsClient
     throw new ConfigurationError(`backoff base and cap must be 0 or more milliseconds, got ${String(baseMs)} and ${String(capMs)}`);
   }
   const backoff = fullJitterBackoff({ baseMs, capMs, ...(options.random ? { random: options.random } : {}) });
-  // maxAttempts is also given to the client so the amz-sdk-request header reports the same maximum.
   const attemptMs = (options.connectionTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectionTimeoutMs) + (options.requestTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.requestTimeoutMs);
   const retryStrategy = new RetryWithinDeadline(new ConfiguredRetryStrategy(maxAttempts, backoff), attemptMs, options.mustEndBy ?? currentInvocationEnd, options.now);
+  // maxAttempts is also given to the client so the amz-sdk-request header reports the same maximum.
   return { maxAttempts, retryStrategy };
 }
 
