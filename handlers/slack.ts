@@ -17,7 +17,12 @@ import type { SlackPoster } from '../lib/slack/slack-ports';
 import { createSsmClient, SsmWebhookUrlSource, type SsmParameterReader } from '../lib/slack/ssm-webhook-url-source';
 import * as z from '../lib/zod';
 
-const ssm = createSsmClient();
+/**
+ * One small read: an attempt gets 1 s to connect and 3 s to answer, so that within the function's 10 s
+ * a throttled or failed read can still be retried (a retry is made only if a whole attempt fits before
+ * the timeout; the default 3 s + 10 s never would).
+ */
+const ssm = createSsmClient({ connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 });
 
 export type SlackLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 

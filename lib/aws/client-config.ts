@@ -78,12 +78,23 @@ export class RetryWithinDeadline implements RetryStrategyV2 {
   }
 
   async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    // Asked first, so a retry that cannot fit neither waits out a backoff nor spends the client's retry
+    // quota (which the SDK's strategy charges when it grants a retry, and which outlives the invocation).
+    // Throwing makes the SDK throw the call's last error, as when retries run out.
+    if (!this.fits(0)) throw new Error('no time left for another attempt');
     const next = (await this.inner.refreshRetryTokenForRetry(token, errorInfo)) as StandardRetryToken;
-    const end = this.mustEndBy();
-    // The SDK's strategy has waited out its backoff by now (getRetryDelay is what is left of it, 0 in
-    // this version). Throwing makes the SDK throw the call's last error, as when retries run out.
-    if (end !== undefined && this.now() + next.getRetryDelay() + this.attemptMs > end.getTime()) throw new Error('no time left for another attempt');
+    // The SDK's strategy has waited out its backoff by now (getRetryDelay is what is left of it, 0 in this version).
+    if (!this.fits(next.getRetryDelay())) {
+      // Gives back exactly what granting this retry charged the quota.
+      this.inner.recordSuccess(next);
+      throw new Error('no time left for another attempt');
+    }
     return next;
+  }
+
+  private fits(delayMs: number): boolean {
+    const end = this.mustEndBy();
+    return end === undefined || this.now() + delayMs + this.attemptMs <= end.getTime();
   }
 
   recordSuccess(token: StandardRetryToken): void {

@@ -4,7 +4,7 @@
  * loopback takes each request and never answers; each attempt ends at its own timeout.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -33,6 +33,21 @@ describe('RetryWithinDeadline', () => {
     expect(third.getRetryCount()).toBe(2);
     now = 501;
     await expect(strategy.refreshRetryTokenForRetry(third, transient)).rejects.toThrow('no time left for another attempt');
+  });
+
+  it('a retry refused after the SDK\'s strategy granted it (its backoff ran past the end) gives back what it charged the quota', async () => {
+    const inner = new ConfiguredRetryStrategy(2, () => 0);
+    let reads = 0;
+    // Each refresh reads the clock twice: before asking the SDK's strategy (fits), after its backoff (no longer fits).
+    const refusing = new RetryWithinDeadline(inner, 600, () => new Date(600), () => (reads++ % 2 === 0 ? 0 : 1_000));
+    // 150 throttling retries granted and refused: 750 units, more than the SDK's whole quota of 500.
+    for (let i = 0; i < 150; i++) {
+      const token = await refusing.acquireInitialRetryToken('scope');
+      await expect(refusing.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })).rejects.toThrow('no time left for another attempt');
+    }
+    const inTime = new RetryWithinDeadline(inner, 600, () => undefined);
+    const token = await inTime.acquireInitialRetryToken('scope');
+    expect((await inTime.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })).getRetryCount()).toBe(1);
   });
 
   it('without an end, it is the SDK strategy: its own attempt limit stops it', async () => {
@@ -139,5 +154,63 @@ describe('the handlers run their work knowing the invocation\'s end', () => {
     expect(seen!.getTime()).toBeGreaterThanOrEqual(before + 30_000);
     expect(seen!.getTime()).toBeLessThanOrEqual(Date.now() + 30_000);
     expect(currentInvocationEnd()).toBeUndefined();
+  });
+});
+
+/** An SNS stand-in that answers the first attempt of every call 503 and the retry 200. */
+describe('a client whose calls each need one retry', () => {
+  let blipServer: RunningServer;
+  beforeAll(async () => {
+    blipServer = await listenOnLoopback(
+      createServer((request: IncomingMessage, response: ServerResponse) => {
+        request.resume();
+        request.on('end', () => {
+          if (String(request.headers['amz-sdk-request']).startsWith('attempt=1;')) {
+            response.writeHead(503, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>try again</Message></Error><RequestId>r</RequestId></ErrorResponse>');
+            return;
+          }
+          response.writeHead(200, { 'content-type': 'text/xml' }).end('<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>');
+        });
+      }),
+    );
+  });
+  afterAll(() => blipServer.stop());
+
+  const nearTheEnd = { getRemainingTimeInMillis: () => 5_000 }; // less than one 13 s attempt left
+  const freshInvocation = { getRemainingTimeInMillis: () => 60_000 }; // poll's whole timeout ahead
+
+  async function attemptsOf(call: Promise<unknown>): Promise<{ ok: boolean; attempts: number | undefined }> {
+    try {
+      const output = (await call) as { $metadata: { attempts?: number } };
+      return { ok: true, attempts: output.$metadata.attempts };
+    } catch (error) {
+      return { ok: false, attempts: (error as { $metadata?: { attempts?: number } }).$metadata?.attempts };
+    }
+  }
+
+  describe('refused retries and the client\'s retry quota (found in review: refused retries used to spend it)', () => {
+    it('control: the same blips outside an invocation are retried and leave the quota whole', async () => {
+      const client = createSnsClient({ endpoint: blipServer.endpoint, region: 'us-east-1', credentials, backoffBaseMs: 0 });
+      try {
+        for (let i = 0; i < 40; i++) expect(await attemptsOf(client.send(publish))).toEqual({ ok: true, attempts: 2 });
+        expect(await attemptsOf(withinInvocation(freshInvocation, () => client.send(publish)))).toEqual({ ok: true, attempts: 2 });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it('calls refused near the end of earlier invocations must not cost a later invocation its retries', async () => {
+      const client = createSnsClient({ endpoint: blipServer.endpoint, region: 'us-east-1', credentials, backoffBaseMs: 0 });
+      try {
+        // Near the end of an invocation: refusing the retry is the intended behaviour.
+        for (let i = 0; i < 36; i++) {
+          expect(await attemptsOf(withinInvocation(nearTheEnd, () => client.send(publish)))).toEqual({ ok: false, attempts: 1 });
+        }
+        // A later invocation, 60 s ahead of it, one 503: it should be retried (and succeed, as in the control).
+        expect(await attemptsOf(withinInvocation(freshInvocation, () => client.send(publish)))).toEqual({ ok: true, attempts: 2 });
+      } finally {
+        client.destroy();
+      }
+    });
   });
 });
