@@ -102,7 +102,8 @@ export class RetryWithinDeadline implements RetryStrategyV2 {
   }
 }
 
-function retryConfig(options: RetryOptions & HttpTimeoutOptions & Pick<AwsClientOptions, 'mustEndBy' | 'now'>): { maxAttempts: number; retryStrategy: RetryWithinDeadline } {
+/** `attemptMs`: how long one attempt may take at most (the HTTP handler's connection and answer timeouts). */
+function retryConfig(options: RetryOptions & Pick<AwsClientOptions, 'mustEndBy' | 'now'>, attemptMs: number): { maxAttempts: number; retryStrategy: RetryWithinDeadline } {
   const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
   const baseMs = options.backoffBaseMs ?? RETRY_DEFAULTS.backoffBaseMs;
   const capMs = options.backoffCapMs ?? RETRY_DEFAULTS.backoffCapMs;
@@ -113,7 +114,6 @@ function retryConfig(options: RetryOptions & HttpTimeoutOptions & Pick<AwsClient
     throw new ConfigurationError(`backoff base and cap must be 0 or more milliseconds, got ${String(baseMs)} and ${String(capMs)}`);
   }
   const backoff = fullJitterBackoff({ baseMs, capMs, ...(options.random ? { random: options.random } : {}) });
-  const attemptMs = (options.connectionTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.connectionTimeoutMs) + (options.requestTimeoutMs ?? HTTP_TIMEOUT_DEFAULTS.requestTimeoutMs);
   const retryStrategy = new RetryWithinDeadline(new ConfiguredRetryStrategy(maxAttempts, backoff), attemptMs, options.mustEndBy ?? currentInvocationEnd, options.now);
   // maxAttempts is also given to the client so the amz-sdk-request header reports the same maximum.
   return { maxAttempts, retryStrategy };
@@ -145,9 +145,10 @@ const SDK_LOGGER = new SdkWarningsLogger();
 
 /** The configuration every client is built with: pass it to a client's constructor, then add what the service needs. */
 export function clientConfig(options: AwsClientOptions = {}) {
+  const http = httpConfig(options);
   return {
-    ...retryConfig(options),
-    ...httpConfig(options),
+    ...retryConfig(options, http.requestHandler.connectionTimeout + http.requestHandler.requestTimeout),
+    ...http,
     logger: SDK_LOGGER,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
