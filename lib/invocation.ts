@@ -14,11 +14,16 @@ export function currentInvocationEnd(): Date | undefined {
   return invocation.getStore()?.endsAt;
 }
 
+/** Milliseconds Lambda says the invocation has left; undefined without a Lambda context (tests, tools). */
+export function remainingTimeOf(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): number | undefined {
+  return context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+}
+
 /**
  * Runs one invocation's work knowing when Lambda stops it: the time Lambda says remains, from the real
  * clock (what the SDK's retries are timed by; a handler's injected clock may be a fixed one).
  */
 export function withinInvocation<T>(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, work: () => Promise<T>): Promise<T> {
-  if (!context || typeof context.getRemainingTimeInMillis !== 'function') return work();
-  return invocation.run({ endsAt: new Date(Date.now() + context.getRemainingTimeInMillis()) }, work);
+  const remainingMs = remainingTimeOf(context);
+  return remainingMs === undefined ? work() : invocation.run({ endsAt: new Date(Date.now() + remainingMs) }, work);
 }

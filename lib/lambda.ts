@@ -1,6 +1,7 @@
 /** Small pieces every handler shares: build dependencies once per container, and the time budget. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { remainingTimeOf } from './invocation';
 import type { Clock } from './ports';
 import type { RunResult } from './summary';
 
@@ -25,8 +26,8 @@ export function isPastDeadline(clock: Clock, deadline: Date | undefined, marginM
 }
 
 export function deadlineFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, now: Date): Date | undefined {
-  if (!context || typeof context.getRemainingTimeInMillis !== 'function') return undefined;
-  return new Date(now.getTime() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS));
+  const remainingMs = remainingTimeOf(context);
+  return remainingMs === undefined ? undefined : new Date(now.getTime() + Math.max(0, remainingMs - SAFETY_MARGIN_MS));
 }
 
 /**
