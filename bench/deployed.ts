@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { esbuildOptionsFromConfig, type PrintedServerlessConfig } from '../test/infra/support/deployed-esbuild';
 import { readZipEntries, readZipMember } from '../test/infra/support/zip-entries';
 
 export const FUNCTION_NAMES = ['poll', 'alarm', 'slack'] as const;
@@ -96,17 +97,9 @@ export async function packageFunctions(root: string, packageDir: string, log: (l
   return { ok: true, attempts, functions };
 }
 
-/** serverless-esbuild's own options, not esbuild's: it removes these before calling esbuild. */
-const PLUGIN_ONLY_OPTIONS = new Set([
-  'concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch', 'keepOutputDirectory', 'packagerOptions',
-  'installExtraArgs', 'outputFileExtension', 'outputBuildFolder', 'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild',
-  'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext', 'config',
-]);
-
 /**
- * The esbuild options serverless-esbuild builds each function with: serverless.yml's custom.esbuild
- * as osls resolves it (`serverless print`), over the plugin's defaults (bundle, node platform, the
- * runtime's Node version as target). For bundling code that is not a function (the naive sweep) alike.
+ * The esbuild options serverless-esbuild builds each function with (test/infra/support/deployed-esbuild.ts),
+ * read with `serverless print`. For bundling code that is not a function (the naive sweep) alike.
  */
 export async function deployedEsbuildOptions(root: string, log: (line: string) => void): Promise<BuildOptions> {
   let stdout = '';
@@ -120,15 +113,7 @@ export async function deployedEsbuildOptions(root: string, log: (line: string) =
     log,
   );
   if (error !== undefined) throw new Error(`serverless print --stage ci failed: ${error}`);
-  const config = JSON.parse(stdout) as { provider?: { runtime?: string }; custom?: { esbuild?: Record<string, unknown> } };
-  const nodeVersion = /^nodejs(\d+)\.x$/.exec(config.provider?.runtime ?? '')?.[1];
-  const options: Record<string, unknown> = { bundle: true, platform: 'node', ...(nodeVersion ? { target: `node${nodeVersion}` } : {}) };
-  for (const [key, value] of Object.entries(config.custom?.esbuild ?? {})) {
-    if (PLUGIN_ONLY_OPTIONS.has(key)) continue;
-    if (typeof value === 'string' && value.includes('${')) throw new Error(`custom.esbuild.${key} is still a variable after serverless print: ${value}`);
-    options[key] = value;
-  }
-  return options as BuildOptions;
+  return esbuildOptionsFromConfig(JSON.parse(stdout) as PrintedServerlessConfig, root);
 }
 
 /**

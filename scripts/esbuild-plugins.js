@@ -1,0 +1,121 @@
+// @ts-check
+/**
+ * esbuild plugins for the deployed bundles (serverless.yml: custom.esbuild.plugins). Plain CommonJS:
+ * serverless-esbuild `require`s this file from plain Node while it packages.
+ *
+ * sdkSchemasPlugin trims each AWS SDK client's generated schemas (dist-es/schemas/schemas_0.js) as it is
+ * bundled, for a shorter cold start (alarm ~7 ms, poll ~6 ms; bench/README.md), in two ways:
+ *
+ * 1. Trait keys written out. The generated code writes traits as `{ [_e]: _c, [_hE]: 404 }`, keys being
+ *    module constants. esbuild keeps any object with a computed key, unused or not (it cannot prove the
+ *    key has no side effect), so every operation's schema stayed in the bundle: Route 53's 70 operations
+ *    for the 6 Failwatch calls. `{ "error": _c, "httpError": 404 }` is the same object, and esbuild drops
+ *    it when unused. This is the fix proposed upstream for aws/aws-sdk-js-v3#7607 (smithy-typescript
+ *    PR #1889, "use literal string keys"); when the SDK ships it, this step finds nothing to change.
+ *
+ * 2. Modeled errors registered only where it changes what Failwatch sees. Each client registers a class
+ *    for every error its service models (Route 53: 72) when it loads. Failwatch tells SDK errors apart by
+ *    `name`, never by class (lib/aws/sdk-errors.ts and the adapters); for an error with no registration
+ *    the SDK throws the service's base exception (e.g. Route53ServiceException) named by the error code,
+ *    with the service's message, `$fault` and `$metadata` (@aws-sdk/core ProtocolLib,
+ *    getErrorSchemaOrThrowBaseException). So a registration is kept when it does change that: the base
+ *    exception's; errors whose class carries `$retryable` (the SDK's retry reads it); and errors with an
+ *    `awsQueryError` trait, which the SDK names after the error's shape rather than the code on the wire
+ *    (SNS `NotFound` → `NotFoundException`). Every other registration is dropped.
+ *
+ * Anything not in the expected shape is left as generated: the worst an SDK upgrade can do is take the
+ * saving away. test/aws/sdk-bundle-equivalence.test.ts proves a bundle built with this plugin sends the
+ * same requests, reads the same answers and reports the same errors as the SDK as published, for every
+ * call Failwatch makes and each error its adapters act on, and that the saving is there.
+ */
+const { existsSync, readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+
+const GENERATED_SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+const STRING_CONSTANT = /^const (_\w+) = ("[^"\\\n]*");$/gm;
+const CONSTANT_KEY = /\[(_\w+)\]: /g;
+const BASE_EXCEPTION_REGISTRY = /^const (\w+) = new TypeRegistry\(_s\);$/m;
+const REGISTRATION = /^(\w+)\.registerError\((\w+)\$, (\w+)\);$/gm;
+/** `export var NotFoundException$ = [-3, n0, _NFE,` then its traits object on the next line. */
+const ERROR_SCHEMA = /^export var (\w+)\$ = \[-3, \w+, \w+,\n\s+(\{[^\n]*\})/gm;
+
+/**
+ * `{ [_e]: _c }` → `{ "error": _c }` wherever `_e` is one of the module's string constants.
+ * @param {string} source
+ * @returns {string}
+ */
+function withLiteralTraitKeys(source) {
+  const strings = new Map([...source.matchAll(STRING_CONSTANT)].map(([, name, literal]) => [name, literal]));
+  return source.replace(CONSTANT_KEY, (key, name) => {
+    const literal = strings.get(name);
+    return literal === undefined ? key : `${literal}: `;
+  });
+}
+
+/**
+ * The classes in a client's models/errors.js that carry `$retryable`; undefined when it cannot be read.
+ * @param {string} errorsFile
+ * @returns {Set<string> | undefined}
+ */
+function retryableErrorClasses(errorsFile) {
+  if (!existsSync(errorsFile)) return undefined;
+  const retryable = new Set();
+  for (const block of readFileSync(errorsFile, 'utf8').split(/^export class /m).slice(1)) {
+    const name = /^\w+/.exec(block)?.[0];
+    if (name !== undefined && /^\s+\$retryable\b/m.test(block)) retryable.add(name);
+  }
+  return retryable;
+}
+
+/**
+ * The generated module with the registrations of errors Failwatch reads by name alone taken out (each
+ * line left blank, so the source map's lines still match the file).
+ * @param {string} source the generated schemas module
+ * @param {Set<string> | undefined} retryable from retryableErrorClasses
+ * @returns {{ contents: string, kept: string[], dropped: string[] }}
+ */
+function withoutNameOnlyErrorRegistrations(source, retryable) {
+  /** @type {string[]} */
+  const kept = [];
+  /** @type {string[]} */
+  const dropped = [];
+  const baseRegistry = BASE_EXCEPTION_REGISTRY.exec(source)?.[1];
+  if (baseRegistry === undefined || retryable === undefined) return { contents: source, kept, dropped };
+  const queryErrorKey = /^const (\w+) = "awsQueryError";$/m.exec(source)?.[1];
+  /** @param {string} traits */
+  const renamesOnTheWire = (traits) => traits.includes('"awsQueryError"') || traits.includes('awsQueryError:') || (queryErrorKey !== undefined && traits.includes(`[${queryErrorKey}]`));
+  const traitsOf = new Map([...source.matchAll(ERROR_SCHEMA)].map(([, name, traits]) => [name, traits]));
+  const contents = source.replace(REGISTRATION, (line, registry, schema, errorClass) => {
+    const traits = traitsOf.get(schema);
+    const nameOnly = registry !== baseRegistry && schema === errorClass && traits !== undefined && !renamesOnTheWire(traits) && !retryable.has(errorClass);
+    (nameOnly ? dropped : kept).push(errorClass);
+    return nameOnly ? '' : line;
+  });
+  return { contents, kept, dropped };
+}
+
+/**
+ * Both steps, for the schemas module at `path` (its client's models/errors.js beside it).
+ * @param {string} source
+ * @param {string} path
+ * @returns {{ contents: string, kept: string[], dropped: string[] }}
+ */
+function trimGeneratedSchemas(source, path) {
+  const retryable = retryableErrorClasses(join(dirname(path), '..', 'models', 'errors.js'));
+  const { contents, kept, dropped } = withoutNameOnlyErrorRegistrations(source, retryable);
+  return { contents: withLiteralTraitKeys(contents), kept, dropped };
+}
+
+/** @type {import('esbuild').Plugin} */
+const sdkSchemasPlugin = {
+  name: 'failwatch-sdk-schemas',
+  setup(build) {
+    build.onLoad({ filter: GENERATED_SCHEMAS }, (args) => ({
+      contents: trimGeneratedSchemas(readFileSync(args.path, 'utf8'), args.path).contents,
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [sdkSchemasPlugin];
+module.exports.trimGeneratedSchemas = trimGeneratedSchemas;
