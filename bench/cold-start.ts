@@ -44,8 +44,8 @@ export interface FunctionColdStart {
   readonly unbundled?: ProbeFigures;
   /** What-if: the deployed bundle with --enable-source-maps too (what readable stack traces cost). */
   readonly bundleWithSourceMaps?: ProbeFigures;
-  /** What-if, not deployed: serverless.yml's esbuild settings without its aliases (the SDK's full credential chain and event streams). */
-  readonly bundleWithoutAliases?: ProbeFigures & { readonly bundleBytes: number };
+  /** What-if, not deployed: serverless.yml's esbuild settings without its aliases and plugins (the SDK as published). */
+  readonly bundleOfPublishedSdk?: ProbeFigures & { readonly bundleBytes: number };
   /** bundle load+init / unbundled load+init */
   readonly ratio?: number;
 }
@@ -105,15 +105,18 @@ function compileUnbundled(options: ColdStartOptions): string | undefined {
 
 /**
  * What-if bundles: serverless.yml's esbuild settings (as serverless-esbuild applies them) without its
- * aliases, so with the SDK's full credential chain and its event-stream code: what the aliases save.
+ * aliases and plugins, so of the SDK as published (its full credential chain, event-stream code and
+ * generated schemas): what lib/aws/lambda-credential-chain.ts, event-streams-left-out.ts and
+ * scripts/esbuild-plugins.js save together.
  */
-async function buildWithoutAliases(options: ColdStartOptions): Promise<string | undefined> {
-  const outdir = join(options.workDir, 'without-aliases');
+async function buildOfPublishedSdk(options: ColdStartOptions): Promise<string | undefined> {
+  const outdir = join(options.workDir, 'published-sdk');
   try {
     const deployed = await deployedEsbuildOptions(options.root, options.log);
     await build({
       ...deployed,
       alias: {},
+      plugins: [],
       entryPoints: FUNCTION_NAMES.map((name) => join(options.root, 'handlers', `${name}.ts`)),
       outdir,
       format: 'cjs',
@@ -121,7 +124,7 @@ async function buildWithoutAliases(options: ColdStartOptions): Promise<string | 
     });
     return outdir;
   } catch (error) {
-    options.log(`  what-if bundle without aliases not built: ${error instanceof Error ? error.message : String(error)}`);
+    options.log(`  what-if bundle of the SDK as published not built: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }
@@ -181,7 +184,7 @@ function summarise(runs: readonly ProbeRun[], errors: readonly string[]): ProbeF
 }
 
 interface Variant {
-  readonly key: 'bundle' | 'unbundled' | 'bundleWithSourceMaps' | 'bundleWithoutAliases';
+  readonly key: 'bundle' | 'unbundled' | 'bundleWithSourceMaps' | 'bundleOfPublishedSdk';
   readonly path: string | undefined;
   readonly extraFlags: readonly string[];
 }
@@ -193,7 +196,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
   options.log('cold start: tsc to a temporary outDir ...');
   const unbundledDir = compileUnbundled(options);
   const probe = await buildProbe(options);
-  const withoutAliasesDir = await buildWithoutAliases(options);
+  const publishedSdkDir = await buildOfPublishedSdk(options);
   const memoryMb = benchMemorySize();
   const nodeFlags = benchNodeFlags(memoryMb);
 
@@ -203,13 +206,13 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     const deployed = packaged.ok ? packaged.functions.get(name) : undefined;
     const nodeOptions = deployed?.nodeOptions;
     const unbundledPath = unbundledDir !== undefined ? join(unbundledDir, 'handlers', `${name}.js`) : undefined;
-    const withoutAliasesPath = withoutAliasesDir !== undefined ? join(withoutAliasesDir, `${name}.js`) : undefined;
+    const publishedSdkPath = publishedSdkDir !== undefined ? join(publishedSdkDir, `${name}.js`) : undefined;
     const withMaps = (nodeOptions ?? '').includes('--enable-source-maps') ? [] : ['--enable-source-maps'];
     const variants: readonly Variant[] = [
       { key: 'bundle', path: deployed?.bundlePath, extraFlags: [] },
       { key: 'unbundled', path: unbundledPath, extraFlags: [] },
       { key: 'bundleWithSourceMaps', path: deployed?.bundlePath, extraFlags: withMaps },
-      { key: 'bundleWithoutAliases', path: withoutAliasesPath !== undefined && existsSync(withoutAliasesPath) ? withoutAliasesPath : undefined, extraFlags: [] },
+      { key: 'bundleOfPublishedSdk', path: publishedSdkPath !== undefined && existsSync(publishedSdkPath) ? publishedSdkPath : undefined, extraFlags: [] },
     ];
     const runs = new Map<string, ProbeRun[]>(variants.map((v) => [v.key, []]));
     const errors = new Map<string, string[]>(variants.map((v) => [v.key, []]));
@@ -232,7 +235,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     const bundle = figures('bundle');
     const unbundled = figures('unbundled');
     const withSourceMaps = withMaps.length > 0 ? figures('bundleWithSourceMaps') : undefined;
-    const withoutAliases = figures('bundleWithoutAliases');
+    const publishedSdk = figures('bundleOfPublishedSdk');
     functions.push({
       name,
       ...(deployed ? { zipBytes: deployed.zipBytes, bundleBytes: deployed.bundleBytes } : {}),
@@ -241,7 +244,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       ...(bundle ? { bundle } : {}),
       ...(unbundled ? { unbundled } : {}),
       ...(withSourceMaps ? { bundleWithSourceMaps: withSourceMaps } : {}),
-      ...(withoutAliases && withoutAliasesPath ? { bundleWithoutAliases: { ...withoutAliases, bundleBytes: statSync(withoutAliasesPath).size } } : {}),
+      ...(publishedSdk && publishedSdkPath ? { bundleOfPublishedSdk: { ...publishedSdk, bundleBytes: statSync(publishedSdkPath).size } } : {}),
       ...(bundle && unbundled ? { ratio: bundle.loadAndInitMs / unbundled.loadAndInitMs } : {}),
     });
     options.log(`cold start: ${name} measured (${options.runs} runs per variant)`);
