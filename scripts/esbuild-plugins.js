@@ -19,9 +19,10 @@
  *    the SDK throws the service's base exception (e.g. Route53ServiceException) named by the error code,
  *    with the service's message, `$fault` and `$metadata` (@aws-sdk/core ProtocolLib,
  *    getErrorSchemaOrThrowBaseException). So a registration is kept when it does change that: the base
- *    exception's; errors whose class carries `$retryable` (the SDK's retry reads it); and errors with an
- *    `awsQueryError` trait, which the SDK names after the error's shape rather than the code on the wire
- *    (SNS `NotFound` → `NotFoundException`). Every other registration is dropped.
+ *    exception's; errors whose class carries `$retryable` (the SDK's retry reads it); and, in clients whose
+ *    protocol reads legacy query error codes (the Query protocol, as SNS; JSON with `awsQueryCompatible`, as
+ *    CloudWatch), errors the SDK names after their shape rather than after the code on the wire (SNS
+ *    `NotFound` → `NotFoundException`) or whose code another error shares. Every other registration is dropped.
  *
  * Anything not in the expected shape is left as generated: the worst an SDK upgrade can do is take the
  * saving away. test/aws/sdk-bundle-equivalence.test.ts proves a bundle built with this plugin sends the
@@ -37,7 +38,8 @@ const CONSTANT_KEY = /\[(_\w+)\]: /g;
 const BASE_EXCEPTION_REGISTRY = /^const (\w+) = new TypeRegistry\(_s\);$/m;
 const REGISTRATION = /^(\w+)\.registerError\((\w+)\$, (\w+)\);$/gm;
 /** `export var NotFoundException$ = [-3, n0, _NFE,` then its traits object on the next line. */
-const ERROR_SCHEMA = /^export var (\w+)\$ = \[-3, \w+, \w+,\n\s+(\{[^\n]*\})/gm;
+const QUERY_ERROR_TRAIT = /(?:"awsQueryError"|\bawsQueryError|\[(\w+)\]): \[`([^`]*)`, \d+\]/g;
+const ERROR_SCHEMA = /^export var (\w+)\$ = \[-3, \w+, (\w+),\n\s+(\{[^\n]*\})/gm;
 
 /**
  * `{ [_e]: _c }` → `{ "error": _c }` wherever `_e` is one of the module's string constants.
@@ -68,30 +70,67 @@ function retryableErrorClasses(errorsFile) {
 }
 
 /**
+ * An error's legacy query code from its traits (`{ [_aQE]: [`NotFound`, 404], ... }`, or with the key
+ * written out): undefined without the trait, null when the trait is there but not readable.
+ * @param {string} traits
+ * @param {string | undefined} queryErrorKey the module's constant holding "awsQueryError"
+ * @returns {string | null | undefined}
+ */
+function queryCodeIn(traits, queryErrorKey) {
+  if (!traits.includes('awsQueryError') && (queryErrorKey === undefined || !traits.includes(`[${queryErrorKey}]`))) return undefined;
+  for (const [, computedKey, code] of traits.matchAll(QUERY_ERROR_TRAIT)) {
+    if (computedKey === undefined || computedKey === queryErrorKey) return code;
+  }
+  return null;
+}
+
+/**
  * The generated module with the registrations of errors Failwatch reads by name alone taken out (each
  * line left blank, so the source map's lines still match the file).
  * @param {string} source the generated schemas module
  * @param {Set<string> | undefined} retryable from retryableErrorClasses
+ * @param {boolean} readsQueryErrorCodes whether the client's protocol looks errors up by legacy query code
  * @returns {{ contents: string, kept: string[], dropped: string[] }}
  */
-function withoutNameOnlyErrorRegistrations(source, retryable) {
+function withoutNameOnlyErrorRegistrations(source, retryable, readsQueryErrorCodes) {
   /** @type {string[]} */
   const kept = [];
   /** @type {string[]} */
   const dropped = [];
   const baseRegistry = BASE_EXCEPTION_REGISTRY.exec(source)?.[1];
   if (baseRegistry === undefined || retryable === undefined) return { contents: source, kept, dropped };
-  const queryErrorKey = /^const (\w+) = "awsQueryError";$/m.exec(source)?.[1];
-  /** @param {string} traits */
-  const renamesOnTheWire = (traits) => traits.includes('"awsQueryError"') || traits.includes('awsQueryError:') || (queryErrorKey !== undefined && traits.includes(`[${queryErrorKey}]`));
-  const traitsOf = new Map([...source.matchAll(ERROR_SCHEMA)].map(([, name, traits]) => [name, traits]));
+  const strings = new Map([...source.matchAll(STRING_CONSTANT)].map(([, name = '', literal = '""']) => [name, JSON.parse(literal)]));
+  const queryErrorKey = [...strings].find(([, value]) => value === 'awsQueryError')?.[0];
+  /** @type {Map<string, { shape: string | undefined, queryCode: string | null | undefined }>} */
+  const errors = new Map();
+  for (const [, name = '', shapeConstant = '', traits = ''] of source.matchAll(ERROR_SCHEMA)) {
+    errors.set(name, { shape: strings.get(shapeConstant), queryCode: queryCodeIn(traits, queryErrorKey) });
+  }
+  const queryCodeUses = new Map();
+  for (const { queryCode } of errors.values()) queryCodeUses.set(queryCode, (queryCodeUses.get(queryCode) ?? 0) + 1);
+  /** @param {{ shape: string | undefined, queryCode: string | null | undefined }} error */
+  const namedOtherwiseOnTheWire = ({ shape, queryCode }) =>
+    readsQueryErrorCodes && queryCode !== undefined && (queryCode === null || queryCode !== shape || queryCodeUses.get(queryCode) > 1);
   const contents = source.replace(REGISTRATION, (line, registry, schema, errorClass) => {
-    const traits = traitsOf.get(schema);
-    const nameOnly = registry !== baseRegistry && schema === errorClass && traits !== undefined && !renamesOnTheWire(traits) && !retryable.has(errorClass);
+    const error = errors.get(schema);
+    const nameOnly = registry !== baseRegistry && schema === errorClass && error !== undefined && !namedOtherwiseOnTheWire(error) && !retryable.has(errorClass);
     (nameOnly ? dropped : kept).push(errorClass);
     return nameOnly ? '' : line;
   });
   return { contents, kept, dropped };
+}
+
+/**
+ * Whether the client's protocol looks errors up by their legacy query code: the Query protocol, or JSON
+ * with `awsQueryCompatible` (@aws-sdk/core findQueryCompatibleError). True when it cannot tell.
+ * @param {string} runtimeConfigFile the client's runtimeConfig.shared.js
+ * @returns {boolean}
+ */
+function readsQueryErrorCodes(runtimeConfigFile) {
+  if (!existsSync(runtimeConfigFile)) return true;
+  const config = readFileSync(runtimeConfigFile, 'utf8');
+  if (/\bAwsQueryProtocol\b|awsQueryCompatible: true/.test(config)) return true;
+  return !/\b(AwsJson1_[01]Protocol|AwsRestXmlProtocol|AwsRestJsonProtocol)\b/.test(config);
 }
 
 /**
@@ -101,8 +140,9 @@ function withoutNameOnlyErrorRegistrations(source, retryable) {
  * @returns {{ contents: string, kept: string[], dropped: string[] }}
  */
 function trimGeneratedSchemas(source, path) {
-  const retryable = retryableErrorClasses(join(dirname(path), '..', 'models', 'errors.js'));
-  const { contents, kept, dropped } = withoutNameOnlyErrorRegistrations(source, retryable);
+  const client = join(dirname(path), '..');
+  const retryable = retryableErrorClasses(join(client, 'models', 'errors.js'));
+  const { contents, kept, dropped } = withoutNameOnlyErrorRegistrations(source, retryable, readsQueryErrorCodes(join(client, 'runtimeConfig.shared.js')));
   return { contents: withLiteralTraitKeys(contents), kept, dropped };
 }
 

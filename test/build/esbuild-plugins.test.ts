@@ -2,7 +2,8 @@
  * scripts/esbuild-plugins.js on the installed SDK's generated schemas and on shapes it must leave alone.
  * What the trimmed SDK does at run time is proved in test/aws/sdk-bundle-equivalence.test.ts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface Trimmed {
@@ -18,22 +19,34 @@ const schemasOf = (client: string) => join(ROOT, 'node_modules', '@aws-sdk', `cl
 const trimInstalled = (client: string) => trimGeneratedSchemas(readFileSync(schemasOf(client), 'utf8'), schemasOf(client));
 
 describe('the SDK schemas plugin on the installed clients', () => {
-  it('Route 53: drops the errors Failwatch reads by name, keeps the base exception and those named otherwise on the wire', () => {
+  it('Route 53 (REST-XML): drops every modeled error, keeps the base exception', () => {
     const route53 = trimInstalled('route-53');
-    expect(route53.dropped).toEqual(expect.arrayContaining(['NoSuchHealthCheck', 'NoSuchHostedZone', 'InvalidInput', 'ThrottlingException']));
-    expect(route53.kept).toEqual(expect.arrayContaining(['Route53ServiceException']));
-    expect(route53.dropped.length).toBeGreaterThan(60);
+    expect(route53.kept).toEqual(['Route53ServiceException']);
+    expect(route53.dropped).toEqual(expect.arrayContaining(['NoSuchHealthCheck', 'NoSuchHostedZone', 'InvalidInput', 'ThrottlingException', 'ProtectionAlreadyExists']));
   });
 
   it('DynamoDB: keeps the errors whose class the SDK\'s retry reads ($retryable)', () => {
     const dynamodb = trimInstalled('dynamodb');
-    expect(dynamodb.kept).toEqual(expect.arrayContaining(['DynamoDBServiceException', 'ThrottlingException', 'ReplicatedWriteConflictException']));
-    expect(dynamodb.dropped).toEqual(expect.arrayContaining(['ConditionalCheckFailedException', 'ProvisionedThroughputExceededException']));
+    expect(dynamodb.kept).toEqual(['DynamoDBServiceException', 'ReplicatedWriteConflictException']);
+    expect(dynamodb.dropped).toEqual(expect.arrayContaining(['ConditionalCheckFailedException', 'ProvisionedThroughputExceededException', 'ThrottlingException']));
   });
 
-  it('SNS: keeps the errors with a legacy code on the wire (NotFound → NotFoundException)', () => {
+  it('SNS (Query protocol): keeps the errors whose legacy code differs from their name (NotFound → NotFoundException)', () => {
     const sns = trimInstalled('sns');
-    expect(sns.kept).toEqual(expect.arrayContaining(['NotFoundException', 'AuthorizationErrorException', 'ThrottledException', 'KMSDisabledException']));
+    expect(sns.kept).toEqual(expect.arrayContaining(['SNSServiceException', 'NotFoundException', 'AuthorizationErrorException', 'ThrottledException', 'KMSDisabledException']));
+    expect(sns.dropped).toEqual(expect.arrayContaining(['ValidationException', 'KMSOptInRequired']));
+  });
+
+  it('CloudWatch (JSON, query compatible): also keeps errors sharing a legacy code (ResourceNotFound, DashboardNotFoundError)', () => {
+    const cloudwatch = trimInstalled('cloudwatch');
+    expect(cloudwatch.kept).toEqual(expect.arrayContaining(['CloudWatchServiceException', 'ResourceNotFound', 'DashboardNotFoundError', 'LimitExceededFault']));
+    expect(cloudwatch.dropped).toEqual(expect.arrayContaining(['ResourceNotFoundException', 'LimitExceededException']));
+  });
+
+  it('SSM (JSON, not query compatible): its legacy codes are never read, so only the base exception stays', () => {
+    const ssm = trimInstalled('ssm');
+    expect(ssm.kept).toEqual(['SSMServiceException']);
+    expect(ssm.dropped).toEqual(expect.arrayContaining(['ParameterNotFound', 'InvalidKeyId', 'AccessDeniedException']));
   });
 
   it('writes every constant trait key out, keeping the line count (the source map still matches)', () => {
@@ -54,49 +67,59 @@ describe('shapes it leaves as they are', () => {
     'const _s = "smithy.ts.sdk.synthetic.com.example";',
     'const _G = "Gone";',
     'const _R = "Renamed";',
+    'const _SC = "SameCode";',
+    'const _SH = "Shares";',
     'const _AF = "AlreadyFixed";',
+    'const _U = "Unreadable";',
     'const n0 = "com.example";',
     'import { TypeRegistry } from "@smithy/core/schema";',
     'const _s_registry = new TypeRegistry(_s);',
     'export var ExampleServiceException$ = [-3, _s, "ExampleServiceException", 0, [], []];',
     '_s_registry.registerError(ExampleServiceException$, ExampleServiceException);',
     'const n0_registry = new TypeRegistry(n0);',
-    'export var Gone$ = [-3, n0, _G,',
-    '    { [_e]: _c },',
-    '    [], []',
-    '];',
-    'n0_registry.registerError(Gone$, Gone);',
-    'export var Renamed$ = [-3, n0, _R,',
-    '    { [_aQE]: [`Legacy`, 400], [_e]: _c },',
-    '    [], []',
-    '];',
-    'n0_registry.registerError(Renamed$, Renamed);',
-    'export var AlreadyFixed$ = [-3, n0, _AF,',
-    '    { "awsQueryError": [`Old`, 400], "error": _c },',
-    '    [], []',
-    '];',
-    'n0_registry.registerError(AlreadyFixed$, AlreadyFixed);',
+    ...[
+      ['Gone', '_G', '{ [_e]: _c }'],
+      ['Renamed', '_R', '{ [_aQE]: [`Legacy`, 400], [_e]: _c }'],
+      ['SameCode', '_SC', '{ [_aQE]: [`SameCode`, 400], [_e]: _c }'],
+      ['Shares', '_SH', '{ [_aQE]: [`Legacy`, 400], [_e]: _c }'],
+      ['AlreadyFixed', '_AF', '{ "awsQueryError": [`Old`, 400], "error": _c }'],
+      ['Unreadable', '_U', '{ [_aQE]: someCode, [_e]: _c }'],
+    ].flatMap(([name, constant, traits]) => [`export var ${name}$ = [-3, n0, ${constant},`, `    ${traits},`, '    [], []', '];', `n0_registry.registerError(${name}$, ${name});`]),
     'n0_registry.registerError(Unparsed$, Unparsed);',
     'const x = { [unknownKey]: 1 };',
   ].join('\n');
-  const at = join(ROOT, 'node_modules', '@aws-sdk', 'client-route-53', 'dist-es', 'schemas', 'schemas_0.js');
+  const inClient = (client: string) => join(ROOT, 'node_modules', '@aws-sdk', `client-${client}`, 'dist-es', 'schemas', 'schemas_0.js');
 
-  it('drops only a parsed, name-only error; keeps one renamed on the wire (either trait spelling) and one it cannot parse', () => {
-    const trimmed = trimGeneratedSchemas(generated, at);
-    expect(trimmed.dropped).toEqual(['Gone']);
-    expect(trimmed.kept).toEqual(['ExampleServiceException', 'Renamed', 'AlreadyFixed', 'Unparsed']);
+  it('in a client reading legacy query codes (SNS): keeps errors renamed on the wire, sharing a code, unreadable or unparsed', () => {
+    const trimmed = trimGeneratedSchemas(generated, inClient('sns'));
+    expect(trimmed.dropped).toEqual(['Gone', 'SameCode']);
+    expect(trimmed.kept).toEqual(['ExampleServiceException', 'Renamed', 'Shares', 'AlreadyFixed', 'Unreadable', 'Unparsed']);
     expect(trimmed.contents).toContain('{ "awsQueryError": [`Legacy`, 400], "error": _c }');
     expect(trimmed.contents).toContain('const x = { [unknownKey]: 1 };');
   });
 
-  it('without the base exception\'s registry (the SDK generates differently), no registration is touched', () => {
-    const trimmed = trimGeneratedSchemas(generated.replace('const _s_registry = new TypeRegistry(_s);', 'const _s_registry = TypeRegistry.for(_s);'), at);
-    expect(trimmed.dropped).toEqual([]);
-    expect(trimmed.contents).toContain('n0_registry.registerError(Gone$, Gone);');
+  it('in a client whose protocol never reads them (Route 53): the legacy codes do not matter', () => {
+    const trimmed = trimGeneratedSchemas(generated, inClient('route-53'));
+    expect(trimmed.kept).toEqual(['ExampleServiceException', 'Unparsed']);
   });
 
-  it('without the client\'s models/errors.js (no way to see $retryable), no registration is touched', () => {
-    const trimmed = trimGeneratedSchemas(generated, join(ROOT, 'no-such-client', 'dist-es', 'schemas', 'schemas_0.js'));
+  it('in a client it cannot tell the protocol of (no runtimeConfig.shared.js): as if it read them', () => {
+    const client = mkdtempSync(join(tmpdir(), 'failwatch-plugin-client-'));
+    try {
+      mkdirSync(join(client, 'dist-es', 'models'), { recursive: true });
+      writeFileSync(join(client, 'dist-es', 'models', 'errors.js'), 'export class Gone extends X {}\n');
+      expect(trimGeneratedSchemas(generated, join(client, 'dist-es', 'schemas', 'schemas_0.js')).dropped).toEqual(['Gone', 'SameCode']);
+      // Without models/errors.js there is no telling which errors the SDK's retry reads: nothing is dropped.
+      rmSync(join(client, 'dist-es', 'models'), { recursive: true });
+      expect(trimGeneratedSchemas(generated, join(client, 'dist-es', 'schemas', 'schemas_0.js')).dropped).toEqual([]);
+    } finally {
+      rmSync(client, { recursive: true, force: true });
+    }
+  });
+
+  it('without the base exception\'s registry (the SDK generates differently), no registration is touched', () => {
+    const trimmed = trimGeneratedSchemas(generated.replace('const _s_registry = new TypeRegistry(_s);', 'const _s_registry = TypeRegistry.for(_s);'), inClient('sns'));
     expect(trimmed.dropped).toEqual([]);
+    expect(trimmed.contents).toContain('n0_registry.registerError(Gone$, Gone);');
   });
 });

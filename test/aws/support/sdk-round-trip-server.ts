@@ -65,6 +65,14 @@ const JSON_ANSWERS: Readonly<Record<string, unknown>> = {
 
 const SNS_PUBLISH = `<PublishResponse xmlns="${SNS_NS}"><PublishResult><MessageId>5f9a7d3c-0000-4000-8000-000000000001</MessageId><SequenceNumber>10000000000000000001</SequenceNumber></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>`;
 
+function jsonHeaders(version: string, errorCase: ErrorCase): Record<string, string> {
+  return {
+    'content-type': `application/x-amz-json-${version}`,
+    'x-amzn-requestid': `request-${errorCase.key}`,
+    ...(errorCase.queryCode === undefined ? {} : { 'x-amzn-query-error': `${errorCase.queryCode};${errorCase.status >= 500 ? 'Receiver' : 'Sender'}` }),
+  };
+}
+
 function errorAnswer(errorCase: ErrorCase): { headers: Record<string, string>; body: string } {
   const requestId = `request-${errorCase.key}`;
   switch (errorCase.service) {
@@ -75,14 +83,11 @@ function errorAnswer(errorCase: ErrorCase): { headers: Record<string, string>; b
         body: `<?xml version="1.0"?>\n<ErrorResponse xmlns="${errorCase.service === 'sns' ? SNS_NS : ROUTE53_NS}"><Error><Type>${errorCase.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${errorCase.code}</Code><Message>${errorCase.message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
     case 'dynamodb':
-      return { headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId }, body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorCase.code}`, message: errorCase.message }) };
+      return { headers: jsonHeaders('1.0', errorCase), body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${errorCase.code}`, message: errorCase.message }) };
     case 'cloudwatch':
-      return {
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, ...(errorCase.queryCode === undefined ? {} : { 'x-amzn-query-error': `${errorCase.queryCode};Sender` }) },
-        body: JSON.stringify({ __type: `com.amazonaws.cloudwatch#${errorCase.code}`, message: errorCase.message }),
-      };
+      return { headers: jsonHeaders('1.0', errorCase), body: JSON.stringify({ __type: `com.amazonaws.cloudwatch#${errorCase.code}`, message: errorCase.message }) };
     case 'ssm':
-      return { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, body: JSON.stringify({ __type: errorCase.code, message: errorCase.message }) };
+      return { headers: jsonHeaders('1.1', errorCase), body: JSON.stringify({ __type: errorCase.code, message: errorCase.message }) };
   }
 }
 
@@ -118,7 +123,7 @@ export async function startRoundTripServer(): Promise<RoundTripServer> {
       return;
     }
     last = record(request, body);
-    const key = /(route53|dynamodb|sns|cloudwatch|ssm)-[A-Za-z]+/.exec(`${decodeURIComponent(request.url ?? '')} ${decodeURIComponent(body)}`)?.[0];
+    const key = /(route53|dynamodb|sns|cloudwatch|ssm)-[A-Za-z]+(-as-[A-Za-z]+)?/.exec(`${decodeURIComponent(request.url ?? '')} ${decodeURIComponent(body)}`)?.[0];
     const errorCase = key === undefined ? undefined : errorCases.get(key);
     if (errorCase !== undefined) {
       const answer = errorAnswer(errorCase);
