@@ -15,10 +15,11 @@
  *
  * 2. Modeled errors registered only where it changes what Failwatch sees. Each client registers a class
  *    for every error its service models (Route 53: 72) when it loads. Failwatch tells SDK errors apart by
- *    `name`, never by class (lib/aws/sdk-errors.ts and the adapters); for an error with no registration
- *    the SDK throws the service's base exception (e.g. Route53ServiceException) named by the error code,
- *    with the service's message, `$fault` and `$metadata` (@aws-sdk/core ProtocolLib,
- *    getErrorSchemaOrThrowBaseException). So a registration is kept when it does change that: the base
+ *    `name` and HTTP status, never by class or `$fault` (lib/aws/sdk-errors.ts and the adapters); for an
+ *    error with no registration the SDK throws the service's base exception (e.g. Route53ServiceException)
+ *    named by the error code, with the service's message and `$metadata`, and a `$fault` from the HTTP
+ *    status rather than from the model (@aws-sdk/core ProtocolLib, getErrorSchemaOrThrowBaseException;
+ *    they differ only when a status contradicts the model). So a registration is kept when it does change that: the base
  *    exception's; errors whose class carries `$retryable` (the SDK's retry reads it); and, in clients whose
  *    protocol reads legacy query error codes (the Query protocol, as SNS; JSON with `awsQueryCompatible`, as
  *    CloudWatch), errors the SDK names after their shape rather than after the code on the wire (SNS
@@ -34,7 +35,8 @@ const { dirname, join } = require('node:path');
 
 const GENERATED_SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 const STRING_CONSTANT = /^const (_\w+) = ("[^"\\\n]*");$/gm;
-const CONSTANT_KEY = /\[(_\w+)\]: /g;
+const CONSTANT_KEY = /([{,]\s*)\[(_\w+)\]: /g;
+const STRING_OR_TEMPLATE_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
 const BASE_EXCEPTION_REGISTRY = /^const (\w+) = new TypeRegistry\(_s\);$/m;
 const REGISTRATION = /^(\w+)\.registerError\((\w+)\$, (\w+)\);$/gm;
 /** `export var NotFoundException$ = [-3, n0, _NFE,` then its traits object on the next line. */
@@ -42,15 +44,20 @@ const QUERY_ERROR_TRAIT = /(?:"awsQueryError"|\bawsQueryError|\[(\w+)\]): \[`([^
 const ERROR_SCHEMA = /^export var (\w+)\$ = \[-3, \w+, (\w+),\n\s+(\{[^\n]*\})/gm;
 
 /**
- * `{ [_e]: _c }` → `{ "error": _c }` wherever `_e` is one of the module's string constants.
+ * `{ [_e]: _c }` → `{ "error": _c }` wherever `_e` is one of the module's string constants and the key opens
+ * an object literal or follows a comma. Left as generated: a key whose constant is "__proto__" (written out,
+ * it would set the prototype), and the whole module if any string or template literal in it holds `[_`
+ * (the substitution is textual; the generated schemas have no such literal).
  * @param {string} source
  * @returns {string}
  */
 function withLiteralTraitKeys(source) {
+  const literals = source.match(STRING_OR_TEMPLATE_LITERAL) ?? [];
+  if (literals.some((literal) => literal.includes('[_'))) return source;
   const strings = new Map([...source.matchAll(STRING_CONSTANT)].map(([, name, literal]) => [name, literal]));
-  return source.replace(CONSTANT_KEY, (key, name) => {
+  return source.replace(CONSTANT_KEY, (key, opening, name) => {
     const literal = strings.get(name);
-    return literal === undefined ? key : `${literal}: `;
+    return literal === undefined || literal === '"__proto__"' ? key : `${opening}${literal}: `;
   });
 }
 
@@ -106,11 +113,20 @@ function withoutNameOnlyErrorRegistrations(source, retryable, readsQueryErrorCod
   for (const [, name = '', shapeConstant = '', traits = ''] of source.matchAll(ERROR_SCHEMA)) {
     errors.set(name, { shape: strings.get(shapeConstant), queryCode: queryCodeIn(traits, queryErrorKey) });
   }
+  /** How many errors answer to each legacy query code. */
   const queryCodeUses = new Map();
   for (const { queryCode } of errors.values()) queryCodeUses.set(queryCode, (queryCodeUses.get(queryCode) ?? 0) + 1);
-  /** @param {{ shape: string | undefined, queryCode: string | null | undefined }} error */
-  const namedOtherwiseOnTheWire = ({ shape, queryCode }) =>
-    readsQueryErrorCodes && queryCode !== undefined && (queryCode === null || queryCode !== shape || queryCodeUses.get(queryCode) > 1);
+  /**
+   * Whether the SDK could name the error otherwise once it is not registered: it looks the code on the wire
+   * up by shape name first, then by legacy query code (@aws-sdk/core findQueryCompatibleError).
+   * @param {{ shape: string | undefined, queryCode: string | null | undefined }} error
+   */
+  const namedOtherwiseOnTheWire = ({ shape, queryCode }) => {
+    if (!readsQueryErrorCodes) return false;
+    if (shape === undefined || queryCode === null || (queryCode !== undefined && queryCode !== shape)) return true;
+    // Another error answering to this error's name would be found in its place.
+    return (queryCodeUses.get(shape) ?? 0) - (queryCode === shape ? 1 : 0) > 0;
+  };
   const contents = source.replace(REGISTRATION, (line, registry, schema, errorClass) => {
     const error = errors.get(schema);
     const nameOnly = registry !== baseRegistry && schema === errorClass && error !== undefined && !namedOtherwiseOnTheWire(error) && !retryable.has(errorClass);

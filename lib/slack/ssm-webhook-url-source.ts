@@ -5,6 +5,7 @@
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig, type AwsClientOptions } from '../aws/client-config';
+import { sdkErrorFacts } from '../aws/sdk-errors';
 import { ConfigurationError, NotifierError } from '../errors';
 import type { WebhookUrlSource } from './slack-ports';
 
@@ -69,8 +70,8 @@ function translateSsmError(error: unknown, name: string): Error {
       { cause: error },
     );
   }
-  const fault = (error as { $fault?: unknown } | undefined)?.$fault;
-  const retryable = fault !== 'client' || /Throttl|TooManyRequests/.test(errorName);
+  // By name and HTTP status (sdkErrorFacts), not the modeled fault: in the deployed bundles most errors' fault follows the status (scripts/esbuild-plugins.js).
+  const retryable = sdkErrorFacts(error).retryable || /Throttl|TooManyRequests/.test(errorName);
   return new NotifierError(`Could not read SSM parameter ${name} holding the Slack webhook URL: ${errorName}: ${detail}`, retryable, { cause: error });
 }
 

@@ -2,7 +2,8 @@
  * The deployed bundles trim the SDK's generated schemas at build time (scripts/esbuild-plugins.js). This
  * proves the trimmed SDK does exactly what the SDK as published does for everything Failwatch calls: the
  * same requests on the wire, the same output read from each answer, and, for the error answers Failwatch
- * acts on, the same error name, message, fault, retry trait and metadata. The bundle is built with
+ * acts on, the same error name, message, retry trait and metadata, and the same decisions by Failwatch's
+ * adapters. (`$fault` may differ where the HTTP status contradicts the error's model: Failwatch never reads it.) The bundle is built with
  * serverless.yml's esbuild settings (`serverless print`) and run as Lambda runs it, in its own Node process.
  */
 import { execFile } from 'node:child_process';
@@ -74,6 +75,13 @@ describe('the SDK as the deployed bundles build it', () => {
     expect(status.HealthCheckObservations?.[0]?.StatusReport?.CheckedTime).toBe('2026-11-25T12:00:00.250Z');
     const errorNames = Object.fromEntries(published.errors.map((error) => [error.key, error.name]));
     expect(errorNames).toMatchObject({ 'route53-NoSuchHealthCheck': 'NoSuchHealthCheck', 'sns-NotFound': 'NotFoundException', 'sns-Throttled': 'ThrottledException', 'dynamodb-ConditionalCheckFailedException': 'ConditionalCheckFailedException' });
+    const webhookSource = Object.fromEntries(published.errors.filter((error) => error.webhookSourceError !== undefined).map((error) => [error.key, error.webhookSourceError]));
+    expect(webhookSource).toMatchObject({
+      'ssm-ParameterNotFound': { name: 'ConfigurationError' },
+      'ssm-InternalServerError': { name: 'NotifierError', retryable: true },
+      'ssm-InternalServerError-at-400': { name: 'NotifierError', retryable: false },
+      'ssm-ParameterVersionNotFound-at-503': { name: 'NotifierError', retryable: true },
+    });
   });
 
   it('sends the same requests, reads the same answers and reports the same errors as the SDK as published', async () => {

@@ -2,9 +2,11 @@
  * scripts/esbuild-plugins.js on the installed SDK's generated schemas and on shapes it must leave alone.
  * What the trimmed SDK does at run time is proved in test/aws/sdk-bundle-equivalence.test.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 
 interface Trimmed {
   readonly contents: string;
@@ -17,6 +19,7 @@ const { trimGeneratedSchemas } = require('../../scripts/esbuild-plugins.js') as 
 const ROOT = join(__dirname, '..', '..');
 const schemasOf = (client: string) => join(ROOT, 'node_modules', '@aws-sdk', `client-${client}`, 'dist-es', 'schemas', 'schemas_0.js');
 const trimInstalled = (client: string) => trimGeneratedSchemas(readFileSync(schemasOf(client), 'utf8'), schemasOf(client));
+const inClientOf = schemasOf;
 
 describe('the SDK schemas plugin on the installed clients', () => {
   it('Route 53 (REST-XML): drops every modeled error, keeps the base exception', () => {
@@ -59,6 +62,45 @@ describe('the SDK schemas plugin on the installed clients', () => {
   });
 });
 
+describe('what Failwatch reads of an SDK error', () => {
+  // An error whose registration the plugin drops gets its `$fault` from the HTTP status, not from its model.
+  it('never `$fault`: the adapters decide by name and HTTP status', () => {
+    const sources = execFileSync('git', ['ls-files', 'lib', 'handlers'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((file) => file.endsWith('.ts'));
+    expect(sources.length).toBeGreaterThan(20);
+    expect(sources.filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('$fault'))).toEqual([]);
+  });
+});
+
+describe('the trait-key rewrite', () => {
+  const at = inClientOf('route-53');
+  const evaluate = (source: string): unknown =>
+    runInNewContext(`${source}\n({ keys: Object.keys(traits), plainObject: Object.getPrototypeOf(traits) === Object.prototype, text })`);
+
+  it('gives the same objects', () => {
+    const source = ['const _e = "error";', 'const _c = "client";', 'const _hE = "httpError";', 'var traits = { [_e]: _c, [_hE]: 404 };', 'var text = "";'].join('\n');
+    const trimmed = trimGeneratedSchemas(source, at).contents;
+    expect(trimmed).toContain('{ "error": _c, "httpError": 404 }');
+    expect(evaluate(trimmed)).toEqual(evaluate(source));
+  });
+
+  it('leaves a "__proto__" key computed: written out, it would set the prototype', () => {
+    const source = ['const _p = "__proto__";', 'const _e = "error";', 'const _c = "client";', 'var traits = { [_e]: _c, [_p]: { polluted: 1 } };', 'var text = "";'].join('\n');
+    const trimmed = trimGeneratedSchemas(source, at).contents;
+    expect(trimmed).toContain('[_p]: { polluted: 1 }');
+    expect(evaluate(trimmed)).toEqual(evaluate(source));
+  });
+
+  it('leaves the module as generated when a string or template literal holds `[_`', () => {
+    const source = ['const _e = "error";', 'const _c = "client";', 'var traits = { [_e]: _c };', 'var text = `{ [_e]: 1 }`;'].join('\n');
+    expect(trimGeneratedSchemas(source, at).contents).toBe(source);
+  });
+
+  it('touches only keys: not `c ? o[_e]: y`', () => {
+    const source = ['const _e = "error";', 'var o = { error: 1 };', 'var traits = {};', 'var text = true ? o[_e]: 0;'].join('\n');
+    expect(trimGeneratedSchemas(source, at).contents).toBe(source);
+  });
+});
+
 describe('shapes it leaves as they are', () => {
   const generated = [
     'const _e = "error";',
@@ -71,6 +113,8 @@ describe('shapes it leaves as they are', () => {
     'const _SH = "Shares";',
     'const _AF = "AlreadyFixed";',
     'const _U = "Unreadable";',
+    'const _P = "Plain";',
+    'const _O = "Other";',
     'const n0 = "com.example";',
     'import { TypeRegistry } from "@smithy/core/schema";',
     'const _s_registry = new TypeRegistry(_s);',
@@ -84,16 +128,20 @@ describe('shapes it leaves as they are', () => {
       ['Shares', '_SH', '{ [_aQE]: [`Legacy`, 400], [_e]: _c }'],
       ['AlreadyFixed', '_AF', '{ "awsQueryError": [`Old`, 400], "error": _c }'],
       ['Unreadable', '_U', '{ [_aQE]: someCode, [_e]: _c }'],
+      // Plain's code on the wire is its name, which is also Other's legacy code: without Plain's registration
+      // the SDK would find Other for it.
+      ['Plain', '_P', '{ [_e]: _c }'],
+      ['Other', '_O', '{ [_aQE]: [`Plain`, 400], [_e]: _c }'],
     ].flatMap(([name, constant, traits]) => [`export var ${name}$ = [-3, n0, ${constant},`, `    ${traits},`, '    [], []', '];', `n0_registry.registerError(${name}$, ${name});`]),
     'n0_registry.registerError(Unparsed$, Unparsed);',
     'const x = { [unknownKey]: 1 };',
   ].join('\n');
   const inClient = (client: string) => join(ROOT, 'node_modules', '@aws-sdk', `client-${client}`, 'dist-es', 'schemas', 'schemas_0.js');
 
-  it('in a client reading legacy query codes (SNS): keeps errors renamed on the wire, sharing a code, unreadable or unparsed', () => {
+  it('in a client reading legacy query codes (SNS): keeps errors renamed on the wire, sharing a code or a name, unreadable or unparsed', () => {
     const trimmed = trimGeneratedSchemas(generated, inClient('sns'));
     expect(trimmed.dropped).toEqual(['Gone', 'SameCode']);
-    expect(trimmed.kept).toEqual(['ExampleServiceException', 'Renamed', 'Shares', 'AlreadyFixed', 'Unreadable', 'Unparsed']);
+    expect(trimmed.kept).toEqual(['ExampleServiceException', 'Renamed', 'Shares', 'AlreadyFixed', 'Unreadable', 'Plain', 'Other', 'Unparsed']);
     expect(trimmed.contents).toContain('{ "awsQueryError": [`Legacy`, 400], "error": _c }');
     expect(trimmed.contents).toContain('const x = { [unknownKey]: 1 };');
   });

@@ -123,7 +123,7 @@ export async function startRoundTripServer(): Promise<RoundTripServer> {
       return;
     }
     last = record(request, body);
-    const key = /(route53|dynamodb|sns|cloudwatch|ssm)-[A-Za-z]+(-as-[A-Za-z]+)?/.exec(`${decodeURIComponent(request.url ?? '')} ${decodeURIComponent(body)}`)?.[0];
+    const key = /(route53|dynamodb|sns|cloudwatch|ssm)-[A-Za-z]+(-as-[A-Za-z]+|-at-\d+)?/.exec(`${decodeURIComponent(request.url ?? '')} ${decodeURIComponent(body)}`)?.[0];
     const errorCase = key === undefined ? undefined : errorCases.get(key);
     if (errorCase !== undefined) {
       const answer = errorAnswer(errorCase);
