@@ -24,6 +24,10 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       // alarms whose descriptions name the pairs (an alarm that comes first looks its pairs up instead).
       const definitions = deps.definitionSync ? await deps.definitionSync.syncIfListed(deadline) : undefined;
       if (definitions?.status === DefinitionSyncStatus.FAILED) logger.error('pair definitions were not stored; the next sweep tries again', { definitions });
+      const vanished = definitions?.vanishedOutboxes;
+      if (vanished !== undefined && vanished.unrenderable.length > 0) {
+        logger.error('pairs gone from Route 53 have notifications that cannot be rendered (no stored definition of the pair): they stay unsent in the pair\'s state item in the table', { unrenderable: vanished.unrenderable });
+      }
       const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
       if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });
       // Mostly the deadline: expected for a few sweeps after a large change (thousands of alarms to write or tags to read).

@@ -11,6 +11,7 @@ import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './conf
 import type { Clock } from './ports';
 import { AlarmReconciler } from './reconcile-alarms';
 import { PairDefinitionSync } from './sync-pair-definitions';
+import { VanishedPairOutboxes } from './vanished-pairs';
 import type { WatchDeps } from './watch';
 import { buildWatchDeps, createAwsClients, systemClock, type AwsClients } from './wiring';
 
@@ -24,11 +25,13 @@ export interface PollDeps extends WatchDeps {
 export function buildPollDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): PollDeps {
   const base = buildWatchDeps(config, clients, clock);
   // From the sweep's own discovery cache, like the reconciler: nothing is listed twice.
+  const definitions = base.definitions ?? new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName });
   const definitionSync = new PairDefinitionSync(
-    base.definitions ?? new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName }),
+    definitions,
     new DynamoPairDefinitionWriter({ client: clients.dynamo, tableName: config.tableName }),
     base.inventory,
     clock,
+    new VanishedPairOutboxes({ store: base.store, definitions, notifier: base.notifier, clock, settings: base.settings }),
   );
   const watch: PollDeps = { ...base, definitionSync };
   if (!config.alarms.manage) return watch;

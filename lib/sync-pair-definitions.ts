@@ -6,7 +6,8 @@
  * request (another poll container may have written since: what this one wrote is no proof of what is
  * stored now); only definitions that differ are written, 25 a request. Pairs the container saw in an
  * earlier listing and no longer lists lose their definition. A failure or the deadline leaves the rest
- * to the next sweep, which does not read again what it already checked in the same listing.
+ * to the next sweep, which does not read again what it already checked in the same listing. A vanished
+ * pair's outbox is finished first (lib/vanished-pairs.ts): its definition goes only once that is empty.
  */
 import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/model';
 import { chunksOf, mapBounded } from './batches';
@@ -15,6 +16,7 @@ import { describeError } from './errors';
 import { isPastDeadline } from './lambda';
 import { encodePairDefinition, hashPairDefinition } from './pair-definition-codec';
 import type { Clock, Inventory, InventorySource, PairDefinitionStore, PairDefinitionWriter } from './ports';
+import { summarizeVanishedOutboxes, type VanishedOutboxSummary, type VanishedPairOutboxes } from './vanished-pairs';
 import { zoneRecordsOf } from './watch-scope';
 
 export const DefinitionSyncStatus = {
@@ -34,6 +36,8 @@ export interface DefinitionSyncResult {
   readonly read: number;
   readonly written: number;
   readonly deleted: number;
+  /** Present when pairs that vanished from the listing still had something in their outbox. */
+  readonly vanishedOutboxes?: VanishedOutboxSummary;
   readonly error?: string;
 }
 
@@ -46,6 +50,7 @@ interface Progress {
   read: number;
   written: number;
   deleted: number;
+  vanishedOutboxes?: VanishedOutboxSummary;
 }
 
 /** Built once per container with the poll function's deps, so what it knows survives warm invocations. */
@@ -63,6 +68,8 @@ export class PairDefinitionSync {
     private readonly writer: PairDefinitionWriter,
     private readonly inventory: InventorySource,
     private readonly clock: Clock,
+    /** Finishes what vanished pairs' outboxes hold before their definitions go; without it they go at once. */
+    private readonly vanished?: Pick<VanishedPairOutboxes, 'finish'>,
   ) {}
 
   /** Never throws: a failure is reported in the result (the sweep it follows has already been recorded). */
@@ -72,7 +79,7 @@ export class PairDefinitionSync {
       // The sweep just loaded it: served from the discovery cache, no Route 53 call.
       const inventory = await this.inventory.loadInventory();
       if (this.synced.has(inventory)) return { status: DefinitionSyncStatus.NOT_DUE, ...done };
-      const finished = await this.sync(inventory, () => isPastDeadline(this.clock, deadline), done);
+      const finished = await this.sync(inventory, deadline, done);
       if (finished) this.synced.add(inventory);
       return { status: finished ? DefinitionSyncStatus.SYNCED : DefinitionSyncStatus.UNFINISHED, ...done };
     } catch (error) {
@@ -81,7 +88,8 @@ export class PairDefinitionSync {
   }
 
   /** True when every pair's definition is known stored and every vanished pair's is removed. */
-  private async sync(inventory: Inventory, pastDeadline: () => boolean, done: Progress): Promise<boolean> {
+  private async sync(inventory: Inventory, deadline: Date | undefined, done: Progress): Promise<boolean> {
+    const pastDeadline = () => isPastDeadline(this.clock, deadline);
     if (this.checkedFor !== inventory) {
       this.checkedFor = inventory;
       this.checked.clear();
@@ -118,18 +126,30 @@ export class PairDefinitionSync {
         for (const part of chunksOf(differing, WRITE_CHUNK)) await write(part);
       });
     }
-    const remove = gone.flatMap((key): PairId[] => {
+    const vanished = gone.flatMap((key): PairId[] => {
       const id = parsePairKey(key);
       return id === undefined ? [] : [id];
     });
-    for (const chunk of chunksOf(remove, WRITE_CHUNK)) {
-      tasks.push(async () => {
+    const removeDefinitions = async (ids: readonly PairId[]): Promise<void> => {
+      for (const chunk of chunksOf(ids, WRITE_CHUNK)) {
         await this.writer.writeDefinitions({ put: [], remove: chunk });
         for (const id of chunk) this.stored.delete(pairKey(id));
         done.deleted += chunk.length;
+      }
+    };
+    let keptForTheirOutbox = 0;
+    if (vanished.length > 0) {
+      tasks.push(async () => {
+        if (!this.vanished) return removeDefinitions(vanished);
+        const outboxes = await this.vanished.finish(vanished, deadline);
+        keptForTheirOutbox = vanished.length - outboxes.done.length;
+        if (outboxes.pairsWithOutbox > 0) done.vanishedOutboxes = summarizeVanishedOutboxes(outboxes);
+        await removeDefinitions(outboxes.done);
       });
     }
-    return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
+    const allStarted = (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
+    // A vanished pair kept for its outbox is tried again by the next sweep.
+    return allStarted && keptForTheirOutbox === 0;
   }
 
   private remember(key: string): void {
