@@ -24,9 +24,8 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       // alarms whose descriptions name the pairs (an alarm that comes first looks its pairs up instead).
       const definitions = deps.definitionSync ? await deps.definitionSync.syncIfListed(deadline) : undefined;
       if (definitions?.status === DefinitionSyncStatus.FAILED) logger.error('pair definitions were not stored; the next sweep tries again', { definitions });
-      const vanished = definitions?.vanishedOutboxes;
-      if (vanished !== undefined && vanished.unrenderable.length > 0) {
-        logger.error('pairs gone from Route 53 have notifications that cannot be rendered (no stored definition of the pair): they stay unsent in the pair\'s state item in the table', { unrenderable: vanished.unrenderable });
+      if (definitions?.vanishedOutboxes?.error !== undefined) {
+        logger.error('the outboxes of pairs gone from Route 53 could not be read; the next sweep tries again', { vanishedOutboxes: definitions.vanishedOutboxes });
       }
       const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
       if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });

@@ -31,7 +31,7 @@ export function buildPollDeps(config: WatchConfig, clients: AwsClients, clock: C
     new DynamoPairDefinitionWriter({ client: clients.dynamo, tableName: config.tableName }),
     base.inventory,
     clock,
-    new VanishedPairOutboxes({ store: base.store, definitions, notifier: base.notifier, clock, settings: base.settings }),
+    new VanishedPairOutboxes({ store: base.store, notifier: base.notifier, clock, settings: base.settings }),
   );
   const watch: PollDeps = { ...base, definitionSync };
   if (!config.alarms.manage) return watch;

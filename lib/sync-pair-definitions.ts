@@ -6,8 +6,9 @@
  * request (another poll container may have written since: what this one wrote is no proof of what is
  * stored now); only definitions that differ are written, 25 a request. Pairs the container saw in an
  * earlier listing and no longer lists lose their definition. A failure or the deadline leaves the rest
- * to the next sweep, which does not read again what it already checked in the same listing. A vanished
- * pair's outbox is finished first (lib/vanished-pairs.ts): its definition goes only once that is empty.
+ * to the next sweep, which does not read again what it already checked in the same listing.
+ * What a vanished pair's outbox still holds is finished every sweep, from the pair as this container last
+ * listed it, until the outbox is empty (lib/vanished-pairs.ts).
  */
 import { pairKey, parsePairKey, type FailoverPair, type PairId } from './domain/model';
 import { chunksOf, mapBounded } from './batches';
@@ -36,7 +37,7 @@ export interface DefinitionSyncResult {
   readonly read: number;
   readonly written: number;
   readonly deleted: number;
-  /** Present when pairs that vanished from the listing still had something in their outbox. */
+  /** Present while pairs this container listed before and no longer lists still have something in their outbox. */
   readonly vanishedOutboxes?: VanishedOutboxSummary;
   readonly error?: string;
 }
@@ -50,7 +51,6 @@ interface Progress {
   read: number;
   written: number;
   deleted: number;
-  vanishedOutboxes?: VanishedOutboxSummary;
 }
 
 /** Built once per container with the poll function's deps, so what it knows survives warm invocations. */
@@ -62,24 +62,34 @@ export class PairDefinitionSync {
   private readonly checked = new Set<string>();
   /** Listings already synced; weak, so a replaced listing is not kept alive for this. */
   private readonly synced = new WeakSet<Inventory>();
+  /** Every pair of the listings synced, by key, as last listed: what a vanished pair's outbox is rendered from. */
+  private readonly listed = new Map<string, FailoverPair>();
+  /** Pairs listed before and gone since whose outbox may still hold something, by key. */
+  private readonly vanished = new Map<string, FailoverPair>();
 
   constructor(
     private readonly store: Pick<PairDefinitionStore, 'loadDefinitionHashes'>,
     private readonly writer: PairDefinitionWriter,
     private readonly inventory: InventorySource,
     private readonly clock: Clock,
-    /** Finishes what vanished pairs' outboxes hold before their definitions go; without it they go at once. */
-    private readonly vanished?: Pick<VanishedPairOutboxes, 'finish'>,
+    /** Finishes vanished pairs' outboxes; without it they are left as they are. */
+    private readonly vanishedOutboxes?: Pick<VanishedPairOutboxes, 'finish'>,
   ) {}
 
   /** Never throws: a failure is reported in the result (the sweep it follows has already been recorded). */
   async syncIfListed(deadline?: Date): Promise<DefinitionSyncResult> {
+    const result = await this.syncDefinitions(deadline);
+    const vanishedOutboxes = await this.finishVanishedOutboxes(deadline);
+    return vanishedOutboxes === undefined ? result : { ...result, vanishedOutboxes };
+  }
+
+  private async syncDefinitions(deadline: Date | undefined): Promise<DefinitionSyncResult> {
     const done: Progress = { read: 0, written: 0, deleted: 0 };
     try {
       // The sweep just loaded it: served from the discovery cache, no Route 53 call.
       const inventory = await this.inventory.loadInventory();
       if (this.synced.has(inventory)) return { status: DefinitionSyncStatus.NOT_DUE, ...done };
-      const finished = await this.sync(inventory, deadline, done);
+      const finished = await this.sync(inventory, () => isPastDeadline(this.clock, deadline), done);
       if (finished) this.synced.add(inventory);
       return { status: finished ? DefinitionSyncStatus.SYNCED : DefinitionSyncStatus.UNFINISHED, ...done };
     } catch (error) {
@@ -87,9 +97,20 @@ export class PairDefinitionSync {
     }
   }
 
+  /** Every sweep while there are any, listing or not; reported only while an outbox holds something or the read failed. */
+  private async finishVanishedOutboxes(deadline: Date | undefined): Promise<VanishedOutboxSummary | undefined> {
+    if (!this.vanishedOutboxes || this.vanished.size === 0 || isPastDeadline(this.clock, deadline)) return undefined;
+    try {
+      const outboxes = await this.vanishedOutboxes.finish([...this.vanished.values()], deadline);
+      for (const key of outboxes.done) this.vanished.delete(key);
+      return outboxes.pairsWithOutbox > 0 ? summarizeVanishedOutboxes(outboxes) : undefined;
+    } catch (error) {
+      return { pairs: this.vanished.size, sent: 0, pending: 0, historyNotMoved: 0, error: describeError(error) };
+    }
+  }
+
   /** True when every pair's definition is known stored and every vanished pair's is removed. */
-  private async sync(inventory: Inventory, deadline: Date | undefined, done: Progress): Promise<boolean> {
-    const pastDeadline = () => isPastDeadline(this.clock, deadline);
+  private async sync(inventory: Inventory, pastDeadline: () => boolean, done: Progress): Promise<boolean> {
     if (this.checkedFor !== inventory) {
       this.checkedFor = inventory;
       this.checked.clear();
@@ -102,6 +123,15 @@ export class PairDefinitionSync {
       const hash = hashPairDefinition(encodePairDefinition(defineFrom(inventory, pair)));
       current.set(key, hash);
       if (!this.checked.has(key)) unchecked.push(pair);
+    }
+    for (const [key, pair] of this.listed) {
+      if (current.has(key)) continue;
+      this.vanished.set(key, pair);
+      this.listed.delete(key);
+    }
+    for (const pair of inventory.pairs) {
+      this.listed.set(pairKey(pair.id), pair);
+      this.vanished.delete(pairKey(pair.id));
     }
     const gone = [...this.stored].filter((key) => !current.has(key));
 
@@ -126,30 +156,18 @@ export class PairDefinitionSync {
         for (const part of chunksOf(differing, WRITE_CHUNK)) await write(part);
       });
     }
-    const vanished = gone.flatMap((key): PairId[] => {
+    const remove = gone.flatMap((key): PairId[] => {
       const id = parsePairKey(key);
       return id === undefined ? [] : [id];
     });
-    const removeDefinitions = async (ids: readonly PairId[]): Promise<void> => {
-      for (const chunk of chunksOf(ids, WRITE_CHUNK)) {
+    for (const chunk of chunksOf(remove, WRITE_CHUNK)) {
+      tasks.push(async () => {
         await this.writer.writeDefinitions({ put: [], remove: chunk });
         for (const id of chunk) this.stored.delete(pairKey(id));
         done.deleted += chunk.length;
-      }
-    };
-    let keptForTheirOutbox = 0;
-    if (vanished.length > 0) {
-      tasks.push(async () => {
-        if (!this.vanished) return removeDefinitions(vanished);
-        const outboxes = await this.vanished.finish(vanished, deadline);
-        keptForTheirOutbox = vanished.length - outboxes.done.length;
-        if (outboxes.pairsWithOutbox > 0) done.vanishedOutboxes = summarizeVanishedOutboxes(outboxes);
-        await removeDefinitions(outboxes.done);
       });
     }
-    const allStarted = (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
-    // A vanished pair kept for its outbox is tried again by the next sweep.
-    return allStarted && keptForTheirOutbox === 0;
+    return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
   }
 
   private remember(key: string): void {
