@@ -25,9 +25,8 @@ export interface PollDeps extends WatchDeps {
 export function buildPollDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): PollDeps {
   const base = buildWatchDeps(config, clients, clock);
   // From the sweep's own discovery cache, like the reconciler: nothing is listed twice.
-  const definitions = base.definitions ?? new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName });
   const definitionSync = new PairDefinitionSync(
-    definitions,
+    base.definitions ?? new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName }),
     new DynamoPairDefinitionWriter({ client: clients.dynamo, tableName: config.tableName }),
     base.inventory,
     clock,

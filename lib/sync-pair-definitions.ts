@@ -66,6 +66,8 @@ export class PairDefinitionSync {
   private readonly listed = new Map<string, FailoverPair>();
   /** Pairs listed before and gone since whose outbox may still hold something, by key. */
   private readonly vanished = new Map<string, FailoverPair>();
+  /** Vanished pairs whose outbox the last sweep found empty: forgotten if the next one does too. */
+  private readonly seenEmpty = new Set<string>();
 
   constructor(
     private readonly store: Pick<PairDefinitionStore, 'loadDefinitionHashes'>,
@@ -102,7 +104,14 @@ export class PairDefinitionSync {
     if (!this.vanishedOutboxes || this.vanished.size === 0 || isPastDeadline(this.clock, deadline)) return undefined;
     try {
       const outboxes = await this.vanishedOutboxes.finish([...this.vanished.values()], deadline);
-      for (const key of outboxes.done) this.vanished.delete(key);
+      // Empty at two sweeps, not one: an alarm invocation that read the pair's definition before it was
+      // deleted may still commit a transition within its timeout (30 s), and the read is eventually consistent.
+      const empty = new Set(outboxes.done);
+      for (const key of this.vanished.keys()) {
+        if (!empty.has(key)) this.seenEmpty.delete(key);
+        else if (this.seenEmpty.delete(key)) this.vanished.delete(key);
+        else this.seenEmpty.add(key);
+      }
       return outboxes.pairsWithOutbox > 0 ? summarizeVanishedOutboxes(outboxes) : undefined;
     } catch (error) {
       return { pairs: this.vanished.size, sent: 0, pending: 0, historyNotMoved: 0, error: describeError(error) };
@@ -132,6 +141,7 @@ export class PairDefinitionSync {
     for (const pair of inventory.pairs) {
       this.listed.set(pairKey(pair.id), pair);
       this.vanished.delete(pairKey(pair.id));
+      this.seenEmpty.delete(pairKey(pair.id));
     }
     const gone = [...this.stored].filter((key) => !current.has(key));
 

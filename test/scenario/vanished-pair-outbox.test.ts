@@ -5,10 +5,12 @@
  * topic once SNS is back, though the pair is gone and its stored definition deleted.
  * A simulated account and dynalite, through the real poll handler.
  */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ThrottledException } from '@aws-sdk/client-sns';
 import type { PollResult } from '../../handlers/poll';
 import { pairKey } from '../../lib/domain/model';
-import { pollContainer } from '../support/containers';
+import { alarmDescriptionFor } from '../../lib/domain/alarm-plan';
+import { alarmContainer, alarmEvent, pollContainer } from '../support/containers';
 import { loadEvent, startHarness, type Harness } from '../support/harness';
 import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
 
@@ -119,6 +121,35 @@ describe('a pair removed from Route 53 with a notification still pending', () =>
     harness.clock.advanceSeconds(5 * 60);
     const relisted = await b(loadEvent('scheduled.json'));
     expect(relisted.definitions).toMatchObject({ vanishedOutboxes: { pairs: 1, sent: 1 } });
+    expect(sent(pair)).toHaveLength(1);
+  });
+
+  it('recorded by an alarm invocation that read the pair\'s definition just before it was deleted: the next sweep still sends it', async () => {
+    const pair = pairs[3];
+    if (pair === undefined) throw new Error('no pair generated');
+    const poll = pollContainer(harness);
+    await poll(loadEvent('scheduled.json'));
+    const definition = { TableName: harness.config.tableName, Key: { pk: { S: `PAIR#${pairKey(idOf(pair))}` }, sk: { S: 'DEFINITION' } } };
+    const stored = (await harness.clients.dynamo.send(new GetItemCommand(definition))).Item;
+    expect(stored).toBeDefined();
+
+    removeFromRoute53(pair);
+    harness.clock.advanceSeconds(16 * 60);
+    // The poll container lists again: the pair is gone with an empty outbox, its definition deleted.
+    expect((await poll(loadEvent('scheduled.json'))).definitions).toMatchObject({ deleted: 1 });
+    // An alarm invocation that read the definition before that commits a FAILOVER after it; SNS refuses it.
+    await harness.clients.dynamo.send(new PutItemCommand({ TableName: harness.config.tableName, Item: stored }));
+    account.setHealthy(pair.primaryCheckId, false);
+    account.publishFailure = () => new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+    const prefix = harness.config.alarms.prefix;
+    const alarm = await alarmContainer(harness)(alarmEvent(`${prefix}-${pair.primaryCheckId}`, pair.primaryCheckId, alarmDescriptionFor(prefix, pair.primaryCheckId, [pairKey(idOf(pair))])));
+    expect(alarm).toMatchObject({ transitionsRecorded: 1, notificationsPending: 1 });
+    await harness.clients.dynamo.send(new DeleteItemCommand(definition));
+    account.publishFailure = undefined;
+
+    harness.clock.advanceSeconds(60);
+    const next = await poll(loadEvent('scheduled.json'));
+    expect(next.definitions).toMatchObject({ vanishedOutboxes: { pairs: 1, sent: 1 } });
     expect(sent(pair)).toHaveLength(1);
   });
 });
