@@ -8,14 +8,15 @@
  *
  * 1. Trait keys written out. The generated code writes traits as `{ [_e]: _c, [_hE]: 404 }`, keys being
  *    module constants. esbuild keeps any object with a computed key, unused or not (it cannot prove the
- *    key has no side effect), so every operation's schema stayed in the bundle: Route 53's 70 operations
+ *    key has no side effect), so every operation's schema stayed in the bundle: Route 53's 74 operations
  *    for the 6 Failwatch calls. `{ "error": _c, "httpError": 404 }` is the same object, and esbuild drops
  *    it when unused. This is the fix proposed upstream for aws/aws-sdk-js-v3#7607 (smithy-typescript
  *    PR #1889, "use literal string keys"); when the SDK ships it, this step finds nothing to change.
  *
  * 2. Modeled errors registered only where it changes what Failwatch sees. Each client registers a class
- *    for every error its service models (Route 53: 72) when it loads. Failwatch tells SDK errors apart by
- *    `name` and HTTP status, never by class or `$fault` (lib/aws/sdk-errors.ts and the adapters); for an
+ *    for every error its service models (Route 53: 71) when it loads. Failwatch tells SDK errors apart by
+ *    `name` and HTTP status, never by a modeled error's class or `$fault` (lib/aws/sdk-errors.ts and the
+ *    adapters; an adapter may check for the service's base exception, which is always kept); for an
  *    error with no registration the SDK throws the service's base exception (e.g. Route53ServiceException)
  *    named by the error code, with the service's message and `$metadata`, and a `$fault` from the HTTP
  *    status rather than from the model (@aws-sdk/core ProtocolLib, getErrorSchemaOrThrowBaseException;
@@ -25,8 +26,8 @@
  *    CloudWatch), errors the SDK names after their shape rather than after the code on the wire (SNS
  *    `NotFound` → `NotFoundException`) or whose code another error shares. Every other registration is dropped.
  *
- * Anything not in the expected shape is left as generated: the worst an SDK upgrade can do is take the
- * saving away. test/aws/sdk-bundle-equivalence.test.ts proves a bundle built with this plugin sends the
+ * Anything not in the shape it recognises is left as generated, so an SDK upgrade should at worst take the
+ * saving away; what proves it, for the SDK installed, is test/aws/sdk-bundle-equivalence.test.ts, which proves a bundle built with this plugin sends the
  * same requests, reads the same answers and reports the same errors as the SDK as published, for every
  * call Failwatch makes and each error its adapters act on, and that the saving is there.
  */
@@ -71,7 +72,8 @@ function retryableErrorClasses(errorsFile) {
   const retryable = new Set();
   for (const block of readFileSync(errorsFile, 'utf8').split(/^export class /m).slice(1)) {
     const name = /^\w+/.exec(block)?.[0];
-    if (name !== undefined && /^\s+\$retryable\b/m.test(block)) retryable.add(name);
+    // Any mention at all, so that a differently written trait keeps its class rather than drops it.
+    if (name !== undefined && block.includes('$retryable')) retryable.add(name);
   }
   return retryable;
 }

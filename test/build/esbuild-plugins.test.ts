@@ -64,10 +64,21 @@ describe('the SDK schemas plugin on the installed clients', () => {
 
 describe('what Failwatch reads of an SDK error', () => {
   // An error whose registration the plugin drops gets its `$fault` from the HTTP status, not from its model.
+  const sources = execFileSync('git', ['ls-files', 'lib', 'handlers'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((file) => file.endsWith('.ts'));
+
   it('never `$fault`: the adapters decide by name and HTTP status', () => {
-    const sources = execFileSync('git', ['ls-files', 'lib', 'handlers'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((file) => file.endsWith('.ts'));
     expect(sources.length).toBeGreaterThan(20);
     expect(sources.filter((file) => readFileSync(join(ROOT, file), 'utf8').includes('$fault'))).toEqual([]);
+  });
+
+  it('never a modeled error\'s class: only a service\'s base exception, which is always registered', () => {
+    const classChecks = sources.flatMap((file) => {
+      const source = readFileSync(join(ROOT, file), 'utf8');
+      const fromSdk = new Set([...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/client-[^']+'/g)].flatMap(([, names = '']) => names.split(',').map((name) => name.replace(/^\s*type\s+/, '').trim())));
+      return [...source.matchAll(/instanceof (\w+)/g)].map(([, name = '']) => name).filter((name) => fromSdk.has(name)).map((name) => `${file}: ${name}`);
+    });
+    expect(classChecks.length).toBeGreaterThan(0);
+    expect(classChecks.filter((check) => !check.endsWith('ServiceException'))).toEqual([]);
   });
 });
 

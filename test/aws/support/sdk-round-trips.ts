@@ -48,14 +48,14 @@ export interface ErrorCase {
 
 export const ERROR_CASES: readonly ErrorCase[] = [
   ...['NoSuchHealthCheck:404', 'NoSuchHostedZone:404', 'InvalidInput:400', 'Throttling:400', 'ThrottlingException:400', 'PriorRequestNotComplete:400', 'ProtectionAlreadyExists:400', 'AccessDenied:403', 'InternalFailure:500'].map((spec) => errorCase('route53', spec)),
-  ...['ConditionalCheckFailedException:400', 'ProvisionedThroughputExceededException:400', 'ThrottlingException:400', 'ValidationException:400', 'ResourceNotFoundException:400', 'TransactionConflictException:400', 'ReplicatedWriteConflictException:400', 'AccessDeniedException:400', 'InternalServerError:500'].map((spec) => errorCase('dynamodb', spec)),
+  ...['ConditionalCheckFailedException:400', 'ProvisionedThroughputExceededException:400', 'RequestLimitExceeded:400', 'ThrottlingException:400', 'ValidationException:400', 'ResourceNotFoundException:400', 'TransactionConflictException:400', 'ReplicatedWriteConflictException:400', 'AccessDeniedException:400', 'InternalServerError:500'].map((spec) => errorCase('dynamodb', spec)),
   ...['NotFound:404', 'AuthorizationError:403', 'Throttled:400', 'KMSDisabled:400', 'KMSAccessDenied:400', 'KMSOptInRequired:403', 'InvalidParameter:400', 'ValidationException:400', 'InternalError:500'].map((spec) => errorCase('sns', spec)),
   ...[
     'ResourceNotFoundException/ResourceNotFound:404', 'ResourceNotFound/ResourceNotFound:404', 'DashboardNotFoundError/ResourceNotFound:404', 'ResourceNotFoundException/ResourceNotFoundException:404',
     'LimitExceededFault/LimitExceeded:400', 'LimitExceededException/LimitExceededException:400', 'ConcurrentModificationException/ConcurrentModificationException:429',
     'InvalidParameterValueException/InvalidParameterValue:400', 'InternalServiceFault/InternalServiceError:500', 'AccessDenied:403',
   ].map((spec) => errorCase('cloudwatch', spec)),
-  ...['ParameterNotFound:400', 'ParameterVersionNotFound/ParameterVersionNotFound:400', 'AccessDeniedException:400', 'InvalidKeyId:400', 'ThrottlingException:400', 'InternalServerError:500'].map((spec) => errorCase('ssm', spec)),
+  ...['ParameterNotFound:400', 'ParameterVersionNotFound/ParameterVersionNotFound:400', 'AccessDeniedException:400', 'InvalidKeyId:400', 'KMSAccessDeniedException:400', 'ThrottlingException:400', 'InternalServerError:500'].map((spec) => errorCase('ssm', spec)),
   // Answers whose HTTP status contradicts the error's modeled fault: a trimmed SDK takes `$fault` from the
   // status, the SDK as published from the model, so Failwatch must decide by name and status alone.
   ...[['ssm', 'InternalServerError', 400], ['ssm', 'ParameterVersionNotFound', 503], ['dynamodb', 'InternalServerError', 400], ['dynamodb', 'ConditionalCheckFailedException', 503], ['route53', 'NoSuchHealthCheck', 503]].map(
