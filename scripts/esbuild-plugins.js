@@ -45,6 +45,15 @@ const QUERY_ERROR_TRAIT = /(?:"awsQueryError"|\bawsQueryError|\[(\w+)\]): \[`([^
 const ERROR_SCHEMA = /^export var (\w+)\$ = \[-3, \w+, (\w+),\n\s+(\{[^\n]*\})/gm;
 
 /**
+ * The module's top-level string constants (`const _e = "error";`), by name, with their values.
+ * @param {string} source
+ * @returns {Map<string, string>}
+ */
+function stringConstantsOf(source) {
+  return new Map([...source.matchAll(STRING_CONSTANT)].map(([, name = '', literal = '""']) => [name, String(JSON.parse(literal))]));
+}
+
+/**
  * `{ [_e]: _c }` → `{ "error": _c }` wherever `_e` is one of the module's string constants and the key opens
  * an object literal or follows a comma. Left as generated: a key whose constant is "__proto__" (written out,
  * it would set the prototype), and the whole module if any string or template literal in it holds `[_`
@@ -55,10 +64,10 @@ const ERROR_SCHEMA = /^export var (\w+)\$ = \[-3, \w+, (\w+),\n\s+(\{[^\n]*\})/g
 function withLiteralTraitKeys(source) {
   const literals = source.match(STRING_OR_TEMPLATE_LITERAL) ?? [];
   if (literals.some((literal) => literal.includes('[_'))) return source;
-  const strings = new Map([...source.matchAll(STRING_CONSTANT)].map(([, name, literal]) => [name, literal]));
+  const strings = stringConstantsOf(source);
   return source.replace(CONSTANT_KEY, (key, opening, name) => {
-    const literal = strings.get(name);
-    return literal === undefined || literal === '"__proto__"' ? key : `${opening}${literal}: `;
+    const value = strings.get(name);
+    return value === undefined || value === '__proto__' ? key : `${opening}${JSON.stringify(value)}: `;
   });
 }
 
@@ -108,7 +117,7 @@ function withoutNameOnlyErrorRegistrations(source, retryable, readsQueryErrorCod
   const dropped = [];
   const baseRegistry = BASE_EXCEPTION_REGISTRY.exec(source)?.[1];
   if (baseRegistry === undefined || retryable === undefined) return { contents: source, kept, dropped };
-  const strings = new Map([...source.matchAll(STRING_CONSTANT)].map(([, name = '', literal = '""']) => [name, JSON.parse(literal)]));
+  const strings = stringConstantsOf(source);
   const queryErrorKey = [...strings].find(([, value]) => value === 'awsQueryError')?.[0];
   /** @type {Map<string, { shape: string | undefined, queryCode: string | null | undefined }>} */
   const errors = new Map();
