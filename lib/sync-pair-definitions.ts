@@ -132,16 +132,15 @@ export class PairDefinitionSync {
       const hash = hashPairDefinition(encodePairDefinition(defineFrom(inventory, pair)));
       current.set(key, hash);
       if (!this.checked.has(key)) unchecked.push(pair);
+      this.listed.set(key, pair);
+      this.vanished.delete(key);
+      this.seenEmpty.delete(key);
     }
+    // Listed before, not now: kept for what its outbox may still hold.
     for (const [key, pair] of this.listed) {
       if (current.has(key)) continue;
       this.vanished.set(key, pair);
       this.listed.delete(key);
-    }
-    for (const pair of inventory.pairs) {
-      this.listed.set(pairKey(pair.id), pair);
-      this.vanished.delete(pairKey(pair.id));
-      this.seenEmpty.delete(pairKey(pair.id));
     }
     const gone = [...this.stored].filter((key) => !current.has(key));
 
