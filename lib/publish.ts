@@ -44,6 +44,11 @@ interface PublishDeps {
   readonly settings: { readonly publishLeaseSeconds: number; readonly pairConcurrency: number };
 }
 
+/** How many of `outcomes` were published now, and how many are left pending for a later run. */
+export function countPublishing(outcomes: readonly PublishOutcome[]): { readonly sent: number; readonly pending: number } {
+  return { sent: outcomes.filter((entry) => entry.status === 'PUBLISHED').length, pending: outcomes.filter((entry) => entry.status === 'PENDING').length };
+}
+
 export interface OutboxResult {
   readonly publishing: PublishOutcome[];
   /** Pairs whose final entries could not be moved to history this sweep (they stay in the outbox, and reads show them). */

@@ -7,7 +7,7 @@
  * outbox is empty (lib/sync-pair-definitions.ts keeps the pairs and calls this each sweep).
  */
 import { pairKey, type FailoverPair } from './domain/model';
-import { finishOutboxes, type PublishOutcome } from './publish';
+import { countPublishing, finishOutboxes, type PublishOutcome } from './publish';
 import type { Clock, Notifier, StateStore } from './ports';
 
 export interface VanishedPairsDeps {
@@ -60,8 +60,7 @@ export class VanishedPairOutboxes {
 export function summarizeVanishedOutboxes(outboxes: VanishedOutboxes): VanishedOutboxSummary {
   return {
     pairs: outboxes.pairsWithOutbox,
-    sent: outboxes.publishing.filter((entry) => entry.status === 'PUBLISHED').length,
-    pending: outboxes.publishing.filter((entry) => entry.status === 'PENDING').length,
+    ...countPublishing(outboxes.publishing),
     historyNotMoved: outboxes.historyNotMoved.length,
   };
 }

@@ -24,7 +24,7 @@ import type { Silence } from './domain/silences';
 import { StaleStateError, describeError } from './errors';
 import { isPastDeadline } from './lambda';
 import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from './ports';
-import { finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
+import { countPublishing, finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
 import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
 
 export type { Discovery, WatchScope };
@@ -160,6 +160,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   });
 
   const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
+  const counts = countPublishing(publishing);
   return {
     trigger: request.trigger,
     observedAt,
@@ -168,8 +169,8 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     healthChecksRead: healthCheckIds.length,
     transitionsRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.recorded.length : 0), 0),
     noticesRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.notices.length : 0), 0),
-    notificationsSent: publishing.filter((entry) => entry.status === 'PUBLISHED').length,
-    notificationsPending: publishing.filter((entry) => entry.status === 'PENDING').length,
+    notificationsSent: counts.sent,
+    notificationsPending: counts.pending,
     unknownPairs: outcomes.filter((outcome) => outcome.serving === 'UNKNOWN').map((outcome) => outcome.pair),
     unfinishedPairs: results.flatMap((result) => (result.status === 'unfinished' ? [{ pair: result.pair, error: result.error }] : [])),
     skipped: inputs.skipped,
