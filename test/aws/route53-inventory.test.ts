@@ -13,7 +13,7 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Route53InventorySource } from '../../lib/aws/route53-inventory';
+import { Route53InventorySource } from '../../lib/aws/route53/inventory';
 import { HealthSourceError } from '../../lib/errors';
 
 const route53 = mockClient(Route53Client);

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamo-table';
-import { loadSlackConfig, loadWatchConfig } from '../../lib/config';
+import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamodb/table';
+import { loadSlackConfig, loadWatchConfig } from '../../lib/runtime/config';
 import { allPolicyStatements, asArray, describeResource, evaluateCondition, findInMap, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
 import { packageService, PROJECT_ROOT, type PackagedService } from './support/package-service';
@@ -433,7 +433,7 @@ describe('IAM: least privilege', () => {
 });
 
 describe('resources', () => {
-  it('the history table: the key schema of lib/aws/dynamo-table.ts, on demand, PITR, TTL, retained', () => {
+  it('the history table: the key schema of lib/aws/dynamodb/table.ts, on demand, PITR, TTL, retained', () => {
     const table = resource(standard.template, 'HistoryTable');
     const definition = tableDefinition('any');
     expect(table.DeletionPolicy).toBe('Retain');

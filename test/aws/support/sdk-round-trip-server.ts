@@ -1,7 +1,7 @@
 /** One loopback server answering every call and error case of sdk-round-trips.ts in its service's protocol, recording each request. */
 import type { IncomingMessage } from 'node:http';
 import { ERROR_CASES, type ErrorCase, type RecordedRequest } from './sdk-round-trips';
-import { readBody, startHttpServer, type RunningServer } from '../../support/stand-ins/http';
+import { readBody, startHttpServer, type RunningServer } from '../../../local/stand-ins/http';
 
 /** GET this path for the latest request the server recorded (it is not recorded itself). */
 export const LAST_REQUEST_PATH = '/__last-request';
