@@ -7,7 +7,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchHealthMetricSource } from '../aws/cloudwatch/metrics';
-import { DynamoBatchReader } from '../aws/dynamodb/batch-reader';
+import { DynamoBatchReader } from '../aws/dynamodb/reads';
 import { DynamoPairDefinitionStore } from '../aws/dynamodb/pair-definitions';
 import { DynamoSilenceStore } from '../aws/dynamodb/silences';
 import { DynamoStateStore } from '../aws/dynamodb/state-store';

@@ -1,12 +1,12 @@
 /**
- * DynamoDB failures as the store's callers see them (lib/aws/dynamodb/errors.ts): a StoreError naming what
+ * DynamoDB failures as the store's callers see them (lib/aws/dynamodb/table.ts): a StoreError naming what
  * was being done, retryable when trying again later may help. Real SDK errors from a DynamoDB client
  * against a loopback server: one that answers with each error, one that never answers.
  */
 import { createServer } from 'node:http';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { clientConfig } from '../../lib/aws/client-config';
-import { withStoreError } from '../../lib/aws/dynamodb/errors';
+import { withStoreError } from '../../lib/aws/dynamodb/table';
 import { StoreError } from '../../lib/errors';
 import { listenOnLoopback, type RunningServer } from '../../local/stand-ins/http';
 

@@ -1,7 +1,7 @@
 /** Pair definitions in the table (partition of the pair, sort key DEFINITION), on dynalite; BatchWriteItem's unprocessed items with a mocked client. */
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoBatchReader } from '../../lib/aws/dynamodb/batch-reader';
+import { DynamoBatchReader } from '../../lib/aws/dynamodb/reads';
 import { DynamoPairDefinitionWriter } from '../../lib/aws/dynamodb/pair-definition-writer';
 import { DynamoPairDefinitionStore } from '../../lib/aws/dynamodb/pair-definitions';
 import { DynamoSilenceStore } from '../../lib/aws/dynamodb/silences';

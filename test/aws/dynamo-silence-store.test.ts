@@ -1,6 +1,6 @@
 /** The CLI silences in one item (partition SILENCE, sort key ALL), on dynalite. */
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoBatchReader } from '../../lib/aws/dynamodb/batch-reader';
+import { DynamoBatchReader } from '../../lib/aws/dynamodb/reads';
 import { DynamoSilenceStore } from '../../lib/aws/dynamodb/silences';
 import { StoreError } from '../../lib/errors';
 import { startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';

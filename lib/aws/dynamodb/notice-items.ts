@@ -1,13 +1,11 @@
 /** Notices ↔ DynamoDB items in the pair's partition (sort key `N#<key>`), checked on the way back. */
-import { ServingState, Severity, type KnownServingState, type PairId, type Trigger } from '../../domain/model';
+import { Severity, type PairId, type Trigger } from '../../domain/model';
 import { NoticeKind, type Notice } from '../../domain/notices';
 import { StoreError } from '../../errors';
 import { PublishStatus, type StoredNotice } from '../../ports';
-import { map, number, oneOf, optionalText, text, texts, whole, type Item } from './fields';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, TransitionAttribute, noticeSortKey, pairPartitionKey } from './table';
+import { type Item, KNOWN_SERVING_STATES, map, noticeSortKey, number, oneOf, optionalText, pairPartitionKey, PARTITION_KEY, SORT_KEY, text, texts, TransitionAttribute, TTL_ATTRIBUTE, whole } from './table';
 
 const SECONDS_PER_DAY = 86_400;
-const KNOWN_SERVING_STATES: readonly KnownServingState[] = [ServingState.PRIMARY, ServingState.SECONDARY, ServingState.ALL_UNHEALTHY];
 
 /** A new, unpublished notice item; it expires with the history (`historyDays` after it was observed, never when 0). */
 export function noticeItem(notice: Notice, historyDays: number): Item {

@@ -12,11 +12,10 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../../domain/model';
 import { StoreError } from '../../errors';
 import { PublishStatus } from '../../ports';
-import { isConditionalCheckFailed, toStoreError } from './errors';
-import { StateAttribute, historyItem, type Item } from './state-items';
+import { isConditionalCheckFailed, type Item, NOTICE_SORT_KEY_PREFIX, pairPartitionKey, PARTITION_KEY, SORT_KEY, toStoreError, TransitionAttribute, TTL_ATTRIBUTE } from './table';
+import { StateAttribute, historyItem } from './state-items';
 import { getItem, type Table } from './reads';
 import { stateKey } from './state-write';
-import { NOTICE_SORT_KEY_PREFIX, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, TransitionAttribute, pairPartitionKey } from './table';
 
 export type Key = Record<typeof PARTITION_KEY | typeof SORT_KEY, string>;
 

@@ -1,6 +1,6 @@
 /**
  * PairDefinitionWriter on the Failwatch table: BatchWriteItem, 25 puts or deletes a request; what DynamoDB
- * leaves unprocessed is sent again as lib/aws/dynamodb/unprocessed.ts says. Only the
+ * leaves unprocessed is sent again as lib/aws/dynamodb/table.ts says. Only the
  * poll function builds this (lib/runtime/poll-wiring.ts): the alarm function's code, and role, never write here.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,11 +10,9 @@ import type { PairDefinition } from '../../domain/pair-definition';
 import { StoreError } from '../../errors';
 import { encodePairDefinition } from '../../pair-definition-codec';
 import type { PairDefinitionWriter } from '../../ports';
-import { withStoreError } from './errors';
-import type { Item } from './fields';
+import { type Item, sendUntilProcessed, withStoreError } from './table';
 import { definitionItem, definitionKey } from './pair-definitions';
 import type { Table } from './reads';
-import { sendUntilProcessed } from './unprocessed';
 
 /** BatchWriteItem takes at most 25 requests. */
 export const BATCH_WRITE_MAX_REQUESTS = 25;

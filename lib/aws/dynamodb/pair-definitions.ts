@@ -11,9 +11,8 @@ import { pairKey, type PairId } from '../../domain/model';
 import type { PairDefinition } from '../../domain/pair-definition';
 import { decodePairDefinition, hashPairDefinition, PAIR_DEFINITION_FORMAT } from '../../pair-definition-codec';
 import type { PairDefinitionStore } from '../../ports';
-import { DynamoBatchReader } from './batch-reader';
-import type { Item } from './fields';
-import { DEFINITION_SORT_KEY, PARTITION_KEY, SORT_KEY, pairPartitionKey } from './table';
+import { DynamoBatchReader } from './reads';
+import { DEFINITION_SORT_KEY, type Item, pairPartitionKey, PARTITION_KEY, SORT_KEY } from './table';
 
 /** Attributes of a definition item besides its key. */
 export const DefinitionAttribute = { FORMAT: 'format', HASH: 'hash', DEFINITION: 'definition' } as const;

@@ -9,11 +9,8 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Silence } from '../../domain/silences';
 import { StoreError } from '../../errors';
 import type { SilenceStore } from '../../ports';
-import { DynamoBatchReader } from './batch-reader';
-import { isConditionalCheckFailed, toStoreError } from './errors';
-import { map, optionalText, text, whole, type Item } from './fields';
-import { getItem, type Table } from './reads';
-import { PARTITION_KEY, SILENCES_SORT_KEY, SILENCE_PARTITION_KEY, SORT_KEY } from './table';
+import { DynamoBatchReader, getItem, type Table } from './reads';
+import { isConditionalCheckFailed, type Item, map, optionalText, PARTITION_KEY, SILENCE_PARTITION_KEY, SILENCES_SORT_KEY, SORT_KEY, text, toStoreError, whole } from './table';
 
 /** Ended silences stay this long before a write prunes them, so `silences` just after an end is not confusing. */
 const KEEP_AFTER_END_MS = 86_400_000;

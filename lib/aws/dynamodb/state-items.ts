@@ -2,35 +2,13 @@
  * Domain values ↔ DynamoDB items (document-client form). Reading checks the shape, so a damaged or
  * foreign item becomes one clear StoreError instead of a wrong decision later.
  */
-import {
-  ServingState,
-  Severity,
-  TransitionKind,
-  Verdict,
-  type KnownServingState,
-  type PairId,
-  type PairState,
-  type SideHealth,
-  type Transition,
-  type Trigger,
-} from '../../domain/model';
+import { type PairId, type PairState, Severity, type SideHealth, type Transition, TransitionKind, type Trigger, Verdict } from '../../domain/model';
 import { StoreError } from '../../errors';
-import { PublishStatus, type OutboxItem, type StoredPairState, type StoredTransition } from '../../ports';
-import { malformed, map, number, oneOf, optionalText, text, texts, whole, type Item } from './fields';
+import { type OutboxItem, PublishStatus, type StoredPairState, type StoredTransition } from '../../ports';
+import { type Item, KNOWN_SERVING_STATES, malformed, map, NOTICE_SORT_KEY_PREFIX, number, oneOf, optionalText, pairPartitionKey, PARTITION_KEY, SORT_KEY, text, texts, TRANSITION_SORT_KEY_PREFIX, TransitionAttribute, transitionSortKey, TTL_ATTRIBUTE, whole } from './table';
 import { parseNoticeItem } from './notice-items';
-import { parsePolicyFields, policyFields } from './policy-fields';
-import {
-  NOTICE_SORT_KEY_PREFIX,
-  PARTITION_KEY,
-  SORT_KEY,
-  TRANSITION_SORT_KEY_PREFIX,
-  TTL_ATTRIBUTE,
-  TransitionAttribute,
-  pairPartitionKey,
-  transitionSortKey,
-} from './table';
 
-export type { Item } from './fields';
+export type { Item } from './table';
 export { TransitionAttribute } from './table';
 
 /** The state item's attributes besides its key and the state's fields. */
@@ -45,7 +23,6 @@ export const StateAttribute = {
 } as const;
 
 const SECONDS_PER_DAY = 86_400;
-const KNOWN_SERVING_STATES: readonly KnownServingState[] = [ServingState.PRIMARY, ServingState.SECONDARY, ServingState.ALL_UNHEALTHY];
 
 /** The state's fields as flat attributes, all written on every state update; undefined ones are removed. */
 export function stateFields(state: PairState): Record<string, unknown> {
@@ -199,4 +176,60 @@ function parsePairState(source: Item, pairId: PairId, where: string): PairState 
 
 function parsePairId(source: Item, where: string): PairId {
   return { zoneId: text(source, 'zoneId', where), name: text(source, 'name', where), type: text(source, 'type', where) };
+}
+
+/**
+ * The notice policy's optional fields of a pair state (hysteresis candidate, flap and silence spans,
+ * reminder and watch-degraded times) ↔ item attributes. Absent in the item means absent in the state,
+ * so items written before these fields existed load unchanged.
+ */
+type PolicyFields = Pick<PairState, 'candidate' | 'sideChanges' | 'flapping' | 'silenced' | 'lastRemindedAt' | 'unknownSince' | 'degradedNotifiedAt'>;
+
+
+/** Every policy field by attribute name; undefined marks one to remove from the item. */
+export function policyFields(state: PairState): Record<keyof PolicyFields, unknown> {
+  return {
+    candidate: state.candidate && { ...state.candidate },
+    sideChanges: state.sideChanges && state.sideChanges.length > 0 ? [...state.sideChanges] : undefined,
+    flapping: state.flapping && { ...state.flapping },
+    silenced: state.silenced && { ...state.silenced },
+    lastRemindedAt: state.lastRemindedAt,
+    unknownSince: state.unknownSince,
+    degradedNotifiedAt: state.degradedNotifiedAt,
+  };
+}
+
+export function parsePolicyFields(source: Item, where: string): Partial<PolicyFields> {
+  const fields: Record<string, unknown> = {
+    candidate: optionalMap(source, 'candidate', where, (m, at) => ({
+      serving: oneOf(m, 'serving', KNOWN_SERVING_STATES, at),
+      secondaryVerdict: oneOf(m, 'secondaryVerdict', Object.values(Verdict), at),
+      count: whole(m, 'count', at),
+      firstSeenAt: text(m, 'firstSeenAt', at),
+      lastSeenAt: text(m, 'lastSeenAt', at),
+    })),
+    sideChanges: optionalTexts(source, 'sideChanges', where),
+    flapping: optionalMap(source, 'flapping', where, (m, at) => ({ since: text(m, 'since', at), fromSequence: whole(m, 'fromSequence', at) })),
+    silenced: optionalMap(source, 'silenced', where, (m, at) => ({
+      id: text(m, 'id', at),
+      reason: text(m, 'reason', at),
+      until: text(m, 'until', at),
+      fromSequence: whole(m, 'fromSequence', at),
+    })),
+    lastRemindedAt: optionalText(source, 'lastRemindedAt', where),
+    unknownSince: optionalText(source, 'unknownSince', where),
+    degradedNotifiedAt: optionalText(source, 'degradedNotifiedAt', where),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<PolicyFields>;
+}
+
+function optionalMap<T>(source: Item, field: string, where: string, parse: (value: Item, where: string) => T): T | undefined {
+  return source[field] === undefined ? undefined : parse(map(source, field, where), `${where} ${field}`);
+}
+
+function optionalTexts(source: Item, field: string, where: string): readonly string[] | undefined {
+  const value = source[field];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) throw malformed(where, field, 'a list of strings', value);
+  return value;
 }

@@ -41,24 +41,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../../domain/model';
 import { ConfigurationError, StoreError } from '../../errors';
 import { PublishStatus, type OutboxItem, type RecordedPairState, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../../ports';
-import { assertCoherentChange } from './change';
-import { map, type Item } from './fields';
+import { assertCoherentChange, commitState, stateKey } from './state-write';
+import { type Item, map, NOTICE_SORT_KEY_PREFIX, noticeSortKey, pairPartitionKey, PARTITION_KEY, SORT_KEY, TRANSITION_SORT_KEY_PREFIX, TransitionAttribute, transitionSortKey } from './table';
 import { StateAttribute, historyItem, outboxBody, parseStateItem, parseTransitionItem, transitionItem } from './state-items';
 import { noticeItem, parseNoticeItem } from './notice-items';
 import { claimEntry, dropPendingEntry, historyKey, markEntryPublished, materializeEntries, releaseEntryClaim, type CommittedItem } from './outbox';
-import { DynamoBatchReader } from './batch-reader';
-import { getItem, queryItems, type Table } from './reads';
-import { commitState, stateKey } from './state-write';
-import {
-  NOTICE_SORT_KEY_PREFIX,
-  PARTITION_KEY,
-  SORT_KEY,
-  TRANSITION_SORT_KEY_PREFIX,
-  TransitionAttribute,
-  noticeSortKey,
-  pairPartitionKey,
-  transitionSortKey,
-} from './table';
+import { DynamoBatchReader, getItem, queryItems, type Table } from './reads';
 
 export interface DynamoStateStoreOptions {
   /** Must be made with `createDocumentClient` (lib/aws/dynamodb/table.ts): optional fields are left out of items. */

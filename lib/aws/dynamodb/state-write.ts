@@ -4,12 +4,12 @@
  * to be sent already claimed by the committing run, if it asked), all at once or not at all.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { pairKey, type PairId, type PairState } from '../../domain/model';
+import { type PairId, pairKey, type PairState } from '../../domain/model';
 import { StaleStateError, StoreError } from '../../errors';
-import { isConditionalCheckFailed, toStoreError } from './errors';
-import { StateAttribute, stateFields, type Item } from './state-items';
+import type { StateChange } from '../../ports';
+import { isConditionalCheckFailed, type Item, pairPartitionKey, PARTITION_KEY, SORT_KEY, STATE_SORT_KEY, toStoreError, TransitionAttribute } from './table';
 import { getItem, type Table } from './reads';
-import { PARTITION_KEY, SORT_KEY, STATE_SORT_KEY, TransitionAttribute, pairPartitionKey } from './table';
+import { StateAttribute, stateFields } from './state-items';
 
 export function stateKey(pairId: PairId): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
   return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: STATE_SORT_KEY };
@@ -124,4 +124,32 @@ async function committedWith(table: Table, pairId: PairId, claimToken: string, a
 
 function isItemTooLarge(error: unknown): boolean {
   return error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message);
+}
+
+/**
+ * The shape `record` relies on, checked before anything is written: a change that breaks it would
+ * commit a history that contradicts its own state (a gap, another pair's transition, a wrong count).
+ */
+export function assertCoherentChange(change: StateChange): void {
+  const key = pairKey(change.next.pairId);
+  const problem = findProblem(change, key);
+  if (problem !== undefined) throw new StoreError(`Refusing to record an incoherent change of ${key}: ${problem}`, false);
+}
+
+function findProblem(change: StateChange, key: string): string | undefined {
+  if (change.expected !== undefined && pairKey(change.expected.pairId) !== key) {
+    return `expected state is of ${pairKey(change.expected.pairId)}`;
+  }
+  const previous = change.expected?.sequence ?? 0;
+  for (const [index, transition] of change.transitions.entries()) {
+    const wanted = previous + 1 + index;
+    if (transition.sequence !== wanted) return `transition ${transition.id} has sequence ${transition.sequence}, expected ${wanted}`;
+    if (pairKey(transition.pairId) !== key || pairKey(transition.stateAfter.pairId) !== key) return `transition ${transition.id} is of another pair`;
+    if (transition.stateAfter.sequence !== transition.sequence) {
+      return `transition ${transition.id} has stateAfter.sequence ${transition.stateAfter.sequence}, expected ${transition.sequence}`;
+    }
+  }
+  const last = previous + change.transitions.length;
+  if (change.next.sequence !== last) return `next state has sequence ${change.next.sequence}, expected ${last}`;
+  return undefined;
 }

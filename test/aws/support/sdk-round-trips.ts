@@ -26,8 +26,7 @@ import {
 import { PublishCommand, SNSServiceException } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMServiceException } from '@aws-sdk/client-ssm';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { toStoreError } from '../../../lib/aws/dynamodb/errors';
-import { createDynamoDocumentClient } from '../../../lib/aws/dynamodb/table';
+import { createDynamoDocumentClient, toStoreError } from '../../../lib/aws/dynamodb/table';
 import { sdkErrorFacts } from '../../../lib/aws/sdk-errors';
 import { createCloudWatchClient, createRoute53Client } from '../../../lib/aws/sdk-clients';
 import { RequestBudget } from '../../../lib/aws/request-budget';
