@@ -11,10 +11,4 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union type (house style).' }],
     },
   },
-  {
-    // Loaded with require() by serverless-esbuild while it packages, from plain Node.
-    files: ['scripts/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
 );

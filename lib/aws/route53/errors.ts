@@ -1,6 +1,6 @@
 /** Route 53 failures → HealthSourceError / reasons whose message says what to fix. */
 import { HealthSourceError } from '../../errors';
-import { describeSdkError, isAccessDenied, isThrottled, sdkErrorFacts } from '../sdk-errors';
+import { describeSdkError, isAccessDenied, isMissingCredentials, isThrottled, MISSING_CREDENTIALS_ADVICE, sdkErrorFacts } from '../sdk-errors';
 
 export interface Route53Call {
   /** The API operation and IAM action: `ListResourceRecordSets`. */
@@ -20,6 +20,9 @@ export function route53FailureReason(error: unknown, call: Route53Call): string 
   const what = describeSdkError(facts);
   if (isAccessDenied(facts)) {
     return `Route 53 refused ${call.operation} (${what}): grant route53:${call.operation} on ${call.resource} to the function's role`;
+  }
+  if (isMissingCredentials(facts)) {
+    return `No AWS credentials for Route 53 ${call.operation} (${what}): ${MISSING_CREDENTIALS_ADVICE}`;
   }
   if (isThrottled(facts)) {
     return `Route 53 kept throttling ${call.operation} (${what}): ${THROTTLED_ADVICE}`;
