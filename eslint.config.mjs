@@ -12,6 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    // Loaded with require() by osls while it reads serverless.yml, from plain Node.
+    files: ['scripts/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Loaded with require() by serverless-esbuild while it packages, from plain Node.
     files: ['scripts/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
