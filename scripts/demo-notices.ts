@@ -2,7 +2,7 @@
  * The demo's second act: the same pair, after the reference scenario, with the default settings:
  * a failover seen by the sweep and the alarm at once, a reminder, a flapping spell, a maintenance window
  * set from the CLI, and a spell where the watch cannot read the pair. Returns a row per step and the
- * problems found against what the issue promises.
+ * problems found against what docs/guarantees.md promises.
  */
 import { createHandler as createPollHandler } from '../handlers/poll';
 import { DynamoSilenceStore } from '../lib/aws/dynamodb/silences';

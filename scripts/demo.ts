@@ -1,17 +1,18 @@
 /**
- * `npm run demo`: the spec's five-step reference scenario through the real poll handler, then the
+ * `npm run demo`: the five-step reference scenario through the real poll handler, then the
  * notices that keep it quiet but never silent (scripts/demo-notices.ts), with every email sent.
  *
  * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
  * memory, on 127.0.0.1); the primary and secondary sites are real HTTP servers on 127.0.0.1, so the
  * "request served by" column is an actual request to whatever address DNS answers with.
- * Needs no AWS account and no network. Exits 1 if the outcome differs from the spec's table.
+ * Needs no AWS account and no network. Exits 1 if the outcome differs from the expected table.
  * `npm run demo -- --logs` also shows the handler's structured logs.
  */
 import './quiet-logs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatDuration } from '../lib/notify/render';
+import { historyReference } from '../lib/notify/reference';
 import { loadEvent, startHarness } from '../local/harness';
 import { runNoticeTimeline, type TimelineRow } from './demo-notices';
 import { REFERENCE, referenceAccount } from '../local/simulated-aws';
@@ -94,22 +95,22 @@ async function main(): Promise<number> {
       });
     }
 
-    console.log('\nFailwatch reference scenario (spec): primary 10.0.0.1 with a health check, secondary 10.0.1.1 without one\n');
+    console.log('\nFailwatch reference scenario: primary 10.0.0.1 with a health check, secondary 10.0.1.1 without one\n');
     printTable(rows);
 
     const history = [...(await harness.store.listTransitions(pairId))].reverse();
-    console.log(`\nStored transitions (DynamoDB table ${harness.config.tableName}, pair ${pairId.name} ${pairId.type} in ${pairId.zoneId}):\n`);
+    console.log(`\nHistory in DynamoDB (pair ${pairId.name} ${pairId.type} in zone ${pairId.zoneId}), each with the reference its email ends with:\n`);
     for (const t of history) {
       const evidence = t.primary.evidence;
       console.log(
-        `  #${t.sequence} ${t.kind.padEnd(9)} ${t.from} -> ${t.to}  at ${t.observedAt} (${t.trigger.kind.toLowerCase()})  ` +
+        `  ${historyReference(t.pairId, { sequence: t.sequence })}  ${t.kind.padEnd(9)} ${t.from} -> ${t.to}  at ${t.observedAt} (${t.trigger.kind.toLowerCase()})  ` +
           `previous state lasted ${formatDuration(t.previousStateSeconds)}  primary ${t.primary.verdict} ` +
           `(${evidence.checkersHealthy ?? '?'}/${evidence.checkersTotal ?? '?'} checkers healthy)  sns ${t.snsMessageId ?? 'NOT SENT'}`,
       );
     }
 
     const timeline = await runNoticeTimeline(harness, account);
-    console.log('\nThen, same pair, default settings (FAILWATCH_* unset): dedup across triggers, reminders, flap damping, a silence, a blind watch\n');
+    console.log('\nThen, same pair, default settings: one alert when the sweep and an alarm see a change at once, reminders, flap damping, a maintenance window, a blind watch\n');
     printTimeline(timeline.rows);
 
     for (const message of account.published) {
@@ -119,7 +120,7 @@ async function main(): Promise<number> {
     }
 
     if (timeline.problems.length > 0) {
-      console.error(`\nDEMO FAILED: the notices differ from what the issue promises:\n  ${timeline.problems.join('\n  ')}`);
+      console.error(`\nDEMO FAILED: the notices differ from what docs/guarantees.md promises:\n  ${timeline.problems.join('\n  ')}`);
       return 1;
     }
 
@@ -127,13 +128,13 @@ async function main(): Promise<number> {
       const expected = EXPECTED[index]!;
       return (Object.keys(expected) as (keyof typeof expected)[])
         .filter((column) => row[column] !== expected[column])
-        .map((column) => `step ${row.step}: ${column} is "${row[column]}", the spec says "${expected[column]}"`);
+        .map((column) => `step ${row.step}: ${column} is "${row[column]}", expected "${expected[column]}"`);
     });
     if (problems.length > 0) {
-      console.error(`\nDEMO FAILED: the outcome differs from the spec's table:\n  ${problems.join('\n  ')}`);
+      console.error(`\nDEMO FAILED: the outcome differs from the expected table:\n  ${problems.join('\n  ')}`);
       return 1;
     }
-    console.log('\nOutcome matches the spec: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; every notice after it as promised.');
+    console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; every notice after it as promised.');
     return 0;
   } finally {
     await harness.stop();

@@ -18,6 +18,7 @@ const evidenceSchema = z.object({
 export const notificationPayloadSchema = z.object({
   schema: z.literal(NOTIFICATION_SCHEMA),
   id: z.nonEmptyString,
+  reference: z.optional(z.nonEmptyString),
   kind: z.nonEmptyString,
   severity: z.enum(Severity),
   subject: z.nonEmptyString,

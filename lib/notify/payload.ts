@@ -23,6 +23,11 @@ export interface NotificationPayload {
   readonly schema: typeof NOTIFICATION_SCHEMA;
   /** Stable per notification (a transition id, or a derived id for reminders): receivers deduplicate on it. */
   readonly id: string;
+  /**
+   * The short reference the message text ends with, for people (lib/notify/reference.ts). Absent from
+   * messages published before it existed, which the Slack function may still receive.
+   */
+  readonly reference?: string;
   readonly kind: NotificationKind;
   readonly severity: Severity;
   /** SNS-safe subject: ASCII, no line breaks, under 100 characters. */

@@ -7,7 +7,8 @@ import { ServingState, describePair, type KnownServingState, type Transition } f
 import { NoticeKind, type Notice } from '../domain/notices';
 import type { OutgoingNotification } from '../ports';
 import { NOTIFICATION_SCHEMA, type NotificationFact, type NotificationPayload } from './payload';
-import { formatDuration, toSnsSubject, type PairValues, type RenderContext } from './render';
+import { formatDuration, referenceLine, toSnsSubject, type PairValues, type RenderContext } from './render';
+import { historyReference } from './reference';
 
 const MAX_TRANSITIONS_LISTED = 50;
 
@@ -81,19 +82,20 @@ function factsFor(n: Notice, zoneName: string): NotificationFact[] {
 
 export function describeCoveredTransition(t: Transition): string {
   const change = t.from === t.to ? `secondary ${t.secondary.verdict.toLowerCase()}` : `${t.from} -> ${t.to} ${t.toValues.join(', ')}`;
-  return `#${t.sequence} ${t.kind} at ${t.observedAt}: ${change} (previous state lasted ${formatDuration(t.previousStateSeconds)})`;
+  const reference = historyReference(t.pairId, { sequence: t.sequence });
+  return `${t.kind} at ${t.observedAt}: ${change} (previous state lasted ${formatDuration(t.previousStateSeconds)}), reference ${reference}`;
 }
 
-function footer(n: Notice): string {
+function footer(n: Notice, reference: string): string {
   const why: Record<Notice['kind'], string> = {
-    REMINDER: `Failwatch repeats this reminder every ${formatDuration(n.windowSeconds ?? 0)} while the pair stays failed over or all-unhealthy (FAILWATCH_REMINDER_HOURS).`,
+    REMINDER: `Failwatch repeats this reminder every ${formatDuration(n.windowSeconds ?? 0)} while the pair stays failed over or all-unhealthy (setting reminderHours).`,
     FLAPPING: 'Held transitions are in the pair history with status HELD.',
     FLAPPING_ENDED: 'Side-change notifications are sent again from now on.',
     SILENCE_SUMMARY: 'Silenced transitions are in the pair history with status SILENCED and the window noted.',
     WATCH_DEGRADED: 'Sent once per spell; a WATCH_RESTORED notice follows when the pair can be read again.',
     WATCH_RESTORED: 'Failwatch watches this pair normally again.',
   };
-  return `Notice ${n.id} (${n.severity}). ${why[n.kind]}`;
+  return `${why[n.kind]} ${referenceLine(reference, n.severity)}`;
 }
 
 export function noticeSubject(n: Notice, covered: readonly Transition[]): string {
@@ -103,6 +105,7 @@ export function noticeSubject(n: Notice, covered: readonly Transition[]): string
 /** `covered`: the transitions a summary stands for (FLAPPING_ENDED, SILENCE_SUMMARY); empty otherwise. */
 export function renderNotice(n: Notice, covered: readonly Transition[], context: RenderContext & PairValues): OutgoingNotification {
   const subject = noticeSubject(n, covered);
+  const reference = historyReference(n.pairId, { noticeKey: n.key });
   const summary = summarySentence(n, covered, context.zoneName);
   const facts = factsFor(n, context.zoneName);
   const listed = covered.slice(0, MAX_TRANSITIONS_LISTED);
@@ -116,11 +119,12 @@ export function renderNotice(n: Notice, covered: readonly Transition[], context:
     '',
     ...facts.map((fact) => `${`${fact.label}:`.padEnd(30)} ${fact.value}`),
     '',
-    footer(n),
+    footer(n, reference),
   ].join('\n');
   const payload: NotificationPayload = {
     schema: NOTIFICATION_SCHEMA,
     id: n.id,
+    reference,
     kind: n.kind,
     severity: n.severity,
     subject,

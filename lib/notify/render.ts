@@ -13,6 +13,7 @@ import {
 } from '../domain/model';
 import type { OutgoingNotification } from '../ports';
 import { NOTIFICATION_SCHEMA, type NotificationLink, type NotificationPayload } from './payload';
+import { historyReference } from './reference';
 
 /** SNS rejects a Subject of 100 characters or more. */
 export const MAX_SUBJECT_LENGTH = 99;
@@ -159,8 +160,14 @@ function factsFor(t: Transition, zoneName: string): { label: string; value: stri
   ];
 }
 
+/** The last words of every message: the reference a person quotes to find the entry in the history later. */
+export function referenceLine(reference: string, severity: string): string {
+  return `Reference: ${reference} (${severity}).`;
+}
+
 export function renderTransition(t: Transition, context: RenderContext & PairValues): OutgoingNotification {
   const subject = transitionSubject(t, context);
+  const reference = historyReference(t.pairId, { sequence: t.sequence });
   const summary = summarySentence(t, context.zoneName);
   const facts = factsFor(t, context.zoneName);
   const links = linksFor(t);
@@ -174,11 +181,12 @@ export function renderTransition(t: Transition, context: RenderContext & PairVal
     ...sideBlock('Secondary', t.secondary, context.secondaryValues),
     ...(links.length > 0 ? ['', 'Links:', ...links.map((link) => `  ${link.label}: ${link.url}`)] : []),
     '',
-    `Transition ${t.id} (${t.severity}). Failwatch records every transition; this one is stored with its evidence.`,
+    `Failwatch keeps this change and its evidence in its history. ${referenceLine(reference, t.severity)}`,
   ].join('\n');
   const payload: NotificationPayload = {
     schema: NOTIFICATION_SCHEMA,
     id: t.id,
+    reference,
     kind: t.kind,
     severity: t.severity,
     subject,

@@ -195,7 +195,7 @@ function contextBlock(payload: NotificationPayload): SlackContextBlock {
     type: 'context',
     elements: [
       { type: 'mrkdwn', text: `Observed ${slackDate(payload.observedAt)}` },
-      { type: 'mrkdwn', text: truncateMrkdwn(`Failwatch ${payload.kind} · notification ${payload.id}`, SlackLimits.SECTION_TEXT) },
+      { type: 'mrkdwn', text: truncateMrkdwn(`Failwatch ${payload.kind}${payload.reference ? ` · reference ${payload.reference}` : ''}`, SlackLimits.SECTION_TEXT) },
     ],
   };
 }

@@ -2,6 +2,7 @@ import { pairKey } from '../../lib/domain/model';
 import { buildNotice, type Notice, type NoticeFields } from '../../lib/domain/notices';
 import { MAX_SUBJECT_LENGTH } from '../../lib/notify/render';
 import { renderNotice } from '../../lib/notify/render-notice';
+import { historyReference } from '../../lib/notify/reference';
 import { decideTransitions } from '../../lib/domain/transitions';
 import { SCHEDULE_TRIGGER, aPair, aPairState, aSide, anObservation } from '../support/domain-fixtures';
 
@@ -33,7 +34,11 @@ describe('renderNotice: subjects a person reads at a glance, within SNS limits',
     expect(rendered.subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
     expect(rendered.subject).toMatch(/^[\x20-\x7E]+$/);
     expect(rendered.attributes).toEqual({ kind: n.kind, severity, zone: pair.id.zoneId, record: 'app.example.com', noticeId: `${pairKey(pair.id)}#${n.key}` });
-    expect(rendered.payload).toMatchObject({ schema: 'failwatch.notification/v1', id: n.id, kind: n.kind, severity, subject });
+    const reference = historyReference(pair.id, { noticeKey: n.key });
+    expect(rendered.payload).toMatchObject({ schema: 'failwatch.notification/v1', id: n.id, reference, kind: n.kind, severity, subject });
+    expect(rendered.text.split('\n').at(-1)).toMatch(new RegExp(`^[A-Z].* Reference: ${reference} \\(${severity}\\)\\.$`));
+    expect(rendered.text).not.toContain(n.id);
+    expect(rendered.text).not.toMatch(/FAILWATCH_/);
   });
 
   it('a long record name and reason still give a subject under 100 characters', () => {
@@ -43,7 +48,7 @@ describe('renderNotice: subjects a person reads at a glance, within SNS limits',
 
   it('a summary lists each transition it stands for, and the window it fell in', () => {
     const text = renderNotice(notice('e', { kind: 'SILENCE_SUMMARY', lastedSeconds: 3_600, silence, ...onPrimary }), [failover], context).text;
-    expect(text).toContain('#1 FAILOVER at 2026-11-25T11:00:00.000Z: PRIMARY -> SECONDARY 10.0.1.1');
+    expect(text).toContain(`FAILOVER at 2026-11-25T11:00:00.000Z: PRIMARY -> SECONDARY 10.0.1.1 (previous state lasted 2h), reference ${historyReference(pair.id, { sequence: 1 })}`);
     expect(text).toContain('Maintenance window:');
     expect(text).toContain('"DR drill" (s-1a2b3c4d) until 2026-11-25T12:30:00.000Z');
   });

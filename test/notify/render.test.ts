@@ -4,6 +4,7 @@
  */
 import { TransitionKind, type Evidence, type KnownServingState, type Transition } from '../../lib/domain/model';
 import { renderTransition, toSnsSubject } from '../../lib/notify/render';
+import { historyReference } from '../../lib/notify/reference';
 import { aPairState, aSide, SCHEDULE_TRIGGER, ZONE_ID } from '../support/domain-fixtures';
 
 const CHECK_ID = '11111111-2222-3333-4444-555555555555';
@@ -93,6 +94,14 @@ describe('transition email text', () => {
     ['the metric console link', 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#metricsV2:graph='],
   ])('says %s', (_what, fragment) => {
     expect(text).toContain(fragment);
+  });
+
+  it('ends with a sentence for a person and the short reference of the entry, never the raw id', () => {
+    const rendered = render(aTransition('FAILOVER'));
+    const reference = historyReference({ zoneId: ZONE_ID, name: 'app.example.com.', type: 'A' }, { sequence: 3 });
+    expect(rendered.text.split('\n').at(-1)).toBe(`Failwatch keeps this change and its evidence in its history. Reference: ${reference} (critical).`);
+    expect(rendered.text).not.toContain(rendered.transitionId);
+    expect(rendered.payload).toMatchObject({ id: `${ZONE_ID}|app.example.com.|A#3`, reference });
   });
 
   it('carries the attributes subscription filter policies use', () => {

@@ -101,7 +101,7 @@ describe('renderSlackMessage', () => {
     expect(sectionTexts(message)).toContain(expected);
   });
 
-  it('turns links into URL buttons and ends with the observation time and notification id', () => {
+  it('turns links into URL buttons and ends with the observation time and the reference, never the raw id', () => {
     const payload = loadSamplePayload();
     const blocks = allBlocks(renderSlackMessage(payload));
     const actions = blocks.find((block) => block.type === 'actions');
@@ -113,7 +113,15 @@ describe('renderSlackMessage', () => {
     const contextText = context?.type === 'context' ? context.elements.map((element) => element.text).join(' ') : '';
     expect(contextText).toContain(`<!date^${Date.parse(payload.observedAt) / 1000}^`);
     expect(contextText).toContain(`|${payload.observedAt}>`);
-    expect(contextText).toContain(payload.id);
+    expect(payload.reference).toBe('JB3H-4T88');
+    expect(contextText).toContain(`reference ${payload.reference}`);
+    expect(contextText).not.toContain(payload.id);
+  });
+
+  it('a message published before references existed still ends with its kind', () => {
+    const older = { ...loadSamplePayload(), reference: undefined };
+    const context = allBlocks(renderSlackMessage(older)).at(-1);
+    expect(context?.type === 'context' && context.elements.map((element) => element.text).at(-1)).toBe('Failwatch FAILOVER');
   });
 
   it.each([

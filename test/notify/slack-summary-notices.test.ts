@@ -7,6 +7,7 @@ import { decideTransitions } from '../../lib/domain/transitions';
 import { buildNotice, type NoticeFields } from '../../lib/domain/notices';
 import type { Transition } from '../../lib/domain/model';
 import { describeCoveredTransition, renderNotice } from '../../lib/notify/render-notice';
+import { historyReference } from '../../lib/notify/reference';
 import type { NotificationPayload } from '../../lib/notify/payload';
 import { renderSlackMessage } from '../../lib/notify/slack-message';
 import { SCHEDULE_TRIGGER, aPair, aPairState, aSide, anObservation } from '../support/domain-fixtures';
@@ -36,7 +37,7 @@ describe('Slack summary notices list the transitions they stand for', () => {
     for (const t of covered) expect(rendered.text).toContain(describeCoveredTransition(t));
 
     const slackText = allTexts(renderSlackMessage(rendered.payload as NotificationPayload)).map((text) => text.text).join('\n');
-    // Each covered transition, by its sequence number and kind (wording left to the fix).
-    for (const t of covered) expect(slackText).toMatch(new RegExp(`#${t.sequence}\\b.*${t.kind}|${t.kind}.*#${t.sequence}\\b`));
+    // Each covered transition, by its kind and the reference a person can look it up by.
+    for (const t of covered) expect(slackText).toMatch(new RegExp(`${t.kind}.*${historyReference(t.pairId, { sequence: t.sequence })}`));
   });
 });

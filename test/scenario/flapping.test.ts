@@ -1,4 +1,5 @@
 /** Flap damping through the poll handler: FAILWATCH_FLAP_CHANGES=2 within FAILWATCH_FLAP_WINDOW_MINUTES=60. */
+import { historyReference } from '../../lib/notify/reference';
 import { startHarness, type Harness } from '../../local/harness';
 import { history, kinds, notices, sweepAt, type SweepResult } from '../support/notice-scenario';
 import { referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
@@ -42,12 +43,15 @@ describe('flap damping through the poll handler', () => {
     ]);
   });
 
-  it('nothing more while it settles; one FLAPPING_ENDED summary once stable for the whole window, listing the held changes', () => {
+  it('nothing more while it settles; one FLAPPING_ENDED summary once stable for the whole window, listing the held changes', async () => {
     expect(steps.slice(6, 8).flatMap((s) => kinds(s.sent))).toEqual([]);
     const ended = steps[8]!;
     expect(kinds(ended.sent)).toEqual(['FLAPPING_ENDED']);
     expect(ended.sent[0]?.subject).toBe('FLAPPING_ENDED app.example.com A: stable on secondary 10.0.1.1 for 1h, 3 changes held');
-    for (const sequence of [3, 4, 5]) expect(ended.sent[0]?.text).toContain(`#${sequence} `);
+    const held = (await history(harness)).filter((t) => t.publishStatus === 'HELD');
+    expect(held.map((t) => t.sequence)).toEqual([3, 4, 5]);
+    for (const t of held) expect(ended.sent[0]?.text).toContain(`${t.kind} at ${t.observedAt}: `);
+    for (const t of held) expect(ended.sent[0]?.text).toContain(`reference ${historyReference(t.pairId, { sequence: t.sequence })}`);
     expect(kinds(steps[9]!.sent)).toEqual([]);
   });
 
