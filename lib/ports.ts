@@ -10,10 +10,12 @@ import type {
   PairId,
   PairState,
   RecordSet,
+  Severity,
   Transition,
+  TransitionKind,
 } from './domain/model';
 import type { AlarmSpec, ForeignAlarm, ManagedAlarm } from './domain/alarm-plan';
-import type { Notice } from './domain/notices';
+import type { Notice, NoticeKind } from './domain/notices';
 import type { PairDefinition } from './domain/pair-definition';
 import type { Silence } from './domain/silences';
 
@@ -218,6 +220,59 @@ export interface PairDefinitionStore {
    * `pairKey`; absent when none is stored or the stored one is damaged or of another format, so it is rewritten.
    */
   loadDefinitionHashes(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** A pair the table holds: its state as last recorded and its stored definition, either of which may be absent. */
+export interface StoredPair {
+  readonly pairId: PairId;
+  /** Absent: no sweep has recorded the pair yet. */
+  readonly state?: StoredPairState;
+  /** Absent when none is stored (only the poll function's discovery stores them) or the stored one is unreadable. */
+  readonly definition?: PairDefinition;
+  /** Why the stored definition could not be read; absent when it could, or when none is stored. */
+  readonly definitionProblem?: string;
+}
+
+/** One pair's history as stored, the state's outbox merged in (an entry in both places counts once, as history). */
+export interface PairHistory {
+  readonly state?: StoredPairState;
+  /** Oldest first (by sequence). */
+  readonly transitions: readonly StoredTransition[];
+  /** Oldest first (by observedAt, then key). */
+  readonly notices: readonly StoredNotice[];
+}
+
+/**
+ * What the operator console (`failwatch status`, `history`, `report`) reads: the same items the watch decides
+ * from, never a copy. Read only. DynamoDB in production.
+ */
+export interface HistoryReader {
+  /** Every pair with a stored state or definition, in pair key order: one pass over the table. */
+  listPairs(): Promise<readonly StoredPair[]>;
+  /** The pair's state, read first, then every transition and notice in history, merged with the state's outbox. */
+  readPairHistory(pairId: PairId): Promise<PairHistory>;
+}
+
+/** A notification `failwatch test-alert` published: kept apart from the pairs' histories, so no report or decision ever counts it. */
+export interface TestAlert {
+  readonly id: string;
+  /** The short reference its message ends with (lib/notify/reference.ts). */
+  readonly reference: string;
+  readonly kind: TransitionKind | NoticeKind;
+  readonly severity: Severity;
+  /** The pair it names: a watched pair, or the sample pair when none was given. */
+  readonly pairId: PairId;
+  readonly subject: string;
+  readonly sentAt: string;
+  readonly snsMessageId: string;
+}
+
+/** Where test alerts are recorded (DynamoDB in production). */
+export interface TestAlertLog {
+  /** Throws StoreError. */
+  recordTestAlert(alert: TestAlert): Promise<void>;
+  /** Newest first; with `since`, those sent at or after it. */
+  listTestAlerts(since?: Date): Promise<readonly TestAlert[]>;
 }
 
 /** Writes pair definitions (the poll function only). */
