@@ -32,6 +32,7 @@ export const notificationPayloadSchema = z.object({
   links: z.array(z.object({ label: z.string(), url: z.string() })),
   covered: z.optional(z.array(z.string())),
   observedAt: z.nonEmptyString,
+  test: z.optional(z.boolean()),
 }) satisfies z.ZodMiniType<NotificationPayload>;
 
 /** What an SNS message turned out to be. */

@@ -43,4 +43,6 @@ export interface NotificationPayload {
   /** A summary's transitions (FLAPPING_ENDED, SILENCE_SUMMARY), one line each as the email lists them; absent otherwise. */
   readonly covered?: readonly string[];
   readonly observedAt: string;
+  /** A test sent with `failwatch test-alert`: nothing happened to the pair. Absent for real notifications. */
+  readonly test?: boolean;
 }

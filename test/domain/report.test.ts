@@ -1,8 +1,8 @@
 /** The DR report's figures and timeline, computed from recorded history alone (time is a parameter). */
-import { ServingState, Severity, TriggerKind, Verdict, type KnownServingState, type PairState, type Transition, type TransitionKind } from '../../lib/domain/model';
+import { ServingState, Severity, TriggerKind, Verdict, type KnownServingState, type PairState, type SilenceNote, type Transition, type TransitionKind } from '../../lib/domain/model';
 import { buildNotice, type NoticeKind } from '../../lib/domain/notices';
 import { buildReport, type PairReportInput, type ReportWindow } from '../../lib/domain/report';
-import type { Silence } from '../../lib/domain/silences';
+
 
 const PAIR = { zoneId: 'Z0REPORT', name: 'app.example.com.', type: 'A' };
 const OTHER = { zoneId: 'Z0REPORT', name: 'api.example.com.', type: 'A' };
@@ -55,7 +55,7 @@ function history(steps: readonly (readonly [TransitionKind, string, Partial<Tran
   });
 }
 
-function notice(kind: NoticeKind, about: string, observedAt: string, extra: { lastedSeconds?: number; silence?: Silence } = {}) {
+function notice(kind: NoticeKind, about: string, observedAt: string, extra: { lastedSeconds?: number; silence?: SilenceNote } = {}) {
   return buildNotice(PAIR, about, { kind, serving: ServingState.PRIMARY, servingSince: about, servingValues: [], lastedSeconds: extra.lastedSeconds ?? 0, ...(extra.silence ? { silence: extra.silence } : {}) }, observedAt, TRIGGER);
 }
 

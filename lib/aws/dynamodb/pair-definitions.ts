@@ -39,6 +39,17 @@ function intactEncoding(item: Item): { readonly encoded: string; readonly hash: 
   return hashPairDefinition(encoded) === hash ? { encoded, hash } : undefined;
 }
 
+/** The definition a DEFINITION item holds, or why it holds none Failwatch can use (it is then rewritten by the next cold sweep). */
+export function parseDefinitionItem(item: Item): { readonly definition: PairDefinition } | { readonly problem: string } {
+  const intact = intactEncoding(item);
+  if (intact === undefined) return { problem: `not a format ${PAIR_DEFINITION_FORMAT} definition matching its hash` };
+  const decoded = decodePairDefinition(intact.encoded);
+  if ('problem' in decoded) return decoded;
+  // Stored under its own pair only: an item copied under another key is not that pair's definition.
+  if (pairPartitionKey(decoded.definition.pair.id) !== item[PARTITION_KEY]) return { problem: `it describes another pair, ${pairKey(decoded.definition.pair.id)}` };
+  return decoded;
+}
+
 export class DynamoPairDefinitionStore implements PairDefinitionStore {
   private readonly reader: DynamoBatchReader;
 
@@ -50,12 +61,8 @@ export class DynamoPairDefinitionStore implements PairDefinitionStore {
   async loadDefinitions(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, PairDefinition>> {
     const definitions = new Map<string, PairDefinition>();
     for (const item of await this.read(pairIds, 'reading pair definitions')) {
-      const intact = intactEncoding(item);
-      const decoded = intact === undefined ? undefined : decodePairDefinition(intact.encoded);
-      // Stored under its own pair only: an item copied under another key is not that pair's definition.
-      if (decoded !== undefined && 'definition' in decoded && pairPartitionKey(decoded.definition.pair.id) === item[PARTITION_KEY]) {
-        definitions.set(pairKey(decoded.definition.pair.id), decoded.definition);
-      }
+      const parsed = parseDefinitionItem(item);
+      if ('definition' in parsed) definitions.set(pairKey(parsed.definition.pair.id), parsed.definition);
     }
     return definitions;
   }
