@@ -125,7 +125,7 @@ export function parseCommand(command: Command, args: readonly string[]): ParsedC
       strict: true,
     });
   } catch (error) {
-    throw new CliUsageError(`${PROGRAM} ${command.name}: ${(error instanceof Error ? error.message : String(error)).replace(/\. To specify .*$/s, '')} (see ${PROGRAM} ${command.name} --help)`);
+    throw new CliUsageError(`${PROGRAM} ${command.name}: ${parseArgsProblem(error)} (see ${PROGRAM} ${command.name} --help)`);
   }
   const expected = command.positionals ?? [];
   if (parsed.positionals.length !== expected.length) {
@@ -135,6 +135,12 @@ export function parseCommand(command: Command, args: readonly string[]): ParsedC
     throw new CliUsageError(`${PROGRAM} ${command.name} takes ${wanted}, got ${parsed.positionals.length === 0 ? 'none' : got}${hint} (see ${PROGRAM} ${command.name} --help)`);
   }
   return { values: parsed.values as ParsedCommand['values'], positionals: parsed.positionals };
+}
+
+/** node:util's own sentence about the option, without its error code (some runtimes put it in the message) or its advice on `--`. */
+function parseArgsProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^\w*Error \[[A-Z_]+\]: /, '').replace(/\. To specify .*$/s, '');
 }
 
 export function targetOf(parsed: ParsedCommand): TargetOptions {
