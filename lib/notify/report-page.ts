@@ -186,7 +186,7 @@ h3 { font-size: 1rem; margin: 1.25rem 0 0.25rem; font-weight: 600; }
 .swatch { display: inline-flex; align-items: center; gap: 0.3rem; margin-right: 1rem; }
 table.figures { border-collapse: collapse; font-size: 0.9rem; }
 table.figures th, table.figures td { border: 1px solid #d5d9e0; padding: 0.35rem 0.6rem; text-align: right; }
-table.figures th[scope="row"], table.figures thead th:first-child { text-align: left; }
+table.figures th[scope="row"], table.figures thead th:first-child { text-align: left; white-space: nowrap; }
 table.figures tfoot { font-weight: 600; background: #f3f5f8; }
 svg.timeline { display: block; max-width: 1000px; overflow: visible; }
 .band-primary { fill: #2e9e5b; }
@@ -194,7 +194,7 @@ svg.timeline { display: block; max-width: 1000px; overflow: visible; }
 .band-all-unhealthy { fill: #c62828; }
 .band-unknown { fill: #a5abb5; }
 .silence { fill: #3d6fd8; fill-opacity: 0.25; stroke: #3d6fd8; stroke-dasharray: 3 2; }
-.standby-lost { fill: #d4a400; }
+.standby-lost { fill: #7b4fc9; }
 .marker { fill: #1d2330; }
 .axis, .tick { stroke: #5a6272; stroke-width: 1; }
 .tick-label { font-size: 11px; fill: #5a6272; text-anchor: middle; }
