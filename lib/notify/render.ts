@@ -138,10 +138,9 @@ function evidenceLines(evidence: Evidence): string[] {
   return lines;
 }
 
-/** One line of a side's health for a terminal (`failwatch status`): the rule that decided, then the evidence lines joined. */
+/** One line of a side's health for a terminal (`failwatch status`): the rule that decided (and its check), then the evidence lines joined. */
 export function evidenceSummary(side: SideHealth): string {
-  const check = side.healthCheckId ? `health check ${side.healthCheckId}` : 'no health check';
-  return [`${side.verdict} (${check}): ${side.basis}`, ...evidenceLines(side.evidence)].join('; ');
+  return [`${side.basis}${side.healthCheckId ? ` (health check ${side.healthCheckId})` : ''}`, ...evidenceLines(side.evidence)].join('; ');
 }
 
 function sideBlock(label: string, side: SideHealth, values: readonly string[]): string[] {

@@ -124,7 +124,7 @@ describe('the operator console on recorded history', () => {
       });
       // The evidence is the last transition's (FAILBACK #4 at minute 22), as stored with it.
       expect(app.primary.evidenceAt).toBe(at(22));
-      expect(app.primary.evidence).toMatch(/^HEALTHY \(health check 11111111-2222-3333-4444-555555555555\): /);
+      expect(app.primary.evidence).toBe('Route 53 HealthCheckStatus metric = 1 (health check 11111111-2222-3333-4444-555555555555); Checkers reporting healthy: 8 of 8');
       expect(status.warnings).toEqual([]);
     });
 
