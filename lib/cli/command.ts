@@ -52,7 +52,7 @@ export interface Connection {
   readonly silences: SilenceStore;
   /** The deployment's own settings: the poll function's configuration (--stage), or the environment. */
   deployment(): Promise<DeploymentSettings>;
-  testAlerts(): Promise<TestAlertLog>;
+  readonly testAlerts: TestAlertLog;
   /** The stage's topic. */
   notifier(): Promise<Notifier>;
 }

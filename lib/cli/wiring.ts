@@ -65,6 +65,7 @@ export function tableConnection(parts: ConnectionParts): Connection {
   const client = () => (dynamo ??= parts.dynamo());
   let history: DynamoHistoryReader | undefined;
   let silences: DynamoSilenceStore | undefined;
+  let testAlerts: DynamoTestAlertLog | undefined;
   const { where, tableName, deployment } = parts;
   return {
     where,
@@ -75,8 +76,8 @@ export function tableConnection(parts: ConnectionParts): Connection {
       return (silences ??= new DynamoSilenceStore({ client: client(), tableName }));
     },
     deployment,
-    async testAlerts() {
-      return new DynamoTestAlertLog({ client: client(), tableName, historyDays: (await deployment()).historyDays });
+    get testAlerts() {
+      return (testAlerts ??= new DynamoTestAlertLog({ client: client(), tableName, historyDays: async () => (await deployment()).historyDays }));
     },
     async notifier() {
       const { topicArn } = await deployment();

@@ -14,15 +14,19 @@ const SECONDS_PER_DAY = 86_400;
 
 export class DynamoTestAlertLog implements TestAlertLog {
   private readonly table: Table;
-  private readonly historyDays: number;
+  private readonly historyDays: () => Promise<number>;
 
-  /** `historyDays`: how long a test alert is kept, as the transitions are (0 keeps it forever). */
-  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly historyDays: number }) {
+  /**
+   * `historyDays`: how long a test alert is kept, as the transitions are (0 keeps it forever); asked only
+   * when one is recorded (the CLI reads it from the deployment, which listing them does not need).
+   */
+  constructor(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly historyDays: () => Promise<number> }) {
     this.table = { client: options.client, tableName: options.tableName };
     this.historyDays = options.historyDays;
   }
 
   async recordTestAlert(alert: TestAlert): Promise<void> {
+    const historyDays = await this.historyDays();
     const item: Item = {
       [PARTITION_KEY]: TEST_ALERT_PARTITION_KEY,
       [SORT_KEY]: `${alert.sentAt}#${alert.id}`,
@@ -34,7 +38,7 @@ export class DynamoTestAlertLog implements TestAlertLog {
       subject: alert.subject,
       sentAt: alert.sentAt,
       snsMessageId: alert.snsMessageId,
-      ...(this.historyDays > 0 ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(alert.sentAt) / 1000) + this.historyDays * SECONDS_PER_DAY } : {}),
+      ...(historyDays > 0 ? { [TTL_ATTRIBUTE]: Math.floor(Date.parse(alert.sentAt) / 1000) + historyDays * SECONDS_PER_DAY } : {}),
     };
     await withStoreError(`recording test alert ${alert.id}`, () => this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: item })));
   }
