@@ -155,12 +155,18 @@ function checkerLines(evidence: Evidence, hasHealthCheck: boolean): string[] {
   return hasHealthCheck || percentage ? [`Checker reports: not read${percentage}`] : [];
 }
 
+/** Regions failing for the same reason are one line, as in the email: eight identical timeouts are one fact. */
 function regionLines(evidence: Evidence): string[] {
   if (evidence.failingRegions.length === 0) return evidence.checkersTotal === undefined ? [] : ['No failing regions'];
+  const regionsByReport = new Map<string, string[]>();
+  for (const { region, statusReport } of evidence.failingRegions) {
+    const report = singleLine(statusReport);
+    regionsByReport.set(report, [...(regionsByReport.get(report) ?? []), region]);
+  }
   return [
     'Failing regions:',
-    ...evidence.failingRegions.map(
-      ({ region, statusReport }) => `• \`${truncateMrkdwn(region, 50)}\` ${truncateMrkdwn(singleLine(statusReport), MAX_STATUS_REPORT)}`,
+    ...[...regionsByReport].map(
+      ([report, regions]) => `• ${regions.map((region) => `\`${truncateMrkdwn(region, 50)}\``).join(', ')} ${truncateMrkdwn(report, MAX_STATUS_REPORT)}`,
     ),
   ];
 }

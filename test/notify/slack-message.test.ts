@@ -87,10 +87,20 @@ describe('renderSlackMessage', () => {
     const primary = texts.find((text) => text.startsWith('*Primary*'));
     expect(primary).toContain('health check `11111111-2222-3333-4444-555555555555`');
     expect(primary).toContain('Checkers healthy: *1 of 4* (25% healthy)');
-    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-1']) {
-      expect(primary).toContain(`• \`${region}\` Failure: Connection timed out.`);
-    }
+    expect(primary).toContain('• `us-east-1`, `eu-west-1`, `ap-southeast-1` Failure: Connection timed out.');
     expect(texts.find((text) => text.startsWith('*Secondary*'))).toBe('*Secondary* · no health check');
+  });
+
+  it('lists regions failing for the same reason on one line, as the email does', () => {
+    const failingRegions = [
+      { region: 'us-east-1', statusReport: 'Failure: Connection timed out.' },
+      { region: 'eu-west-1', statusReport: 'Failure: HTTP Status Code 503.' },
+      { region: 'us-west-2', statusReport: 'Failure: Connection timed out.' },
+    ];
+    const message = renderSlackMessage(withPayload({ evidence: [{ side: 'primary', healthCheckId: 'h', evidence: { checkersHealthy: 0, checkersTotal: 3, failingRegions } }] }));
+    expect(sectionTexts(message)).toContain(
+      '*Primary* · health check `h`\nCheckers healthy: *0 of 3*\nFailing regions:\n• `us-east-1`, `us-west-2` Failure: Connection timed out.\n• `eu-west-1` Failure: HTTP Status Code 503.',
+    );
   });
 
   it.each([
@@ -169,7 +179,7 @@ describe('renderSlackMessage', () => {
 
   it('stays valid with absurd input: 200 facts, 30 sides of 40 regions, 60 links, 10 kB texts', () => {
     const report = `Failure: ${'Connection timed out & <refused> '.repeat(40)}`;
-    const regions = Array.from({ length: 40 }, (_, index) => ({ region: `region-${index}`, statusReport: report }));
+    const regions = Array.from({ length: 40 }, (_, index) => ({ region: `region-${index}`, statusReport: `${report}${index}` }));
     const message = renderSlackMessage(
       withPayload({
         subject: 'S'.repeat(10_000),
