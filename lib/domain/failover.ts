@@ -3,8 +3,10 @@
  * target it evaluates) → which side of a pair DNS serves.
  */
 import {
+  FailoverRole,
   ServingState,
   Verdict,
+  servedRole,
   type AliasTarget,
   type Evidence,
   type FailoverPair,
@@ -48,6 +50,17 @@ export function chooseServingState(primary: Verdict, secondary: Verdict): Servin
   // Route 53 fails open: with no healthy record it answers as if all were healthy, i.e. with the primary.
   if (secondary === Verdict.UNHEALTHY) return ServingState.ALL_UNHEALTHY;
   return ServingState.UNKNOWN;
+}
+
+/**
+ * The side DNS answers with when that is certain, even if the serving state is not: with the secondary
+ * unhealthy, DNS answers with the primary whether the primary is healthy (PRIMARY) or not (ALL_UNHEALTHY).
+ * Undefined when the side itself is unknown.
+ */
+export function certainServedRole(primary: Verdict, secondary: Verdict): FailoverRole | undefined {
+  const state = chooseServingState(primary, secondary);
+  if (state !== ServingState.UNKNOWN) return servedRole(state);
+  return secondary === Verdict.UNHEALTHY ? FailoverRole.PRIMARY : undefined;
 }
 
 export function observePair(
