@@ -7,7 +7,7 @@ import { confirmChange } from './hysteresis';
 import { FailoverRole, ServingState, servedRole, type Delivery, type FailoverPair, type KnownServingState, type PairObservation, type PairState, type Transition } from './model';
 import { NoticeKind, buildNotice, type Notice, type NoticeFields } from './notices';
 import { activeSilence, silenceNote, type Silence } from './silences';
-import { decideTransitions, describeUnknown } from './transitions';
+import { decideTransitions, describeUnknown, elapsedSeconds } from './transitions';
 
 export interface NoticeSettings {
   /** Consecutive observations a change must be seen on before it is recorded (1: at once). */
@@ -273,9 +273,4 @@ function canonical(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-function elapsedSeconds(since: string, until: string): number {
-  const milliseconds = Date.parse(until) - Date.parse(since);
-  return Number.isFinite(milliseconds) && milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0;
 }

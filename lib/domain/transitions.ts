@@ -189,7 +189,7 @@ function servedValues(pair: FailoverPair, state: KnownServingState): readonly st
 }
 
 /** Whole seconds, never negative: clocks of different runs may disagree slightly. */
-function elapsedSeconds(since: string, until: string): number {
+export function elapsedSeconds(since: string, until: string): number {
   const milliseconds = Date.parse(until) - Date.parse(since);
   return Number.isFinite(milliseconds) && milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0;
 }

@@ -130,7 +130,7 @@ describe('assessHealthChecks: CALCULATED health checks', () => {
   });
 });
 
-describe(`${quoting(GUIDE.disabledChildInvert)}: a child's raw status first, then its inversion, then the count`, () => {
+describe(`${quoting(GUIDE.disabledChildHealthy)} ${quoting(GUIDE.disabledChildInvert)}: a child's raw status first, then its inversion, then the count`, () => {
   it.each([
     ['disabled children count healthy, even when their checkers fail: 2 of 3, threshold 2 → HEALTHY', [disabledFailingChild('a'), disabledFailingChild('b'), unhealthyChild('c')], 2, HEALTHY],
     ['disabled + inverted children count UNHEALTHY, though their metric says 1: 1 of 3, threshold 2 → UNHEALTHY', [disabledInvertedChild('a'), disabledInvertedChild('b'), healthyChild('c')], 2, UNHEALTHY],
@@ -198,8 +198,8 @@ describe('verdictByDefinition: what the definition alone decides, whatever Route
     [`CALCULATED threshold 0 → HEALTHY: ${quoting(GUIDE.calculatedZero)}`, [aCalculatedDefinition(PRIMARY, ['a'], 0), aDefinition({ id: 'a' })], HEALTHY],
     [`CALCULATED threshold above the child count → UNHEALTHY: ${quoting(GUIDE.calculatedAbove)}`, [aCalculatedDefinition(PRIMARY, ['a'], 2), aDefinition({ id: 'a' })], UNHEALTHY],
     ['CALCULATED threshold 0, inverted → UNHEALTHY', [aCalculatedDefinition(PRIMARY, ['a'], 0, { inverted: true })], UNHEALTHY],
-    [`CALCULATED 2 of 3 with two disabled children → HEALTHY: ${quoting(GUIDE.disabledChildInvert)}`, [aCalculatedDefinition(PRIMARY, ['a', 'b', 'c'], 2), aDefinition({ id: 'a', disabled: true }), aDefinition({ id: 'b', disabled: true }), aDefinition({ id: 'c' })], HEALTHY],
-    ['CALCULATED 2 of 3 with two disabled + inverted children → UNHEALTHY', [aCalculatedDefinition(PRIMARY, ['a', 'b', 'c'], 2), aDefinition({ id: 'a', disabled: true, inverted: true }), aDefinition({ id: 'b', disabled: true, inverted: true }), aDefinition({ id: 'c' })], UNHEALTHY],
+    [`CALCULATED 2 of 3 with two disabled children → HEALTHY: ${quoting(GUIDE.disabledChildHealthy)}`, [aCalculatedDefinition(PRIMARY, ['a', 'b', 'c'], 2), aDefinition({ id: 'a', disabled: true }), aDefinition({ id: 'b', disabled: true }), aDefinition({ id: 'c' })], HEALTHY],
+    [`CALCULATED 2 of 3 with two disabled + inverted children → UNHEALTHY: ${quoting(GUIDE.disabledChildInvert)}`, [aCalculatedDefinition(PRIMARY, ['a', 'b', 'c'], 2), aDefinition({ id: 'a', disabled: true, inverted: true }), aDefinition({ id: 'b', disabled: true, inverted: true }), aDefinition({ id: 'c' })], UNHEALTHY],
     ['CALCULATED 2 of 3 with one disabled child → undefined (the others decide)', [aCalculatedDefinition(PRIMARY, ['a', 'b', 'c'], 2), aDefinition({ id: 'a', disabled: true }), aDefinition({ id: 'b' }), aDefinition({ id: 'c' })], undefined],
     ['CALCULATED with a deleted child → undefined', [aCalculatedDefinition(PRIMARY, ['gone'], 1)], undefined],
     ['a cycle → undefined (never loops)', [aCalculatedDefinition(PRIMARY, ['b'], 1), aCalculatedDefinition('b', [PRIMARY], 1)], undefined],

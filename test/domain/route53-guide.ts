@@ -20,6 +20,10 @@ export const GUIDE = {
     'health-checks-creating-values',
     'If you want to stop routing traffic to a resource, change the value of Invert health check status.',
   ),
+  disabledChildHealthy: sentence(
+    'health-checks-creating-values',
+    'If you disable a health check that a calculated health check is monitoring, Route 53 considers the disabled health check to be healthy as it calculates whether the calculated health check is healthy.',
+  ),
   disabledChildInvert: sentence(
     'health-checks-creating-values',
     'If you want the disabled health check to be considered unhealthy, choose the Invert health check status check box.',
