@@ -6,10 +6,10 @@
  * NODE_OPTIONS as deployed (bench/deployed.ts), so the comparison is the code's alone.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { benchMemorySize, benchNodeFlags, deployedEsbuildOptions, FUNCTION_NAMES, packageFunctions, type FunctionName } from './deployed';
+import { benchMemorySize, benchNodeFlags, FUNCTION_NAMES, packageFunctions, type FunctionName } from './deployed';
 
 export interface ColdStartOptions {
   readonly root: string;
@@ -44,8 +44,6 @@ export interface FunctionColdStart {
   readonly unbundled?: ProbeFigures;
   /** What-if: the deployed bundle with --enable-source-maps too (what readable stack traces cost). */
   readonly bundleWithSourceMaps?: ProbeFigures;
-  /** What-if, not deployed: serverless.yml's esbuild settings without its aliases and plugins (the SDK as published). */
-  readonly bundleOfPublishedSdk?: ProbeFigures & { readonly bundleBytes: number };
   /** bundle load+init / unbundled load+init */
   readonly ratio?: number;
 }
@@ -103,35 +101,9 @@ function compileUnbundled(options: ColdStartOptions): string | undefined {
   return outDir;
 }
 
-/**
- * What-if bundles: serverless.yml's esbuild settings (as serverless-esbuild applies them) without its
- * aliases and plugins, so of the SDK as published (its full credential chain, event-stream code and
- * generated schemas): what lib/aws/lambda-credential-chain.ts, event-streams-left-out.ts and
- * scripts/esbuild-plugins.js save together.
- */
-async function buildOfPublishedSdk(options: ColdStartOptions): Promise<string | undefined> {
-  const outdir = join(options.workDir, 'published-sdk');
-  try {
-    const deployed = await deployedEsbuildOptions(options.root, options.log);
-    await build({
-      ...deployed,
-      alias: {},
-      plugins: [],
-      entryPoints: FUNCTION_NAMES.map((name) => join(options.root, 'handlers', `${name}.ts`)),
-      outdir,
-      format: 'cjs',
-      logLevel: 'silent',
-    });
-    return outdir;
-  } catch (error) {
-    options.log(`  what-if bundle of the SDK as published not built: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
-}
-
 async function buildProbe(options: ColdStartOptions): Promise<string> {
   const outfile = join(options.workDir, 'probe.cjs');
-  await build({ entryPoints: [join(options.root, 'bench', 'cold-start-probe.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  await build({ entryPoints: [join(options.root, 'bench', 'cold-start-probe.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node24', logLevel: 'silent' });
   return outfile;
 }
 
@@ -184,7 +156,7 @@ function summarise(runs: readonly ProbeRun[], errors: readonly string[]): ProbeF
 }
 
 interface Variant {
-  readonly key: 'bundle' | 'unbundled' | 'bundleWithSourceMaps' | 'bundleOfPublishedSdk';
+  readonly key: 'bundle' | 'unbundled' | 'bundleWithSourceMaps';
   readonly path: string | undefined;
   readonly extraFlags: readonly string[];
 }
@@ -196,7 +168,6 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
   options.log('cold start: tsc to a temporary outDir ...');
   const unbundledDir = compileUnbundled(options);
   const probe = await buildProbe(options);
-  const publishedSdkDir = await buildOfPublishedSdk(options);
   const memoryMb = benchMemorySize();
   const nodeFlags = benchNodeFlags(memoryMb);
 
@@ -206,13 +177,11 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     const deployed = packaged.ok ? packaged.functions.get(name) : undefined;
     const nodeOptions = deployed?.nodeOptions;
     const unbundledPath = unbundledDir !== undefined ? join(unbundledDir, 'handlers', `${name}.js`) : undefined;
-    const publishedSdkPath = publishedSdkDir !== undefined ? join(publishedSdkDir, `${name}.js`) : undefined;
     const withMaps = (nodeOptions ?? '').includes('--enable-source-maps') ? [] : ['--enable-source-maps'];
     const variants: readonly Variant[] = [
       { key: 'bundle', path: deployed?.bundlePath, extraFlags: [] },
       { key: 'unbundled', path: unbundledPath, extraFlags: [] },
       { key: 'bundleWithSourceMaps', path: deployed?.bundlePath, extraFlags: withMaps },
-      { key: 'bundleOfPublishedSdk', path: publishedSdkPath !== undefined && existsSync(publishedSdkPath) ? publishedSdkPath : undefined, extraFlags: [] },
     ];
     const runs = new Map<string, ProbeRun[]>(variants.map((v) => [v.key, []]));
     const errors = new Map<string, string[]>(variants.map((v) => [v.key, []]));
@@ -235,7 +204,6 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     const bundle = figures('bundle');
     const unbundled = figures('unbundled');
     const withSourceMaps = withMaps.length > 0 ? figures('bundleWithSourceMaps') : undefined;
-    const publishedSdk = figures('bundleOfPublishedSdk');
     functions.push({
       name,
       ...(deployed ? { zipBytes: deployed.zipBytes, bundleBytes: deployed.bundleBytes } : {}),
@@ -244,7 +212,6 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       ...(bundle ? { bundle } : {}),
       ...(unbundled ? { unbundled } : {}),
       ...(withSourceMaps ? { bundleWithSourceMaps: withSourceMaps } : {}),
-      ...(publishedSdk && publishedSdkPath ? { bundleOfPublishedSdk: { ...publishedSdk, bundleBytes: statSync(publishedSdkPath).size } } : {}),
       ...(bundle && unbundled ? { ratio: bundle.loadAndInitMs / unbundled.loadAndInitMs } : {}),
     });
     options.log(`cold start: ${name} measured (${options.runs} runs per variant)`);

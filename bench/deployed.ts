@@ -113,7 +113,7 @@ export async function deployedEsbuildOptions(root: string, log: (line: string) =
     log,
   );
   if (error !== undefined) throw new Error(`serverless print --stage ci failed: ${error}`);
-  return esbuildOptionsFromConfig(JSON.parse(stdout) as PrintedServerlessConfig, root);
+  return esbuildOptionsFromConfig(JSON.parse(stdout) as PrintedServerlessConfig);
 }
 
 /**

@@ -11,13 +11,13 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Route53CheckerStatusSource } from '../lib/aws/route53-checkers';
-import { Route53InventorySource } from '../lib/aws/route53-inventory';
-import { loadWatchConfig } from '../lib/config';
+import { Route53CheckerStatusSource } from '../lib/aws/route53/checkers';
+import { Route53InventorySource } from '../lib/aws/route53/inventory';
+import { loadWatchConfig } from '../lib/runtime/config';
 import { healthCheckIdsOfPair, observePair } from '../lib/domain/failover';
 import { assessHealthChecks, healthCheckClosure } from '../lib/domain/health';
 import { pairKey, TriggerKind, type CheckerReadings, type FailoverPair, type HealthSignals, type ServingState } from '../lib/domain/model';
-import { createAwsClients } from '../lib/wiring';
+import { createAwsClients } from '../lib/runtime/wiring';
 
 export interface NaiveSweepRequest {
   /** Read at most `limit` statuses: every id of `include` first, then the first others in listing order. */

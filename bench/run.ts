@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     let coldStart: ColdStartReport | undefined;
     if (flags.coldStart) coldStart = await measureColdStart({ root: ROOT, workDir: join(workDir, 'cold-start'), runs: flags.runs, log });
 
-    const targets = evaluateTargets(sizes, coldStart);
+    const targets = evaluateTargets(sizes);
     const out: string[] = [];
     out.push('', 'Reconcile sweep: Failwatch beside the naive sweep, same run, same stand-ins', '', renderSweepTable(sizes), '', ...SWEEP_TABLE_NOTES.map((n) => `  ${n}`), '', renderLoadedRss(sizes));
     if (coldStart) {

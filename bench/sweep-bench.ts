@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { alarmDescriptionFor, alarmNameFor } from '../lib/domain/alarm-plan';
 import { pairKey } from '../lib/domain/model';
-import { createTestDocumentClient, createTestTable } from '../test/support/dynalite';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../test/support/simulated-aws';
+import { createTestDocumentClient, createTestTable } from '../local/dynalite';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../local/simulated-aws';
 import type { DoneMessage } from './child/runtime';
 import { Container, type ChildScripts } from './containers';
-import { startCloudWatchStandIn } from '../test/support/stand-ins/cloudwatch-server';
-import { DYNAMO_WRITE_OPERATIONS, startDynamoStandIn } from '../test/support/stand-ins/dynamo';
-import type { RunningServer } from '../test/support/stand-ins/http';
-import { startRoute53StandIn } from '../test/support/stand-ins/route53-server';
-import { startSnsStandIn } from '../test/support/stand-ins/sns-server';
-import { Traffic, totalRequests, totalThrottled, trafficBetween, type ServiceTraffic, type TrafficSnapshot } from '../test/support/stand-ins/traffic';
+import { startCloudWatchStandIn } from '../local/stand-ins/cloudwatch-server';
+import { DYNAMO_WRITE_OPERATIONS, startDynamoStandIn } from '../local/stand-ins/dynamo';
+import type { RunningServer } from '../local/stand-ins/http';
+import { startRoute53StandIn } from '../local/stand-ins/route53-server';
+import { startSnsStandIn } from '../local/stand-ins/sns-server';
+import { Traffic, totalRequests, totalThrottled, trafficBetween, type ServiceTraffic, type TrafficSnapshot } from '../local/stand-ins/traffic';
 
 export const ACCOUNT_SETTINGS = {
   /** Route 53's documented account-wide rate (older pages), and Failwatch's FAILWATCH_ROUTE53_RPS default. */

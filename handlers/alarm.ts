@@ -1,12 +1,12 @@
 /** EventBridge `CloudWatch Alarm State Change` for alarms on AWS/Route53 HealthCheckStatus: re-evaluate the affected pairs at once. */
 import type { Context } from 'aws-lambda';
-import { parseAlarmEvent } from '../lib/events';
-import { withinInvocation } from '../lib/invocation';
-import { deadlineFrom, logFailures, logRunResult, once } from '../lib/lambda';
-import { logger } from '../lib/logger';
-import { toRunResult, type RunResult } from '../lib/summary';
-import { runWatch, type WatchDeps } from '../lib/watch';
-import { buildWatchDepsFromEnvironment } from '../lib/wiring';
+import { parseAlarmEvent } from '../lib/runtime/events';
+import { withinInvocation } from '../lib/runtime/invocation';
+import { deadlineFrom, logFailures, logRunResult, once } from '../lib/runtime/lambda';
+import { logger } from '../lib/runtime/logger';
+import { toRunResult, type RunResult } from '../lib/usecases/run-result';
+import { runWatch, type WatchDeps } from '../lib/usecases/watch';
+import { buildWatchDepsFromEnvironment } from '../lib/runtime/wiring';
 
 export type AlarmResult = RunResult | { readonly skipped: string };
 

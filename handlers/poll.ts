@@ -1,14 +1,14 @@
 /** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then the pairs' stored definitions and managed alarms when due. */
 import type { Context } from 'aws-lambda';
-import { parseScheduleEvent } from '../lib/events';
-import { withinInvocation } from '../lib/invocation';
-import { deadlineFrom, logFailures, logRunResult, once } from '../lib/lambda';
-import { logger } from '../lib/logger';
-import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/poll-wiring';
-import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/reconcile-alarms';
-import { toRunResult, type RunResult } from '../lib/summary';
-import { DefinitionSyncStatus, type DefinitionSyncResult } from '../lib/sync-pair-definitions';
-import { runWatch } from '../lib/watch';
+import { parseScheduleEvent } from '../lib/runtime/events';
+import { withinInvocation } from '../lib/runtime/invocation';
+import { deadlineFrom, logFailures, logRunResult, once } from '../lib/runtime/lambda';
+import { logger } from '../lib/runtime/logger';
+import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/runtime/poll-wiring';
+import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/usecases/reconcile-alarms';
+import { toRunResult, type RunResult } from '../lib/usecases/run-result';
+import { DefinitionSyncStatus, type DefinitionSyncResult } from '../lib/usecases/sync-pair-definitions';
+import { runWatch } from '../lib/usecases/watch';
 
 export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult; readonly definitions?: DefinitionSyncResult };
 

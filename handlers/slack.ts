@@ -5,11 +5,11 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { loadSlackConfig, type SlackConfig } from '../lib/config';
+import { loadSlackConfig, type SlackConfig } from '../lib/runtime/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
-import { withinInvocation } from '../lib/invocation';
-import { once } from '../lib/lambda';
-import { logger } from '../lib/logger';
+import { withinInvocation } from '../lib/runtime/invocation';
+import { once } from '../lib/runtime/lambda';
+import { logger } from '../lib/runtime/logger';
 import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
 import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '../lib/notify/slack-message';
 import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';

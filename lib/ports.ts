@@ -196,7 +196,7 @@ export interface StateStore {
   dropRepeatedNotice(pairId: PairId, key: string): Promise<boolean>;
 }
 
-/** Maintenance windows set from the CLI (DynamoDB in production); configured ones come from lib/config.ts. */
+/** Maintenance windows set from the CLI (DynamoDB in production); configured ones come from lib/runtime/config.ts. */
 export interface SilenceStore {
   /** Every stored silence not yet past its end at `now`, in one call. */
   listSilences(now: Date): Promise<readonly Silence[]>;

@@ -8,7 +8,7 @@
  *
  * Full `zod` registers its English locale itself; `zod/mini` leaves messages to the caller, and
  * without a locale every default message is "Invalid input". The messages name what is wrong
- * ("Invalid input: expected string, received undefined"), and lib/events.ts reads them, so this
+ * ("Invalid input: expected string, received undefined"), and lib/runtime/events.ts reads them, so this
  * sets English unless something already chose a locale (as full zod does).
  */
 import { config, minLength, string } from 'zod/mini';

@@ -5,11 +5,11 @@
  * problems found against what docs/guarantees.md promises.
  */
 import { createHandler as createPollHandler } from '../handlers/poll';
-import { DynamoSilenceStore } from '../lib/aws/dynamo-silence-store';
-import { runCli } from '../lib/cli';
+import { DynamoSilenceStore } from '../lib/aws/dynamodb/silences';
+import { runCli } from '../lib/cli/cli';
 import type { HealthMetricSource } from '../lib/ports';
-import { loadEvent, type Harness } from '../test/support/harness';
-import { REFERENCE, type SimulatedAws } from '../test/support/simulated-aws';
+import { loadEvent, type Harness } from '../local/harness';
+import { REFERENCE, type SimulatedAws } from '../local/simulated-aws';
 
 export interface TimelineRow {
   readonly at: string;

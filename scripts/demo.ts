@@ -13,9 +13,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatDuration } from '../lib/notify/render';
 import { historyReference } from '../lib/notify/reference';
-import { loadEvent, startHarness } from '../test/support/harness';
+import { loadEvent, startHarness } from '../local/harness';
 import { runNoticeTimeline, type TimelineRow } from './demo-notices';
-import { REFERENCE, referenceAccount } from '../test/support/simulated-aws';
+import { REFERENCE, referenceAccount } from '../local/simulated-aws';
 
 interface Row {
   step: number;

@@ -13,14 +13,14 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { tableDefinition } from '../lib/aws/dynamo-table';
-import { REFERENCE, referenceAccount } from '../test/support/simulated-aws';
-import { startCloudWatchStandIn } from '../test/support/stand-ins/cloudwatch-server';
-import { startDynamoStandIn } from '../test/support/stand-ins/dynamo';
-import type { RunningServer } from '../test/support/stand-ins/http';
-import { startRoute53StandIn } from '../test/support/stand-ins/route53-server';
-import { startSnsStandIn } from '../test/support/stand-ins/sns-server';
-import { Traffic } from '../test/support/stand-ins/traffic';
+import { tableDefinition } from '../lib/aws/dynamodb/table';
+import { REFERENCE, referenceAccount } from '../local/simulated-aws';
+import { startCloudWatchStandIn } from '../local/stand-ins/cloudwatch-server';
+import { startDynamoStandIn } from '../local/stand-ins/dynamo';
+import type { RunningServer } from '../local/stand-ins/http';
+import { startRoute53StandIn } from '../local/stand-ins/route53-server';
+import { startSnsStandIn } from '../local/stand-ins/sns-server';
+import { Traffic } from '../local/stand-ins/traffic';
 
 /** Must match the `local` stage's params in serverless.yml. */
 const LOCAL_TABLE = 'failwatch-local-history';

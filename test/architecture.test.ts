@@ -15,7 +15,7 @@ const MODULE_SPECIFIERS = [
 ];
 
 const FORBIDDEN_MENTIONS: readonly { readonly pattern: RegExp; readonly why: string }[] = [
-  { pattern: /\bprocess\s*[.[]/, why: 'reads `process` (the environment belongs to lib/config.ts)' },
+  { pattern: /\bprocess\s*[.[]/, why: 'reads `process` (the environment belongs to lib/runtime/config.ts)' },
   { pattern: /\bDate\s*\.\s*now\s*\(/, why: 'reads the clock with Date.now() (time is a parameter)' },
   { pattern: /\bnew\s+Date\s*\(\s*\)/, why: 'reads the clock with new Date() (time is a parameter)' },
   { pattern: /\bnew\s+Date\b(?!\s*\()/, why: 'reads the clock with `new Date` (time is a parameter)' },
@@ -57,8 +57,8 @@ describe('architecture: the checker itself catches violations', () => {
     ["import 'node:fs';", "imports 'node:fs' from outside lib/domain"],
     ["const sdk = await import('@aws-sdk/client-sns');", "imports '@aws-sdk/client-sns' from outside lib/domain"],
     ["const fs = require('fs');", "imports 'fs' from outside lib/domain"],
-    ['const table = process.env.TABLE_NAME;', 'reads `process` (the environment belongs to lib/config.ts)'],
-    ["const table = process['env'];", 'reads `process` (the environment belongs to lib/config.ts)'],
+    ['const table = process.env.TABLE_NAME;', 'reads `process` (the environment belongs to lib/runtime/config.ts)'],
+    ["const table = process['env'];", 'reads `process` (the environment belongs to lib/runtime/config.ts)'],
     ['const started = Date.now();', 'reads the clock with Date.now() (time is a parameter)'],
     ['const now = new Date();', 'reads the clock with new Date() (time is a parameter)'],
     ['const now = new Date;', 'reads the clock with `new Date` (time is a parameter)'],

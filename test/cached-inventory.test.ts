@@ -2,13 +2,13 @@
  * The discovery cache with a clock moved by hand: when a warm container reuses its Route 53 listing
  * and when it lists again.
  */
-import { CachedInventorySource, type CachedInventoryOptions } from '../lib/cached-inventory';
-import { loadWatchConfig } from '../lib/config';
+import { CachedInventorySource, type CachedInventoryOptions } from '../lib/usecases/cached-inventory';
+import { loadWatchConfig } from '../lib/runtime/config';
 import { ConfigurationError, HealthSourceError } from '../lib/errors';
 import type { Inventory, InventorySource } from '../lib/ports';
-import { buildWatchDeps, createAwsClients } from '../lib/wiring';
+import { buildWatchDeps, createAwsClients } from '../lib/runtime/wiring';
 import { aDefinition, definitionsOf } from './support/domain-fixtures';
-import { FixedClock } from './support/fixed-clock';
+import { FixedClock } from '../local/fixed-clock';
 
 const KNOWN_CHECK = 'hc-known';
 const NEW_CHECK = 'hc-created-since';

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { logRunResult } from '../lib/lambda';
-import type { RunResult } from '../lib/summary';
+import { logRunResult } from '../lib/runtime/lambda';
+import type { RunResult } from '../lib/usecases/run-result';
 import { captureOutput } from './support/output-capture';
 
 const base: RunResult = {

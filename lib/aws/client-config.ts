@@ -10,7 +10,7 @@ import { NoOpLogger } from '@smithy/core/client';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 import { ConfigurationError } from '../errors';
-import { currentInvocationEnd } from '../invocation';
+import { currentInvocationEnd } from '../runtime/invocation';
 
 export const RETRY_DEFAULTS = { maxAttempts: 5, backoffBaseMs: 200, backoffCapMs: 10_000 } as const;
 /**
@@ -39,7 +39,7 @@ export interface HttpTimeoutOptions {
 export interface AwsClientOptions extends RetryOptions, HttpTimeoutOptions {
   /**
    * When the work calling must be done: a retry is made only if a whole attempt (connection and answer
-   * timeouts) fits before it. Default: the running Lambda invocation's end (lib/invocation.ts).
+   * timeouts) fits before it. Default: the running Lambda invocation's end (lib/runtime/invocation.ts).
    */
   readonly mustEndBy?: () => Date | undefined;
   /** Milliseconds since the epoch; tests move it. */

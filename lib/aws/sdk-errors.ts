@@ -14,6 +14,13 @@ export interface SdkErrorFacts {
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'NotAuthorized']);
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'PriorRequestNotComplete']);
 
+/** The SDK's default credential chain found nothing: no request was sent. */
+const MISSING_CREDENTIALS = 'CredentialsProviderError';
+
+/** What to set when no credentials were found, for every adapter's message. */
+export const MISSING_CREDENTIALS_ADVICE =
+  'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile of ~/.aws/config (run `aws sso login` first for an SSO profile); Lambda provides its own';
+
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
@@ -32,7 +39,7 @@ export function sdkErrorFacts(error: unknown): SdkErrorFacts {
   const httpStatus = numberField(metadata, 'httpStatusCode');
   const attempts = numberField(metadata, 'attempts');
   // No HTTP status means the request never got an answer (network, timeout): worth another try.
-  const answeredRetryable = httpStatus === undefined ? !ACCESS_DENIED.has(name) : httpStatus >= 500;
+  const answeredRetryable = httpStatus === undefined ? !ACCESS_DENIED.has(name) && name !== MISSING_CREDENTIALS : httpStatus >= 500;
   const retryable = THROTTLED.has(name) || field(error, '$retryable') !== undefined || answeredRetryable;
   return {
     name,
@@ -45,6 +52,10 @@ export function sdkErrorFacts(error: unknown): SdkErrorFacts {
 
 export function isAccessDenied(facts: Pick<SdkErrorFacts, 'name' | 'httpStatus'>): boolean {
   return ACCESS_DENIED.has(facts.name) || facts.httpStatus === 403;
+}
+
+export function isMissingCredentials(facts: Pick<SdkErrorFacts, 'name'>): boolean {
+  return facts.name === MISSING_CREDENTIALS;
 }
 
 export function isThrottled(facts: Pick<SdkErrorFacts, 'name'>): boolean {

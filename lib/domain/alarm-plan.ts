@@ -1,7 +1,7 @@
 /**
  * Managed alarms: one CloudWatch alarm on `AWS/Route53 HealthCheckStatus` per watched health check, so a
  * change reaches the alarm function through EventBridge without waiting for a sweep. This file decides,
- * as data, which alarms to create, update and delete; lib/reconcile-alarms.ts carries the plan out.
+ * as data, which alarms to create, update and delete; lib/usecases/reconcile-alarms.ts carries the plan out.
  *
  * Each alarm's description ends with the pairs that depend on its health check (a pair hint), which
  * EventBridge delivers in the alarm event (`detail.configuration.description`): the alarm function then

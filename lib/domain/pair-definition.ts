@@ -1,7 +1,7 @@
 /**
  * A pair's definition: everything judging one failover pair needs from Route 53, and nothing more, so
  * the alarm function can judge the pairs of one health check without listing the account. The sweep
- * keeps one per pair in the table (lib/sync-pair-definitions.ts); judged from it, a pair's observation
+ * keeps one per pair in the table (lib/usecases/sync-pair-definitions.ts); judged from it, a pair's observation
  * is exactly the one judged from the whole listing.
  */
 import { aliasTargetsOfPair, healthCheckIdsOfPair } from './failover';

@@ -70,7 +70,7 @@ function translateSsmError(error: unknown, name: string): Error {
       { cause: error },
     );
   }
-  // By name and HTTP status (sdkErrorFacts), not the modeled fault: in the deployed bundles most errors' fault follows the status (scripts/esbuild-plugins.js).
+  // By name and HTTP status (sdkErrorFacts), as every adapter decides.
   const retryable = sdkErrorFacts(error).retryable || /Throttl|TooManyRequests/.test(errorName);
   return new NotifierError(`Could not read SSM parameter ${name} holding the Slack webhook URL: ${errorName}: ${detail}`, retryable, { cause: error });
 }

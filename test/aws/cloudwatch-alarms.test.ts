@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AlarmManagerError } from '../../lib/errors';
-import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch-alarms';
+import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch/alarms';
 import { alarmDescriptionFor, DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
 
 const cloudwatch = mockClient(CloudWatchClient);

@@ -7,7 +7,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudWatchHealthMetricSource, metricDataCallsNeeded } from '../../lib/aws/cloudwatch-metrics';
+import { CloudWatchHealthMetricSource, metricDataCallsNeeded } from '../../lib/aws/cloudwatch/metrics';
 
 const cloudwatch = mockClient(CloudWatchClient);
 const at = new Date('2026-11-25T08:10:00.000Z');

@@ -1,14 +1,14 @@
 /**
- * DynamoDB failures as the store's callers see them (lib/aws/dynamo-errors.ts): a StoreError naming what
+ * DynamoDB failures as the store's callers see them (lib/aws/dynamodb/table.ts): a StoreError naming what
  * was being done, retryable when trying again later may help. Real SDK errors from a DynamoDB client
  * against a loopback server: one that answers with each error, one that never answers.
  */
 import { createServer } from 'node:http';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { clientConfig } from '../../lib/aws/client-config';
-import { withStoreError } from '../../lib/aws/dynamo-errors';
+import { withStoreError } from '../../lib/aws/dynamodb/table';
 import { StoreError } from '../../lib/errors';
-import { listenOnLoopback, type RunningServer } from '../support/stand-ins/http';
+import { listenOnLoopback, type RunningServer } from '../../local/stand-ins/http';
 
 const credentials = { accessKeyId: 'AKIDFAILWATCHTEST', secretAccessKey: 'not-a-secret' };
 let answering: RunningServer;

@@ -1,17 +1,17 @@
 /** Pair definitions in the table (partition of the pair, sort key DEFINITION), on dynalite; BatchWriteItem's unprocessed items with a mocked client. */
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoBatchReader } from '../../lib/aws/dynamo-batch-reader';
-import { DynamoPairDefinitionWriter } from '../../lib/aws/dynamo-pair-definition-writer';
-import { DynamoPairDefinitionStore } from '../../lib/aws/dynamo-pair-definitions';
-import { DynamoSilenceStore } from '../../lib/aws/dynamo-silence-store';
-import { createDynamoDocumentClient } from '../../lib/aws/dynamo-table';
+import { DynamoBatchReader } from '../../lib/aws/dynamodb/reads';
+import { DynamoPairDefinitionWriter } from '../../lib/aws/dynamodb/pair-definition-writer';
+import { DynamoPairDefinitionStore } from '../../lib/aws/dynamodb/pair-definitions';
+import { DynamoSilenceStore } from '../../lib/aws/dynamodb/silences';
+import { createDynamoDocumentClient } from '../../lib/aws/dynamodb/table';
 import { pairKey, type PairId } from '../../lib/domain/model';
 import { definePair, type PairDefinition } from '../../lib/domain/pair-definition';
 import { StoreError } from '../../lib/errors';
 import { encodePairDefinition, hashPairDefinition } from '../../lib/pair-definition-codec';
 import { aDefinition, aPair, definitionsOf } from '../support/domain-fixtures';
-import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
+import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../../local/dynalite';
 
 let db: LocalDynamo;
 let tableName: string;

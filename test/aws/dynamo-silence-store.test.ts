@@ -1,7 +1,7 @@
 /** The CLI silences in one item (partition SILENCE, sort key ALL), on dynalite. */
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoBatchReader } from '../../lib/aws/dynamo-batch-reader';
-import { DynamoSilenceStore } from '../../lib/aws/dynamo-silence-store';
+import { DynamoBatchReader } from '../../lib/aws/dynamodb/reads';
+import { DynamoSilenceStore } from '../../lib/aws/dynamodb/silences';
 import { StoreError } from '../../lib/errors';
 import { startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 

@@ -3,9 +3,9 @@
  * own (`freshPairId`), so the tests of one file can share a table.
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
-import { pairPartitionKey, STATE_SORT_KEY, transitionSortKey } from '../../lib/aws/dynamo-table';
-import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../support/dynalite';
+import { DynamoStateStore } from '../../lib/aws/dynamodb/state-store';
+import { pairPartitionKey, STATE_SORT_KEY, transitionSortKey } from '../../lib/aws/dynamodb/table';
+import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../../local/dynalite';
 import {
   ServingState,
   Severity,

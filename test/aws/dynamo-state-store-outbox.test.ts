@@ -1,8 +1,8 @@
-import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
+import { DynamoStateStore } from '../../lib/aws/dynamodb/state-store';
 import type { PairId, PairState, Transition } from '../../lib/domain/model';
 import { StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
-import { createTestDocumentClient } from '../support/dynalite';
+import { createTestDocumentClient } from '../../local/dynalite';
 import { firstState, freshPairId, minutesAfter, readOutboxEntry, readOutboxKeys, readRawItem, recordRequests, transitionsAfter, T0, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
 let { db, tableName, client, store } = {} as LocalStore;

@@ -5,11 +5,11 @@
  * sweep) move what is final to history.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { transitionItem } from '../../lib/aws/dynamo-items';
-import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
+import { transitionItem } from '../../lib/aws/dynamodb/state-items';
+import { DynamoStateStore } from '../../lib/aws/dynamodb/state-store';
 import { TriggerKind, type PairState, type Transition } from '../../lib/domain/model';
 import { StaleStateError, StoreError } from '../../lib/errors';
-import { createTestDocumentClient } from '../support/dynalite';
+import { createTestDocumentClient } from '../../local/dynalite';
 import { startDynamoProxy } from '../robustness/dynamo-proxy';
 import {
   failRequests,

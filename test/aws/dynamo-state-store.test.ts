@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoStateStore } from '../../lib/aws/dynamo-state-store';
+import { DynamoStateStore } from '../../lib/aws/dynamodb/state-store';
 import { pairKey } from '../../lib/domain/model';
 import { ConfigurationError, StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
-import { createTestClient, createTestDocumentClient } from '../support/dynalite';
+import { createTestClient, createTestDocumentClient } from '../../local/dynalite';
 import { failRequests, firstState, freshPairId, minutesAfter, publishAndMove, readOutboxEntry, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
 const HISTORY_DAYS = 30;

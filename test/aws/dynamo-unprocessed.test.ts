@@ -6,9 +6,8 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RETRY_DEFAULTS } from '../../lib/aws/client-config';
-import { batchGetItems } from '../../lib/aws/dynamo-reads';
-import { createDynamoDocumentClient } from '../../lib/aws/dynamo-table';
-import { sendUntilProcessed } from '../../lib/aws/dynamo-unprocessed';
+import { batchGetItems } from '../../lib/aws/dynamodb/reads';
+import { createDynamoDocumentClient, sendUntilProcessed } from '../../lib/aws/dynamodb/table';
 import { StoreError } from '../../lib/errors';
 
 const tableName = 'failwatch-unprocessed';

@@ -1,6 +1,6 @@
 /**
  * An SDK call does not outlive the Lambda invocation: a retry is made only while a whole attempt still
- * fits before the invocation's end (lib/aws/client-config.ts, lib/invocation.ts). A real HTTP server on
+ * fits before the invocation's end (lib/aws/client-config.ts, lib/runtime/invocation.ts). A real HTTP server on
  * loopback takes each request and never answers; each attempt ends at its own timeout.
  */
 import { readFileSync } from 'node:fs';
@@ -13,8 +13,8 @@ import { RetryWithinDeadline } from '../../lib/aws/client-config';
 import { createSnsClient } from '../../lib/aws/sns-notifier';
 import { createHandler as createAlarmHandler } from '../../handlers/alarm';
 import { createHandler as createPollHandler } from '../../handlers/poll';
-import { currentInvocationEnd, withinInvocation } from '../../lib/invocation';
-import { listenOnLoopback, type RunningServer } from '../support/stand-ins/http';
+import { currentInvocationEnd, withinInvocation } from '../../lib/runtime/invocation';
+import { listenOnLoopback, type RunningServer } from '../../local/stand-ins/http';
 
 const credentials = { accessKeyId: 'AKIDFAILWATCHTEST', secretAccessKey: 'not-a-secret' };
 const publish = new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: 'm' });

@@ -1,6 +1,6 @@
 import { GetHealthCheckStatusCommand, NoSuchHealthCheck, Route53Client, Route53ServiceException } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Route53CheckerStatusSource } from '../../lib/aws/route53-checkers';
+import { Route53CheckerStatusSource } from '../../lib/aws/route53/checkers';
 
 const route53 = mockClient(Route53Client);
 const source = () => new Route53CheckerStatusSource(new Route53Client({}));

@@ -1,6 +1,6 @@
 import type { HealthCheck, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import fc from 'fast-check';
-import { buildPairs, recordsPairsReach, toHealthCheckDefinition, toRecordSet, type Zone } from '../../lib/aws/route53-mapping';
+import { buildPairs, recordsPairsReach, toHealthCheckDefinition, toRecordSet, type Zone } from '../../lib/aws/route53/mapping';
 import { observePair } from '../../lib/domain/failover';
 import { TriggerKind, Verdict, type HealthAssessment } from '../../lib/domain/model';
 

@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListHealthChecksCommand, type Route53Client } from '@aws-sdk/client-route-53';
-import { Route53CheckerStatusSource } from '../../lib/aws/route53-checkers';
-import { Route53InventorySource } from '../../lib/aws/route53-inventory';
+import { Route53CheckerStatusSource } from '../../lib/aws/route53/checkers';
+import { Route53InventorySource } from '../../lib/aws/route53/inventory';
 import { createRoute53Client, type Route53ClientOptions } from '../../lib/aws/sdk-clients';
 import { HealthSourceError } from '../../lib/errors';
 import { ledgerBudget } from '../support/ledger-budget';

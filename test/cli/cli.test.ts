@@ -1,8 +1,8 @@
 /** `npm run failwatch -- ...`: what each command does, and the errors that say what to type instead. */
 import type { Silence } from '../../lib/domain/silences';
-import { CliUsageError, runCli } from '../../lib/cli';
+import { CliUsageError, runCli } from '../../lib/cli/cli';
 import type { SilenceStore } from '../../lib/ports';
-import { FixedClock } from '../support/fixed-clock';
+import { FixedClock } from '../../local/fixed-clock';
 
 class InMemorySilenceStore implements SilenceStore {
   readonly silences: Silence[] = [];

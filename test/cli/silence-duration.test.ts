@@ -1,6 +1,6 @@
 /** `silence --for` a window ending past the last representable date is a usage error, not a crash. */
-import { CliUsageError, runCli } from '../../lib/cli';
-import { FixedClock } from '../support/fixed-clock';
+import { CliUsageError, runCli } from '../../lib/cli/cli';
+import { FixedClock } from '../../local/fixed-clock';
 
 describe('silence --for beyond any date', () => {
   it('is refused with a CliUsageError, not a RangeError', async () => {

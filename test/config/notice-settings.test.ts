@@ -1,4 +1,4 @@
-import { loadWatchConfig } from '../../lib/config';
+import { loadWatchConfig } from '../../lib/runtime/config';
 import { ConfigurationError } from '../../lib/errors';
 
 const REQUIRED = { FAILWATCH_TABLE: 'failwatch', FAILWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:failwatch' };

@@ -2,7 +2,7 @@
  * Numeric settings are numbers written out: an empty value (an empty --param) or a hex literal is an
  * error naming the variable, never read as 0 (which would turn reminders off or keep history forever).
  */
-import { loadWatchConfig, type WatchConfig } from '../../lib/config';
+import { loadWatchConfig, type WatchConfig } from '../../lib/runtime/config';
 import { ConfigurationError } from '../../lib/errors';
 
 const REQUIRED = { FAILWATCH_TABLE: 't', FAILWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:failwatch' };

@@ -2,7 +2,7 @@
  * FAILWATCH_SILENCES refuses keys it does not know: a misspelt optional key would otherwise be dropped
  * and widen the window (`zoneID` covering every zone, `form` starting a planned window at once).
  */
-import { loadWatchConfig } from '../../lib/config';
+import { loadWatchConfig } from '../../lib/runtime/config';
 import { ConfigurationError } from '../../lib/errors';
 
 const REQUIRED = { FAILWATCH_TABLE: 't', FAILWATCH_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:failwatch' };

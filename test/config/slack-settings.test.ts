@@ -1,4 +1,4 @@
-import { loadSlackConfig } from '../../lib/config';
+import { loadSlackConfig } from '../../lib/runtime/config';
 import { ConfigurationError } from '../../lib/errors';
 
 describe('the Slack webhook parameter', () => {

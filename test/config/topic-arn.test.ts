@@ -2,10 +2,10 @@
 import type { Context } from 'aws-lambda';
 import { createHandler as createAlarmHandler } from '../../handlers/alarm';
 import { createHandler as createPollHandler } from '../../handlers/poll';
-import { loadWatchConfig } from '../../lib/config';
+import { loadWatchConfig } from '../../lib/runtime/config';
 import { ConfigurationError } from '../../lib/errors';
-import { once } from '../../lib/lambda';
-import { loadEvent } from '../support/harness';
+import { once } from '../../lib/runtime/lambda';
+import { loadEvent } from '../../local/harness';
 
 const TABLE = { FAILWATCH_TABLE: 'failwatch-prod-history' };
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:failwatch-prod-poll';

@@ -12,7 +12,7 @@ function observe(serving: KnownServingState, when: string): PairObservation {
   return anObservation(serving, when, { primary: aSide(Verdict.UNHEALTHY) });
 }
 
-/** Feeds observations one after the other, carrying the stored state the way lib/watch.ts does. */
+/** Feeds observations one after the other, carrying the stored state the way lib/usecases/watch.ts does. */
 function run(start: PairState | undefined, observations: readonly PairObservation[], with_: NoticeSettings): StepDecision[] {
   let state = start;
   return observations.map((observation) => {

@@ -2,12 +2,12 @@
  * A silence on the wildcard record `*.example.com` covers its pair, which Route 53 lists as
  * `\052.example.com.` (Route 53 Developer Guide, "DNS domain name format"; the mapping keeps the escape).
  */
-import { buildPairs, toRecordSet } from '../../lib/aws/route53-mapping';
-import { runCli } from '../../lib/cli';
-import { loadWatchConfig } from '../../lib/config';
+import { buildPairs, toRecordSet } from '../../lib/aws/route53/mapping';
+import { runCli } from '../../lib/cli/cli';
+import { loadWatchConfig } from '../../lib/runtime/config';
 import { activeSilence, type Silence } from '../../lib/domain/silences';
 import type { SilenceStore } from '../../lib/ports';
-import { FixedClock } from '../support/fixed-clock';
+import { FixedClock } from '../../local/fixed-clock';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
 const ZONE = { id: 'Z0EXAMPLE12345', name: 'example.com.' };

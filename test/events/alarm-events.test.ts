@@ -4,12 +4,12 @@
  * typed by hand), and its pair hint is read back. A description that is not a hint never fails an event.
  */
 import { createRoute53Client } from '../../lib/aws/sdk-clients';
-import { Route53InventorySource } from '../../lib/aws/route53-inventory';
+import { Route53InventorySource } from '../../lib/aws/route53/inventory';
 import { planAlarms } from '../../lib/domain/alarm-plan';
-import { parseAlarmEvent } from '../../lib/events';
-import { watchedHealthChecks } from '../../lib/reconcile-alarms';
-import { loadEvent } from '../support/harness';
-import { REFERENCE, referenceAccount } from '../support/simulated-aws';
+import { parseAlarmEvent } from '../../lib/runtime/events';
+import { watchedHealthChecks } from '../../lib/usecases/reconcile-alarms';
+import { loadEvent } from '../../local/harness';
+import { REFERENCE, referenceAccount } from '../../local/simulated-aws';
 
 /** FAILWATCH_ALARM_PREFIX's default: the samples' alarm is named `failwatch-<health check id>`. */
 const DEFAULT_PREFIX = 'failwatch';

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamo-table';
-import { loadSlackConfig, loadWatchConfig } from '../../lib/config';
+import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamodb/table';
+import { loadSlackConfig, loadWatchConfig } from '../../lib/runtime/config';
 import { allPolicyStatements, asArray, describeResource, evaluateCondition, findInMap, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
 import { packageService, PROJECT_ROOT, type PackagedService } from './support/package-service';
@@ -160,31 +160,6 @@ describe('packaging: one artifact per function', () => {
     expect(loaded.stdout).toBe('function');
   });
 
-  it.each(FUNCTION_NAMES)('%s bundle: the SDK\'s default credential chain is replaced by lib/aws/lambda-credential-chain.ts', (name) => {
-    const map = JSON.parse(readFileSync(join(unpackedBundles.get(name) as string, 'handlers', `${name}.js.map`), 'utf8')) as { sources: string[] };
-    expect(map.sources.some((source) => source.endsWith('lib/aws/lambda-credential-chain.ts'))).toBe(true);
-    expect(map.sources.filter((source) => /credential-provider-(node|ini|sso|process|web-identity|login)\/|nested-clients\/|token-providers\//.test(source))).toEqual([]);
-  });
-
-  it.each(FUNCTION_NAMES)('%s bundle: the SDK\'s event-stream code is left out (lib/aws/event-streams-left-out.ts)', (name) => {
-    const dir = unpackedBundles.get(name) as string;
-    const map = JSON.parse(readFileSync(join(dir, 'handlers', `${name}.js.map`), 'utf8')) as { sources: string[] };
-    expect(map.sources.some((source) => source.endsWith('lib/aws/event-streams-left-out.ts'))).toBe(true);
-    expect(map.sources.filter((source) => /event-?stream/i.test(source) && !source.endsWith('lib/aws/event-streams-left-out.ts'))).toEqual([]);
-  });
-
-  // A name-only modeled error of a client each bundle carries (Route 53 for poll and alarm, SSM for slack), and a
-  // Route 53 operation Failwatch never calls: both in a build without the plugin (test/aws/sdk-bundle-equivalence.test.ts).
-  const TRIMMED_FROM: Readonly<Record<FunctionName, readonly string[]>> = {
-    poll: ['CidrBlockInUseException', 'ActivateKeySigningKey'],
-    alarm: ['CidrBlockInUseException', 'ActivateKeySigningKey'],
-    slack: ['ServiceQuotaExceededException'],
-  };
-  it.each(FUNCTION_NAMES)('%s bundle: the SDK\'s generated schemas are trimmed (scripts/esbuild-plugins.js)', (name) => {
-    const bundle = readFileSync(join(unpackedBundles.get(name) as string, 'handlers', `${name}.js`), 'utf8');
-    expect(TRIMMED_FROM[name].filter((unused) => bundle.includes(`"${unused}"`))).toEqual([]);
-  });
-
   it('poll bundle: signs its first call with the environment\'s key; with none, the run fails saying what to set', async () => {
     const dir = unpackedBundles.get('poll') as string;
     const authorizations: string[] = [];
@@ -216,9 +191,9 @@ describe('packaging: one artifact per function', () => {
       await runPoll({ AWS_ACCESS_KEY_ID: 'AKIDBUNDLESIGNS', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_SESSION_TOKEN: 'bundle-token' });
       expect(authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLESIGNS\/\d{8}\/us-east-1\/route53\/aws4_request/);
       const before = authorizations.length;
-      const withoutCredentials = await runPoll({ AWS_PROFILE: 'oncall' });
-      expect(withoutCredentials).toMatch(/No AWS credentials in the environment.*AWS_ACCESS_KEY_ID/);
-      expect(withoutCredentials).toMatch(/AWS_PROFILE \(oncall\) is set, but a bundle does not read profiles/);
+      // The SDK's own chain: no key, no profile file, no container credentials; instance metadata off so nothing leaves the machine.
+      const withoutCredentials = await runPoll({ AWS_PROFILE: 'oncall', AWS_EC2_METADATA_DISABLED: 'true' });
+      expect(withoutCredentials).toMatch(/^HealthSourceError: No AWS credentials for Route 53 ListHostedZones .*set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE/);
       expect(authorizations.length).toBe(before);
     } finally {
       await new Promise<void>((resolve) => route53.close(() => resolve()));
@@ -241,9 +216,9 @@ describe('packaging: one artifact per function', () => {
 });
 
 describe('functions', () => {
-  it.each(FUNCTION_NAMES)('%s: nodejs22.x on arm64, its timeout, its memory size', (name) => {
+  it.each(FUNCTION_NAMES)('%s: nodejs24.x on arm64, its timeout, its memory size', (name) => {
     const properties = fnProperties(standard.template, name);
-    expect(properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256, Timeout: FUNCTIONS[name].timeout });
+    expect(properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256, Timeout: FUNCTIONS[name].timeout });
     expect(fnProperties(configured.template, name).MemorySize).toBe(512);
   });
 
@@ -433,7 +408,7 @@ describe('IAM: least privilege', () => {
 });
 
 describe('resources', () => {
-  it('the history table: the key schema of lib/aws/dynamo-table.ts, on demand, PITR, TTL, retained', () => {
+  it('the history table: the key schema of lib/aws/dynamodb/table.ts, on demand, PITR, TTL, retained', () => {
     const table = resource(standard.template, 'HistoryTable');
     const definition = tableDefinition('any');
     expect(table.DeletionPolicy).toBe('Retain');

@@ -8,9 +8,9 @@
  * once, the state must be where the last transition left it, and SNS must have one message per transition.
  */
 import { ServingState, TransitionKind as K, pairKey, type KnownServingState } from '../../lib/domain/model';
-import type { RunResult } from '../../lib/summary';
-import { startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import type { RunResult } from '../../lib/usecases/run-result';
+import { startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 import { deliveryProblems, historyOf, historyProblems, pairIdOf, stateOf } from './invariants';
 import { invokeAt, runResult, type Invocation } from './invocations';
 

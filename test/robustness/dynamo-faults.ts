@@ -4,7 +4,7 @@
  * Requests are seen in DynamoDB's wire form (`{ S: '...' }` attribute values).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { pairPartitionKey } from '../../lib/aws/dynamo-table';
+import { pairPartitionKey } from '../../lib/aws/dynamodb/table';
 import type { PairId } from '../../lib/domain/model';
 
 export interface WireRequest {

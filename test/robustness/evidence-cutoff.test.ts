@@ -5,10 +5,10 @@
  * the secondary.
  */
 import type { Context } from 'aws-lambda';
-import type { WatchSettings } from '../../lib/watch';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import type { WatchSettings } from '../../lib/usecases/watch';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { kinds, minutesIn, sweepAt } from '../support/notice-scenario';
-import { REFERENCE, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 /** A Lambda context with `ms` left: deadlineFrom gives now + (ms - 10 s). */
 const contextWith = (ms: number) => ({ getRemainingTimeInMillis: () => ms }) as unknown as Context;

@@ -4,12 +4,12 @@
  * test prints every broken rule at once, with the pair it was found on.
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { parseStateItem } from '../../lib/aws/dynamo-items';
-import { STATE_SORT_KEY, pairPartitionKey } from '../../lib/aws/dynamo-table';
+import { parseStateItem } from '../../lib/aws/dynamodb/state-items';
+import { STATE_SORT_KEY, pairPartitionKey } from '../../lib/aws/dynamodb/table';
 import { ServingState, TransitionKind, Verdict, pairKey, type KnownServingState, type PairId } from '../../lib/domain/model';
 import { PublishStatus, type StoredNotice, type StoredPairState, type StoredTransition } from '../../lib/ports';
-import type { Harness } from '../support/harness';
-import type { GeneratedPair, PublishedMessage } from '../support/simulated-aws';
+import type { Harness } from '../../local/harness';
+import type { GeneratedPair, PublishedMessage } from '../../local/simulated-aws';
 
 export function pairIdOf(pair: GeneratedPair): PairId {
   return { zoneId: pair.zoneId, name: pair.name, type: pair.type };

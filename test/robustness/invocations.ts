@@ -5,9 +5,9 @@
 import type { Context } from 'aws-lambda';
 import { createHandler as createAlarmHandler, type AlarmResult } from '../../handlers/alarm';
 import { createHandler as createPollHandler } from '../../handlers/poll';
-import type { RunResult } from '../../lib/summary';
-import type { WatchDeps } from '../../lib/watch';
-import { FixedClock, loadEvent, type Harness } from '../support/harness';
+import type { RunResult } from '../../lib/usecases/run-result';
+import type { WatchDeps } from '../../lib/usecases/watch';
+import { FixedClock, loadEvent, type Harness } from '../../local/harness';
 
 export type Invocation = { readonly kind: 'POLL' } | { readonly kind: 'ALARM'; readonly healthCheckId: string; readonly state: 'ALARM' | 'OK' };
 

@@ -2,7 +2,7 @@
  * The handlers' log lines during `work`. Tests run with the shared logger SILENT (test/support/quiet-logs.ts):
  * it is turned up for the call and put back after, and nothing reaches the console.
  */
-import { logger } from '../../lib/logger';
+import { logger } from '../../lib/runtime/logger';
 import { captureOutput } from '../support/output-capture';
 
 export async function logsOf<T>(work: () => Promise<T>): Promise<{ readonly result: PromiseSettledResult<T>; readonly lines: Record<string, unknown>[] }> {

@@ -6,8 +6,8 @@
 import { pairKey, type FailoverPair, type PairId } from '../../lib/domain/model';
 import { NotifierError } from '../../lib/errors';
 import type { Notifier, OutgoingNotification, RecordedPairState } from '../../lib/ports';
-import { outboxEntries, publishOutbox, type OutboxEntry } from '../../lib/publish';
-import { FixedClock } from '../support/fixed-clock';
+import { outboxEntries, publishOutbox, type OutboxEntry } from '../../lib/usecases/publish';
+import { FixedClock } from '../../local/fixed-clock';
 import { aPair } from '../support/domain-fixtures';
 import { firstState, freshPairId, minutesAfter, readOutboxEntry, transitionsAfter, T0, startLocalStore, stopLocalStore, type LocalStore } from '../aws/dynamo-state-store-fixtures';
 

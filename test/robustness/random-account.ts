@@ -7,7 +7,7 @@
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import fc from 'fast-check';
 import { ServingState, type KnownServingState, type PairId, type ServingState as Serving } from '../../lib/domain/model';
-import { SimulatedAws, generatedCheckId } from '../support/simulated-aws';
+import { SimulatedAws, generatedCheckId } from '../../local/simulated-aws';
 
 export type RecordShape =
   | { readonly kind: 'PAIR'; readonly primaryChecked: boolean; readonly secondaryChecked: boolean }

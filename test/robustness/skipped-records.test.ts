@@ -4,7 +4,7 @@
  * two PRIMARYs) is named in the run summary's skippedRecords with the reason. Nothing is stored for
  * any of them, whichever handler runs.
  */
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../../local/harness';
 import { tableItems } from './invariants';
 import { invokeAt, runResult } from './invocations';
 import { ZONE_ID, buildAccount, type BuiltAccount } from './random-account';

@@ -7,8 +7,8 @@
  * no time here.
  */
 import type { Context } from 'aws-lambda';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 
 const LAMBDA_TIMEOUT_MS = 60_000; // serverless.yml: poll timeout 60
 

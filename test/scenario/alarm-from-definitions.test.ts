@@ -14,12 +14,12 @@ import { createHandler as createAlarmHandler } from '../../handlers/alarm';
 import { createHandler as createPollHandler } from '../../handlers/poll';
 import { alarmDescriptionFor, alarmNameFor } from '../../lib/domain/alarm-plan';
 import { pairKey } from '../../lib/domain/model';
-import { parseAlarmEvent } from '../../lib/events';
-import { buildPollDeps } from '../../lib/poll-wiring';
-import { runWatch, type WatchSummary } from '../../lib/watch';
-import { buildWatchDeps } from '../../lib/wiring';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { parseAlarmEvent } from '../../lib/runtime/events';
+import { buildPollDeps } from '../../lib/runtime/poll-wiring';
+import { runWatch, type WatchSummary } from '../../lib/usecases/watch';
+import { buildWatchDeps } from '../../lib/runtime/wiring';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 
 const PREFIX = 'failwatch-test';
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);

@@ -8,8 +8,8 @@
  * store definitions (BatchWriteItem error) but reconciles: Hp's alarm now names P and Q. Hp fails: Route 53
  * fails both P and Q over, and the alarm records both FAILOVERs.
  */
-import { startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 import { alarmContainer, keyOf, ownAlarmEvent, pollContainer, recordOf } from '../support/containers';
 
 const PREFIX = 'failwatch-prod';

@@ -5,12 +5,12 @@
  * only from this stage's own alarms (named with its prefix), and only for pairs in its watched zones;
  * anything else is looked up in the (zone-scoped) listing.
  */
-import { loadWatchConfig } from '../../lib/config';
+import { loadWatchConfig } from '../../lib/runtime/config';
 import { alarmDescriptionFor, alarmNameFor } from '../../lib/domain/alarm-plan';
-import { runWatch } from '../../lib/watch';
-import { buildWatchDeps } from '../../lib/wiring';
-import { startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { runWatch } from '../../lib/usecases/watch';
+import { buildWatchDeps } from '../../lib/runtime/wiring';
+import { startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 import { alarmContainer, alarmEvent, keyOf, pollContainer, storedDefinition } from '../support/containers';
 
 const PREFIX = 'failwatch-prod';

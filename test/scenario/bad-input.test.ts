@@ -4,9 +4,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler as createPollHandler } from '../../handlers/poll';
 import { ConfigurationError, InvalidEventError } from '../../lib/errors';
-import { buildWatchDepsFromEnvironment } from '../../lib/wiring';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { REFERENCE, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { buildWatchDepsFromEnvironment } from '../../lib/runtime/wiring';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 describe('bad input', () => {
   let account: SimulatedAws;

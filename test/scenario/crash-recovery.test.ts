@@ -7,10 +7,10 @@
  * until the next sweep moves them to history; a sweep that dies while moving them leaves them for the next.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { STATE_SORT_KEY } from '../../lib/aws/dynamo-table';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { STATE_SORT_KEY } from '../../lib/aws/dynamodb/table';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { PAIR_ID, history, kinds, minutesIn, sweepAt } from '../support/notice-scenario';
-import { REFERENCE, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 import { isHistoryPut, readPartition, type WireRequest } from '../aws/dynamo-state-store-fixtures';
 
 /** The commit of `record`: the state's UpdateItem that carries a new revision (not the outbox's bookkeeping). */

@@ -3,9 +3,9 @@
  * notification: both race for the same per-pair sequence with single-item conditional writes. A notice,
  * keyed by what it is about, is sent once even if decided again after its first copy left the outbox.
  */
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { PAIR_ID, history, kinds, minutesIn, notices, sweepAt } from '../support/notice-scenario';
-import { REFERENCE, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 describe('one change seen by the sweep and by the alarm → one transition, one SNS publish', () => {
   let account: SimulatedAws;

@@ -8,9 +8,9 @@
  * taking them out of the outbox), once; an alarm run never does it. A notice costs one read more than a
  * transition: before it is sent, history is asked whether its key was recorded before.
  */
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { minutesIn } from '../support/notice-scenario';
-import { REFERENCE, generatedAccount, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { REFERENCE, generatedAccount, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 import { readOutboxKeys, recordRequests, type WireRequest } from '../aws/dynamo-state-store-fixtures';
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);

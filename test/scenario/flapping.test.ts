@@ -1,8 +1,8 @@
 /** Flap damping through the poll handler: FAILWATCH_FLAP_CHANGES=2 within FAILWATCH_FLAP_WINDOW_MINUTES=60. */
 import { historyReference } from '../../lib/notify/reference';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../../local/harness';
 import { history, kinds, notices, sweepAt, type SweepResult } from '../support/notice-scenario';
-import { referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 describe('flap damping through the poll handler', () => {
   let account: SimulatedAws;

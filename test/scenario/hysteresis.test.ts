@@ -1,7 +1,7 @@
 /** Hysteresis through the poll handler: FAILWATCH_CONFIRMATIONS observations before a change is recorded. */
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness } from '../../local/harness';
 import { PAIR_ID, history, kinds, minutesIn, sweepAt } from '../support/notice-scenario';
-import { referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 describe('hysteresis through the poll handler', () => {
   let account: SimulatedAws;

@@ -5,11 +5,11 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Route53Client } from '@aws-sdk/client-route-53';
-import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch-alarms';
-import { Route53InventorySource } from '../../lib/aws/route53-inventory';
-import { AlarmReconciler } from '../../lib/reconcile-alarms';
-import { FixedClock } from '../support/fixed-clock';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch/alarms';
+import { Route53InventorySource } from '../../lib/aws/route53/inventory';
+import { AlarmReconciler } from '../../lib/usecases/reconcile-alarms';
+import { FixedClock } from '../../local/fixed-clock';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 
 const PREFIX = 'failwatch-prod';
 const OWNER_TAG = [{ Key: 'failwatch:managed-by', Value: PREFIX }];

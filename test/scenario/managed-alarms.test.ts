@@ -3,9 +3,9 @@
  * metrics, SNS) and dynalite. The sweep runs first; alarms are reconciled after it, only when due.
  */
 import { createHandler as createPollHandler, type PollResult } from '../../handlers/poll';
-import { buildPollDeps } from '../../lib/poll-wiring';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { buildPollDeps } from '../../lib/runtime/poll-wiring';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 
 const PREFIX = 'failwatch-test';
 const OWNER_TAG = [{ Key: 'failwatch:managed-by', Value: PREFIX }];

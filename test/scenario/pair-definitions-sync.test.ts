@@ -7,8 +7,8 @@
 import type { PollResult } from '../../handlers/poll';
 import { pairKey } from '../../lib/domain/model';
 import { pollContainer as containerOf } from '../support/containers';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 
 interface Request {
   readonly command: string;

@@ -8,8 +8,8 @@
  * Y back, writes X. The primary then fails while the unused Hs is unhealthy: Route 53 serves the
  * secondary, and the alarm, judging from X, records a FAILOVER (judged from Y it would be ALL_UNHEALTHY).
  */
-import { startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 import { keyOf, ownAlarmEvent, pollContainer, recordOf, storedDefinition, alarmContainer } from '../support/containers';
 
 const PREFIX = 'failwatch-prod';

@@ -2,8 +2,8 @@
  * The spec's reference scenario, end to end through the real poll handler: simulated Route 53,
  * CloudWatch and SNS at the SDK boundary, a real DynamoDB (dynalite) for state and history.
  */
-import { REFERENCE, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 
 const pairId = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' };
 

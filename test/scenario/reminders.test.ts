@@ -1,7 +1,7 @@
 /** Reminders through the poll handler: every FAILWATCH_REMINDER_HOURS (default 4) while failed over. */
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { PAIR_ID, kinds, minutesIn, notices, sweepAt, type SweepResult } from '../support/notice-scenario';
-import { referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 const FAILOVER_AT = 1;
 const hoursAfterFailover = (hours: number, minutes = 0) => FAILOVER_AT + hours * 60 + minutes;

@@ -4,12 +4,12 @@
  * low-severity summary follows the end of the window.
  */
 import { createHandler as createPollHandler } from '../../handlers/poll';
-import { DynamoSilenceStore } from '../../lib/aws/dynamo-silence-store';
-import { runCli } from '../../lib/cli';
+import { DynamoSilenceStore } from '../../lib/aws/dynamodb/silences';
+import { runCli } from '../../lib/cli/cli';
 import { historyReference } from '../../lib/notify/reference';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { history, kinds, minutesIn, notices, sweepAt } from '../support/notice-scenario';
-import { REFERENCE, referenceAccount, type SimulatedAws } from '../support/simulated-aws';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
 
 describe('a silence from the configuration (FAILWATCH_SILENCES)', () => {
   let account: SimulatedAws;

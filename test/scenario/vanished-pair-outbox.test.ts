@@ -1,7 +1,7 @@
 /**
  * A pair whose records are removed from Route 53 is no longer swept; what its outbox still held would never
  * be sent. A poll container that listed it finishes that outbox every sweep, from the pair as it last listed
- * it, until it is empty (lib/vanished-pairs.ts): a FAILOVER recorded while SNS was down still reaches the
+ * it, until it is empty (lib/usecases/vanished-pairs.ts): a FAILOVER recorded while SNS was down still reaches the
  * topic once SNS is back, though the pair is gone and its stored definition deleted.
  * A simulated account and dynalite, through the real poll handler.
  */
@@ -11,8 +11,8 @@ import type { PollResult } from '../../handlers/poll';
 import { pairKey } from '../../lib/domain/model';
 import { alarmDescriptionFor } from '../../lib/domain/alarm-plan';
 import { alarmContainer, alarmEvent, pollContainer } from '../support/containers';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../support/simulated-aws';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
 
 let account: SimulatedAws;
 let pairs: readonly GeneratedPair[];

@@ -5,9 +5,9 @@
  */
 import { createHandler as createPollHandler } from '../../handlers/poll';
 import type { HealthMetricSource } from '../../lib/ports';
-import { loadEvent, startHarness, type Harness } from '../support/harness';
+import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { history, kinds, minutesIn, notices } from '../support/notice-scenario';
-import { REFERENCE, referenceAccount, type PublishedMessage, type SimulatedAws } from '../support/simulated-aws';
+import { REFERENCE, referenceAccount, type PublishedMessage, type SimulatedAws } from '../../local/simulated-aws';
 
 describe('WATCH_DEGRADED: the watch cannot read the pair', () => {
   let account: SimulatedAws;

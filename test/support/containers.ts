@@ -5,11 +5,11 @@ import { createHandler as createPollHandler, type PollResult } from '../../handl
 import { alarmNameFor } from '../../lib/domain/alarm-plan';
 import { pairKey } from '../../lib/domain/model';
 import type { PairDefinition } from '../../lib/domain/pair-definition';
-import type { WatchConfig } from '../../lib/config';
-import { buildPollDeps } from '../../lib/poll-wiring';
-import { buildWatchDeps } from '../../lib/wiring';
-import { loadEvent, type Harness } from './harness';
-import type { GeneratedPair, SimulatedAws } from './simulated-aws';
+import type { WatchConfig } from '../../lib/runtime/config';
+import { buildPollDeps } from '../../lib/runtime/poll-wiring';
+import { buildWatchDeps } from '../../lib/runtime/wiring';
+import { loadEvent, type Harness } from '../../local/harness';
+import type { GeneratedPair, SimulatedAws } from '../../local/simulated-aws';
 
 export const keyOf = (pair: GeneratedPair): string => pairKey({ zoneId: pair.zoneId, name: pair.name, type: pair.type });
 

@@ -4,8 +4,8 @@
  */
 import { pairKey } from '../../lib/domain/model';
 import type { StoredNotice, StoredTransition } from '../../lib/ports';
-import { loadEvent, type Harness } from './harness';
-import { REFERENCE, type PublishedMessage, type SimulatedAws } from './simulated-aws';
+import { loadEvent, type Harness } from '../../local/harness';
+import { REFERENCE, type PublishedMessage, type SimulatedAws } from '../../local/simulated-aws';
 
 export const PAIR_ID = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' } as const;
 export const PAIR_KEY = pairKey(PAIR_ID);

@@ -1,0 +1,48 @@
+/** Small pieces every handler shares: build dependencies once per container, and the time budget. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { remainingTimeOf } from './invocation';
+import type { RunResult } from '../usecases/run-result';
+
+/**
+ * Builds on first use and keeps the result; a failed build (bad configuration) is retried next time.
+ * The first successful call's arguments (the invocation's context) are the ones the build sees.
+ */
+export function once<T, A extends unknown[] = []>(build: (...args: A) => T): (...args: A) => T {
+  let built: { value: T } | undefined;
+  return (...args: A) => {
+    built ??= { value: build(...args) };
+    return built.value;
+  };
+}
+
+/** Leave this much of the Lambda's time to write what was decided and publish it. */
+const SAFETY_MARGIN_MS = 10_000;
+
+export function deadlineFrom(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, now: Date): Date | undefined {
+  const remainingMs = remainingTimeOf(context);
+  return remainingMs === undefined ? undefined : new Date(now.getTime() + Math.max(0, remainingMs - SAFETY_MARGIN_MS));
+}
+
+/**
+ * Runs one invocation's work; a failure is logged once, as one line naming what is wrong, and
+ * rethrown so the caller (EventBridge, SNS, `serverless invoke local`) sees the invocation fail.
+ */
+export async function logFailures<T>(log: Pick<Logger, 'error'>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error), { errorName: error instanceof Error ? error.name : 'unknown' });
+    throw error;
+  }
+}
+
+export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, message: string, result: RunResult, extra: Record<string, unknown> = {}): void {
+  log.info(message, { ...extra, result });
+  // A pair never judged has no stored state, so no WATCH_DEGRADED can be sent for it: this line is where it shows.
+  if (result.unknownPairs.length > 0) {
+    log.warn('some pairs could not be judged: Failwatch reports no change for them until it can', { unknownPairs: result.unknownPairs.length, reasons: result.unknownReasons ?? [] });
+  }
+  if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
+  if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });
+}

@@ -1,0 +1,270 @@
+/**
+ * The use case: observe → decide → record → notify. Talks to ports only; every decision comes from
+ * the pure domain core, and the summary it returns says what happened to each pair.
+ */
+import { mapBounded } from '../batches';
+import { observePair } from '../domain/failover';
+import { assessHealthChecks } from '../domain/health';
+import {
+  HealthCheckType,
+  pairKey,
+  type CheckerReadings,
+  type HealthAssessment,
+  type HealthCheckDefinition,
+  type HealthSignals,
+  type MetricReading,
+  type PairObservation,
+  type ServingState,
+  type Transition,
+  type Trigger,
+} from '../domain/model';
+import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from '../domain/notice-policy';
+import type { Notice } from '../domain/notices';
+import type { Silence } from '../domain/silences';
+import { StaleStateError, describeError } from '../errors';
+import { isPastDeadline } from './deadline';
+import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from '../ports';
+import { countPublishing, finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
+import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
+
+export type { Discovery, WatchScope };
+
+export interface WatchRequest {
+  readonly trigger: Trigger;
+  readonly scope: WatchScope;
+  /** Stop starting new pairs after this instant (the Lambda's remaining time, less a margin). */
+  readonly deadline?: Date;
+}
+
+export interface PairOutcome {
+  readonly pair: string;
+  readonly serving: ServingState;
+  readonly recorded: readonly string[];
+  /** Kinds of the notices recorded (REMINDER, FLAPPING, ...). */
+  readonly notices: readonly string[];
+  readonly reason: string;
+}
+
+export interface WatchSummary {
+  readonly trigger: Trigger;
+  readonly observedAt: string;
+  readonly pairsWatched: number;
+  readonly pairsInScope: number;
+  readonly healthChecksRead: number;
+  readonly transitionsRecorded: number;
+  readonly noticesRecorded: number;
+  readonly notificationsSent: number;
+  /** Transitions recorded but not yet published; the next run publishes them. */
+  readonly notificationsPending: number;
+  readonly unknownPairs: readonly string[];
+  /** Pairs this run did not finish (error or deadline); their stored state is untouched. */
+  readonly unfinishedPairs: readonly { readonly pair: string; readonly error: string }[];
+  readonly skipped: Inventory['skipped'];
+  /** Where the pairs came from: the inventory (Route 53 or its cache), or an alarm's pairs' stored definitions. */
+  readonly discovery: Discovery;
+  /** Why CLI silences could not be read (configured ones still applied); absent when they were. */
+  readonly silencesUnavailable?: string;
+  readonly outcomes: readonly PairOutcome[];
+  readonly publishing: readonly PublishOutcome[];
+  /** Sweep housekeeping: pairs whose published, held or silenced entries stayed in the outbox (the next sweep retries). */
+  readonly historyNotMoved: OutboxResult['historyNotMoved'];
+}
+
+export interface WatchSettings extends NoticeSettings, HintTrust {
+  /** At most this many fallback `GetHealthCheckStatus` reads for checks without metric data, per run. */
+  readonly maxFallbackStatusReads: number;
+  readonly maxStaleRetries: number;
+  readonly publishLeaseSeconds: number;
+  readonly pairConcurrency: number;
+  /** Maintenance windows from the configuration; the SilenceStore adds those set from the CLI. */
+  readonly configuredSilences: readonly Silence[];
+}
+
+export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
+  maxFallbackStatusReads: 20,
+  maxStaleRetries: 3,
+  publishLeaseSeconds: 60,
+  pairConcurrency: 8,
+  alarmPrefix: 'failwatch',
+  watchedZoneIds: [],
+  ...DEFAULT_NOTICE_SETTINGS,
+  configuredSilences: [],
+};
+
+export interface WatchDeps extends WatchPorts {
+  readonly clock: Clock;
+  readonly settings: WatchSettings;
+}
+
+const ENDPOINT_TYPES: ReadonlySet<string> = new Set([
+  HealthCheckType.HTTP,
+  HealthCheckType.HTTPS,
+  HealthCheckType.HTTP_STR_MATCH,
+  HealthCheckType.HTTPS_STR_MATCH,
+  HealthCheckType.TCP,
+]);
+
+function needsFallbackRead(definition: HealthCheckDefinition | undefined, metric: MetricReading | undefined): boolean {
+  return definition !== undefined && !definition.disabled && ENDPOINT_TYPES.has(definition.type) && metric?.kind === 'NO_DATA';
+}
+
+type PairResult = { readonly plan: PairPlan; readonly state: RecordedPairState | undefined } & (
+  | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly Notice[] }
+  | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
+);
+
+export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<WatchSummary> {
+  const now = deps.clock.now();
+  const observedAt = now.toISOString();
+  // The pairs in scope with their states, the CLI silences and the metrics: from the inventory, or for an
+  // alarm that names its pairs, from their stored definitions (no Route 53 listing).
+  const inputs = await gatherInputs(deps, request.scope, now);
+  const { plans, metrics, states, healthChecks } = inputs;
+  const healthCheckIds = healthCheckIdsOf(plans);
+  const silences = [...deps.settings.configuredSilences, ...inputs.silences];
+  const decide = (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => decideStep(state, observation, deps.settings, silences);
+
+  const checkerReads = new Map<string, CheckerReadings>();
+  const withoutData = healthCheckIds.filter((id) => needsFallbackRead(healthChecks.get(id), metrics.get(id)));
+  await readCheckers(deps, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline);
+  // No metric and no checker reading: nothing says whether the check is new (healthy until it has data)
+  // or failing, so it is unknown; judging it healthy could report a failback Route 53 never made.
+  for (const id of withoutData) {
+    if (!checkerReads.has(id)) checkerReads.set(id, { kind: 'UNAVAILABLE', reason: `not read in this run (at most ${deps.settings.maxFallbackStatusReads} a run, none in its last ${EVIDENCE_CUTOFF_MS / 1000} s)` });
+  }
+
+  const assess = () => assessHealthChecks(healthCheckIds, healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
+  let assessments = assess();
+
+  // Evidence (which regions fail and why) is worth a diagnosis call only for a check whose verdict changed.
+  const changingIds = plans
+    .flatMap((plan) => {
+      const state = states.get(pairKey(plan.pair.id));
+      const observation = observe(plan, assessments, observedAt, request.trigger);
+      return decide(plan, state, observation).transitions.length > 0 ? checksWhoseVerdictChanged(state, observation) : [];
+    })
+    .filter((id) => !checkerReads.has(id) && healthChecks.has(id));
+  if (changingIds.length > 0) {
+    await readCheckers(deps, [...new Set(changingIds)], checkerReads, request.deadline);
+    assessments = assess();
+  }
+
+  const results = await mapBounded(plans, deps.settings.pairConcurrency, (plan) =>
+    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline, decide),
+  );
+
+  // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
+  const { publishing, historyNotMoved } = await finishOutboxes(deps, results.map((result) => ({ pair: result.plan.pair, state: result.state })), {
+    materialize: request.scope.kind === 'ALL',
+    deadline: request.deadline,
+  });
+
+  const outcomes = results.flatMap((result) => (result.status === 'done' ? [result.outcome] : []));
+  const counts = countPublishing(publishing);
+  return {
+    trigger: request.trigger,
+    observedAt,
+    pairsWatched: inputs.pairsWatched,
+    pairsInScope: plans.length,
+    healthChecksRead: healthCheckIds.length,
+    transitionsRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.recorded.length : 0), 0),
+    noticesRecorded: results.reduce((sum, result) => sum + (result.status === 'done' ? result.notices.length : 0), 0),
+    notificationsSent: counts.sent,
+    notificationsPending: counts.pending,
+    unknownPairs: outcomes.filter((outcome) => outcome.serving === 'UNKNOWN').map((outcome) => outcome.pair),
+    unfinishedPairs: results.flatMap((result) => (result.status === 'unfinished' ? [{ pair: result.pair, error: result.error }] : [])),
+    skipped: inputs.skipped,
+    discovery: inputs.discovery,
+    ...(inputs.silencesUnavailable === undefined ? {} : { silencesUnavailable: inputs.silencesUnavailable }),
+    outcomes,
+    publishing,
+    historyNotMoved,
+  };
+}
+
+function observe(plan: PairPlan, assessments: ReadonlyMap<string, HealthAssessment>, observedAt: string, trigger: Trigger): PairObservation {
+  return observePair(plan.pair, plan.zoneRecords, assessments, observedAt, trigger);
+}
+
+function signalsFor(
+  ids: readonly string[],
+  metrics: ReadonlyMap<string, MetricReading>,
+  checkers: ReadonlyMap<string, CheckerReadings>,
+): Map<string, HealthSignals> {
+  return new Map(
+    ids.map((id) => [
+      id,
+      {
+        metric: metrics.get(id) ?? { kind: 'UNAVAILABLE', reason: 'no metric reading was returned' },
+        checkers: checkers.get(id) ?? { kind: 'NOT_READ' },
+      },
+    ]),
+  );
+}
+
+/**
+ * The health checks behind the sides whose verdict differs from what is stored: a FAILOVER needs the
+ * primary's evidence, not the unchanged secondary's. No stored state: both sides are new.
+ */
+function checksWhoseVerdictChanged(state: StoredPairState | undefined, observation: PairObservation): string[] {
+  const storedPrimary = state ? (state.serving === 'PRIMARY' ? 'HEALTHY' : 'UNHEALTHY') : undefined;
+  const changed = [
+    storedPrimary !== observation.primary.verdict ? observation.primary.healthCheckId : undefined,
+    state?.secondaryVerdict !== observation.secondary.verdict ? observation.secondary.healthCheckId : undefined,
+  ];
+  return changed.filter((id): id is string => id !== undefined);
+}
+
+/** Evidence is optional; recording is not. Reading stops this long before the run's deadline. */
+const EVIDENCE_CUTOFF_MS = 10_000;
+
+async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<string, CheckerReadings>, deadline: Date | undefined): Promise<void> {
+  // Sequential on purpose: GetHealthCheckStatus has its own 1-per-second budget inside the adapter.
+  for (const id of ids) {
+    if (isPastDeadline(deps.clock, deadline, EVIDENCE_CUTOFF_MS)) return;
+    into.set(id, await deps.checkers.readCheckerReports(id));
+  }
+}
+
+async function recordPair(
+  deps: WatchDeps,
+  plan: PairPlan,
+  loaded: StoredPairState | undefined,
+  observation: PairObservation,
+  deadline: Date | undefined,
+  decide: (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => ReturnType<typeof decideStep>,
+): Promise<PairResult> {
+  const key = pairKey(plan.pair.id);
+  if (isPastDeadline(deps.clock, deadline)) {
+    return { plan, status: 'unfinished', pair: key, error: 'deadline reached before this pair was recorded', state: loaded };
+  }
+  let state = loaded;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const decision = decide(plan, state, observation);
+      const outcome: PairOutcome = {
+        pair: key,
+        serving: observation.serving,
+        recorded: decision.transitions.map((t) => t.kind),
+        notices: decision.notices.map((n) => n.kind),
+        reason: decision.reason,
+      };
+      if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
+      try {
+        const { transitions, notices } = decision;
+        // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
+        const claimUntil = new Date(deps.clock.now().getTime() + deps.settings.publishLeaseSeconds * 1000);
+        const written = await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision }, { claimUntil });
+        return { plan, status: 'done', outcome, state: written, recorded: transitions, notices };
+      } catch (error) {
+        if (!(error instanceof StaleStateError) || attempt >= deps.settings.maxStaleRetries) throw error;
+        // Another run committed first (or this one did, and lost the answer): decide again from what is stored.
+        state = await deps.store.loadStateConsistent(plan.pair.id);
+      }
+    }
+  } catch (error) {
+    // One pair's failure must not stop the others. Its commit did not happen (or only its answer was
+    // lost, and the committed state's outbox lets the next run finish it).
+    return { plan, status: 'unfinished', pair: key, error: describeError(error), state };
+  }
+}
