@@ -1,6 +1,6 @@
 /**
  * The README is short and every page of docs/ is reachable from it; no link points nowhere, and every
- * test a page names as proof exists (files move: this says which page to update).
+ * test or source file a page names exists (files move: this says which page to update).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -44,8 +44,8 @@ describe('README and docs', () => {
     expect(broken).toEqual([]);
   });
 
-  it.each(PAGES.map((page) => relative(ROOT, page)))('%s: every test it names exists', (page) => {
-    const named = [...readFileSync(join(ROOT, page), 'utf8').matchAll(/\btest\/[\w./-]+\.test\.ts\b/g)].map((match) => match[0]);
+  it.each(PAGES.map((page) => relative(ROOT, page)))('%s: every test and source file it names exists', (page) => {
+    const named = [...readFileSync(join(ROOT, page), 'utf8').matchAll(/(?<![\w/.-])(?:test|lib|handlers|local|scripts|events|bench)\/[\w./-]*\w/g)].map((match) => match[0]);
     expect(named.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
   });
 
