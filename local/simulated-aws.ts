@@ -61,9 +61,16 @@ export interface PublishedMessage {
 export interface SimulatedAwsOptions {
   /** Page size the simulated Route 53 uses (small values exercise the markers). */
   readonly pageSize?: number;
-  /** Per-listing page sizes, where they should differ (Route 53's defaults: 100 zones, 300 record sets, 100 checks). */
+  /**
+   * Per-listing page sizes, where they should differ (Route 53's: 100 zones, 300 record sets). For health
+   * checks it is the most a page holds, as Route 53 caps MaxItems at 1,000 (100 when MaxItems is absent).
+   */
   readonly pageSizes?: { readonly hostedZones?: number; readonly recordSets?: number; readonly healthChecks?: number };
 }
+
+/** `ListHealthChecks`: at most 1,000 a page whatever MaxItems asks, 100 when it asks nothing (the API reference). */
+export const HEALTH_CHECKS_PAGE_CAP = 1000;
+const HEALTH_CHECKS_DEFAULT_PAGE = 100;
 
 export interface ListHostedZonesInput {
   readonly Marker?: string;
@@ -108,7 +115,7 @@ export class SimulatedAws {
     this.pageSizes = {
       hostedZones: options.pageSizes?.hostedZones ?? pageSize,
       recordSets: options.pageSizes?.recordSets ?? pageSize,
-      healthChecks: options.pageSizes?.healthChecks ?? pageSize,
+      healthChecks: options.pageSizes?.healthChecks ?? options.pageSize ?? HEALTH_CHECKS_PAGE_CAP,
     };
   }
 
@@ -167,7 +174,7 @@ export class SimulatedAws {
     route53.on(ListHostedZonesCommand).callsFake((input: ListHostedZonesInput) => this.listHostedZones(input));
     route53.on(GetHostedZoneCommand).callsFake((input: { Id: string }) => this.getHostedZone(input));
     route53.on(ListResourceRecordSetsCommand).callsFake((input: ListResourceRecordSetsInput) => this.listResourceRecordSets(input));
-    route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string }) => this.listHealthChecks(input));
+    route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string; MaxItems?: number }) => this.listHealthChecks(input));
     route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => this.getHealthCheckStatus(input));
     route53.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string; RecordType: string }) => this.testDnsAnswer(input));
     cloudWatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: MetricDataQuery[]; EndTime?: Date }) => this.getMetricData(input));
@@ -227,10 +234,11 @@ export class SimulatedAws {
     };
   }
 
-  listHealthChecks(input: { Marker?: string }) {
+  listHealthChecks(input: { Marker?: string; MaxItems?: number }) {
     this.calls.route53++;
     this.failIf(this.listingFailure);
-    const pageSize = this.pageSizes.healthChecks;
+    const asked = input.MaxItems === undefined || !(input.MaxItems > 0) ? HEALTH_CHECKS_DEFAULT_PAGE : input.MaxItems;
+    const pageSize = Math.min(asked, this.pageSizes.healthChecks, HEALTH_CHECKS_PAGE_CAP);
     const all = [...this.checks.values()].map((c) => c.definition);
     const start = input.Marker ? Number(input.Marker) : 0;
     const next = start + pageSize;
