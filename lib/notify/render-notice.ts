@@ -154,39 +154,47 @@ function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 /** What a configuration risk is, in a few words for a subject line. */
-const RISK_HEADLINE: Readonly<Record<ConfigRiskReason, string>> = {
-  PRIMARY_CHECK_DISABLED: "primary's health check disabled, not inverted",
-  PRIMARY_CHECK_ALWAYS_HEALTHY: "primary's health check always healthy",
-  PRIMARY_WITHOUT_HEALTH_CHECK: 'primary has no health check',
-  SECONDARY_ALWAYS_UNHEALTHY: 'secondary always unhealthy',
-  SAME_ANSWER: 'both records answer the same',
-  TARGET_HEALTH_UNREADABLE: 'alias target health unreadable',
-};
+function riskHeadline(risk: ConfigRisk): string {
+  switch (risk.reason) {
+    case ConfigRiskReason.PRIMARY_CHECK_DISABLED:
+      return 'primary check disabled, not inverted';
+    case ConfigRiskReason.PRIMARY_CHECK_ALWAYS_HEALTHY:
+      return 'primary check always healthy';
+    case ConfigRiskReason.PRIMARY_WITHOUT_HEALTH_CHECK:
+      return 'primary has no health check';
+    case ConfigRiskReason.SECONDARY_ALWAYS_UNHEALTHY:
+      return 'secondary always unhealthy';
+    case ConfigRiskReason.SAME_ANSWER:
+      return 'both records answer the same';
+    case ConfigRiskReason.TARGET_HEALTH_UNREADABLE:
+      return `${risk.side === undefined ? 'alias' : risk.side.toLowerCase()} target health unreadable`;
+  }
+}
 
-/** What the risk costs, after the headline: why it matters for the pair. */
+/** Why the risk matters, after its headline. */
 function riskConsequence(risk: ConfigRisk): string {
   switch (risk.reason) {
     case ConfigRiskReason.SECONDARY_ALWAYS_UNHEALTHY:
-      return 'the standby can never take over';
+      return 'standby can never take over';
     case ConfigRiskReason.SAME_ANSWER:
-      return 'failing over changes nothing';
+      return 'failover changes nothing';
     case ConfigRiskReason.TARGET_HEALTH_UNREADABLE:
-      return `Failwatch cannot see the ${risk.side === undefined ? 'pair' : risk.side.toLowerCase()}'s health`;
+      return 'Failwatch cannot judge it';
     default:
-      return 'Route 53 can never fail over';
+      return 'no failover possible';
   }
 }
 
 function configHeadline(n: ConfigNotice): string {
-  const what = RISK_HEADLINE[n.risk.reason];
+  const what = riskHeadline(n.risk);
   switch (n.kind) {
     case ConfigNoticeKind.DR_HOLE:
     case ConfigNoticeKind.BLIND_SPOT:
       return `${what}: ${riskConsequence(n.risk)}`;
     case ConfigNoticeKind.DR_HOLE_CLOSED:
-      return `closed after ${formatDuration(n.lastedSeconds)} (was: ${what})`;
+      return `closed after ${formatDuration(n.lastedSeconds)} (${what})`;
     case ConfigNoticeKind.BLIND_SPOT_CLEARED:
-      return `cleared after ${formatDuration(n.lastedSeconds)} (was: ${what})`;
+      return `cleared after ${formatDuration(n.lastedSeconds)} (${what})`;
   }
 }
 
@@ -216,8 +224,8 @@ function configFacts(n: ConfigNotice, zoneName: string): NotificationFact[] {
     { label: 'Zone', value: `${zoneName.replace(/\.$/, '')} (${n.pairId.zoneId})` },
     { label: 'Risk', value: `${risk.kind} ${risk.reason}${risk.side === undefined ? '' : ` (${risk.side.toLowerCase()} side)`}` },
     ...(risk.healthCheckId === undefined ? [] : [{ label: 'Health check', value: risk.healthCheckId }]),
-    isOpening(n) ? { label: 'What to change', value: risk.fix } : { label: 'Lasted', value: formatDuration(n.lastedSeconds) },
     { label: 'Open since', value: n.openSince },
+    ...(isOpening(n) ? [] : [{ label: 'Lasted', value: formatDuration(n.lastedSeconds) }]),
     { label: 'Observed', value: `${n.observedAt} (${n.trigger.kind.toLowerCase()} ${n.trigger.source})` },
   ];
 }
