@@ -207,9 +207,9 @@ function configSummary(n: ConfigNotice, zoneName: string): string {
     case ConfigNoticeKind.BLIND_SPOT:
       return `${pair} has a blind spot: ${n.risk.problem}.`;
     case ConfigNoticeKind.DR_HOLE_CLOSED:
-      return `The DR hole of ${pair} is closed (${lasted}): it was that ${n.risk.problem}. Route 53 can fail the pair over again.`;
+      return `The DR hole of ${pair} is closed (${lasted}). It was: ${n.risk.problem}. Route 53 can fail the pair over again.`;
     case ConfigNoticeKind.BLIND_SPOT_CLEARED:
-      return `The blind spot of ${pair} is cleared (${lasted}): it was that ${n.risk.problem}. Failwatch can read the pair's health again.`;
+      return `The blind spot of ${pair} is cleared (${lasted}). It was: ${n.risk.problem}. Failwatch can read the pair's health again.`;
   }
 }
 
