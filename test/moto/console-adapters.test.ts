@@ -5,7 +5,7 @@
  * What moto does not do (a subscription pending confirmation, an invoke of a function that does not
  * exist) is covered by test/aws/console-adapter-errors.test.ts.
  */
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -20,7 +20,7 @@ import { createCloudWatchClient } from '../../lib/aws/sdk-clients';
 import { createSnsClient } from '../../lib/aws/sns-notifier';
 import { SnsTopicInspector } from '../../lib/aws/sns/subscriptions';
 import { SsmParameterInspector } from '../../lib/aws/ssm/parameters';
-import { ALARM_OWNER_TAG, alarmDescriptionFor, DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
+import { alarmDescriptionFor, alarmNameFor, DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
 import { definePair } from '../../lib/domain/pair-definition';
 import { ConfigurationError } from '../../lib/errors';
 import { createSsmClient } from '../../lib/slack/ssm-webhook-url-source';
@@ -143,27 +143,13 @@ describe('CloudWatchSweepMetrics', () => {
 describe('CloudWatchAlarmManager: where a listed alarm stands', () => {
   it('the state, its reason and since when, for a managed alarm', async () => {
     const id = '11111111-1111-4111-8111-111111111111';
+    const manager = new CloudWatchAlarmManager(createCloudWatchClient(), { prefix: 'failwatch-prod' });
+    await manager.putAlarm({ name: alarmNameFor('failwatch-prod', id), healthCheckId: id, settings: DEFAULT_ALARM_SETTINGS, description: alarmDescriptionFor('failwatch-prod', id) });
     const cloudwatch = new CloudWatchClient({});
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: `failwatch-prod-${id}`,
-        AlarmDescription: alarmDescriptionFor('failwatch-prod', id),
-        Namespace: DEFAULT_ALARM_SETTINGS.namespace,
-        MetricName: DEFAULT_ALARM_SETTINGS.metricName,
-        Dimensions: [{ Name: 'HealthCheckId', Value: id }],
-        Statistic: 'Minimum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'missing',
-        Tags: [{ Key: ALARM_OWNER_TAG, Value: 'failwatch-prod' }],
-      }),
-    );
     await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `failwatch-prod-${id}`, StateValue: 'INSUFFICIENT_DATA', StateReason: 'Insufficient Data: 1 datapoint was unknown.' }));
     cloudwatch.destroy();
 
-    const listing = await new CloudWatchAlarmManager(createCloudWatchClient(), { prefix: 'failwatch-prod' }).listAlarms();
+    const listing = await manager.listAlarms();
 
     expect(listing.managed).toEqual([
       expect.objectContaining({ name: `failwatch-prod-${id}`, healthCheckId: id, standing: { state: 'INSUFFICIENT_DATA', reason: 'Insufficient Data: 1 datapoint was unknown.', since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } }),
