@@ -22,6 +22,7 @@ import { alarmDescriptionFor, alarmNameFor, DEFAULT_ALARM_SETTINGS } from '../..
 import { definePair } from '../../lib/domain/pair-definition';
 import { createSsmClient } from '../../lib/slack/ssm-webhook-url-source';
 import { CheckStatus, DoctorCheck, runDoctor, type DoctorReport } from '../../lib/usecases/doctor';
+import { judgedState } from '../../lib/ports';
 import { firstState, nextTransition } from '../aws/dynamo-state-store-fixtures';
 import { InMemoryDeadLetterQueue } from '../support/console-fakes';
 import { aDefinition, aPair, definitionsOf } from '../support/domain-fixtures';
@@ -71,8 +72,10 @@ async function aStage(broken: Breakage = {}): Promise<Date> {
     await store.record({ expected: undefined, next: firstState(first!, start), transitions: [], expectedRevision: undefined });
     const recorded = await store.record({ expected: undefined, next: firstState(second!, start), transitions: [], expectedRevision: undefined });
     if (broken.stuckNotification) {
-      const { transition, next } = nextTransition(recorded, new Date(now.getTime() - 11 * 60_000).toISOString());
-      await store.record({ expected: recorded, next, transitions: [transition], expectedRevision: recorded.revision });
+      const judged = judgedState(recorded);
+      if (judged === undefined) throw new Error('the first record of a judged pair must hold its serving state');
+      const { transition, next } = nextTransition(judged, new Date(now.getTime() - 11 * 60_000).toISOString());
+      await store.record({ expected: judged, next, transitions: [transition], expectedRevision: judged.revision });
     }
     // The managed alarms, as poll's reconcile creates them.
     const alarms = new CloudWatchAlarmManager(createCloudWatchClient(), { prefix: PREFIX });
