@@ -108,9 +108,20 @@ export class AlarmManagerError extends FailingCallError {
   }
 }
 
-/** A deployed stage could not be read (its function's configuration, for the CLI). */
-export class DeploymentLookupError extends FailingCallError {
+/**
+ * What the operator console reads from AWS to look at a stage (its functions' configuration, its topic's
+ * subscriptions, the Slack parameter's type, Failwatch's own metrics, the dead-letter queue's size) could
+ * not be read.
+ */
+export class ConsoleReadError extends FailingCallError {
   static {
-    nameErrorClass(this, 'DeploymentLookupError');
+    nameErrorClass(this, 'ConsoleReadError');
+  }
+}
+
+/** A dead letter could not be received, replayed to its function, or deleted. */
+export class DeadLetterError extends FailingCallError {
+  static {
+    nameErrorClass(this, 'DeadLetterError');
   }
 }

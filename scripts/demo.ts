@@ -1,5 +1,6 @@
 /**
- * `npm run demo`: the five-step reference scenario through the real poll handler, then the
+ * `npm run demo`: the five-step reference scenario through the real poll handler, then the maintenance
+ * path (the primary's check disabled + inverted, then enabled; disabled alone: a DR hole) and the
  * notices that keep it quiet but never silent (scripts/demo-notices.ts), with every email sent.
  *
  * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import { runCli } from '../lib/cli/run';
 import { harnessConnection, localCliContext } from '../local/console';
 import { loadEvent, startHarness, type Harness } from '../local/harness';
-import { runNoticeTimeline, type TimelineRow } from './demo-notices';
+import { runMaintenanceTimeline, runNoticeTimeline, type TimelineRow } from './demo-notices';
 import { REFERENCE, referenceAccount } from '../local/simulated-aws';
 
 /** Where the demo writes its report page (the system's temporary directory: nothing is left in the repository). */
@@ -133,6 +134,10 @@ async function main(): Promise<number> {
     console.log('\nThen, same pair, default settings: one alert when the sweep and an alarm see a change at once, reminders, flap damping, a maintenance window, a blind watch\n');
     printTimeline(timeline.rows);
 
+    const maintenance = await runMaintenanceTimeline(harness, account);
+    console.log("\nThen the maintenance path, same pair: the primary's health check disabled + inverted (Route 53 fails over at once; Failwatch lists the health check definitions every sweep while zones and records stay cached), enabled again, then disabled without inverting it (a DR hole)\n");
+    printTimeline(maintenance.rows);
+
     for (const message of account.published) {
       console.log(`\n----- email sent through SNS (message ${message.messageId}, ${message.attributes['kind']}, severity ${message.attributes['severity']}) -----`);
       console.log(`Subject: ${message.subject}\n`);
@@ -140,7 +145,7 @@ async function main(): Promise<number> {
     }
 
     const problems = [
-      ...timeline.problems.map((problem) => `the notices differ from what docs/guarantees.md promises: ${problem}`),
+      ...[...maintenance.problems, ...timeline.problems].map((problem) => `the notices differ from what docs/guarantees.md promises: ${problem}`),
       ...rows.flatMap((row, index) => {
         const expected = EXPECTED[index]!;
         return (Object.keys(expected) as (keyof typeof expected)[])
@@ -149,7 +154,7 @@ async function main(): Promise<number> {
       }),
     ];
     if (problems.length > 0) console.error(`\nDEMO FAILED:\n  ${problems.join('\n  ')}`);
-    else console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; every notice after it as promised.');
+    else console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; the maintenance FAILOVER/FAILBACK and the DR hole told once and closed; every notice after it as promised.');
 
     await showConsole(harness);
     return problems.length > 0 ? 1 : 0;

@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import { FailwatchError, nameErrorClass } from '../errors';
 import type { DeploymentSettings } from '../runtime/config';
-import type { Clock, HistoryReader, Notifier, SilenceStore, TestAlertLog } from '../ports';
+import type { Clock, Notifier, SilenceStore } from '../ports';
+import type { HistoryReader, StoredPairCatalog, TestAlertLog } from '../usecases/console-ports';
 
 /** A command line Failwatch cannot act on; the message says what to type instead. Exit code 2. */
 export class CliUsageError extends FailwatchError {
@@ -48,6 +49,8 @@ export interface TargetOptions {
 export interface Connection {
   /** For messages: `stage prod (table failwatch-prod-history)`, or `table failwatch-local-history`. */
   readonly where: string;
+  /** Every pair's state and definition, in one pass over the table. */
+  readonly pairs: StoredPairCatalog;
   readonly history: HistoryReader;
   readonly silences: SilenceStore;
   /** The deployment's own settings: the poll function's configuration (--stage), or the environment. */

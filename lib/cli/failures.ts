@@ -15,7 +15,9 @@ export function explainFailure(error: unknown): string {
   if (!(error instanceof FailwatchError)) return oneLine(`unexpected error (please report it): ${describeError(error)}`);
   if (exitCodeFor(error) === ExitCode.USAGE) return oneLine(error.message);
   const hint = hintFor(error.cause);
-  return oneLine(hint === undefined ? error.message : `${error.message}. ${hint}`);
+  // Some adapters say what to check themselves (lib/aws/dynamodb/stored-pairs.ts, lib/aws/sdk-errors.ts consoleReadError).
+  const said = /does not exist|grant |No AWS credentials/.test(error.message);
+  return oneLine(hint === undefined || said ? error.message : `${error.message}. ${hint}`);
 }
 
 /** What the operator can do about the AWS failure behind `cause`; undefined when the message says it already. */

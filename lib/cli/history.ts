@@ -30,7 +30,7 @@ export const historyCommand: Command = {
     const since = sinceOption(parsed, now, reference === undefined ? DEFAULT_SINCE : undefined);
     const connection = context.connect(targetOf(parsed));
     const entries = await readHistory(
-      { history: connection.history, testAlerts: connection.testAlerts },
+      { pairs: connection.pairs, history: connection.history, testAlerts: connection.testAlerts },
       { ...(record === undefined ? {} : { record }), ...(since === undefined ? {} : { since }), ...(kinds === undefined ? {} : { kinds }), ...(reference === undefined ? {} : { reference }), where: connection.where },
     );
     if (flagOption(parsed, 'json')) {

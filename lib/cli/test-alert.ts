@@ -29,7 +29,7 @@ export const testAlertCommand: Command = {
     const type = textOption(parsed, 'type');
     const connection = context.connect(targetOf(parsed));
     const alert = await sendTestAlert(
-      { history: connection.history, notifier: await connection.notifier(), testAlerts: connection.testAlerts },
+      { pairs: connection.pairs, history: connection.history, notifier: await connection.notifier(), testAlerts: connection.testAlerts },
       {
         id: `t-${context.newId()}`,
         kind,

@@ -9,14 +9,18 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHistoryReader } from '../aws/dynamodb/history-reader';
 import { DynamoSilenceStore } from '../aws/dynamodb/silences';
+import { DynamoStoredPairCatalog } from '../aws/dynamodb/stored-pairs';
 import { createDynamoDocumentClient } from '../aws/dynamodb/table';
 import { DynamoTestAlertLog } from '../aws/dynamodb/test-alerts';
-import { createLambdaClient, readFunctionConfiguration } from '../aws/lambda/function-configuration';
+import { createLambdaClient, LambdaStageDeployment } from '../aws/lambda/functions';
 import { createSnsClient, SnsNotifier } from '../aws/sns-notifier';
 import { ConfigurationError } from '../errors';
-import { deploymentSettingsOf, loadCliEnvironment, type DeploymentSettings } from '../runtime/config';
+import { loadCliEnvironment, type DeploymentSettings } from '../runtime/config';
+import { stageNames } from '../usecases/console-ports';
 import { CliUsageError, PROGRAM, type Connection, type TargetOptions } from './command';
-import { stageResources } from './stage';
+
+/** What Serverless accepts as a stage name. */
+const STAGE_NAME = /^[A-Za-z0-9-]{1,64}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,11 +28,14 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function connectToAws(target: TargetOptions, env?: Env): Connection {
   const clientOptions = target.region === undefined ? {} : { region: target.region };
   if (target.stage !== undefined) {
-    const names = stageResources(target.stage);
+    if (!STAGE_NAME.test(target.stage)) throw new CliUsageError(`--stage ${JSON.stringify(target.stage)} is not a stage name: letters, digits and -, such as prod`);
+    const names = stageNames(target.stage);
     let settings: Promise<DeploymentSettings> | undefined;
     // The poll function's own configuration: the silences, retention and topic it runs with.
     const deployment = () =>
-      (settings ??= readFunctionConfiguration(createLambdaClient(clientOptions), names.functions.poll).then((fn) => deploymentSettingsOf(fn.environment, fn.functionArn)));
+      (settings ??= new LambdaStageDeployment(createLambdaClient(clientOptions))
+        .readDeployment(names.stage)
+        .then((deployed) => ({ tableName: deployed.tableName, topicArn: deployed.topicArn, silences: deployed.configuredSilences, historyDays: deployed.historyDays })));
     return tableConnection({
       where: `stage ${names.stage} (table ${names.table}${target.region ? `, ${target.region}` : ''})`,
       tableName: names.table,
@@ -66,9 +73,13 @@ export function tableConnection(parts: ConnectionParts): Connection {
   let history: DynamoHistoryReader | undefined;
   let silences: DynamoSilenceStore | undefined;
   let testAlerts: DynamoTestAlertLog | undefined;
+  let pairs: DynamoStoredPairCatalog | undefined;
   const { where, tableName, deployment } = parts;
   return {
     where,
+    get pairs() {
+      return (pairs ??= new DynamoStoredPairCatalog({ client: client(), tableName }));
+    },
     get history() {
       return (history ??= new DynamoHistoryReader({ client: client(), tableName }));
     },

@@ -9,6 +9,9 @@
  */
 import { pairKey, parsePairKey, type PairId } from './model';
 
+/** A CloudWatch alarm's state. */
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
 /** The tag that proves an alarm is Failwatch's own; its value is the alarm prefix of the deployment. */
 export const ALARM_OWNER_TAG = 'failwatch:managed-by';
 
@@ -51,6 +54,14 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
   treatMissingData: TreatMissingData.MISSING,
 };
 
+/** Where a listed alarm stands: shown by the operator console (`alarms list`, `doctor`), never planned on. */
+export interface AlarmStanding {
+  readonly state: AlarmState;
+  readonly reason: string;
+  /** When it entered that state (ISO). */
+  readonly since: string;
+}
+
 /** An alarm that exists under the prefix and carries Failwatch's tag. */
 export interface ManagedAlarm {
   readonly name: string;
@@ -59,11 +70,14 @@ export interface ManagedAlarm {
   readonly settings: AlarmSettings;
   /** Its AlarmDescription; undefined if it has none. */
   readonly description?: string;
+  /** Absent when the listing did not say. */
+  readonly standing?: AlarmStanding;
 }
 
 /** An alarm named `<prefix>-<health check id>` without Failwatch's tag: reported, never touched. */
 export interface ForeignAlarm {
   readonly name: string;
+  readonly standing?: AlarmStanding;
 }
 
 /** An alarm to create or overwrite with PutMetricAlarm. */

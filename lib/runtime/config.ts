@@ -248,12 +248,6 @@ export interface DeploymentSettings {
   readonly historyDays: number;
 }
 
-/** A deployed poll function's environment and ARN (GetFunctionConfiguration) → what the CLI needs of its stage. */
-export function deploymentSettingsOf(environment: Env, functionArn: string): DeploymentSettings {
-  const config = loadWatchConfig(environment, { invokedFunctionArn: functionArn });
-  return { tableName: config.tableName, topicArn: config.topicArn, silences: config.silences, historyDays: config.historyDays };
-}
-
 const cliSchema = z.object({
   FAILWATCH_TABLE: z.optional(watchSchema.shape.FAILWATCH_TABLE),
   FAILWATCH_TOPIC_ARN: watchSchema.shape.FAILWATCH_TOPIC_ARN,

@@ -6,8 +6,9 @@
 import { describePair, type KnownServingState, type PairId, type Severity } from '../domain/model';
 import { mapBounded } from '../batches';
 import { historyReference } from '../notify/reference';
-import type { HistoryReader, PublishStatus, StoredNotice, StoredTransition, TestAlert, TestAlertLog } from '../ports';
-import { matchesPair, selectPairs, type PairFilter } from './pair-selection';
+import type { PublishStatus, StoredNotice, StoredTransition } from '../ports';
+import type { HistoryReader, StoredPairCatalog, TestAlert, TestAlertLog } from './console-ports';
+import { catalogPairs, matchesPair, selectPairs, type PairFilter } from './pair-selection';
 
 export const HistoryEntryType = { TRANSITION: 'TRANSITION', NOTICE: 'NOTICE', TEST: 'TEST' } as const;
 export type HistoryEntryType = (typeof HistoryEntryType)[keyof typeof HistoryEntryType];
@@ -22,7 +23,7 @@ export interface HistoryEntry {
   readonly severity: Severity;
   /** Transitions: the side DNS served before. */
   readonly from?: KnownServingState;
-  /** Transitions: the side DNS serves after; notices: the side it served when they were decided. */
+  /** Transitions: the side DNS serves after; notices: the side it served when they were decided (none for DR_HOLE, BLIND_SPOT...). */
   readonly to?: KnownServingState;
   /** Transitions: how long the state they ended had lasted; notices: how long their condition had lasted. */
   readonly previousSeconds?: number;
@@ -40,6 +41,7 @@ export interface HistoryEntry {
 }
 
 export interface HistoryDeps {
+  readonly pairs: StoredPairCatalog;
   readonly history: HistoryReader;
   readonly testAlerts: TestAlertLog;
 }
@@ -57,7 +59,7 @@ export interface HistoryRequest extends PairFilter {
 const PAIRS_AT_ONCE = 8;
 
 export async function readHistory(deps: HistoryDeps, request: HistoryRequest): Promise<HistoryEntry[]> {
-  const pairs = selectPairs(await deps.history.listPairs(), request, request.where);
+  const pairs = selectPairs(catalogPairs(await deps.pairs.listStoredPairs()), request, request.where);
   const perPair = await mapBounded(pairs, PAIRS_AT_ONCE, async ({ pairId }) => {
     const { transitions, notices } = await deps.history.readPairHistory(pairId);
     return [...transitions.map(transitionEntry), ...notices.map(noticeEntry)];
@@ -101,7 +103,7 @@ function noticeEntry(n: StoredNotice): HistoryEntry {
     type: HistoryEntryType.NOTICE,
     kind: n.kind,
     severity: n.severity,
-    to: n.serving,
+    ...('serving' in n ? { to: n.serving } : {}),
     previousSeconds: n.lastedSeconds,
     trigger: `${n.trigger.kind.toLowerCase()} ${n.trigger.source}`,
     status: n.publishStatus,

@@ -8,10 +8,14 @@ import { buildReport, type PairReport, type Report, type ReportWindow, type Sent
 import type { Silence } from '../domain/silences';
 import { mapBounded } from '../batches';
 import { historyReference } from '../notify/reference';
-import { PublishStatus, type HistoryReader, type PairHistory, type SilenceStore } from '../ports';
-import { selectPairs, type PairFilter } from './pair-selection';
+import { isConfigNotice } from '../domain/config-notices';
+import type { Notice } from '../domain/notices';
+import { judgedState, PublishStatus, type SilenceStore } from '../ports';
+import type { HistoryReader, PairHistory, StoredPairCatalog } from './console-ports';
+import { catalogPairs, selectPairs, type PairFilter } from './pair-selection';
 
 export interface ReportDeps {
+  readonly pairs: StoredPairCatalog;
   readonly history: HistoryReader;
   readonly silences: SilenceStore;
 }
@@ -37,18 +41,22 @@ export interface StageReport extends Report {
 const PAIRS_AT_ONCE = 8;
 
 export async function buildStageReport(deps: ReportDeps, request: ReportRequest): Promise<StageReport> {
-  const pairs = selectPairs(await deps.history.listPairs(), request, request.where);
+  const pairs = selectPairs(catalogPairs(await deps.pairs.listStoredPairs()), request, request.where);
   const silences = [...request.configuredSilences, ...(await deps.silences.listSilences(request.now))];
   const histories = await mapBounded(pairs, PAIRS_AT_ONCE, async (pair) => ({ pair, history: await deps.history.readPairHistory(pair.pairId) }));
   const report = buildReport(
-    histories.map(({ pair, history }) => ({
-      pairId: pair.pairId,
-      ...(history.state === undefined ? {} : { state: history.state }),
-      transitions: history.transitions,
-      notices: history.notices,
-      sent: sentNotifications(history),
-      silences,
-    })),
+    histories.map(({ pair, history }) => {
+      const state = judgedState(history.state);
+      return {
+        pairId: pair.pairId,
+        ...(state === undefined ? {} : { state }),
+        transitions: history.transitions,
+        // Configuration notices (DR_HOLE, BLIND_SPOT...) say nothing of the side served.
+        notices: history.notices.filter((n): n is Notice & typeof n => !isConfigNotice(n)),
+        sent: sentNotifications(history),
+        silences,
+      };
+    }),
     request.window,
     request.now.toISOString(),
   );

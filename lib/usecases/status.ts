@@ -5,16 +5,19 @@
  * and configured), flapping and held changes, and the pairs it cannot read, with why. Reads only.
  */
 import { describePair, ServingState, Verdict, pairKey, servedRole, type KnownServingState, type PairId, type SideHealth } from '../domain/model';
+import type { ConfigRiskKind } from '../domain/config-risks';
 import { NoticeKind } from '../domain/notices';
 import { silenceCovers, type Silence } from '../domain/silences';
 import { mapBounded } from '../batches';
 import { evidenceSummary } from '../notify/render';
 import { historyReference } from '../notify/reference';
-import { PublishStatus, type HistoryReader, type PairHistory, type SilenceStore, type StoredPair, type StoredTransition } from '../ports';
-import { selectPairs, type PairFilter } from './pair-selection';
+import { judgedState, PublishStatus, type SilenceStore, type StoredTransition } from '../ports';
+import type { HistoryReader, PairHistory, StoredPairCatalog } from './console-ports';
+import { catalogPairs, selectPairs, unreadableWarnings, type CatalogPair, type PairFilter } from './pair-selection';
 import { recordValues } from './publish';
 
 export interface StatusDeps {
+  readonly pairs: StoredPairCatalog;
   readonly history: HistoryReader;
   readonly silences: SilenceStore;
 }
@@ -77,6 +80,8 @@ export interface PairStatus {
   readonly changing?: { readonly to: KnownServingState; readonly seen: number; readonly firstSeenAt: string };
   /** Why Failwatch cannot say what DNS serves now; absent when it can. */
   readonly unknown?: { readonly since?: string; readonly why: string };
+  /** DR holes and blind spots open on the pair (sent as DR_HOLE / BLIND_SPOT), with what to change. */
+  readonly risks: readonly { readonly kind: ConfigRiskKind; readonly problem: string; readonly fix: string; readonly since: string }[];
 }
 
 export interface StatusReport {
@@ -89,7 +94,8 @@ export interface StatusReport {
 const PAIRS_AT_ONCE = 8;
 
 export async function readStatus(deps: StatusDeps, request: StatusRequest): Promise<StatusReport> {
-  const pairs = selectPairs(await deps.history.listPairs(), request, request.where);
+  const stored = await deps.pairs.listStoredPairs();
+  const pairs = selectPairs(catalogPairs(stored), request, request.where);
   const cliSilences = await deps.silences.listSilences(request.now);
   const silences = [...cliSilences.map((s) => ({ silence: s, source: 'cli' as const })), ...request.configuredSilences.map((s) => ({ silence: s, source: 'configuration' as const }))];
   const statuses = await mapBounded(pairs, PAIRS_AT_ONCE, async (pair) => pairStatus(pair, await deps.history.readPairHistory(pair.pairId), silences, request.now));
@@ -103,21 +109,31 @@ export async function readStatus(deps: StatusDeps, request: StatusRequest): Prom
       UNKNOWN: count('UNKNOWN'),
       pending: statuses.reduce((sum, s) => sum + s.pending.length, 0),
     },
-    warnings: request.configuredSilencesUnavailable === undefined ? [] : [`configured silences could not be read, so they are not shown: ${request.configuredSilencesUnavailable}`],
+    warnings: [
+      ...unreadableWarnings(stored),
+      ...(request.configuredSilencesUnavailable === undefined ? [] : [`configured silences could not be read, so they are not shown: ${request.configuredSilencesUnavailable}`]),
+    ],
   };
 }
 
-function pairStatus(pair: StoredPair, history: PairHistory, silences: readonly { readonly silence: Silence; readonly source: SilenceInForce['source'] }[], now: Date): PairStatus {
+function pairStatus(pair: CatalogPair, history: PairHistory, silences: readonly { readonly silence: Silence; readonly source: SilenceInForce['source'] }[], now: Date): PairStatus {
   const { pairId } = pair;
-  const state = history.state ?? pair.state;
+  const stored = history.state ?? pair.state;
+  const state = judgedState(stored);
   const at = now.toISOString();
   const inForce = silences
     .filter(({ silence }) => silenceCovers(silence, pairId, at))
     .map(({ silence, source }): SilenceInForce => ({ id: silence.id, reason: silence.reason, until: silence.until, ...(silence.from === undefined ? {} : { from: silence.from }), source }));
-  const base = { pair: describePair(pairId), pairId, ...(pair.definition ? { zoneName: pair.definition.pair.zoneName } : {}), silences: inForce };
+  const risks = (stored?.watch?.config?.open ?? []).map((open) => ({ kind: open.risk.kind, problem: open.risk.problem, fix: open.risk.fix, since: open.since }));
+  const base = { pair: describePair(pairId), pairId, ...(pair.definition ? { zoneName: pair.definition.pair.zoneName } : {}), silences: inForce, risks };
   if (state === undefined) {
-    const why = pair.definitionProblem ? `its stored definition is unusable (${pair.definitionProblem}); ` : '';
-    return { ...base, servingValues: [], pending: [], unknown: { why: `${why}no sweep has recorded this pair yet` } };
+    const why =
+      stored === undefined
+        ? 'no sweep has recorded this pair yet'
+        : risks.length > 0
+          ? `Failwatch has never been able to judge it: ${risks.map((risk) => risk.problem).join('; ')}`
+          : 'Failwatch has never been able to judge it (every look so far was UNKNOWN; the poll function logs why)';
+    return { ...base, servingValues: [], pending: pendingOf(pairId, history), unknown: { why } };
   }
   const last = history.transitions.at(-1);
   const unknownSince = state.unknownSince;
@@ -132,7 +148,7 @@ function pairStatus(pair: StoredPair, history: PairHistory, silences: readonly {
     lastObservedAt: state.lastObservedAt,
     primary: side(unknownSince ? Verdict.UNKNOWN : primaryVerdict, unknownSince ?? state.servingSince, last, last?.primary),
     secondary: side(unknownSince ? Verdict.UNKNOWN : state.secondaryVerdict, unknownSince ?? state.secondarySince, last, last?.secondary),
-    pending: pendingOf(history),
+    pending: pendingOf(pairId, history),
     ...(state.silenced ? { silencedFromSequence: state.silenced.fromSequence } : {}),
     ...(flapping ? { flapping: { since: flapping.since, fromSequence: flapping.fromSequence, held } } : {}),
     ...(state.candidate && state.candidate.serving !== state.serving ? { changing: { to: state.candidate.serving, seen: state.candidate.count, firstSeenAt: state.candidate.firstSeenAt } } : {}),
@@ -145,7 +161,7 @@ function side(verdict: Verdict, since: string, last: StoredTransition | undefine
 }
 
 /** The addresses DNS answers with: from the stored definition, else from the last transition that moved there. */
-function servingValues(pair: StoredPair, serving: KnownServingState, last: StoredTransition | undefined): readonly string[] {
+function servingValues(pair: CatalogPair, serving: KnownServingState, last: StoredTransition | undefined): readonly string[] {
   if (pair.definition) {
     const record = servedRole(serving) === 'SECONDARY' ? pair.definition.pair.secondary : pair.definition.pair.primary;
     return recordValues(record);
@@ -153,9 +169,7 @@ function servingValues(pair: StoredPair, serving: KnownServingState, last: Store
   return last?.to === serving ? last.toValues : [];
 }
 
-function pendingOf(history: PairHistory): PendingEntry[] {
-  const pairId = history.state?.pairId;
-  if (pairId === undefined) return [];
+function pendingOf(pairId: PairId, history: PairHistory): PendingEntry[] {
   return [
     ...history.transitions
       .filter((t) => t.publishStatus === PublishStatus.PENDING)
@@ -169,5 +183,5 @@ function pendingOf(history: PairHistory): PendingEntry[] {
 /** The reason the WATCH_DEGRADED warning of this spell gave, when it went out already. */
 function unreadableBecause(history: PairHistory, pairId: PairId, since: string): string {
   const warning = history.notices.find((n) => n.kind === NoticeKind.WATCH_DEGRADED && n.key === `${NoticeKind.WATCH_DEGRADED}#${since}`);
-  return warning?.detail ?? `every observation since then was UNKNOWN (no WATCH_DEGRADED warning recorded yet for ${pairKey(pairId)})`;
+  return (warning && 'detail' in warning ? warning.detail : undefined) ?? `every observation since then was UNKNOWN (no WATCH_DEGRADED warning recorded yet for ${pairKey(pairId)})`;
 }

@@ -7,11 +7,13 @@
 import { FailoverRole, type FailoverPair, type PairId, type Severity, type Transition } from '../domain/model';
 import { PairSelectionError, StoreError, describeError } from '../errors';
 import { renderTestAlert, type TestAlertKind, type TestAlertPair } from '../notify/render-test-alert';
-import type { HistoryReader, Notifier, TestAlert, TestAlertLog } from '../ports';
-import { describeFilter, selectPairs, type PairFilter } from './pair-selection';
+import type { Notifier } from '../ports';
+import type { HistoryReader, StoredPairCatalog, TestAlert, TestAlertLog } from './console-ports';
+import { catalogPairs, describeFilter, selectPairs, type PairFilter } from './pair-selection';
 import { recordValues } from './publish';
 
 export interface TestAlertDeps {
+  readonly pairs: StoredPairCatalog;
   readonly history: HistoryReader;
   readonly notifier: Notifier;
   readonly testAlerts: TestAlertLog;
@@ -34,7 +36,7 @@ export const SAMPLE_PAIR: TestAlertPair = {
 };
 
 export async function sendTestAlert(deps: TestAlertDeps, request: TestAlertRequest): Promise<TestAlert> {
-  const pair = request.record === undefined ? SAMPLE_PAIR : await watchedPair(deps.history, request);
+  const pair = request.record === undefined ? SAMPLE_PAIR : await watchedPair(deps, request);
   const sentAt = request.now.toISOString();
   const { notification, reference, severity } = renderTestAlert({ id: request.id, kind: request.kind, ...(request.severity ? { severity: request.severity } : {}), pair, at: sentAt });
   const { messageId } = await deps.notifier.publish(notification);
@@ -48,15 +50,15 @@ export async function sendTestAlert(deps: TestAlertDeps, request: TestAlertReque
 }
 
 /** The one recorded pair the request names, with its zone's name and the addresses of each side. */
-async function watchedPair(history: HistoryReader, request: TestAlertRequest): Promise<TestAlertPair> {
-  const matches = selectPairs(await history.listPairs(), request, request.where);
+async function watchedPair(deps: Pick<TestAlertDeps, 'pairs' | 'history'>, request: TestAlertRequest): Promise<TestAlertPair> {
+  const matches = selectPairs(catalogPairs(await deps.pairs.listStoredPairs()), request, request.where);
   const [pair] = matches;
   if (pair === undefined || matches.length > 1) {
     const names = matches.map((p) => `${p.pairId.type} in ${p.pairId.zoneId}`).join(', ');
     throw new PairSelectionError(`${describeFilter(request)} names ${matches.length} pairs (${names}): add --type or --zone to pick one`);
   }
   if (pair.definition) return pairValues(pair.definition.pair);
-  return { id: pair.pairId, zoneName: pair.pairId.zoneId, ...valuesFromHistory(pair.pairId, (await history.readPairHistory(pair.pairId)).transitions) };
+  return { id: pair.pairId, zoneName: pair.pairId.zoneId, ...valuesFromHistory(pair.pairId, (await deps.history.readPairHistory(pair.pairId)).transitions) };
 }
 
 function pairValues(pair: FailoverPair): TestAlertPair {

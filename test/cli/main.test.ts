@@ -5,7 +5,7 @@
  */
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../../lib/aws/dynamodb/table';
-import { StoreError, DeploymentLookupError } from '../../lib/errors';
+import { ConsoleReadError, StoreError } from '../../lib/errors';
 import { COMMANDS } from '../../lib/cli/commands';
 import { explainFailure, exitCodeFor } from '../../lib/cli/failures';
 import { main } from '../../lib/cli/main';
@@ -93,7 +93,7 @@ describe('AWS failures exit 1 with one line naming what to check', () => {
     const { code, out, err } = await failwatch(['status'], { FAILWATCH_TABLE: 'failwatch-gone-history' });
     expect({ code, out }).toEqual({ code: 1, out: '' });
     expect(err).toEqual([
-      'failwatch: DynamoDB failed while listing the pairs in table failwatch-gone-history: ResourceNotFoundException: Requested resource not found. It does not exist in this account and region: check --stage and --region',
+      'failwatch: Table failwatch-gone-history does not exist in this account and region: check the stage and the region (a stage keeps its pairs in failwatch-<stage>-history)',
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('AWS failures exit 1 with one line naming what to check', () => {
     client.destroy();
     const { code, out, err } = await failwatch(['status', '--stage', 'cli1', '--region', 'us-east-1']);
     expect(out).toBe('0 pairs in stage cli1 (table failwatch-cli1-history, us-east-1): 0 on primary, 0 on secondary, 0 all unhealthy, 0 unknown; 0 notifications pending.');
-    expect(err).toEqual([expect.stringMatching(/^failwatch: configured silences could not be read, so they are not shown: DeploymentLookupError: Could not read the configuration of failwatch-cli1-poll: /)]);
+    expect(err).toEqual([expect.stringMatching(/^failwatch: configured silences could not be read, so they are not shown: ConsoleReadError: lambda:GetFunctionConfiguration on function failwatch-cli1-(poll|slack) failed /)]);
     expect(code).toBe(1);
   });
 
@@ -127,8 +127,8 @@ describe('explaining a failure', () => {
   });
 
   it('a failure that carries its own advice is printed as it is, on one line', () => {
-    expect(explainFailure(new DeploymentLookupError('Could not read the configuration of failwatch-x-poll: function failwatch-x-poll does not exist here', false))).toBe(
-      'Could not read the configuration of failwatch-x-poll: function failwatch-x-poll does not exist here',
+    expect(explainFailure(new ConsoleReadError('AWS refused lambda:GetFunctionConfiguration on function failwatch-x-poll (AccessDeniedException: no): grant lambda:GetFunctionConfiguration to the identity running the command', false))).toBe(
+      'AWS refused lambda:GetFunctionConfiguration on function failwatch-x-poll (AccessDeniedException: no): grant lambda:GetFunctionConfiguration to the identity running the command',
     );
   });
 

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamodb/table';
-import { stageResources } from '../../lib/cli/stage';
+import { stageNames } from '../../lib/usecases/console-ports';
 import { loadSlackConfig, loadWatchConfig } from '../../lib/runtime/config';
 import { allPolicyStatements, asArray, describeResource, evaluateCondition, findInMap, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
@@ -426,7 +426,7 @@ describe('resources', () => {
 
   it('the failwatch CLI finds the stage\'s table, topic, queue and functions by the names the stack gives them', () => {
     for (const [service, stage] of [[standard, 'ci'], [configured, 'prod']] as const) {
-      const names = stageResources(stage);
+      const names = stageNames(stage);
       expect({
         table: resource(service.template, 'HistoryTable').Properties?.['TableName'],
         topic: resource(service.template, 'AlertTopic').Properties?.['TopicName'],

@@ -33,6 +33,9 @@ function withFallbacks(partial: Partial<Connection>): Connection {
   };
   return {
     where: partial.where ?? 'nowhere',
+    get pairs() {
+      return partial.pairs ?? fail();
+    },
     get history() {
       return partial.history ?? fail();
     },

@@ -39,14 +39,13 @@ function intactEncoding(item: Item): { readonly encoded: string; readonly hash: 
   return hashPairDefinition(encoded) === hash ? { encoded, hash } : undefined;
 }
 
-/** The definition a DEFINITION item holds, or why it holds none Failwatch can use (it is then rewritten by the next cold sweep). */
-export function parseDefinitionItem(item: Item): { readonly definition: PairDefinition } | { readonly problem: string } {
+/** The definition a definition item holds, or why it is not usable (it is then rewritten by the next cold sweep). */
+export function readDefinitionItem(item: Item): { readonly definition: PairDefinition } | { readonly problem: string } {
   const intact = intactEncoding(item);
-  if (intact === undefined) return { problem: `not a format ${PAIR_DEFINITION_FORMAT} definition matching its hash` };
+  if (intact === undefined) return { problem: `not a definition of format ${PAIR_DEFINITION_FORMAT} whose hash matches its content` };
   const decoded = decodePairDefinition(intact.encoded);
-  if ('problem' in decoded) return decoded;
   // Stored under its own pair only: an item copied under another key is not that pair's definition.
-  if (pairPartitionKey(decoded.definition.pair.id) !== item[PARTITION_KEY]) return { problem: `it describes another pair, ${pairKey(decoded.definition.pair.id)}` };
+  if ('definition' in decoded && pairPartitionKey(decoded.definition.pair.id) !== item[PARTITION_KEY]) return { problem: `holds the definition of another pair (${pairKey(decoded.definition.pair.id)})` };
   return decoded;
 }
 
@@ -61,8 +60,8 @@ export class DynamoPairDefinitionStore implements PairDefinitionStore {
   async loadDefinitions(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, PairDefinition>> {
     const definitions = new Map<string, PairDefinition>();
     for (const item of await this.read(pairIds, 'reading pair definitions')) {
-      const parsed = parseDefinitionItem(item);
-      if ('definition' in parsed) definitions.set(pairKey(parsed.definition.pair.id), parsed.definition);
+      const read = readDefinitionItem(item);
+      if ('definition' in read) definitions.set(pairKey(read.definition.pair.id), read.definition);
     }
     return definitions;
   }

@@ -6,7 +6,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Severity, TransitionKind } from '../../domain/model';
 import { NoticeKind } from '../../domain/notices';
-import type { TestAlert, TestAlertLog } from '../../ports';
+import type { TestAlert, TestAlertLog } from '../../usecases/console-ports';
 import { queryItems, type Table } from './reads';
 import { type Item, map, oneOf, PARTITION_KEY, SORT_KEY, TEST_ALERT_PARTITION_KEY, text, TTL_ATTRIBUTE, withStoreError } from './table';
 
