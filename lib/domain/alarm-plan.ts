@@ -7,7 +7,10 @@
  * EventBridge delivers in the alarm event (`detail.configuration.description`): the alarm function then
  * knows which pairs to judge without listing Route 53.
  */
-import { pairKey, parsePairKey, type AlarmState, type PairId } from './model';
+import { pairKey, parsePairKey, type PairId } from './model';
+
+/** Where a CloudWatch alarm stands. */
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /** The tag that proves an alarm is Failwatch's own; its value is the alarm prefix of the deployment. */
 export const ALARM_OWNER_TAG = 'failwatch:managed-by';

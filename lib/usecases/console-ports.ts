@@ -7,7 +7,7 @@
  */
 import type { PairDefinition } from '../domain/pair-definition';
 import type { Silence } from '../domain/silences';
-import type { StoredPairState } from '../ports';
+import type { StoredPair } from '../ports';
 
 /**
  * The names the stack gives a stage's resources (serverless.yml: service `failwatch`): test/infra
@@ -57,7 +57,7 @@ export interface StoredPairs {
   /** What the last sweeps kept of each pair (lib/usecases/sync-pair-definitions.ts). */
   readonly definitions: readonly PairDefinition[];
   /** Each pair's state, outbox included. */
-  readonly states: readonly StoredPairState[];
+  readonly states: readonly StoredPair[];
   /** Items that could not be read, and why: reported, never guessed at. */
   readonly unreadable: readonly { readonly item: string; readonly problem: string }[];
 }

@@ -7,7 +7,7 @@
 import { paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PairDefinition } from '../../domain/pair-definition';
 import { describeError, StoreError } from '../../errors';
-import type { StoredPairState } from '../../ports';
+import type { StoredPair } from '../../ports';
 import type { StoredPairCatalog, StoredPairs } from '../../usecases/console-ports';
 import { sdkErrorFacts } from '../sdk-errors';
 import { readDefinitionItem } from './pair-definitions';
@@ -19,7 +19,7 @@ export class DynamoStoredPairCatalog implements StoredPairCatalog {
 
   async listStoredPairs(): Promise<StoredPairs> {
     const definitions: PairDefinition[] = [];
-    const states: StoredPairState[] = [];
+    const states: StoredPair[] = [];
     const unreadable: { item: string; problem: string }[] = [];
     const pages = paginateScan(
       { client: this.options.client },
@@ -55,7 +55,7 @@ export class DynamoStoredPairCatalog implements StoredPairCatalog {
   }
 }
 
-function readState(item: Item): { readonly state: StoredPairState } | { readonly problem: string } {
+function readState(item: Item): { readonly state: StoredPair } | { readonly problem: string } {
   try {
     return { state: parseStateItem(item) };
   } catch (error) {
