@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/runtime/events';
 import { withinInvocation } from '../lib/runtime/invocation';
-import { deadlineFrom, logFailures, logRunResult, once } from '../lib/runtime/lambda';
+import { deadlineFrom, logFailures, logPublishFailures, logRunResult, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
 import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/runtime/poll-wiring';
 import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/usecases/reconcile-alarms';
@@ -27,6 +27,7 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       if (definitions?.vanishedOutboxes?.error !== undefined) {
         logger.error('the outboxes of pairs gone from Route 53 could not be read; the next sweep tries again', { vanishedOutboxes: definitions.vanishedOutboxes });
       }
+      logPublishFailures(logger, definitions?.vanishedOutboxes?.failures ?? []);
       const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
       if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });
       // Mostly the deadline: expected for a few sweeps after a large change (thousands of alarms to write or tags to read).
