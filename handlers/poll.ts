@@ -1,9 +1,11 @@
 /** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then the pairs' stored definitions and managed alarms when due. */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/runtime/events';
 import { withinInvocation } from '../lib/runtime/invocation';
 import { deadlineFrom, logFailures, logPublishFailures, logRunResult, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
+import { metrics, MetricsFunction, sweepFigures, withInvocationMetrics } from '../lib/runtime/metrics';
 import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/runtime/poll-wiring';
 import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/usecases/reconcile-alarms';
 import { toRunResult, type RunResult } from '../lib/usecases/run-result';
@@ -12,10 +14,13 @@ import { runWatch } from '../lib/usecases/watch';
 
 export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult; readonly definitions?: DefinitionSyncResult };
 
-/** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
-export function createHandler(getDeps: (context?: Context) => PollDeps) {
+/**
+ * `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore
+ * it. `sink` receives the invocation's metrics (lib/runtime/metrics.ts), published once whatever happens.
+ */
+export function createHandler(getDeps: (context?: Context) => PollDeps, sink: Metrics = metrics) {
   return (event: unknown, context?: Context): Promise<PollResult> =>
-    logFailures(logger, () => withinInvocation(context, async () => {
+    logFailures(logger, () => withinInvocation(context, () => withInvocationMetrics(sink, MetricsFunction.POLL, async () => {
       const trigger = parseScheduleEvent(event);
       const deps = getDeps(context);
       const deadline = deadlineFrom(context, deps.clock.now());
@@ -35,7 +40,7 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       const result = { ...toRunResult(summary), ...(definitions === undefined ? {} : { definitions }), alarms };
       logRunResult(logger, 'sweep finished', result);
       return result;
-    }));
+    }, (result) => sweepFigures(result, { vanished: result.definitions?.vanishedOutboxes }))));
 }
 
 export const handler = createHandler(once(buildPollDepsFromEnvironment));

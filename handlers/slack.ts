@@ -4,12 +4,14 @@
  * the subscription's dead-letter queue.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { loadSlackConfig, type SlackConfig } from '../lib/runtime/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
 import { withinInvocation } from '../lib/runtime/invocation';
 import { once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
+import { FailwatchMetric, metrics, MetricsFunction, publishInvocationMetrics } from '../lib/runtime/metrics';
 import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
 import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '../lib/notify/slack-message';
 import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';
@@ -29,6 +31,8 @@ export type SlackLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface SlackHandlerDeps {
   readonly poster: SlackPoster;
   readonly logger: SlackLogger;
+  /** Receives each invocation's NotificationsSent (posted) and PublishFailures (a failed post); none: not measured. */
+  readonly metrics?: Metrics;
 }
 
 export interface SlackSummary {
@@ -75,9 +79,17 @@ export function createHandler(deps: SlackHandlerDeps): SlackHandler {
       throw error;
     }
     let posted = 0;
-    for (const record of records) {
-      await postRecord(record, deps);
-      posted += 1;
+    let failed = 0;
+    try {
+      for (const record of records) {
+        await postRecord(record, deps).catch((error: unknown) => {
+          failed += 1;
+          throw error;
+        });
+        posted += 1;
+      }
+    } finally {
+      if (deps.metrics) publishInvocationMetrics(deps.metrics, MetricsFunction.SLACK, { [FailwatchMetric.NOTIFICATIONS_SENT]: posted, [FailwatchMetric.PUBLISH_FAILURES]: failed });
     }
     return { posted };
   };
@@ -112,10 +124,10 @@ function asLoggable(error: unknown): Error | string {
   return error instanceof Error ? error : String(error);
 }
 
-export function buildDeps(config: SlackConfig, clients: { readonly ssm: SsmParameterReader }, log: SlackLogger = logger): SlackHandlerDeps {
+export function buildDeps(config: SlackConfig, clients: { readonly ssm: SsmParameterReader }, log: SlackLogger = logger, sink: Metrics = metrics): SlackHandlerDeps {
   const urlSource = new SsmWebhookUrlSource(clients.ssm, config.webhookParameterName);
   const poster = new HttpSlackWebhook(urlSource, { timeoutMs: config.timeoutMs, webhookName: `SSM parameter ${config.webhookParameterName}` });
-  return { poster, logger: log };
+  return { poster, logger: log, metrics: sink };
 }
 
 const buildFromEnvironment = once(() => createHandler(buildDeps(loadSlackConfig(process.env), { ssm })));
