@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { loadSlackConfig, type SlackConfig } from '../lib/runtime/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
 import { withinInvocation } from '../lib/runtime/invocation';
-import { once } from '../lib/runtime/lambda';
+import { boundedText, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
 import { FailwatchMetric, metrics, MetricsFunction, publishInvocationMetrics } from '../lib/runtime/metrics';
 import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
@@ -60,11 +60,14 @@ const snsEventSchema = z.object({
 
 type SnsRecord = z.infer<typeof snsEventSchema>['Records'][number];
 
+/** How much of a list of schema problems goes into an error or a log line. */
+const PROBLEMS_MAX_LENGTH = 600;
+
 export function parseSnsEvent(event: unknown): readonly SnsRecord[] {
   const result = snsEventSchema.safeParse(event);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
-    throw new InvalidEventError(`Not an SNS event: ${problems}`);
+    throw new InvalidEventError(`Not an SNS event: ${boundedText(problems, PROBLEMS_MAX_LENGTH)}`);
   }
   return result.data.Records;
 }
@@ -98,15 +101,16 @@ export function createHandler(deps: SlackHandlerDeps): SlackHandler {
 async function postRecord(record: SnsRecord, { poster, logger: log }: SlackHandlerDeps): Promise<void> {
   const { MessageId: messageId, Message, Subject } = record.Sns;
   const content = readSnsMessageContent(Message);
+  // Whoever may publish to the topic writes these: bounded before they reach a log line.
   const details =
     content.kind === 'payload'
-      ? { messageId, notificationId: content.payload.id, kind: content.payload.kind, severity: content.payload.severity }
-      : { messageId, kind: record.Sns.MessageAttributes?.kind?.Value ?? 'plain' };
+      ? { messageId: boundedText(messageId), notificationId: boundedText(content.payload.id), kind: boundedText(content.payload.kind), severity: content.payload.severity }
+      : { messageId: boundedText(messageId), kind: boundedText(record.Sns.MessageAttributes?.kind?.Value ?? 'plain') };
   if (content.kind === 'invalid-payload') {
     // Posted as text rather than dropped: the people on call still learn something happened.
     log.warn('SNS message claims to be a Failwatch notification but does not match the schema; posting it as text', {
       ...details,
-      problems: content.problems,
+      problems: boundedText(content.problems, PROBLEMS_MAX_LENGTH),
     });
   }
   const message: SlackMessage = content.kind === 'payload' ? renderSlackMessage(content.payload) : renderPlainSlackMessage(Subject ?? undefined, Message);

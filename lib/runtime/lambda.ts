@@ -17,6 +17,22 @@ export function once<T, A extends unknown[] = []>(build: (...args: A) => T): (..
   };
 }
 
+/** Longest text `boundedText` keeps of a string from an event. */
+const EVENT_TEXT_MAX_LENGTH = 80;
+
+/**
+ * Text from an event, for a message or a log line, cut to a bounded length: an event may carry a
+ * megabyte where a name belongs, and it must not end up whole in a log line.
+ */
+export function boundedText(text: string, maxLength = EVENT_TEXT_MAX_LENGTH): string {
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength)}… (${text.length} characters)`;
+}
+
+/** A value from an event, quoted (as JSON) and bounded like `boundedText`. */
+export function quoteBounded(value: unknown, maxLength = EVENT_TEXT_MAX_LENGTH): string {
+  return boundedText(JSON.stringify(value) ?? String(value), maxLength);
+}
+
 /** Leave this much of the Lambda's time to write what was decided and publish it. */
 const SAFETY_MARGIN_MS = 10_000;
 

@@ -140,8 +140,8 @@ describe('the handlers write their metrics as one EMF line per invocation', () =
 
 describe('the slack function counts its posts', () => {
   it.each([
-    ['posted', async () => undefined, true, { NotificationsSent: ['Count', 1] }],
-    ['refused by Slack', async () => Promise.reject(new NotifierError('Slack webhook answered HTTP 500', true)), false, { PublishFailures: ['Count', 1] }],
+    ['posted', async (): Promise<void> => undefined, true, { NotificationsSent: ['Count', 1] }],
+    ['refused by Slack', async (): Promise<void> => Promise.reject(new NotifierError('Slack webhook answered HTTP 500', true)), false, { PublishFailures: ['Count', 1] }],
   ] as const)('%s', async (_label, post, succeeds, expected) => {
     const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
     const slack = createSlackHandler({ poster: { post }, logger, metrics: metricsOn() });
