@@ -13,6 +13,7 @@ import { boundedText, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
 import { FailwatchMetric, metrics, MetricsFunction, publishInvocationMetrics } from '../lib/runtime/metrics';
 import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
+import { renderAlarmSlackMessage } from '../lib/notify/slack-alarm';
 import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '../lib/notify/slack-message';
 import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';
 import type { SlackPoster } from '../lib/slack/slack-ports';
@@ -105,7 +106,9 @@ async function postRecord(record: SnsRecord, { poster, logger: log }: SlackHandl
   const details =
     content.kind === 'payload'
       ? { messageId: boundedText(messageId), notificationId: boundedText(content.payload.id), kind: boundedText(content.payload.kind), severity: content.payload.severity }
-      : { messageId: boundedText(messageId), kind: boundedText(record.Sns.MessageAttributes?.kind?.Value ?? 'plain') };
+      : content.kind === 'alarm'
+        ? { messageId: boundedText(messageId), kind: 'alarm', alarmName: boundedText(content.alarm.AlarmName), state: content.alarm.NewStateValue }
+        : { messageId: boundedText(messageId), kind: boundedText(record.Sns.MessageAttributes?.kind?.Value ?? 'plain') };
   if (content.kind === 'invalid-payload') {
     // Posted as text rather than dropped: the people on call still learn something happened.
     log.warn('SNS message claims to be a Failwatch notification but does not match the schema; posting it as text', {
@@ -113,7 +116,8 @@ async function postRecord(record: SnsRecord, { poster, logger: log }: SlackHandl
       problems: boundedText(content.problems, PROBLEMS_MAX_LENGTH),
     });
   }
-  const message: SlackMessage = content.kind === 'payload' ? renderSlackMessage(content.payload) : renderPlainSlackMessage(Subject ?? undefined, Message);
+  const message: SlackMessage =
+    content.kind === 'payload' ? renderSlackMessage(content.payload) : content.kind === 'alarm' ? renderAlarmSlackMessage(content.alarm) : renderPlainSlackMessage(Subject ?? undefined, Message);
   try {
     await poster.post(message);
   } catch (error) {
