@@ -43,7 +43,6 @@ const healthCheck = z.object({
   target: z.string(),
   childHealthCheckIds: z.array(z.string()),
   healthThreshold: z.number(),
-  insufficientDataHealthStatus: z.optional(z.enum(['Healthy', 'Unhealthy', 'LastKnownStatus'])),
 });
 
 const pairDefinition = z.object({

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Proves the README's "Run the handlers locally": the bundled functions, run by
+# Proves docs/local-development.md, "Run the functions on your machine": the bundled functions, run by
 # `serverless invoke local --stage local`, reach local stand-ins through the SDK's own endpoint
 # variables, record a FAILOVER, and reject a malformed event with one error and no write.
-# First, the README's malformed-event command exactly as written (default stage, no --stage): it
+# First, its malformed-event command exactly as written (default stage, no --stage): it
 # must reach the handler with no AWS account and no network, so the function environment may hold
 # no CloudFormation Ref for invoke local to resolve.
 set -euo pipefail

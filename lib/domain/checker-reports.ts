@@ -1,8 +1,17 @@
 /**
  * What Route 53's individual checkers (`GetHealthCheckStatus`) say: the fallback verdict for an
- * endpoint check without metric data, and the evidence shown in alerts.
+ * endpoint check without metric data, and the evidence shown in alerts. Which checks are worth the call
+ * is decided here too: it is budgeted (a burst of 4, then 1 a second) and answers nothing for some checks.
  */
-import { Verdict, type CheckerReport, type Evidence, type HealthSignals } from './model';
+import {
+  HealthCheckType,
+  Verdict,
+  type CheckerReport,
+  type Evidence,
+  type HealthCheckDefinition,
+  type HealthSignals,
+  type MetricReading,
+} from './model';
 
 /** A verdict and the rule that decided it, in words for a person on call. */
 export interface Outcome {
@@ -15,6 +24,45 @@ const SUCCESS_PREFIX = 'Success';
 
 /** Route 53 counts an endpoint healthy when MORE than this percentage of its checkers report success. */
 const HEALTHY_CHECKER_PERCENT = 18;
+
+/** The checks Route 53's checkers probe themselves, and so the only ones the 18% rule applies to. */
+const ENDPOINT_TYPES: ReadonlySet<HealthCheckType> = new Set([
+  HealthCheckType.HTTP,
+  HealthCheckType.HTTPS,
+  HealthCheckType.HTTP_STR_MATCH,
+  HealthCheckType.HTTPS_STR_MATCH,
+  HealthCheckType.TCP,
+]);
+
+/**
+ * Whether `GetHealthCheckStatus` can tell anything about the check: it exists, it is not CALCULATED ("You
+ * can't use GetHealthCheckStatus to get the status of a calculated health check") and not disabled (its
+ * checkers stopped, and its verdict is its definition's).
+ */
+export function hasCheckerReports(definition: HealthCheckDefinition | undefined): definition is HealthCheckDefinition {
+  return definition !== undefined && definition.type !== HealthCheckType.CALCULATED && !definition.disabled;
+}
+
+/**
+ * Of `ids`, each once and in order, the checks whose verdict the checkers' reports can decide this run:
+ * enabled endpoint checks whose metric has no datapoint (the 18% fallback). The watch reads these
+ * (within its per-run limit) before judging.
+ */
+export function checksForCheckerVerdict(
+  ids: readonly string[],
+  definitions: ReadonlyMap<string, HealthCheckDefinition>,
+  metrics: ReadonlyMap<string, MetricReading>,
+): string[] {
+  return [...new Set(ids)].filter((id) => {
+    const definition = definitions.get(id);
+    return hasCheckerReports(definition) && ENDPOINT_TYPES.has(definition.type) && metrics.get(id)?.kind === 'NO_DATA';
+  });
+}
+
+/** Of `ids` (checks whose verdict changed), each once and in order, those the checkers can give evidence for: which regions fail and why. */
+export function checksForCheckerEvidence(ids: readonly string[], definitions: ReadonlyMap<string, HealthCheckDefinition>): string[] {
+  return [...new Set(ids)].filter((id) => hasCheckerReports(definitions.get(id)));
+}
 
 export function isSuccessReport(report: CheckerReport): boolean {
   return report.statusReport.startsWith(SUCCESS_PREFIX);

@@ -3,8 +3,10 @@
  * target it evaluates) → which side of a pair DNS serves.
  */
 import {
+  FailoverRole,
   ServingState,
   Verdict,
+  servedRole,
   type AliasTarget,
   type Evidence,
   type FailoverPair,
@@ -50,6 +52,17 @@ export function chooseServingState(primary: Verdict, secondary: Verdict): Servin
   return ServingState.UNKNOWN;
 }
 
+/**
+ * The side DNS answers with when that is certain, even if the serving state is not: with the secondary
+ * unhealthy, DNS answers with the primary whether the primary is healthy (PRIMARY) or not (ALL_UNHEALTHY).
+ * Undefined when the side itself is unknown.
+ */
+export function certainServedRole(primary: Verdict, secondary: Verdict): FailoverRole | undefined {
+  const state = chooseServingState(primary, secondary);
+  if (state !== ServingState.UNKNOWN) return servedRole(state);
+  return secondary === Verdict.UNHEALTHY ? FailoverRole.PRIMARY : undefined;
+}
+
 export function observePair(
   pair: FailoverPair,
   zoneRecords: readonly RecordSet[],
@@ -82,8 +95,48 @@ export function aliasTargetsOfPair(pair: FailoverPair, zoneRecords: readonly Rec
   return reached.size === 0 ? [] : zoneRecords.filter((record) => reached.has(record));
 }
 
+/**
+ * The target-health aliases `record`'s health depends on (its own, and those of the in-zone records it
+ * reaches, recursively) that point outside the zone: a load balancer, an API Gateway, another zone.
+ * Route 53 reads their health; Failwatch cannot, so it judges such a record UNKNOWN unless its own
+ * health check fails. Each with the record that holds it, in visiting order.
+ */
+export function unreadableTargetsOf(record: RecordSet, zoneId: string, zoneRecords: readonly RecordSet[]): { readonly record: RecordSet; readonly alias: AliasTarget }[] {
+  const found: { record: RecordSet; alias: AliasTarget }[] = [];
+  visitRecords([record], zoneId, zoneRecords, (visited) => {
+    const alias = evaluatedAlias(visited);
+    if (alias && !isInZone(alias, zoneId)) found.push({ record: visited, alias });
+  });
+  return found;
+}
+
+/** Whether Route 53 judges the record by its alias target's health (Evaluate Target Health: Yes). */
+export function evaluatesTargetHealth(record: RecordSet): boolean {
+  return evaluatedAlias(record) !== undefined;
+}
+
+/**
+ * What the record answers, in one form for comparing two records (names without case or trailing dot,
+ * values in order, zone ids bare); undefined for a record that answers nothing.
+ */
+export function canonicalAnswer(record: RecordSet): string | undefined {
+  if (record.alias) return `alias ${normaliseZoneId(record.alias.hostedZoneId)} ${normaliseName(record.alias.dnsName)}`;
+  if (record.values.length === 0) return undefined;
+  return [...new Set(record.values.map((value) => value.trim().toLowerCase().replace(/\.$/, '')))].sort().join(' ');
+}
+
 /** Each record the pair's health depends on once: its own two, then the alias targets they evaluate, recursively. */
 function visitPairRecords(pair: FailoverPair, zoneRecords: readonly RecordSet[], onRecord: (record: RecordSet) => void, onTarget: (target: RecordSet) => void = () => undefined): void {
+  visitRecords([pair.primary, pair.secondary], pair.id.zoneId, zoneRecords, onRecord, onTarget);
+}
+
+function visitRecords(
+  starts: readonly RecordSet[],
+  zoneId: string,
+  zoneRecords: readonly RecordSet[],
+  onRecord: (record: RecordSet) => void,
+  onTarget: (target: RecordSet) => void = () => undefined,
+): void {
   const visited = new Set<string>();
   const visit = (record: RecordSet): void => {
     const key = recordKey(record);
@@ -91,14 +144,13 @@ function visitPairRecords(pair: FailoverPair, zoneRecords: readonly RecordSet[],
     visited.add(key);
     onRecord(record);
     const alias = evaluatedAlias(record);
-    if (!alias || !isInZone(alias, pair.id.zoneId)) return;
+    if (!alias || !isInZone(alias, zoneId)) return;
     for (const target of targetRecords(alias, record.type, zoneRecords)) {
       onTarget(target);
       visit(target);
     }
   };
-  visit(pair.primary);
-  visit(pair.secondary);
+  starts.forEach(visit);
 }
 
 function assessRecord(record: RecordSet, zone: Zone, path: readonly string[]): SideHealth {

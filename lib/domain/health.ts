@@ -1,25 +1,31 @@
 /**
  * Route 53's health check rules: definitions + what was observed → a verdict per health check,
  * with the rule that decided it in words a person on call can read.
+ *
+ * Route 53's order for one check: its raw status first (a disabled check's is always healthy; otherwise
+ * its checkers', its children's or its alarm's), THEN inversion. A `HealthCheckStatus` datapoint is the
+ * result of both, so it is taken as it is; without one, the raw status is rebuilt where Failwatch can
+ * (the definition, an endpoint's checkers, a calculated check's children) and inverted here.
  */
 import { checkerShareOutcome, evidenceFrom, type Outcome } from './checker-reports';
 import {
   HealthCheckType,
   Verdict,
   type CheckerReadings,
+  type ChecksWithData,
   type HealthAssessment,
   type HealthCheckDefinition,
   type HealthSignals,
-  type InsufficientDataHealthStatus,
   type MetricReading,
 } from './model';
 
-type MetricFallback = Exclude<MetricReading, { readonly kind: 'VALUE' }>;
+type NoDatapoint = Exclude<MetricReading, { readonly kind: 'VALUE' }>;
 
 interface AssessmentContext {
   readonly definitions: ReadonlyMap<string, HealthCheckDefinition>;
   readonly signals: ReadonlyMap<string, HealthSignals>;
-  readonly lastKnown: ReadonlyMap<string, Verdict>;
+  /** Absent: nothing is known of the checks' past, so each counts as having had data. */
+  readonly checksWithData: ChecksWithData | undefined;
   readonly assessed: Map<string, HealthAssessment>;
 }
 
@@ -28,20 +34,28 @@ const SIGNALS_NOT_READ: HealthSignals = {
   checkers: { kind: 'NOT_READ' },
 };
 
-const NEW_CHECK_BASIS = 'no Route 53 data yet: a new health check counts as healthy until it has data';
+const DISABLED_RAW_STATUS: Outcome = { verdict: Verdict.HEALTHY, basis: 'disabled: Route 53 counts a disabled health check healthy' };
+const NEW_CHECK_RAW_STATUS: Outcome = { verdict: Verdict.HEALTHY, basis: 'no Route 53 data yet: a new health check counts as healthy until it has data' };
 
-/** Route 53's documented default for a CLOUDWATCH_METRIC check created without the setting. */
-const DEFAULT_INSUFFICIENT_DATA_STATUS: InsufficientDataHealthStatus = 'LastKnownStatus';
-
-/** Assesses each id; CALCULATED children are assessed internally, but only the ids asked for are returned. */
+/**
+ * Assesses each id; CALCULATED children are assessed internally, but only the ids asked for are returned.
+ * `checksWithData`: the checks Failwatch has ever seen a datapoint for (see `ChecksWithData`); absent when
+ * nothing is known of their past, so a missing datapoint is never taken for a new check.
+ */
 export function assessHealthChecks(
   ids: readonly string[],
   definitions: ReadonlyMap<string, HealthCheckDefinition>,
   signals: ReadonlyMap<string, HealthSignals>,
-  lastKnown: ReadonlyMap<string, Verdict> = new Map(),
+  checksWithData?: ChecksWithData,
 ): ReadonlyMap<string, HealthAssessment> {
-  const context: AssessmentContext = { definitions, signals, lastKnown, assessed: new Map() };
+  const context: AssessmentContext = { definitions, signals, checksWithData, assessed: new Map() };
   return new Map(ids.map((id) => [id, assessHealthCheck(id, context)]));
+}
+
+/** `previous` plus those of `ids` whose metric had a datapoint this run, restricted to `ids` (a check the pair no longer uses is forgotten). */
+export function noteChecksWithData(previous: Iterable<string>, ids: readonly string[], metrics: ReadonlyMap<string, MetricReading>): string[] {
+  const before = new Set(previous);
+  return [...new Set(ids)].filter((id) => before.has(id) || metrics.get(id)?.kind === 'VALUE').sort();
 }
 
 /** The ids plus every CALCULATED descendant, in discovery order, each once: the checks whose metrics to read. */
@@ -56,6 +70,28 @@ export function healthCheckClosure(ids: readonly string[], definitions: Readonly
   return [...found];
 }
 
+/**
+ * The verdict a check's definition alone gives it, whatever Route 53 measures (inversion applied): a
+ * disabled check, a CALCULATED check whose threshold is 0, above its child count, or decided by children
+ * that are themselves decided by their definitions. Undefined when measurements decide (or the check
+ * does not exist).
+ */
+export function verdictByDefinition(id: string, definitions: ReadonlyMap<string, HealthCheckDefinition>, visiting: ReadonlySet<string> = new Set()): Verdict | undefined {
+  const definition = definitions.get(id);
+  if (!definition || visiting.has(id)) return undefined;
+  if (definition.disabled) return invert(definition, Verdict.HEALTHY);
+  if (definition.type !== HealthCheckType.CALCULATED) return undefined;
+  const byThreshold = thresholdOutcome(definition);
+  if (byThreshold) return invert(definition, byThreshold.verdict);
+  const inner = new Set([...visiting, id]);
+  const children = definition.childHealthCheckIds.map((child) => verdictByDefinition(child, definitions, inner));
+  const alwaysHealthy = children.filter((verdict) => verdict === Verdict.HEALTHY).length;
+  const canBeHealthy = children.filter((verdict) => verdict !== Verdict.UNHEALTHY).length;
+  if (alwaysHealthy >= definition.healthThreshold) return invert(definition, Verdict.HEALTHY);
+  if (canBeHealthy < definition.healthThreshold) return invert(definition, Verdict.UNHEALTHY);
+  return undefined;
+}
+
 function assessHealthCheck(id: string, context: AssessmentContext): HealthAssessment {
   const cached = context.assessed.get(id);
   if (cached) return cached;
@@ -68,63 +104,82 @@ function assessHealthCheck(id: string, context: AssessmentContext): HealthAssess
 function decideVerdict(id: string, signals: HealthSignals, context: AssessmentContext): Outcome {
   const definition = context.definitions.get(id);
   if (!definition) return unknown(`health check ${id} no longer exists in Route 53 (deleted?)`);
-  if (definition.disabled) return disabledOutcome(definition);
+  // Whatever its metric or checkers still say: Route 53 documents no HealthCheckStatus for a disabled check.
+  if (definition.disabled) return applyInversion(definition, DISABLED_RAW_STATUS, 'disabled check');
   // The metric is Route 53's final verdict, already inverted and calculated: never flip it again.
   if (signals.metric.kind === 'VALUE') return { verdict: metricVerdict(signals.metric.status), basis: `Route 53 HealthCheckStatus metric = ${signals.metric.status}` };
-  return fallbackByType(definition, signals, signals.metric, context);
+  return withoutDatapoint(definition, signals.checkers, signals.metric, context);
 }
 
-function fallbackByType(definition: HealthCheckDefinition, signals: HealthSignals, metric: MetricFallback, context: AssessmentContext): Outcome {
+/**
+ * The raw status without a datapoint: decided (not yet inverted), or why it is not (a clause for the
+ * basis), or UNKNOWN whatever the check's past (a cycle Route 53 could never evaluate).
+ */
+type RawStatus =
+  | { readonly kind: 'DECIDED'; readonly outcome: Outcome }
+  | { readonly kind: 'UNDECIDED'; readonly why: string }
+  | { readonly kind: 'UNKNOWN'; readonly basis: string };
+
+/** No datapoint: the raw status Failwatch can rebuild, else a new check's default, else UNKNOWN. */
+function withoutDatapoint(definition: HealthCheckDefinition, checkers: CheckerReadings, metric: NoDatapoint, context: AssessmentContext): Outcome {
+  const raw = rawStatus(definition, checkers, context);
+  switch (raw.kind) {
+    case 'DECIDED':
+      return applyInversion(definition, raw.outcome, definition.type === HealthCheckType.CALCULATED ? 'children' : 'endpoint');
+    case 'UNKNOWN':
+      return unknown(raw.basis);
+    case 'UNDECIDED':
+      if (metric.kind === 'UNAVAILABLE') return unknown(`Route 53 HealthCheckStatus metric unavailable (${metric.reason}); ${raw.why}`);
+      if (!hasHadData(definition.id, context)) return applyInversion(definition, NEW_CHECK_RAW_STATUS, 'new check');
+      return unknown(`no Route 53 HealthCheckStatus datapoint, though the check has had data before (a gap, not a new check); ${raw.why}`);
+  }
+}
+
+function rawStatus(definition: HealthCheckDefinition, checkers: CheckerReadings, context: AssessmentContext): RawStatus {
   switch (definition.type) {
     case HealthCheckType.HTTP:
     case HealthCheckType.HTTPS:
     case HealthCheckType.HTTP_STR_MATCH:
     case HealthCheckType.HTTPS_STR_MATCH:
     case HealthCheckType.TCP:
-      return endpointOutcome(definition, signals.checkers, metric);
+      return endpointRawStatus(checkers);
     case HealthCheckType.CALCULATED:
-      return calculatedOutcome(definition, context);
+      return calculatedRawStatus(definition, context);
     case HealthCheckType.CLOUDWATCH_METRIC:
-      return alarmOutcome(definition, signals, metric, context.lastKnown.get(definition.id));
+      return { kind: 'UNDECIDED', why: 'Failwatch reads the alarm it follows only through that metric' };
     case HealthCheckType.RECOVERY_CONTROL:
-      return newCheckOrUnknown(metric);
+      return { kind: 'UNDECIDED', why: 'a routing control has no other signal' };
     default: {
       const unexpected: never = definition.type;
-      return unknown(`health check type ${String(unexpected)} is not one Failwatch knows how to evaluate`);
+      return { kind: 'UNKNOWN', basis: `health check type ${String(unexpected)} is not one Failwatch knows how to evaluate` };
     }
   }
 }
 
-function endpointOutcome(definition: HealthCheckDefinition, checkers: CheckerReadings, metric: MetricFallback): Outcome {
-  if (checkers.kind === 'UNAVAILABLE') {
-    const metricState = metric.kind === 'NO_DATA' ? 'has no data yet' : `is unavailable (${metric.reason})`;
-    return unknown(`checker reports unavailable (${checkers.reason}) and the Route 53 HealthCheckStatus metric ${metricState}`);
-  }
-  if (checkers.kind === 'REPORTS' && checkers.reports.length > 0) {
-    return applyInversion(definition, checkerShareOutcome(checkers.reports), 'endpoint');
-  }
-  return newCheckOrUnknown(metric, '; no checker reports to fall back on');
+function endpointRawStatus(checkers: CheckerReadings): RawStatus {
+  if (checkers.kind === 'UNAVAILABLE') return { kind: 'UNDECIDED', why: `checker reports unavailable (${checkers.reason})` };
+  if (checkers.kind === 'REPORTS' && checkers.reports.length > 0) return { kind: 'DECIDED', outcome: checkerShareOutcome(checkers.reports) };
+  return { kind: 'UNDECIDED', why: 'no checker reports to fall back on' };
 }
 
-function disabledOutcome(definition: HealthCheckDefinition): Outcome {
-  const inverted = definition.inverted ? ', even when inverted' : '';
-  return { verdict: Verdict.HEALTHY, basis: `disabled: Route 53 counts a disabled health check healthy${inverted}` };
-}
-
-function calculatedOutcome(definition: HealthCheckDefinition, context: AssessmentContext): Outcome {
-  const children = definition.childHealthCheckIds;
-  const threshold = definition.healthThreshold;
-  if (threshold > children.length) {
-    const basis = `health threshold ${threshold} is above its ${children.length} child health checks: Route 53 counts it unhealthy`;
-    return applyInversion(definition, { verdict: Verdict.UNHEALTHY, basis }, 'children');
-  }
-  if (threshold <= 0) {
-    return applyInversion(definition, { verdict: Verdict.HEALTHY, basis: 'health threshold 0: Route 53 counts it healthy' }, 'children');
-  }
+function calculatedRawStatus(definition: HealthCheckDefinition, context: AssessmentContext): RawStatus {
+  const byThreshold = thresholdOutcome(definition);
+  if (byThreshold) return { kind: 'DECIDED', outcome: byThreshold };
   const cycle = findCycle(definition.id, context.definitions);
-  if (cycle) return unknown(`child health checks form a cycle (${cycle.join(' -> ')}), which Route 53 cannot evaluate`);
-  const assessed = children.map((child) => assessHealthCheck(child, context));
-  return applyInversion(definition, childCountOutcome(assessed, threshold), 'children');
+  if (cycle) return { kind: 'UNKNOWN', basis: `child health checks form a cycle (${cycle.join(' -> ')}), which Route 53 cannot evaluate` };
+  const counted = childCountOutcome(definition.childHealthCheckIds.map((child) => assessHealthCheck(child, context)), definition.healthThreshold);
+  return counted.verdict === Verdict.UNKNOWN ? { kind: 'UNDECIDED', why: counted.basis } : { kind: 'DECIDED', outcome: counted };
+}
+
+/** Route 53's answer for a threshold the children cannot change: 0 (always healthy) or above the child count (always unhealthy). */
+function thresholdOutcome(definition: HealthCheckDefinition): Outcome | undefined {
+  const children = definition.childHealthCheckIds.length;
+  const threshold = definition.healthThreshold;
+  if (threshold > children) {
+    return { verdict: Verdict.UNHEALTHY, basis: `health threshold ${threshold} is above its ${children} child health checks: Route 53 counts it unhealthy` };
+  }
+  if (threshold <= 0) return { verdict: Verdict.HEALTHY, basis: 'health threshold 0: Route 53 counts it healthy' };
+  return undefined;
 }
 
 function childCountOutcome(children: readonly HealthAssessment[], threshold: number): Outcome {
@@ -146,46 +201,20 @@ function childCountOutcome(children: readonly HealthAssessment[], threshold: num
   };
 }
 
-function alarmOutcome(definition: HealthCheckDefinition, signals: HealthSignals, metric: MetricFallback, lastKnown: Verdict | undefined): Outcome {
-  switch (signals.alarmState) {
-    case 'OK':
-      return applyInversion(definition, { verdict: Verdict.HEALTHY, basis: 'CloudWatch alarm is OK' }, 'alarm');
-    case 'ALARM':
-      return applyInversion(definition, { verdict: Verdict.UNHEALTHY, basis: 'CloudWatch alarm is in ALARM' }, 'alarm');
-    case 'INSUFFICIENT_DATA':
-      return insufficientDataOutcome(definition, lastKnown);
-    case undefined:
-      return newCheckOrUnknown(metric);
-  }
-}
-
-function insufficientDataOutcome(definition: HealthCheckDefinition, lastKnown: Verdict | undefined): Outcome {
-  const setting = definition.insufficientDataHealthStatus ?? DEFAULT_INSUFFICIENT_DATA_STATUS;
-  const prefix = `CloudWatch alarm has insufficient data and the check is set to ${setting}`;
-  switch (setting) {
-    case 'Healthy':
-      return applyInversion(definition, { verdict: Verdict.HEALTHY, basis: prefix }, 'alarm');
-    case 'Unhealthy':
-      return applyInversion(definition, { verdict: Verdict.UNHEALTHY, basis: prefix }, 'alarm');
-    case 'LastKnownStatus':
-      // The last known verdict is already final (inversion included), so it is never flipped again.
-      return lastKnown === undefined
-        ? { verdict: Verdict.HEALTHY, basis: `${prefix}; there is no last known status, so Route 53 counts it healthy` }
-        : { verdict: lastKnown, basis: `${prefix}; last known status: ${lastKnown.toLowerCase()}` };
-  }
-}
-
-function newCheckOrUnknown(metric: MetricFallback, whenUnavailable = ''): Outcome {
-  return metric.kind === 'NO_DATA'
-    ? { verdict: Verdict.HEALTHY, basis: NEW_CHECK_BASIS }
-    : unknown(`Route 53 HealthCheckStatus metric unavailable (${metric.reason})${whenUnavailable}`);
+function hasHadData(id: string, context: AssessmentContext): boolean {
+  return context.checksWithData === undefined || context.checksWithData.has(id);
 }
 
 function applyInversion(definition: HealthCheckDefinition, raw: Outcome, subject: string): Outcome {
   if (!definition.inverted || raw.verdict === Verdict.UNKNOWN) return raw;
-  const flipped = raw.verdict === Verdict.HEALTHY ? Verdict.UNHEALTHY : Verdict.HEALTHY;
+  const flipped = invert(definition, raw.verdict);
   const sentence = `inverted: ${subject} ${raw.verdict.toLowerCase()}, so the check is ${flipped.toLowerCase()}`;
   return { verdict: flipped, basis: `${sentence} (${raw.basis})` };
+}
+
+function invert(definition: HealthCheckDefinition, verdict: Verdict): Verdict {
+  if (!definition.inverted || verdict === Verdict.UNKNOWN) return verdict;
+  return verdict === Verdict.HEALTHY ? Verdict.UNHEALTHY : Verdict.HEALTHY;
 }
 
 function metricVerdict(status: 0 | 1): Verdict {

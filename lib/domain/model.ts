@@ -18,8 +18,6 @@ export const HealthCheckType = {
 } as const;
 export type HealthCheckType = (typeof HealthCheckType)[keyof typeof HealthCheckType];
 
-export type InsufficientDataHealthStatus = 'Healthy' | 'Unhealthy' | 'LastKnownStatus';
-
 /** A Route 53 health check's configuration, as `ListHealthChecks` describes it. */
 export interface HealthCheckDefinition {
   readonly id: string;
@@ -32,8 +30,6 @@ export interface HealthCheckDefinition {
   readonly childHealthCheckIds: readonly string[];
   /** CALCULATED only: how many children must be healthy. */
   readonly healthThreshold: number;
-  /** CLOUDWATCH_METRIC only. */
-  readonly insufficientDataHealthStatus?: InsufficientDataHealthStatus;
 }
 
 /**
@@ -60,15 +56,27 @@ export type CheckerReadings =
   | { readonly kind: 'NOT_READ' }
   | { readonly kind: 'UNAVAILABLE'; readonly reason: string };
 
-/** CLOUDWATCH_METRIC checks: the state of the alarm the check follows, when known. */
-export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-
-/** Everything observed about one health check in one sweep. */
+/**
+ * Everything observed about one health check in one sweep. A CLOUDWATCH_METRIC check's alarm is not
+ * among them: its `HealthCheckStatus` is already Route 53's verdict on the alarm's data stream (its
+ * `InsufficientDataHealthStatus` setting included), and without that metric nothing else says it.
+ */
 export interface HealthSignals {
   readonly metric: MetricReading;
   readonly checkers: CheckerReadings;
-  readonly alarmState?: AlarmState;
 }
+
+/**
+ * The health checks Failwatch has ever seen a `HealthCheckStatus` datapoint for: what tells a new check
+ * from a gap in the metric. Route 53 publishes the metric every minute from a check's first evaluation on,
+ * so a check without a datapoint that has never had one is new ("Route 53 considers a new health check to
+ * be healthy until there's enough data", unhealthy when inverted), while one that has had data and now
+ * has none is a gap in Failwatch's reading, whose verdict is UNKNOWN. The caller keeps it per pair with
+ * the pair's stored data (`noteChecksWithData` adds what a run saw). Where there is no such record (a
+ * first look, or state stored before the fact existed) nothing is known of the past: the caller lists the
+ * pair's checks, so a missing datapoint is judged a gap (UNKNOWN) rather than a new, healthy check.
+ */
+export type ChecksWithData = ReadonlySet<string>;
 
 /** The outcome of evaluating one health check by Route 53's rules. */
 export interface HealthAssessment {

@@ -7,7 +7,7 @@ import { confirmChange } from './hysteresis';
 import { FailoverRole, ServingState, servedRole, type Delivery, type FailoverPair, type KnownServingState, type PairObservation, type PairState, type Transition } from './model';
 import { NoticeKind, buildNotice, type Notice, type NoticeFields } from './notices';
 import { activeSilence, silenceNote, type Silence } from './silences';
-import { decideTransitions, describeUnknown } from './transitions';
+import { decideTransitions, describeUnknown, elapsedSeconds } from './transitions';
 
 export interface NoticeSettings {
   /** Consecutive observations a change must be seen on before it is recorded (1: at once). */
@@ -57,8 +57,10 @@ export function decideStep(previous: PairState | undefined, observation: PairObs
     return { ...decision, notices: [] };
   }
   const step: Step = { observation, settings, silence: activeSilence(silences, previous.pairId, at), state: previous, transitions: [], notices: [], reasons: [] };
-  if (observation.serving === ServingState.UNKNOWN) watchUnknown(step);
-  else {
+  if (observation.serving === ServingState.UNKNOWN) {
+    recordCertainChanges(step);
+    watchUnknown(step);
+  } else {
     watchReadableAgain(step);
     recordConfirmedChanges(step);
     deliverTransitions(step);
@@ -67,11 +69,23 @@ export function decideStep(previous: PairState | undefined, observation: PairObs
   return finish(previous, step);
 }
 
-/** An UNKNOWN observation never moves the pair; after a while it warns, once, that the watch is blind. */
+/**
+ * An UNKNOWN observation moves the pair only where DNS's side is certain (a failback from the secondary,
+ * see decideTransitions), then like any change: confirmed, delivered. Otherwise it changes nothing.
+ */
+function recordCertainChanges(step: Step): void {
+  const decision = decideTransitions(step.state, step.observation);
+  if (decision.transitions.length === 0) {
+    step.reasons.push(decision.reason);
+    return;
+  }
+  recordConfirmedChanges(step);
+  deliverTransitions(step);
+}
+
+/** While the pair is UNKNOWN, after a while it warns, once, that the watch is blind. */
 function watchUnknown(step: Step): void {
   const at = step.observation.observedAt;
-  const decision = decideTransitions(step.state, step.observation);
-  step.reasons.push(decision.reason);
   const unknownSince = step.state.unknownSince ?? at;
   step.state = { ...step.state, unknownSince };
   const lasted = elapsedSeconds(unknownSince, at);
@@ -259,9 +273,4 @@ function canonical(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-function elapsedSeconds(since: string, until: string): number {
-  const milliseconds = Date.parse(until) - Date.parse(since);
-  return Number.isFinite(milliseconds) && milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0;
 }

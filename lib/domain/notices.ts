@@ -52,8 +52,18 @@ export interface Notice {
 export type NoticeFields = Omit<Notice, 'id' | 'key' | 'pairId' | 'severity' | 'observedAt' | 'trigger'>;
 
 export function buildNotice(pairId: PairId, about: string, fields: NoticeFields, observedAt: string, trigger: Trigger): Notice {
-  const key = `${fields.kind}#${about}`;
-  return { id: `${pairKey(pairId)}#${key}`, key, pairId, severity: noticeSeverity(fields.kind, fields.serving), observedAt, trigger, ...fields };
+  const { id, key } = noticeIdentity(pairId, fields.kind, about);
+  return { id, key, pairId, severity: noticeSeverity(fields.kind, fields.serving), observedAt, trigger, ...fields };
+}
+
+/**
+ * Every notice's identity: `key` = `<kind>#<what it is about>`, unique within the pair, and `id` =
+ * `<pairKey>#<key>`. `about` comes from stored state, never from a run's own clock, so two runs deciding
+ * the same notice give it the same key and it is recorded (and sent) once.
+ */
+export function noticeIdentity(pairId: PairId, kind: string, about: string): { readonly id: string; readonly key: string } {
+  const key = `${kind}#${about}`;
+  return { id: `${pairKey(pairId)}#${key}`, key };
 }
 
 /**

@@ -2,6 +2,7 @@
  * The pair's recorded state + a new observation → what to record: the transitions (in order) and the
  * state to store, or nothing at all. A decision is plain data; the use case carries it out.
  */
+import { certainServedRole } from './failover';
 import {
   FailoverRole,
   ServingState,
@@ -52,15 +53,38 @@ export interface Confirmation {
 
 export function decideTransitions(previous: PairState | undefined, observation: PairObservation, confirmation?: Confirmation): Decision {
   const { serving } = observation;
-  // An unknown pair is never reported as failed over, and unknown data never moves the stored state.
-  if (serving === ServingState.UNKNOWN) return nothingToWrite(`${describeUnknown(observation)}; nothing recorded`);
-  if (previous === undefined) return firstObservation(observation, serving);
+  if (previous === undefined) {
+    // An unknown pair is never reported as failed over, and its first state is never a guess.
+    return serving === ServingState.UNKNOWN ? nothingToWrite(`${describeUnknown(observation)}; nothing recorded`) : firstObservation(observation, serving);
+  }
   assertSamePair(previous, observation);
   if (Date.parse(observation.observedAt) < Date.parse(previous.lastObservedAt)) {
     // A slower run that lost a race must not rewind what a later observation recorded.
     return nothingToWrite(`observation at ${observation.observedAt} is older than the stored state (${previous.lastObservedAt}); ignored`);
   }
+  if (serving === ServingState.UNKNOWN) return decideFromServedSide(previous, observation, confirmation);
   return decideChanges(previous, observation, serving, confirmation);
+}
+
+/**
+ * The serving state is unknown, but DNS may still certainly answer with the primary (the secondary is
+ * unhealthy: Route 53 answers with the primary whether it is healthy or not). Only what is certain is
+ * recorded: a pair stored on the secondary has failed back (its primary's health noted as unknown); a
+ * pair stored as PRIMARY or ALL_UNHEALTHY may be either now, so nothing is.
+ */
+function decideFromServedSide(previous: PairState, observation: PairObservation, confirmation: Confirmation | undefined): Decision {
+  const unknown = describeUnknown(observation);
+  if (certainServedRole(observation.primary.verdict, observation.secondary.verdict) !== FailoverRole.PRIMARY) {
+    return nothingToWrite(`${unknown}; nothing recorded`);
+  }
+  const eitherWay = 'the secondary is unhealthy, so DNS serves the primary either way';
+  if (previous.serving !== ServingState.SECONDARY) return nothingToWrite(`${unknown}, but ${eitherWay}: stored ${previous.serving} kept, nothing recorded`);
+  const at = changedAt(observation, confirmation);
+  // The stored secondary verdict stays: whether losing it is a STANDBY_LOST or part of ALL_UNHEALTHY is
+  // known only once the primary's health is, and the next known observation records it as such.
+  const next: PairState = { ...previous, serving: ServingState.PRIMARY, servingSince: at, sequence: previous.sequence + 1, lastObservedAt: observation.observedAt };
+  const failback = buildTransition(observation, TransitionKind.FAILBACK, ServingState.SECONDARY, ServingState.PRIMARY, previous.servingSince, next, at, confirmation);
+  return { next, transitions: [failback], reason: `${describeTransition(failback)}; ${unknown}, but ${eitherWay}` };
 }
 
 function firstObservation(observation: PairObservation, serving: KnownServingState): Decision {
@@ -78,8 +102,7 @@ function firstObservation(observation: PairObservation, serving: KnownServingSta
 }
 
 function decideChanges(previous: PairState, observation: PairObservation, serving: KnownServingState, confirmation: Confirmation | undefined): Decision {
-  // DNS moved when the change was first seen; confirming it later does not make the old side last longer.
-  const at = confirmation && confirmation.observations > 1 ? confirmation.firstSeenAt : observation.observedAt;
+  const at = changedAt(observation, confirmation);
   const seenAt = observation.observedAt;
   const secondaryVerdict = observation.secondary.verdict === Verdict.UNKNOWN ? previous.secondaryVerdict : observation.secondary.verdict;
   const standbyKind = serving === ServingState.PRIMARY ? standbyChangeKind(previous.secondaryVerdict, secondaryVerdict) : undefined;
@@ -105,6 +128,11 @@ function decideChanges(previous: PairState, observation: PairObservation, servin
     return { next, transitions: [], reason: `secondary health now known (${secondaryVerdict.toLowerCase()}); stored without alert` };
   }
   return nothingToWrite(`no change: DNS still serves ${servingLabel(serving)}`);
+}
+
+/** DNS moved when the change was first seen; confirming it later does not make the old side last longer. */
+function changedAt(observation: PairObservation, confirmation: Confirmation | undefined): string {
+  return confirmation && confirmation.observations > 1 ? confirmation.firstSeenAt : observation.observedAt;
 }
 
 function servingChangeKind(from: KnownServingState, to: KnownServingState): TransitionKind {
@@ -161,7 +189,7 @@ function servedValues(pair: FailoverPair, state: KnownServingState): readonly st
 }
 
 /** Whole seconds, never negative: clocks of different runs may disagree slightly. */
-function elapsedSeconds(since: string, until: string): number {
+export function elapsedSeconds(since: string, until: string): number {
   const milliseconds = Date.parse(until) - Date.parse(since);
   return Number.isFinite(milliseconds) && milliseconds > 0 ? Math.floor(milliseconds / 1000) : 0;
 }

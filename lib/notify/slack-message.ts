@@ -6,6 +6,7 @@
 import { chunksOf } from '../batches';
 import type { Evidence, Severity } from '../domain/model';
 import type { NotificationFact, NotificationLink, NotificationPayload } from './payload';
+import { formatDuration } from './render';
 import { escapeMrkdwn, singleLine, truncateEscaped, truncateMrkdwn, truncateText } from './slack-text';
 
 export interface SlackPlainText {
@@ -87,6 +88,7 @@ export function renderSlackMessage(payload: NotificationPayload): SlackMessage {
   const summary = payload.summary.trim();
   const links = linkButtons(payload.links);
   const details: SlackBlock[] = [
+    ...riskSection(payload.risk),
     ...coveredSection(payload.covered),
     ...factSections(payload.facts),
     ...payload.evidence.slice(0, MAX_EVIDENCE_SECTIONS).map(evidenceSection),
@@ -141,6 +143,16 @@ function evidenceSection(entry: NotificationPayload['evidence'][number]): SlackS
   return mrkdwnSection(joinWithinLimit(lines, regionLines(entry.evidence), SlackLimits.SECTION_TEXT));
 }
 
+/** A configuration notice's risk: what to change while it is open; once gone, what it was and how long it lasted. */
+function riskSection(risk: NotificationPayload['risk']): SlackSectionBlock[] {
+  if (risk === undefined) return [];
+  const text =
+    risk.status === 'OPEN'
+      ? `*What to change*\n${escapeMrkdwn(risk.fix)}\n_Open since ${slackDate(risk.openSince)}_`
+      : `*Was*\n${escapeMrkdwn(risk.problem)}\n_Lasted ${formatDuration(risk.lastedSeconds)}, since ${slackDate(risk.openSince)}_`;
+  return [mrkdwnSection(truncateEscaped(text, SlackLimits.SECTION_TEXT))];
+}
+
 /** A summary's transitions, one line each, as many as fit in a section. */
 function coveredSection(covered: readonly string[] | undefined): SlackSectionBlock[] {
   if (covered === undefined || covered.length === 0) return [];
@@ -155,12 +167,18 @@ function checkerLines(evidence: Evidence, hasHealthCheck: boolean): string[] {
   return hasHealthCheck || percentage ? [`Checker reports: not read${percentage}`] : [];
 }
 
+/** Regions failing for the same reason are one line, as in the email: eight identical timeouts are one fact. */
 function regionLines(evidence: Evidence): string[] {
   if (evidence.failingRegions.length === 0) return evidence.checkersTotal === undefined ? [] : ['No failing regions'];
+  const regionsByReport = new Map<string, string[]>();
+  for (const { region, statusReport } of evidence.failingRegions) {
+    const report = singleLine(statusReport);
+    regionsByReport.set(report, [...(regionsByReport.get(report) ?? []), region]);
+  }
   return [
     'Failing regions:',
-    ...evidence.failingRegions.map(
-      ({ region, statusReport }) => `• \`${truncateMrkdwn(region, 50)}\` ${truncateMrkdwn(singleLine(statusReport), MAX_STATUS_REPORT)}`,
+    ...[...regionsByReport].map(
+      ([report, regions]) => `• ${regions.map((region) => `\`${truncateMrkdwn(region, 50)}\``).join(', ')} ${truncateMrkdwn(report, MAX_STATUS_REPORT)}`,
     ),
   ];
 }

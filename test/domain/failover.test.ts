@@ -1,4 +1,4 @@
-import { assessRecordHealth, chooseServingState, healthCheckIdsOfPair, observePair } from '../../lib/domain/failover';
+import { assessRecordHealth, certainServedRole, chooseServingState, healthCheckIdsOfPair, observePair } from '../../lib/domain/failover';
 import { ServingState, Verdict, type HealthAssessment, type RecordSet } from '../../lib/domain/model';
 import {
   OTHER_ZONE_ID,
@@ -13,6 +13,7 @@ import {
   anAssessment,
   assessmentsOf,
 } from '../support/domain-fixtures';
+import { GUIDE, quoting } from './route53-guide';
 
 const { HEALTHY, UNHEALTHY, UNKNOWN } = Verdict;
 
@@ -40,6 +41,20 @@ describe('chooseServingState: which side Route 53 answers with', () => {
     ['both unknown → UNKNOWN', UNKNOWN, UNKNOWN, ServingState.UNKNOWN],
   ] as const)('%s', (_behaviour, primary, secondary, serving) => {
     expect(chooseServingState(primary, secondary)).toBe(serving);
+  });
+});
+
+describe(`certainServedRole: the side DNS answers with even when the serving state is unknown — ${quoting(GUIDE.bothUnhealthy)}`, () => {
+  it.each([
+    ['primary unknown, secondary unhealthy → the primary (PRIMARY if it is healthy, ALL_UNHEALTHY if not)', UNKNOWN, UNHEALTHY, 'PRIMARY'],
+    ['primary unknown, secondary healthy → unknown (primary or secondary)', UNKNOWN, HEALTHY, undefined],
+    ['primary unknown, secondary unknown → unknown', UNKNOWN, UNKNOWN, undefined],
+    ['primary unhealthy, secondary unknown → unknown (secondary, or the primary if both are down)', UNHEALTHY, UNKNOWN, undefined],
+    [`primary healthy → the primary: ${quoting(GUIDE.primaryHealthy)}`, HEALTHY, UNKNOWN, 'PRIMARY'],
+    [`primary unhealthy, secondary healthy → the secondary: ${quoting(GUIDE.primaryUnhealthySecondaryHealthy)}`, UNHEALTHY, HEALTHY, 'SECONDARY'],
+    ['both unhealthy → the primary', UNHEALTHY, UNHEALTHY, 'PRIMARY'],
+  ] as const)('%s', (_behaviour, primary, secondary, role) => {
+    expect(certainServedRole(primary, secondary)).toBe(role);
   });
 });
 

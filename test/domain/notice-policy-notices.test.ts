@@ -2,6 +2,7 @@ import { ServingState, Verdict, type KnownServingState, type PairState } from '.
 import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from '../../lib/domain/notice-policy';
 import type { Silence } from '../../lib/domain/silences';
 import { ZONE_ID, aPairState, aSide, anObservation } from '../support/domain-fixtures';
+import { GUIDE, quoting } from './route53-guide';
 
 const { UNHEALTHY, UNKNOWN } = Verdict;
 const T0 = '2026-11-25T09:00:00.000Z';
@@ -133,5 +134,37 @@ describe('decideStep: an unreadable pair (UNKNOWN) is never reported as failed o
     const back = decideStep({ ...start, unknownSince: at(0, 1) }, observe('SECONDARY', at(0, 5)), settings(), []);
     expect(back.notices).toEqual([]);
     expect(back.next?.unknownSince).toBeUndefined();
+  });
+});
+
+describe(`decideStep: unknown primary, unhealthy secondary — ${quoting(GUIDE.bothUnhealthy)}: DNS serves the primary either way`, () => {
+  const start = aPairState({ serving: 'SECONDARY', servingSince: T0, lastObservedAt: T0, sequence: 2 });
+  const certainPrimary = (when: string) => anObservation(ServingState.UNKNOWN, when, { primary: aSide(UNKNOWN, 'metric gap'), secondary: aSide(UNHEALTHY) });
+
+  it('on the secondary: the FAILBACK is recorded and sent, and the unknown spell is noted', () => {
+    const decision = decideStep(start, certainPrimary(at(0, 5)), settings(), []);
+    expect(decision.transitions.map((t) => [t.kind, t.primary.verdict, t.delivery])).toEqual([['FAILBACK', UNKNOWN, undefined]]);
+    expect(decision.next).toMatchObject({ serving: 'PRIMARY', servingSince: at(0, 5), sequence: 3, unknownSince: at(0, 5) });
+    expect(decision.transitions[0]?.stateAfter).toEqual(decision.next);
+  });
+
+  it('the spell goes on after the FAILBACK: WATCH_DEGRADED once it has lasted, saying the primary is served', () => {
+    const failedBack = decideStep(start, certainPrimary(at(0, 1)), settings(), []).next!;
+    const later = decideStep(failedBack, certainPrimary(at(0, 16)), settings(), []);
+    expect(later.transitions).toEqual([]);
+    expect(later.notices.map((n) => [n.kind, n.serving])).toEqual([['WATCH_DEGRADED', 'PRIMARY']]);
+  });
+
+  it('inside a maintenance window the FAILBACK is recorded as SILENCED', () => {
+    const drill: Silence = { id: 's-drill', record: 'app.example.com', until: at(2), reason: 'DR drill' };
+    const decision = decideStep(start, certainPrimary(at(0, 5)), settings(), [drill]);
+    expect(decision.transitions.map((t) => [t.kind, t.delivery?.status])).toEqual([['FAILBACK', 'SILENCED']]);
+  });
+
+  it.each(['PRIMARY', 'ALL_UNHEALTHY'] as const)('stored %s: nothing but the unknown spell is noted', (serving) => {
+    const stored = aPairState({ serving, servingSince: T0, lastObservedAt: T0 });
+    const decision = decideStep(stored, certainPrimary(at(0, 5)), settings(), []);
+    expect(decision.transitions).toEqual([]);
+    expect(decision.next).toEqual({ ...stored, unknownSince: at(0, 5), lastObservedAt: at(0, 5) });
   });
 });

@@ -66,6 +66,15 @@ describe('decideStep: hysteresis (a change must be seen on N consecutive observa
     expect(steps.map((s) => s.transitions.map((t) => t.kind))).toEqual([[], [], [], ['FAILOVER']]);
   });
 
+  it('N = 3: a FAILBACK decided from an unknown primary and an unhealthy secondary waits for its 3 confirmations too', () => {
+    const certainPrimary = (at: string) => anObservation(ServingState.UNKNOWN, at, { primary: aSide(UNKNOWN, 'metric gap'), secondary: aSide(UNHEALTHY) });
+    const failedOver = aPairState({ serving: 'SECONDARY', servingSince: T0, lastObservedAt: T0 });
+    const { steps, state } = run(failedOver, [certainPrimary(minutes(1)), certainPrimary(minutes(2)), certainPrimary(minutes(3))], settings({ confirmations: 3 }));
+    expect(steps.map((s) => s.transitions.map((t) => t.kind))).toEqual([[], [], ['FAILBACK']]);
+    expect(steps[2]?.transitions[0]?.confirmation).toEqual({ firstSeenAt: minutes(1), observations: 3 });
+    expect(state).toMatchObject({ serving: 'PRIMARY', servingSince: minutes(1), unknownSince: minutes(1) });
+  });
+
   it('N = 3: the candidate is dropped (one write) when the recorded side is seen again', () => {
     const { steps, state } = run(start, [onSecondary(minutes(1)), onPrimary(minutes(2)), onPrimary(minutes(3))], settings({ confirmations: 3 }));
     expect(steps.map((s) => s.next !== undefined)).toEqual([true, true, false]);

@@ -104,7 +104,7 @@ const SHAPES: readonly [string, Shape][] = [
         aDefinition({ id: 'hc-c1' }),
         aCalculatedDefinition('hc-calc2', ['hc-c2'], 1),
         aDefinition({ id: 'hc-c2', type: 'HTTP' }),
-        aDefinition({ id: 'hc-cw', type: 'CLOUDWATCH_METRIC', insufficientDataHealthStatus: 'Unhealthy', target: 'alarm us-east-1/db' }),
+        aDefinition({ id: 'hc-cw', type: 'CLOUDWATCH_METRIC', target: 'alarm us-east-1/db' }),
       ],
       { aliasTargets: [], healthChecks: ['hc-calc', 'hc-c1', 'hc-calc2', 'hc-c2', 'hc-cw'] },
     ),

@@ -3,6 +3,8 @@ import { assessHealthChecks } from '../../lib/domain/health';
 import {
   ServingState,
   Severity,
+  type HealthCheckDefinition,
+  type HealthSignals,
   TransitionKind,
   Verdict,
   type KnownServingState,
@@ -23,6 +25,7 @@ import {
   metricValue,
   someSignals,
 } from '../support/domain-fixtures';
+import { GUIDE, quoting } from './route53-guide';
 
 const { HEALTHY, UNHEALTHY, UNKNOWN } = Verdict;
 const PAIR_KEY = 'Z0FAILWATCH|app.example.com.|A';
@@ -229,5 +232,110 @@ describe('decideTransitions: unknown data and stale observations change nothing'
   it('a state of another pair is a programming error', () => {
     const previous = aPairState({ pairId: { zoneId: 'ZOTHER', name: 'app.example.com.', type: 'A' } });
     expect(() => decideTransitions(previous, anObservation('PRIMARY', T1))).toThrow(/ZOTHER\|app\.example\.com\.\|A/);
+  });
+});
+
+describe(`decideTransitions: unknown primary, unhealthy secondary — ${quoting(GUIDE.primaryHealthy)} / ${quoting(GUIDE.bothUnhealthy)}: DNS serves the primary either way`, () => {
+  const unknownPrimary = aSide(UNKNOWN, 'no Route 53 HealthCheckStatus datapoint, though the check has had data before (a gap, not a new check)');
+  const deadSecondary = aSide(UNHEALTHY, 'Route 53 HealthCheckStatus metric = 0');
+  const observation = anObservation('UNKNOWN', T1, { primary: unknownPrimary, secondary: deadSecondary });
+
+  it('a pair stored on the SECONDARY records its FAILBACK, the primary noted as unknown', () => {
+    const previous = aPairState({ serving: 'SECONDARY', servingSince: T0, sequence: 4 });
+    const decision = decideTransitions(previous, observation);
+    expect(decision.transitions).toHaveLength(1);
+    expect(decision.transitions[0]).toMatchObject({
+      id: `${PAIR_KEY}#5`,
+      kind: TransitionKind.FAILBACK,
+      severity: Severity.INFO,
+      from: 'SECONDARY',
+      to: 'PRIMARY',
+      fromValues: ['10.0.1.1'],
+      toValues: ['10.0.0.1'],
+      primary: unknownPrimary,
+      secondary: deadSecondary,
+      previousStateSeconds: 3600,
+    });
+    expect(decision.next).toEqual({ ...previous, serving: 'PRIMARY', servingSince: T1, sequence: 5, lastObservedAt: T1 });
+    expect(decision.reason).toMatch(/^FAILBACK: DNS serves the primary \(was the secondary\); primary health unknown .* so DNS serves the primary either way$/);
+  });
+
+  it('the stored secondary verdict stays, so the next known observation says whether the standby was lost or both are down', () => {
+    const { next } = decideTransitions(aPairState({ serving: 'SECONDARY', secondaryVerdict: HEALTHY }), observation);
+    if (!next) throw new Error('expected a FAILBACK');
+    const later = '2026-11-25T10:05:00.000Z';
+    expect(decideTransitions(next, anObservation('PRIMARY', later, { secondary: deadSecondary })).transitions.map((t) => t.kind)).toEqual(['STANDBY_LOST']);
+    expect(decideTransitions(next, anObservation('ALL_UNHEALTHY', later, { primary: aSide(UNHEALTHY), secondary: deadSecondary })).transitions.map((t) => t.kind)).toEqual(['ALL_UNHEALTHY']);
+  });
+
+  it.each(['PRIMARY', 'ALL_UNHEALTHY'] as const)('a pair stored as %s records nothing: which of PRIMARY and ALL_UNHEALTHY it is now is not known', (serving) => {
+    const decision = decideTransitions(aPairState({ serving, secondaryVerdict: HEALTHY }), observation);
+    expect(decision).toEqual({ next: undefined, transitions: [], reason: expect.stringMatching(new RegExp(`DNS serves the primary either way: stored ${serving} kept, nothing recorded$`)) });
+  });
+
+  it('with confirmations, the FAILBACK counts from when it was first seen', () => {
+    const previous = aPairState({ serving: 'SECONDARY', servingSince: T0 });
+    const [failback] = decideTransitions(previous, observation, { firstSeenAt: '2026-11-25T09:58:00.000Z', observations: 3 }).transitions;
+    expect(failback).toMatchObject({ kind: 'FAILBACK', previousStateSeconds: 3480, confirmation: { firstSeenAt: '2026-11-25T09:58:00.000Z', observations: 3 } });
+  });
+
+  it.each([
+    ['primary unknown, secondary healthy', aSide(HEALTHY)],
+    ['primary unknown, secondary unknown', aSide(UNKNOWN)],
+  ] as const)('%s: the side itself is unknown, nothing recorded from SECONDARY', (_behaviour, secondary) => {
+    const decision = decideTransitions(aPairState({ serving: 'SECONDARY' }), anObservation('UNKNOWN', T1, { primary: unknownPrimary, secondary }));
+    expect(decision).toMatchObject({ next: undefined, transitions: [] });
+  });
+
+  it('an UNKNOWN first observation stores nothing, even when DNS certainly serves the primary', () => {
+    expect(decideTransitions(undefined, observation)).toMatchObject({ next: undefined, transitions: [] });
+  });
+
+  it('a stale observation records no FAILBACK', () => {
+    const decision = decideTransitions(aPairState({ serving: 'SECONDARY', lastObservedAt: '2026-11-25T10:30:00.000Z' }), observation);
+    expect(decision).toMatchObject({ next: undefined, transitions: [], reason: expect.stringMatching(/older than the stored state/) });
+  });
+});
+
+describe(`maintenance through the whole pure pipeline — ${quoting(GUIDE.disabledInvertToStopTraffic)}`, () => {
+  const pair = aPair({ secondary: { healthCheckId: 'hc-secondary' } });
+  const secondaryCheck = aDefinition({ id: 'hc-secondary', target: 'https://dr.example.com:443/health' });
+  const healthySignals = new Map<string, HealthSignals>([[PRIMARY_CHECK_ID, someSignals({ metric: metricValue(1) })], ['hc-secondary', someSignals({ metric: metricValue(1) })]]);
+
+  function look(previous: PairState | undefined, primaryCheck: HealthCheckDefinition, at: string, signals: ReadonlyMap<string, HealthSignals> = healthySignals) {
+    const checks = assessHealthChecks([PRIMARY_CHECK_ID, 'hc-secondary'], definitionsOf(primaryCheck, secondaryCheck), signals);
+    return decideTransitions(previous, observePair(pair, [pair.primary, pair.secondary], checks, at, SCHEDULE_TRIGGER));
+  }
+
+  it('disable + invert the primary check → FAILOVER (its metric still says 1); re-enable → FAILBACK', () => {
+    const start = look(undefined, aDefinition(), T0).next;
+    const maintenance = look(start, aDefinition({ disabled: true, inverted: true }), T1);
+    expect(maintenance.transitions.map((t) => [t.kind, t.primary.verdict, t.primary.basis])).toEqual([
+      ['FAILOVER', UNHEALTHY, 'inverted: disabled check healthy, so the check is unhealthy (disabled: Route 53 counts a disabled health check healthy)'],
+    ]);
+    const back = look(maintenance.next, aDefinition(), '2026-11-25T11:00:00.000Z');
+    expect(back.transitions.map((t) => t.kind)).toEqual(['FAILBACK']);
+  });
+
+  it('disabled + inverted primary while the secondary fails → ALL_UNHEALTHY (critical), not STANDBY_LOST', () => {
+    const start = look(undefined, aDefinition({ disabled: true, inverted: true }), T0).next;
+    expect(start?.serving).toBe('SECONDARY');
+    const signals = new Map([...healthySignals, ['hc-secondary', someSignals({ metric: metricValue(0) })]]);
+    const [transition] = look(start, aDefinition({ disabled: true, inverted: true }), T1, signals).transitions;
+    expect(transition).toMatchObject({ kind: 'ALL_UNHEALTHY', severity: Severity.CRITICAL });
+  });
+
+  it('disabled (not inverted) keeps DNS on the primary, whatever the metric says: no FAILOVER', () => {
+    const start = look(undefined, aDefinition(), T0).next;
+    const signals = new Map([...healthySignals, [PRIMARY_CHECK_ID, someSignals({ metric: metricValue(0) })]]);
+    expect(look(start, aDefinition({ disabled: true }), T1, signals)).toMatchObject({ next: undefined, transitions: [] });
+  });
+
+  it('a CLOUDWATCH_METRIC primary with a metric gap, on the primary → UNKNOWN, nothing recorded (no FAILBACK/FAILOVER pair)', () => {
+    const alarmPrimary = aDefinition({ type: 'CLOUDWATCH_METRIC', target: 'alarm us-east-1/db' });
+    const onSecondary = look(undefined, alarmPrimary, T0, new Map([...healthySignals, [PRIMARY_CHECK_ID, someSignals({ metric: metricValue(0) })]])).next;
+    expect(onSecondary?.serving).toBe('SECONDARY');
+    const gap = look(onSecondary, alarmPrimary, T1, new Map([...healthySignals, [PRIMARY_CHECK_ID, someSignals()]]));
+    expect(gap).toMatchObject({ next: undefined, transitions: [], reason: expect.stringMatching(/^primary health unknown \(no Route 53 HealthCheckStatus datapoint/) });
   });
 });

@@ -7,8 +7,10 @@
  * in the same file, and compares what CloudFormation would deploy. Then shows that a stage without
  * its file, a misspelt setting and a --param each stop the command, naming what to fix.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { evaluateCondition, resolveConditionals, type Template } from './support/cloudformation';
-import { packageService, printService, stageFileText, type PackagedService } from './support/package-service';
+import { packageService, printService, PROJECT_ROOT, stageFileText, type PackagedService } from './support/package-service';
 
 const FIRST_DEPLOY = { alertEmail: 'oncall@example.com', zoneIds: 'Z0123456789ABC', reminderHours: '2' };
 const SLACK_TURNED_ON = { ...FIRST_DEPLOY, slackEnabled: 'true' };
@@ -93,6 +95,12 @@ describe('changing one setting of a stage keeps every other', () => {
     const environments = functionEnvironments(second.template);
     expect(environments['PollLambdaFunction']).toMatchObject({ FAILWATCH_ZONE_IDS: 'Z0123456789ABC', FAILWATCH_REMINDER_HOURS: '2' });
     for (const [id, variables] of Object.entries(functionEnvironments(first.template))) expect({ id, variables: environments[id] }).toEqual({ id, variables });
+  });
+
+  it('docs/deploying.md names every kind of resource a deploy creates, for the permissions it lists', () => {
+    const page = readFileSync(join(PROJECT_ROOT, 'docs', 'deploying.md'), 'utf8');
+    const types = new Set(Object.values(second.template.Resources).map((resource) => resource.Type));
+    expect([...types].filter((type) => !page.includes(`\`${type}\``)).sort()).toEqual([]);
   });
 
   it('the comparison sees a dropped resource: turning Slack off again would delete its function and subscription', () => {

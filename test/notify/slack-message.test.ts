@@ -87,10 +87,20 @@ describe('renderSlackMessage', () => {
     const primary = texts.find((text) => text.startsWith('*Primary*'));
     expect(primary).toContain('health check `11111111-2222-3333-4444-555555555555`');
     expect(primary).toContain('Checkers healthy: *1 of 4* (25% healthy)');
-    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-1']) {
-      expect(primary).toContain(`• \`${region}\` Failure: Connection timed out.`);
-    }
+    expect(primary).toContain('• `us-east-1`, `eu-west-1`, `ap-southeast-1` Failure: Connection timed out.');
     expect(texts.find((text) => text.startsWith('*Secondary*'))).toBe('*Secondary* · no health check');
+  });
+
+  it('lists regions failing for the same reason on one line, as the email does', () => {
+    const failingRegions = [
+      { region: 'us-east-1', statusReport: 'Failure: Connection timed out.' },
+      { region: 'eu-west-1', statusReport: 'Failure: HTTP Status Code 503.' },
+      { region: 'us-west-2', statusReport: 'Failure: Connection timed out.' },
+    ];
+    const message = renderSlackMessage(withPayload({ evidence: [{ side: 'primary', healthCheckId: 'h', evidence: { checkersHealthy: 0, checkersTotal: 3, failingRegions } }] }));
+    expect(sectionTexts(message)).toContain(
+      '*Primary* · health check `h`\nCheckers healthy: *0 of 3*\nFailing regions:\n• `us-east-1`, `us-west-2` Failure: Connection timed out.\n• `eu-west-1` Failure: HTTP Status Code 503.',
+    );
   });
 
   it.each([
@@ -169,7 +179,7 @@ describe('renderSlackMessage', () => {
 
   it('stays valid with absurd input: 200 facts, 30 sides of 40 regions, 60 links, 10 kB texts', () => {
     const report = `Failure: ${'Connection timed out & <refused> '.repeat(40)}`;
-    const regions = Array.from({ length: 40 }, (_, index) => ({ region: `region-${index}`, statusReport: report }));
+    const regions = Array.from({ length: 40 }, (_, index) => ({ region: `region-${index}`, statusReport: `${report}${index}` }));
     const message = renderSlackMessage(
       withPayload({
         subject: 'S'.repeat(10_000),
@@ -219,5 +229,40 @@ describe('renderPlainSlackMessage', () => {
     const text = renderPlainSlackMessage('big', '<'.repeat(100_000)).text;
     expect(text.length).toBeLessThanOrEqual(SlackLimits.MESSAGE_TEXT);
     expect(text).toMatch(/(&lt;)+…\n_\(cut: the message is longer than Slack accepts, 100000 characters; .*\)_$/);
+  });
+});
+
+describe('renderSlackMessage: configuration notices', () => {
+  const risk = {
+    kind: 'DR_HOLE',
+    reason: 'PRIMARY_CHECK_DISABLED',
+    id: 'PRIMARY_CHECK_DISABLED#hc-primary',
+    side: 'PRIMARY',
+    healthCheckId: 'hc-primary',
+    problem: "the primary's health check hc-primary is disabled and not inverted: Route 53 counts it always healthy, so the pair never fails over",
+    fix: 'enable health check hc-primary again; to move traffic off the primary on purpose, invert it as well as disabling it <now> & then',
+    status: 'OPEN',
+    openSince: '2026-11-25T09:00:00.000Z',
+    lastedSeconds: 0,
+  } as const;
+
+  it('an open risk shows what to change and since when, escaped, within Block Kit limits', () => {
+    const message = renderSlackMessage(withPayload({ kind: 'DR_HOLE', severity: 'warning', evidence: [], risk }));
+    expect(blockKitViolations(message)).toEqual([]);
+    const section = sectionTexts(message).find((text) => text.startsWith('*What to change*'));
+    expect(section).toContain('invert it as well as disabling it &lt;now&gt; &amp; then');
+    expect(section).toMatch(/_Open since <!date\^\d+\^/);
+  });
+
+  it('a closed one shows what it was and how long it lasted, and no change to make', () => {
+    const message = renderSlackMessage(withPayload({ kind: 'DR_HOLE_CLOSED', severity: 'warning', evidence: [], risk: { ...risk, status: 'CLOSED', lastedSeconds: 7_500 } }));
+    expect(blockKitViolations(message)).toEqual([]);
+    const texts = sectionTexts(message);
+    expect(texts.find((text) => text.startsWith('*Was*'))).toContain('_Lasted 2h 5m, since <!date^');
+    expect(texts.some((text) => text.includes('What to change'))).toBe(false);
+  });
+
+  it('a notification without a risk has no such section', () => {
+    expect(sectionTexts(renderSlackMessage(loadSamplePayload())).some((text) => /^\*(What to change|Was)\*/.test(text))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A SILENCE_SUMMARY / FLAPPING_ENDED notice exists to list the transitions it stands for (README "Quiet,
+ * A SILENCE_SUMMARY / FLAPPING_ENDED notice exists to list the transitions it stands for (docs/notifications.md "Quiet,
  * but never silent": "one FLAPPING_ENDED lists them", "one SILENCE_SUMMARY lists them when the window
  * ends"). The email text lists them; the Slack message does too.
  */

@@ -6,7 +6,6 @@ import {
   HealthCheckType,
   type FailoverPair,
   type HealthCheckDefinition,
-  type InsufficientDataHealthStatus,
   type RecordSet,
 } from '../../domain/model';
 
@@ -130,10 +129,6 @@ function isHealthCheckType(value: string | undefined): value is HealthCheckType 
   return value !== undefined && KNOWN_TYPES.has(value);
 }
 
-function isInsufficientDataHealthStatus(value: string | undefined): value is InsufficientDataHealthStatus {
-  return value === 'Healthy' || value === 'Unhealthy' || value === 'LastKnownStatus';
-}
-
 function describeTarget(check: HealthCheck, type: HealthCheckType): string {
   const config = check.HealthCheckConfig;
   const ip = config?.IPAddress;
@@ -169,7 +164,6 @@ export function toHealthCheckDefinition(check: HealthCheck): HealthCheckDefiniti
   if (!isHealthCheckType(type)) {
     return { where: `health check ${id}`, reason: `type ${type ?? '(none)'} is not one Failwatch knows; records using it are judged without it` };
   }
-  const insufficient = config?.InsufficientDataHealthStatus;
   const children = config?.ChildHealthChecks ?? [];
   return {
     id,
@@ -180,7 +174,6 @@ export function toHealthCheckDefinition(check: HealthCheck): HealthCheckDefiniti
     // Only CALCULATED checks have children: the others, all but a few, share one empty list.
     childHealthCheckIds: children.length > 0 ? [...children] : NO_CHILDREN,
     healthThreshold: config?.HealthThreshold ?? 0,
-    ...(isInsufficientDataHealthStatus(insufficient) ? { insufficientDataHealthStatus: insufficient } : {}),
   };
 }
 

@@ -1,0 +1,89 @@
+/**
+ * The Route 53 developer guide's sentences the domain rules follow, verbatim, with the page each comes
+ * from (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/<page>.html; the API reference for
+ * GetHealthCheckStatus). Tests name their table after the sentence a row follows, so a broken rule
+ * points at the sentence it breaks.
+ */
+export interface GuideSentence {
+  readonly page: string;
+  readonly sentence: string;
+}
+
+const sentence = (page: string, text: string): GuideSentence => ({ page, sentence: text });
+
+export const GUIDE = {
+  disabledAlwaysHealthy: sentence(
+    'health-checks-creating-values',
+    'After you disable a health check, Route 53 considers the status of the health check to always be healthy.',
+  ),
+  disabledInvertToStopTraffic: sentence(
+    'health-checks-creating-values',
+    'If you want to stop routing traffic to a resource, change the value of Invert health check status.',
+  ),
+  disabledChildHealthy: sentence(
+    'health-checks-creating-values',
+    'If you disable a health check that a calculated health check is monitoring, Route 53 considers the disabled health check to be healthy as it calculates whether the calculated health check is healthy.',
+  ),
+  disabledChildInvert: sentence(
+    'health-checks-creating-values',
+    'If you want the disabled health check to be considered unhealthy, choose the Invert health check status check box.',
+  ),
+  invert: sentence(
+    'health-checks-creating-values',
+    'If you choose this option, Route 53 considers health checks to be unhealthy when the status is healthy and vice versa.',
+  ),
+  newCheck: sentence(
+    'dns-failover-determining-health-of-endpoints',
+    'Route 53 considers a new health check to be healthy until there\'s enough data to determine the actual status, healthy or unhealthy.',
+  ),
+  newInvertedCheck: sentence(
+    'dns-failover-determining-health-of-endpoints',
+    'If you chose the option to invert the health check status, Route 53 considers a new health check to be unhealthy until there\'s enough data.',
+  ),
+  moreThan18: sentence(
+    'dns-failover-determining-health-of-endpoints',
+    'If more than 18% of health checkers report that an endpoint is healthy, Route 53 considers it healthy.',
+  ),
+  atMost18: sentence(
+    'dns-failover-determining-health-of-endpoints',
+    'If 18% of health checkers or fewer report that an endpoint is healthy, Route 53 considers it unhealthy.',
+  ),
+  calculatedAbove: sentence(
+    'health-checks-creating-values',
+    'If you specify a number greater than the number of health checks in Health checks to monitor, Route 53 always considers this health check to be unhealthy.',
+  ),
+  calculatedZero: sentence('health-checks-creating-values', 'If you specify 0, Route 53 always considers this health check to be healthy.'),
+  cloudwatchDataStream: sentence(
+    'dns-failover-determining-health-of-endpoints',
+    'If the data stream doesn\'t provide enough information to determine the state of the alarm, the health check status depends on the setting for Health check status: healthy, unhealthy, or last known status.',
+  ),
+  noCalculatedStatus: sentence(
+    'API_GetHealthCheckStatus',
+    'You can\'t use GetHealthCheckStatus to get the status of a calculated health check.',
+  ),
+  primaryHealthy: sentence(
+    'health-checks-how-route-53-chooses-records',
+    'If Route 53 considers the primary record healthy (if the health check endpoint is healthy), Route 53 returns only the primary record in response to a DNS query.',
+  ),
+  bothUnhealthy: sentence(
+    'health-checks-how-route-53-chooses-records',
+    'If Route 53 considers both the primary and secondary records unhealthy, Route 53 returns the primary record.',
+  ),
+  noCheckAlwaysHealthy: sentence(
+    'health-checks-how-route-53-chooses-records',
+    'If a record in a group of records that have the same name and type doesn\'t have an associated health check, Route 53 always considers it healthy and always includes it among possible responses to a query.',
+  ),
+  evaluateTargetHealth: sentence(
+    'health-checks-how-route-53-chooses-records',
+    'Alias record with Evaluate Target Health set to Yes – Route 53 checks the health status of the resource that the alias record references, for example, an ELB load balancer or another record in the same hosted zone.',
+  ),
+  primaryUnhealthySecondaryHealthy: sentence(
+    'health-checks-how-route-53-chooses-records',
+    'If Route 53 considers the primary record unhealthy and the secondary record healthy, Route 53 returns the secondary record instead.',
+  ),
+} as const;
+
+/** `"<sentence>" (<page>)`: a describe title for the rows that follow one sentence. */
+export function quoting(guide: GuideSentence): string {
+  return `"${guide.sentence}" (${guide.page})`;
+}
