@@ -99,6 +99,14 @@ export class NotifierError extends FailingCallError {
   static {
     nameErrorClass(this, 'NotifierError');
   }
+
+  /** What the channel called the failure (SNS `NotFoundException`, a network `TimeoutError`), for logs and metrics; absent when Failwatch refused to send. */
+  readonly code?: string;
+
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown; code?: string }) {
+    super(message, retryable, options);
+    if (options?.code !== undefined) this.code = options.code;
+  }
 }
 
 /** Managed alarms could not be listed, created or deleted. */

@@ -2,7 +2,7 @@
 import { ALARM_OWNER_TAG, alarmNameFor, blockedBecause } from '../domain/alarm-plan';
 import { describePair, pairKey, Severity, type PairId } from '../domain/model';
 import { formatDuration } from '../notify/render';
-import { PublishStatus, type AlarmListing, type StoredPairItem } from '../ports';
+import { PublishStatus, type AlarmListing, type StoredPair } from '../ports';
 import type { StoredPairs } from './console-ports';
 import { DoctorCheck, MISSED_SWEEP_INTERVALS, PENDING_TOO_LONG_SECONDS, type DoctorDeps, type DoctorFinding, type DoctorOptions } from './doctor-report';
 
@@ -191,7 +191,7 @@ async function checkSlack({ deps, options }: DoctorContext): Promise<CheckOutcom
 }
 
 /** The outbox's PENDING entries, as when each was observed and what it is. */
-function pendingEntries(state: StoredPairItem): { readonly observedAt: string; readonly what: string }[] {
+function pendingEntries(state: StoredPair): { readonly observedAt: string; readonly what: string }[] {
   return (state.outbox ?? []).flatMap((entry) => {
     if (entry.kind === 'TRANSITION') {
       return entry.transition.publishStatus === PublishStatus.PENDING ? [{ observedAt: entry.transition.observedAt, what: `${entry.transition.kind} #${entry.transition.sequence}` }] : [];

@@ -1,4 +1,5 @@
 /** What a watch run returns and logs: counts first, then only the pairs where something happened. */
+import { oldestPendingObservedAt, publishFailuresOf, type PublishFailure } from './publish';
 import type { WatchSummary } from './watch';
 
 export interface RunResult {
@@ -10,6 +11,10 @@ export interface RunResult {
   readonly noticesRecorded: number;
   readonly notificationsSent: number;
   readonly notificationsPending: number;
+  /** Present only when some publish failed in this run: each failure, with what it was for (they stay pending; the next run retries them). */
+  readonly publishFailures?: readonly PublishFailure[];
+  /** Present only when notifications are left pending: how long the oldest has waited, in seconds, at the run's start. */
+  readonly oldestPendingSeconds?: number;
   readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[] }[];
   /**
    * Present only when configuration notices were recorded: each with its pair and the risk it is about
@@ -37,6 +42,7 @@ export function toRunResult(summary: WatchSummary): RunResult {
     noticesRecorded: summary.noticesRecorded,
     notificationsSent: summary.notificationsSent,
     notificationsPending: summary.notificationsPending,
+    ...publishingProblemsOf(summary),
     changes: summary.outcomes.filter((o) => o.recorded.length + o.notices.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices })),
     ...configNoticesOf(summary),
     unknownPairs: summary.unknownPairs,
@@ -45,6 +51,15 @@ export function toRunResult(summary: WatchSummary): RunResult {
     skippedRecords: summary.skipped,
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
     ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
+  };
+}
+
+function publishingProblemsOf(summary: WatchSummary): Pick<RunResult, 'publishFailures' | 'oldestPendingSeconds'> {
+  const failures = publishFailuresOf(summary.publishing);
+  const oldest = oldestPendingObservedAt(summary.publishing);
+  return {
+    ...(failures.length === 0 ? {} : { publishFailures: failures }),
+    ...(oldest === undefined ? {} : { oldestPendingSeconds: Math.max(0, Math.round((Date.parse(summary.observedAt) - Date.parse(oldest)) / 1000)) }),
   };
 }
 

@@ -7,17 +7,10 @@ import { DynamoStoredPairCatalog } from '../../lib/aws/dynamodb/stored-pairs';
 import { pairKey } from '../../lib/domain/model';
 import { definePair } from '../../lib/domain/pair-definition';
 import { StoreError } from '../../lib/errors';
-import { judgedState, PublishStatus, type RecordedPair, type StoredPairState } from '../../lib/ports';
+import { PublishStatus } from '../../lib/ports';
 import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { aDefinition, aPair, definitionsOf } from '../support/domain-fixtures';
 import { firstState, freshPairId, nextTransition, T0 } from './dynamo-state-store-fixtures';
-
-/** What `record` returned for a pair given a serving state. */
-function judged(recorded: RecordedPair): StoredPairState {
-  const state = judgedState(recorded);
-  if (state === undefined) throw new Error('recorded a pair without a serving state');
-  return state;
-}
 
 let db: LocalDynamo;
 let client: DynamoDBDocumentClient;
@@ -39,13 +32,15 @@ describe('DynamoStoredPairCatalog', () => {
     await new DynamoPairDefinitionWriter({ client, tableName }).writeDefinitions({ put: [definition], remove: [] });
     const store = new DynamoStateStore({ client, tableName, historyDays: 0 });
     const pairId = freshPairId();
-    const first = judged(await store.record({ expected: undefined, next: firstState(pairId), transitions: [], expectedRevision: undefined }));
+    const first = firstState(pairId);
+    await store.record({ expected: undefined, next: first, transitions: [], expectedRevision: undefined });
     const { transition, next } = nextTransition(first, '2026-11-25T09:05:00.000Z');
-    await store.record({ expected: first, next, transitions: [transition], expectedRevision: first.revision });
+    await store.record({ expected: first, next, transitions: [transition], expectedRevision: 1 });
     // A published transition moved to history, and the CLI's silences: items the catalog is not about.
-    const other = judged(await store.record({ expected: undefined, next: firstState(freshPairId(), T0), transitions: [], expectedRevision: undefined }));
+    const other = firstState(freshPairId(), T0);
+    await store.record({ expected: undefined, next: other, transitions: [], expectedRevision: undefined });
     const moved = nextTransition(other, '2026-11-25T09:06:00.000Z');
-    await store.record({ expected: other, next: moved.next, transitions: [moved.transition], expectedRevision: other.revision });
+    await store.record({ expected: other, next: moved.next, transitions: [moved.transition], expectedRevision: 1 });
     await store.markPublished(other.pairId, 1, 'sns-1', new Date('2026-11-25T09:06:01Z'));
     await store.materialize(other.pairId, (await store.loadStateConsistent(other.pairId))?.outbox ?? []);
     await new DynamoSilenceStore({ client, tableName }).addSilence({ id: 's-1', record: '*', until: '2026-12-01T00:00:00.000Z', reason: 'drill' }, new Date(T0));
@@ -70,7 +65,7 @@ describe('DynamoStoredPairCatalog', () => {
     await new DynamoPairDefinitionWriter({ client, tableName }).writeDefinitions({ put: [definition], remove: [] });
     const original = await client.send(new GetCommand({ TableName: tableName, Key: { pk: `PAIR#${pairKey(pair.id)}`, sk: 'DEFINITION' } }));
     await client.send(new PutCommand({ TableName: tableName, Item: { ...original.Item, pk: 'PAIR#Z9|elsewhere.example.com.|A' } }));
-    await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'PAIR#Z1|broken.example.com.|A', sk: 'STATE', zoneId: 'Z1', name: 'broken.example.com.', type: 'A', revision: 1, serving: 'SIDEWAYS' } }));
+    await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'PAIR#Z1|broken.example.com.|A', sk: 'STATE', zoneId: 'Z1', name: 'broken.example.com.', type: 'A', serving: 'SIDEWAYS', revision: 1 } }));
 
     const listed = await new DynamoStoredPairCatalog({ client, tableName }).listStoredPairs();
 
