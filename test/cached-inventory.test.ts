@@ -6,7 +6,7 @@ import { CachedInventorySource, type CachedInventoryOptions } from '../lib/useca
 import { loadWatchConfig } from '../lib/runtime/config';
 import { ConfigurationError, HealthSourceError } from '../lib/errors';
 import type { Inventory, InventorySource } from '../lib/ports';
-import { buildWatchDeps, createAwsClients } from '../lib/runtime/wiring';
+import { buildWatchDeps, createAwsClients, destroyAwsClients } from '../lib/runtime/wiring';
 import { aDefinition, definitionsOf } from './support/domain-fixtures';
 import { FixedClock } from '../local/fixed-clock';
 
@@ -195,7 +195,7 @@ describe('FAILWATCH_DISCOVERY_MAX_AGE_MINUTES', () => {
     try {
       expect(buildWatchDeps(config, clients).inventory).toBeInstanceOf(CachedInventorySource);
     } finally {
-      for (const client of Object.values(clients)) (client as { destroy(): void }).destroy();
+      destroyAwsClients(clients);
     }
   });
 });

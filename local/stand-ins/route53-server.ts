@@ -1,7 +1,7 @@
 /**
  * Route 53 on 127.0.0.1, speaking REST-XML to the real SDK client (found through the standard
  * AWS_ENDPOINT_URL_ROUTE_53 variable), so the request budget and the SDK retry run as deployed.
- * Answers come from a SimulatedAws world; like Route 53 it answers HTTP 400 `Throttling`
+ * Answers come from a SimulatedAws world (TestDNSAnswer: what the world's Route 53 chooses now); like Route 53 it answers HTTP 400 `Throttling`
  * ("Rate exceeded") past its account-wide rate (a sliding one-second window) and past
  * GetHealthCheckStatus's own burst-then-rate, and every answer takes a while.
  */
@@ -95,6 +95,15 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
       answer: (world, _path, query) => ({
         root: 'ListHealthChecksResponse',
         body: world.listHealthChecks(optional({ Marker: query.get('marker') })) as unknown as Record<string, XmlValue>,
+      }),
+    };
+  }
+  if (resource === 'testdnsanswer' && id === undefined) {
+    return {
+      operation: 'TestDNSAnswer',
+      answer: (world, _path, query) => ({
+        root: 'TestDNSAnswerResponse',
+        body: world.testDnsAnswer({ HostedZoneId: query.get('hostedzoneid') ?? '', RecordName: query.get('recordname') ?? '', RecordType: query.get('recordtype') ?? '' }) as unknown as Record<string, XmlValue>,
       }),
     };
   }
