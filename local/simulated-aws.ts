@@ -52,6 +52,8 @@ export interface SimulatedZone {
   readonly id: string;
   readonly name: string;
   readonly records: ResourceRecordSet[];
+  /** A private hosted zone: TestDNSAnswer refuses it, as Route 53 does. */
+  readonly private?: boolean;
 }
 
 interface SimulatedCheck {
@@ -235,7 +237,7 @@ export class SimulatedAws {
     const page = this.zones.slice(start, start + pageSize);
     const next = start + pageSize;
     return {
-      HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id })),
+      HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id, Config: { PrivateZone: z.private === true } })),
       IsTruncated: next < this.zones.length,
       NextMarker: next < this.zones.length ? String(next) : undefined,
       MaxItems: pageSize,
@@ -247,7 +249,7 @@ export class SimulatedAws {
     this.calls.route53++;
     const zone = this.zones.find((z) => z.id === input.Id.replace('/hostedzone/', ''));
     if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.Id}`), { name: 'NoSuchHostedZone' });
-    return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id } };
+    return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id, Config: { PrivateZone: zone.private === true } } };
   }
 
   listResourceRecordSets(input: ListResourceRecordSetsInput) {
@@ -315,6 +317,9 @@ export class SimulatedAws {
   testDnsAnswer(input: { HostedZoneId: string; RecordName: string; RecordType: string }) {
     this.calls.route53++;
     this.calls.testDnsAnswer++;
+    if (this.zones.find((z) => z.id === input.HostedZoneId)?.private) {
+      throw Object.assign(new Error('TestDNSAnswer is not supported for private hosted zones'), { name: 'InvalidInput' });
+    }
     const name = input.RecordName.endsWith('.') ? input.RecordName : `${input.RecordName}.`;
     return { Nameserver: 'ns-1.awsdns-01.org', RecordName: input.RecordName, RecordType: input.RecordType, RecordData: this.dnsAnswer(input.HostedZoneId, name, input.RecordType), ResponseCode: 'NOERROR', Protocol: 'UDP' };
   }

@@ -3,7 +3,7 @@
  * can send anything, so the message is checked before it is rendered.
  */
 import * as z from '../zod';
-import { Severity } from '../domain/model';
+import { DnsAgreement, Severity } from '../domain/model';
 import { NOTIFICATION_SCHEMA, type NotificationPayload } from './payload';
 
 const count = z.number().check(z.int(), z.gte(0));
@@ -31,6 +31,7 @@ export const notificationPayloadSchema = z.object({
   ),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
   covered: z.optional(z.array(z.string())),
+  dnsAnswer: z.optional(z.object({ status: z.enum(DnsAgreement), values: z.optional(z.array(z.string())), sentence: z.string() })),
   observedAt: z.nonEmptyString,
 }) satisfies z.ZodMiniType<NotificationPayload>;
 

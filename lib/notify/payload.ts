@@ -2,7 +2,7 @@
  * The structured notification every channel renders from. It travels inside the SNS message
  * (the `lambda` part of a MessageStructure=json publish), so the Slack function never re-reads AWS.
  */
-import type { Evidence, PairId, Severity } from '../domain/model';
+import type { DnsAgreement, Evidence, PairId, Severity } from '../domain/model';
 
 export const NOTIFICATION_SCHEMA = 'failwatch.notification/v1';
 
@@ -42,5 +42,7 @@ export interface NotificationPayload {
   readonly links: readonly NotificationLink[];
   /** A summary's transitions (FLAPPING_ENDED, SILENCE_SUMMARY), one line each as the email lists them; absent otherwise. */
   readonly covered?: readonly string[];
+  /** A transition's check of what Route 53 answered when it was recorded (`Route 53 answers 10.0.1.1, ...`); absent otherwise. */
+  readonly dnsAnswer?: { readonly status: DnsAgreement; readonly values?: readonly string[]; readonly sentence: string };
   readonly observedAt: string;
 }
