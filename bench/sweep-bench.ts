@@ -27,8 +27,8 @@ export const ACCOUNT_SETTINGS = {
   route53Latency: { minMs: 30, maxMs: 80 },
   cloudWatchLatency: { minMs: 40, maxMs: 120 },
   snsLatency: { minMs: 20, maxMs: 60 },
-  /** Route 53's default page sizes; the adapters follow markers and assume none. */
-  pageSizes: { hostedZones: 100, recordSets: 300, healthChecks: 100 },
+  /** Route 53's page sizes (for health checks the most a page holds: Failwatch asks for 1,000); the adapters follow markers and assume none. */
+  pageSizes: { hostedZones: 100, recordSets: 300, healthChecks: 1000 },
   pairsPerZone: 250,
   /** Share of health checks that change in the "1% change" scenario (at least one). */
   changeShare: 0.01,

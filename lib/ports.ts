@@ -13,15 +13,39 @@ import type {
   Transition,
 } from './domain/model';
 import type { AlarmSpec, ForeignAlarm, ManagedAlarm } from './domain/alarm-plan';
+import type { ConfigNotice } from './domain/config-notices';
 import type { LoadBalancerRef } from './domain/alias-targets';
 import type { DnsAnswer } from './domain/dns-answer';
 import type { LoadBalancerLookup, TargetCountQuery, TargetCountReading } from './domain/load-balancer-health';
 import type { Notice } from './domain/notices';
 import type { PairDefinition } from './domain/pair-definition';
+import type { PairWatch } from './domain/pair-watch';
 import type { Silence } from './domain/silences';
 
 export interface Clock {
   now(): Date;
+}
+
+/** Something Route 53 listed that Failwatch leaves out, and why, so nobody is left guessing. */
+export interface SkippedEntry {
+  readonly where: string;
+  readonly reason: string;
+}
+
+/** Zones and their record sets: what changes rarely, and what the discovery cache keeps longest. */
+export interface RecordsListing {
+  readonly pairs: readonly FailoverPair[];
+  /** Every record set of each watched zone that judging its pairs reads, by zone id (aliases resolve against these). */
+  readonly recordSetsByZone: ReadonlyMap<string, readonly RecordSet[]>;
+  /** Failover records that do not form a pair (a PRIMARY without SECONDARY, ...). */
+  readonly skipped: readonly SkippedEntry[];
+}
+
+/** Every health check definition (all pages of `ListHealthChecks`): what an operator changes for maintenance. */
+export interface HealthCheckListing {
+  readonly healthChecks: ReadonlyMap<string, HealthCheckDefinition>;
+  /** Checks of a type Failwatch does not know. */
+  readonly skipped: readonly SkippedEntry[];
 }
 
 /** Everything Route 53 says about the watched zones and health checks. */
@@ -30,8 +54,13 @@ export interface Inventory {
   /** Every record set of each watched zone, by zone id (aliases resolve against these). */
   readonly recordSetsByZone: ReadonlyMap<string, readonly RecordSet[]>;
   readonly healthChecks: ReadonlyMap<string, HealthCheckDefinition>;
-  /** Failover records that do not form a pair (a PRIMARY without SECONDARY, ...), so nobody is left guessing. */
-  readonly skipped: readonly { readonly where: string; readonly reason: string }[];
+  /** Failover records that do not form a pair (a PRIMARY without SECONDARY, ...) and checks of unknown types. */
+  readonly skipped: readonly SkippedEntry[];
+  /**
+   * When Route 53 was listed for the records and for the health check definitions this inventory holds
+   * (ISO instants); absent from a source that lists everything on every call (the listing is this run's).
+   */
+  readonly listedAt?: { readonly records: string; readonly healthChecks: string };
 }
 
 /** What a caller of `loadInventory` may ask for beyond "the inventory". Both optional. */
@@ -43,12 +72,24 @@ export interface InventoryRequest {
   readonly healthCheckIds?: readonly string[];
   /** List afresh even if a cached inventory is still fresh. */
   readonly refresh?: boolean;
+  /**
+   * List the health check definitions again unless those held were listed less than this many seconds
+   * ago (0: always), while zones and record sets may still come from the cache: a check disabled or
+   * inverted for maintenance is judged by the next run that asks, not when the cache expires.
+   */
+  readonly healthChecksMaxAgeSeconds?: number;
 }
 
 /** Route 53 listing: hosted zones, record sets, health check definitions (every page). */
 export interface InventorySource {
   /** Sources that do not cache list every time and may ignore `request`. */
   loadInventory(request?: InventoryRequest): Promise<Inventory>;
+}
+
+/** Route 53's two listings apart, so a cache can keep the records while it lists the health checks again. */
+export interface Route53Listings {
+  listRecords(): Promise<RecordsListing>;
+  listHealthChecks(): Promise<HealthCheckListing>;
 }
 
 /** Route 53's verdicts from CloudWatch `AWS/Route53 HealthCheckStatus` in us-east-1. */
@@ -85,15 +126,23 @@ export interface DnsAnswerSource {
   askDnsAnswer(pairId: PairId, at: Date): Promise<DnsAnswer>;
 }
 
+/** Every notice a pair's history holds: the notice policy's (lib/domain/notices.ts) and configuration notices (lib/domain/config-notices.ts). */
+export type PairNotice = Notice | ConfigNotice;
+
 /** What `record` writes for one pair. */
 export interface StateChange {
+  /** The pair; may be left out when `next` is given (it names the pair). */
+  readonly pairId?: PairId;
   /** The state the decision was made from; undefined when the pair had none. */
   readonly expected: PairState | undefined;
-  readonly next: PairState;
+  /** The state to store; undefined while the pair has none (never judgeable): then only `watch` and notices are written, no transition. */
+  readonly next: PairState | undefined;
   /** In sequence order, numbered expected.sequence + 1 ... */
   readonly transitions: readonly Transition[];
   /** Notices to record with the change; a notice already in history (same key) stands, and is not recorded twice. */
-  readonly notices?: readonly Notice[];
+  readonly notices?: readonly PairNotice[];
+  /** The pair's watch to store in place of the stored one; absent: the stored one is kept as it is. */
+  readonly watch?: PairWatch;
 }
 
 /**
@@ -109,11 +158,11 @@ export interface StoredTransition extends Transition {
   readonly publishedAt?: string;
 }
 
-export interface StoredNotice extends Notice {
+export type StoredNotice = PairNotice & {
   readonly publishStatus: typeof PublishStatus.PENDING | typeof PublishStatus.PUBLISHED;
   readonly snsMessageId?: string;
   readonly publishedAt?: string;
-}
+};
 
 /**
  * A transition or notice committed with the pair's state and still in its outbox: waiting to be sent
@@ -123,7 +172,9 @@ export type OutboxItem =
   | { readonly kind: 'TRANSITION'; readonly transition: StoredTransition }
   | { readonly kind: 'NOTICE'; readonly notice: StoredNotice };
 
-export interface StoredPairState extends PairState {
+/** A pair's stored item, whether or not it holds a serving state: its revision, its outbox and its watch. */
+export interface StoredPairItem {
+  readonly pairId: PairId;
   /** Optimistic-lock counter of the state item, bumped by every `record` (never by the outbox's bookkeeping or its move to history). */
   readonly revision: number;
   /** Sequences of the outbox's PENDING transitions: recorded, not yet published. */
@@ -132,17 +183,33 @@ export interface StoredPairState extends PairState {
   readonly pendingNotices?: readonly string[];
   /** The outbox, transitions in sequence order then notices by key; absent when empty. */
   readonly outbox?: readonly OutboxItem[];
+  /** What the watch keeps beside the serving state (lib/domain/pair-watch.ts); absent when none was ever stored. */
+  readonly watch?: PairWatch;
 }
 
-/** What `record` returns: the state as committed, its outbox as `record` left it. */
-export interface RecordedPairState extends StoredPairState {
+export interface StoredPairState extends PairState, StoredPairItem {}
+
+/** The item of a pair never judgeable so far: no serving state (its first is never a guess), only its watch and outbox. */
+export interface StoredUnjudgedPair extends StoredPairItem {
+  readonly serving?: undefined;
+}
+
+export type StoredPair = StoredPairState | StoredUnjudgedPair;
+
+/** The serving state a stored item holds; undefined for a pair never judged. */
+export function judgedState(stored: StoredPair | undefined): StoredPairState | undefined {
+  return stored?.serving === undefined ? undefined : stored;
+}
+
+/** What `record` returns: the item as committed, its outbox as `record` left it. */
+export type RecordedPair = StoredPair & {
   /**
    * Only when `record` was given `claimUntil`: the PENDING transitions (by sequence) and notices (by key)
    * it committed already claimed until then, under `token`. While the lease lasts the caller publishes
    * them without claiming them; any other run treats them as claimed, exactly as after `claimForPublish`.
    */
   readonly claimed?: BornClaim;
-}
+};
 
 export interface BornClaim {
   readonly token: string;
@@ -161,12 +228,13 @@ export interface BornClaim {
  */
 export interface StateStore {
   /**
-   * Current states of the given pairs, by `pairKey`, outbox included; missing pairs are absent. Few
+   * Current items of the given pairs, by `pairKey`, outbox and watch included (a pair never judged has
+   * an item without a serving state once something was kept for it); missing pairs are absent. Few
    * calls, eventually consistent, no writes.
    */
-  loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPairState>>;
-  /** Strongly consistent read of one pair's state, outbox included. No writes. */
-  loadStateConsistent(pairId: PairId): Promise<StoredPairState | undefined>;
+  loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPair>>;
+  /** Strongly consistent read of one pair's item, outbox included. No writes. */
+  loadStateConsistent(pairId: PairId): Promise<StoredPair | undefined>;
   /**
    * Commits `next` with the transitions and notices in its outbox, in ONE write, only if the stored
    * revision is still `expectedRevision` (no state at all for undefined): throws StaleStateError
@@ -174,7 +242,7 @@ export interface StateStore {
    * lease), the PENDING entries it adds are committed already claimed until then, which saves the caller
    * the claim: it returns them in `claimed`. A notice key already in the outbox keeps its first entry.
    */
-  record(change: StateChange & { readonly expectedRevision: number | undefined }, options?: { readonly claimUntil?: Date }): Promise<RecordedPairState>;
+  record(change: StateChange & { readonly expectedRevision: number | undefined }, options?: { readonly claimUntil?: Date }): Promise<RecordedPair>;
   /**
    * The scheduled sweep's housekeeping: writes each FINAL item (PUBLISHED, HELD, SILENCED) as a history
    * item of its own (an identical one already there is fine; a different transition under its sequence is

@@ -61,6 +61,10 @@ interface SimulatedCheck {
   healthy: boolean;
   /** false: CloudWatch has no datapoint yet (a new check). */
   publishesMetric: boolean;
+  /** Spans with no `HealthCheckStatus` datapoint (a delay in the metric), from inclusive, until exclusive, in ms. */
+  readonly metricGaps: { readonly fromMs: number; readonly untilMs: number }[];
+  /** What its checkers report, when set (`setCheckerReports`); otherwise one checker per region, all alike. */
+  checkers?: { readonly total: number; readonly succeeding: number };
 }
 
 export interface PublishedMessage {
@@ -74,9 +78,16 @@ export interface PublishedMessage {
 export interface SimulatedAwsOptions {
   /** Page size the simulated Route 53 uses (small values exercise the markers). */
   readonly pageSize?: number;
-  /** Per-listing page sizes, where they should differ (Route 53's defaults: 100 zones, 300 record sets, 100 checks). */
+  /**
+   * Per-listing page sizes, where they should differ (Route 53's: 100 zones, 300 record sets). For health
+   * checks it is the most a page holds, as Route 53 caps MaxItems at 1,000 (100 when MaxItems is absent).
+   */
   readonly pageSizes?: { readonly hostedZones?: number; readonly recordSets?: number; readonly healthChecks?: number };
 }
+
+/** `ListHealthChecks`: at most 1,000 a page whatever MaxItems asks, 100 when it asks nothing (the API reference). */
+export const HEALTH_CHECKS_PAGE_CAP = 1000;
+const HEALTH_CHECKS_DEFAULT_PAGE = 100;
 
 export interface ListHostedZonesInput {
   readonly Marker?: string;
@@ -96,7 +107,7 @@ export class SimulatedAws {
   readonly zones: SimulatedZone[] = [];
   readonly checks = new Map<string, SimulatedCheck>();
   readonly published: PublishedMessage[] = [];
-  readonly calls = { route53: 0, getHealthCheckStatus: 0, testDnsAnswer: 0, cloudwatch: 0, sns: 0 };
+  readonly calls = { route53: 0, getHealthCheckStatus: 0, cloudwatch: 0, sns: 0 };
   readonly loadBalancers = new SimulatedLoadBalancers();
   /** Set to make SNS Publish fail, e.g. a throttling error, for the next calls. */
   publishFailure: (() => Error) | undefined;
@@ -106,6 +117,8 @@ export class SimulatedAws {
   listingFailure: (() => Error | undefined) | undefined;
   /** CloudWatch alarms in the account (us-east-1), by name, with their tags; anyone's, Failwatch's or not. */
   readonly alarms = new Map<string, { alarm: MetricAlarm; tags: Tag[] }>();
+  /** Route 53 requests by operation (ListHealthChecks, ListResourceRecordSets, ...), apart from `calls` (whose shape tests compare whole). */
+  readonly route53Operations: Record<string, number> = {};
   /** CloudWatch alarm calls, apart from `calls` (whose shape tests compare whole). */
   readonly alarmCalls = { describeAlarms: 0, putMetricAlarm: 0, deleteAlarms: 0, listTagsForResource: 0 };
   /** Set to make the alarm calls (DescribeAlarms, PutMetricAlarm, DeleteAlarms, ListTagsForResource) fail; returning undefined lets a call through. */
@@ -124,7 +137,7 @@ export class SimulatedAws {
     this.pageSizes = {
       hostedZones: options.pageSizes?.hostedZones ?? pageSize,
       recordSets: options.pageSizes?.recordSets ?? pageSize,
-      healthChecks: options.pageSizes?.healthChecks ?? pageSize,
+      healthChecks: options.pageSizes?.healthChecks ?? options.pageSize ?? HEALTH_CHECKS_PAGE_CAP,
     };
   }
 
@@ -134,8 +147,48 @@ export class SimulatedAws {
   }
 
   addHealthCheck(definition: HealthCheck, healthy = true): this {
-    this.checks.set(definition.Id!, { definition, healthy, publishesMetric: true });
+    this.checks.set(definition.Id!, { definition, healthy, publishesMetric: true, metricGaps: [] });
     return this;
+  }
+
+  /**
+   * Changes a check's configuration as UpdateHealthCheck would (`Disabled`, `Inverted`, ...): ListHealthChecks
+   * shows it at once. Its metric goes on showing the endpoint's health (`setHealthy`): what Route 53 publishes
+   * for a disabled check is not documented, so the simulation keeps the value that would mislead most.
+   */
+  updateHealthCheck(healthCheckId: string, changes: Partial<NonNullable<HealthCheck['HealthCheckConfig']>>): void {
+    const check = this.checkOf(healthCheckId);
+    Object.assign(check.definition, { HealthCheckConfig: { ...check.definition.HealthCheckConfig, ...changes }, HealthCheckVersion: (check.definition.HealthCheckVersion ?? 1) + 1 });
+  }
+
+  /** No `HealthCheckStatus` datapoint with a timestamp from `from` (inclusive) until `until` (exclusive): a delay in the metric. */
+  addMetricGap(healthCheckId: string, from: Date, until: Date): void {
+    this.checkOf(healthCheckId).metricGaps.push({ fromMs: from.getTime(), untilMs: until.getTime() });
+  }
+
+  /** From now on GetHealthCheckStatus answers `total` checkers, the first `succeeding` of them reporting success. */
+  setCheckerReports(healthCheckId: string, total: number, succeeding: number): void {
+    if (!Number.isInteger(total) || !Number.isInteger(succeeding) || succeeding < 0 || succeeding > total) throw new Error(`checker reports need 0 <= succeeding (${succeeding}) <= total (${total})`);
+    this.checkOf(healthCheckId).checkers = { total, succeeding };
+  }
+
+  /** false: the check publishes no `HealthCheckStatus` at all (new, or its metric lost); true: it does again. */
+  setPublishesMetric(healthCheckId: string, publishes: boolean): void {
+    this.checkOf(healthCheckId).publishesMetric = publishes;
+  }
+
+  /** Replaces the record set of `zoneId` named by its set identifier with `record` (ChangeResourceRecordSets UPSERT). */
+  replaceRecord(zoneId: string, setIdentifier: string, record: ResourceRecordSet): void {
+    const zone = this.zones.find((z) => z.id === zoneId);
+    const index = zone?.records.findIndex((r) => r.SetIdentifier === setIdentifier) ?? -1;
+    if (!zone || index < 0) throw new Error(`simulated zone ${zoneId} has no record set '${setIdentifier}'`);
+    zone.records[index] = record;
+  }
+
+  private checkOf(healthCheckId: string): SimulatedCheck {
+    const check = this.checks.get(healthCheckId);
+    if (!check) throw new Error(`simulated account has no health check ${healthCheckId}`);
+    return check;
   }
 
   setHealthy(healthCheckId: string, healthy: boolean): void {
@@ -217,10 +270,10 @@ export class SimulatedAws {
     route53.on(ListHostedZonesCommand).callsFake((input: ListHostedZonesInput) => this.listHostedZones(input));
     route53.on(GetHostedZoneCommand).callsFake((input: { Id: string }) => this.getHostedZone(input));
     route53.on(ListResourceRecordSetsCommand).callsFake((input: ListResourceRecordSetsInput) => this.listResourceRecordSets(input));
-    route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string }) => this.listHealthChecks(input));
+    route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string; MaxItems?: number }) => this.listHealthChecks(input));
     route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => this.getHealthCheckStatus(input));
     route53.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string; RecordType: string }) => this.testDnsAnswer(input));
-    cloudWatch.on(GetMetricDataCommand).callsFake(async (input: { MetricDataQueries?: MetricDataQuery[]; EndTime?: Date }, getClient) => this.getMetricData(input, await regionOf(getClient)));
+    cloudWatch.on(GetMetricDataCommand).callsFake(async (input: { MetricDataQueries?: MetricDataQuery[]; StartTime?: Date; EndTime?: Date }, getClient) => this.getMetricData(input, await regionOf(getClient)));
     cloudWatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => this.describeAlarms(input));
     cloudWatch.on(PutMetricAlarmCommand).callsFake((input: PutMetricAlarmCommandInput) => this.putMetricAlarm(input));
     cloudWatch.on(DeleteAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => this.deleteAlarms(input));
@@ -230,7 +283,7 @@ export class SimulatedAws {
   }
 
   listHostedZones(input: ListHostedZonesInput) {
-    this.calls.route53++;
+    this.countRoute53('ListHostedZones');
     this.failIf(this.listingFailure);
     const pageSize = this.pageSizes.hostedZones;
     const start = input.Marker ? Number(input.Marker) : 0;
@@ -246,14 +299,14 @@ export class SimulatedAws {
   }
 
   getHostedZone(input: { Id: string }) {
-    this.calls.route53++;
+    this.countRoute53('GetHostedZone');
     const zone = this.zones.find((z) => z.id === input.Id.replace('/hostedzone/', ''));
     if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.Id}`), { name: 'NoSuchHostedZone' });
     return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id, Config: { PrivateZone: zone.private === true } } };
   }
 
   listResourceRecordSets(input: ListResourceRecordSetsInput) {
-    this.calls.route53++;
+    this.countRoute53('ListResourceRecordSets');
     this.failIf(this.listingFailure);
     const pageSize = this.pageSizes.recordSets;
     const zone = this.zones.find((z) => z.id === input.HostedZoneId.replace('/hostedzone/', ''));
@@ -277,10 +330,11 @@ export class SimulatedAws {
     };
   }
 
-  listHealthChecks(input: { Marker?: string }) {
-    this.calls.route53++;
+  listHealthChecks(input: { Marker?: string; MaxItems?: number }) {
+    this.countRoute53('ListHealthChecks');
     this.failIf(this.listingFailure);
-    const pageSize = this.pageSizes.healthChecks;
+    const asked = input.MaxItems === undefined || !(input.MaxItems > 0) ? HEALTH_CHECKS_DEFAULT_PAGE : input.MaxItems;
+    const pageSize = Math.min(asked, this.pageSizes.healthChecks, HEALTH_CHECKS_PAGE_CAP);
     const all = [...this.checks.values()].map((c) => c.definition);
     const start = input.Marker ? Number(input.Marker) : 0;
     const next = start + pageSize;
@@ -294,18 +348,20 @@ export class SimulatedAws {
   }
 
   getHealthCheckStatus(input: { HealthCheckId: string }) {
-    this.calls.route53++;
+    this.countRoute53('GetHealthCheckStatus');
     this.calls.getHealthCheckStatus++;
     const check = this.checks.get(input.HealthCheckId);
     if (!check) throw new NoSuchHealthCheck({ message: `A health check with id ${input.HealthCheckId} does not exist.`, $metadata: {} });
     const config = check.definition.HealthCheckConfig;
     const endpointHealthy = check.healthy !== (config?.Inverted ?? false);
+    // One checker per region, or as many as set, several per region (a region runs more than one checker).
+    const total = check.checkers?.total ?? CHECKER_REGIONS.length;
     return {
-      HealthCheckObservations: CHECKER_REGIONS.map((region, index) => ({
-        Region: region,
+      HealthCheckObservations: Array.from({ length: total }, (_, index) => ({
+        Region: CHECKER_REGIONS[index % CHECKER_REGIONS.length],
         IPAddress: `15.177.${index}.10`,
         StatusReport: {
-          Status: endpointHealthy
+          Status: (check.checkers === undefined ? endpointHealthy : index < check.checkers.succeeding)
             ? 'Success: HTTP Status Code 200, OK'
             : `Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.`,
           CheckedTime: new Date('2026-11-25T08:00:00Z'),
@@ -315,8 +371,7 @@ export class SimulatedAws {
   }
 
   testDnsAnswer(input: { HostedZoneId: string; RecordName: string; RecordType: string }) {
-    this.calls.route53++;
-    this.calls.testDnsAnswer++;
+    this.countRoute53('TestDNSAnswer');
     if (this.zones.find((z) => z.id === input.HostedZoneId)?.private) {
       throw Object.assign(new Error('TestDNSAnswer is not supported for private hosted zones'), { name: 'InvalidInput' });
     }
@@ -324,11 +379,15 @@ export class SimulatedAws {
     return { Nameserver: 'ns-1.awsdns-01.org', RecordName: input.RecordName, RecordType: input.RecordType, RecordData: this.dnsAnswer(input.HostedZoneId, name, input.RecordType), ResponseCode: 'NOERROR', Protocol: 'UDP' };
   }
 
-  /** HealthCheckStatus (in us-east-1 only, as Route 53 publishes it) and the load balancers' target counts (in their own regions). */
-  getMetricData(input: { MetricDataQueries?: readonly MetricDataQuery[]; EndTime?: Date }, region = 'us-east-1') {
+  /**
+   * HealthCheckStatus (in us-east-1 only, as Route 53 publishes it): the latest minute's datapoint in the
+   * window, if any, one a minute, none inside a metric gap; and the load balancers' target counts (in their own regions).
+   */
+  getMetricData(input: { MetricDataQueries?: readonly MetricDataQuery[]; StartTime?: Date; EndTime?: Date }, region = 'us-east-1') {
     this.calls.cloudwatch++;
     this.failIf(this.metricDataFailure);
     const at = input.EndTime ?? new Date();
+    const startMs = input.StartTime?.getTime() ?? at.getTime() - 5 * 60_000;
     return {
       MetricDataResults: (input.MetricDataQueries ?? []).map((query) => {
         const metric = query.MetricStat?.Metric;
@@ -340,13 +399,13 @@ export class SimulatedAws {
         }
         const id = metric.Dimensions?.find((d) => d.Name === 'HealthCheckId')?.Value ?? '';
         const check = this.checks.get(id);
-        const publishes = region === 'us-east-1' && (check?.publishesMetric ?? false);
+        const latest = region === 'us-east-1' && check?.publishesMetric ? latestDatapoint(check, startMs, at.getTime()) : undefined;
         return {
           Id: query.Id,
           Label: 'HealthCheckStatus',
           StatusCode: 'Complete',
-          Timestamps: publishes ? [new Date(at.getTime() - 60_000)] : [],
-          Values: publishes ? [this.metricHealthyAt(id, at) ? 1 : 0] : [],
+          Timestamps: latest === undefined ? [] : [new Date(latest)],
+          Values: latest === undefined ? [] : [this.metricHealthyAt(id, at) ? 1 : 0],
         };
       }),
     };
@@ -430,6 +489,11 @@ export class SimulatedAws {
     return { MessageId: messageId };
   }
 
+  private countRoute53(operation: string): void {
+    this.calls.route53++;
+    this.route53Operations[operation] = (this.route53Operations[operation] ?? 0) + 1;
+  }
+
   private failIf(failure: (() => Error | undefined) | undefined): void {
     const error = failure?.();
     if (error) throw error;
@@ -438,6 +502,13 @@ export class SimulatedAws {
   restore(): void {
     for (const stub of this.stubs.splice(0)) stub.restore();
   }
+}
+
+/** Datapoints fall on whole minutes, the latest a minute before the read; a gap holds none. */
+function latestDatapoint(check: SimulatedCheck, startMs: number, endMs: number): number | undefined {
+  const inGap = (ms: number) => check.metricGaps.some((gap) => ms >= gap.fromMs && ms < gap.untilMs);
+  for (let ms = Math.floor((endMs - 60_000) / 60_000) * 60_000; ms >= startMs; ms -= 60_000) if (!inGap(ms)) return ms;
+  return undefined;
 }
 
 const alarmArn = (name: string): string => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;

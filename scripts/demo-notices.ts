@@ -1,12 +1,17 @@
 /**
- * The demo's second act: the same pair, after the reference scenario, with the default settings:
- * a failover seen by the sweep and the alarm at once, a reminder, a flapping spell, a maintenance window
- * set from the CLI, and a spell where the watch cannot read the pair. Returns a row per step and the
- * problems found against what docs/guarantees.md promises.
+ * The demo's second and third acts, on the same pair after the reference scenario, with the default
+ * settings. First the notices: a failover seen by the sweep and the alarm at once, a reminder, a flapping
+ * spell, a maintenance window set from the CLI, and a spell where the watch cannot read the pair. Then the
+ * maintenance path, late enough that its side changes do not count towards the flapping above: the
+ * primary's check disabled and inverted (a FAILOVER Route 53 makes at once, seen by the next sweep while
+ * discovery is still cached), enabled again (FAILBACK), then disabled without inverting it (a DR hole:
+ * Route 53 can no longer fail over) and enabled (closed). Each returns a row per step and the problems
+ * found against what docs/guarantees.md promises.
  */
 import { createHandler as createPollHandler } from '../handlers/poll';
 import { DynamoSilenceStore } from '../lib/aws/dynamodb/silences';
 import { runCli } from '../lib/cli/cli';
+import { isConfigNotice } from '../lib/domain/config-notices';
 import type { HealthMetricSource } from '../lib/ports';
 import { loadEvent, type Harness } from '../local/harness';
 import { REFERENCE, type SimulatedAws } from '../local/simulated-aws';
@@ -18,11 +23,26 @@ export interface TimelineRow {
   readonly sent: string;
 }
 
+/** The primary's check as an operator sets it (UpdateHealthCheck) before a sweep. */
+interface CheckSetting {
+  readonly Disabled: boolean;
+  readonly Inverted: boolean;
+}
+
 type Step = { readonly at: string; readonly what: string; readonly expectSent: string } & (
-  | { readonly kind: 'sweep'; readonly healthy: boolean; readonly readable?: boolean }
+  | { readonly kind: 'sweep'; readonly healthy: boolean; readonly readable?: boolean; readonly check?: CheckSetting }
   | { readonly kind: 'sweep+alarm'; readonly healthy: boolean }
   | { readonly kind: 'cli'; readonly argv: readonly string[] }
 );
+
+const MAINTENANCE_STEPS: readonly Step[] = [
+  { at: '20:00', kind: 'sweep', healthy: true, check: { Disabled: true, Inverted: true }, what: "maintenance: primary's check disabled + inverted", expectSent: 'FAILOVER' },
+  { at: '20:05', kind: 'sweep', healthy: true, what: 'maintenance goes on', expectSent: '-' },
+  { at: '20:20', kind: 'sweep', healthy: true, check: { Disabled: false, Inverted: false }, what: 'maintenance over: check enabled, not inverted', expectSent: 'FAILBACK' },
+  { at: '20:30', kind: 'sweep', healthy: true, check: { Disabled: true, Inverted: false }, what: 'check disabled, NOT inverted (never fails over)', expectSent: 'DR_HOLE' },
+  { at: '20:35', kind: 'sweep', healthy: true, what: 'still disabled', expectSent: '-' },
+  { at: '20:40', kind: 'sweep', healthy: true, check: { Disabled: false, Inverted: false }, what: 'check enabled again', expectSent: 'DR_HOLE_CLOSED' },
+];
 
 const STEPS: readonly Step[] = [
   { at: '09:00', kind: 'sweep+alarm', healthy: false, what: 'primary fails; sweep and alarm run at once', expectSent: 'FAILOVER' },
@@ -45,7 +65,16 @@ const STEPS: readonly Step[] = [
   { at: '19:30', kind: 'sweep', healthy: true, what: 'readable again', expectSent: 'WATCH_RESTORED' },
 ];
 
-export async function runNoticeTimeline(harness: Harness, account: SimulatedAws): Promise<{ rows: TimelineRow[]; problems: string[] }> {
+/** The maintenance path: disable + invert, enable; then disable alone (a DR hole), enable. */
+export function runMaintenanceTimeline(harness: Harness, account: SimulatedAws): Promise<{ rows: TimelineRow[]; problems: string[] }> {
+  return runTimeline(harness, account, MAINTENANCE_STEPS);
+}
+
+export function runNoticeTimeline(harness: Harness, account: SimulatedAws): Promise<{ rows: TimelineRow[]; problems: string[] }> {
+  return runTimeline(harness, account, STEPS);
+}
+
+async function runTimeline(harness: Harness, account: SimulatedAws, steps: readonly Step[]): Promise<{ rows: TimelineRow[]; problems: string[] }> {
   const pairId = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' };
   let readable = true;
   const metrics: HealthMetricSource = {
@@ -56,10 +85,11 @@ export async function runNoticeTimeline(harness: Harness, account: SimulatedAws)
   const silences = new DynamoSilenceStore({ client: harness.clients.dynamo, tableName: harness.config.tableName });
   const rows: TimelineRow[] = [];
   const problems: string[] = [];
-  for (const step of STEPS) {
+  for (const step of steps) {
     const [hours, minutes] = step.at.split(':').map(Number);
     harness.clock.set(new Date(Date.UTC(2026, 10, 25, hours ?? 0, minutes ?? 0)));
-    const before = { transitions: (await harness.store.listTransitions(pairId, 1000)).length, sent: account.published.length };
+    const before = { transitions: (await harness.store.listTransitions(pairId, 1000)).length, notices: new Set((await harness.store.listNotices(pairId, 1000)).map((n) => n.key)), sent: account.published.length };
+    if (step.kind === 'sweep' && step.check !== undefined) account.updateHealthCheck(REFERENCE.primaryCheckId, step.check);
     if (step.kind === 'cli') {
       await runCli(step.argv, { silences, clock: harness.clock, newId: () => 's-demo0001', print: () => undefined });
     } else {
@@ -70,10 +100,12 @@ export async function runNoticeTimeline(harness: Harness, account: SimulatedAws)
     }
     const transitions = await harness.store.listTransitions(pairId, 1000);
     const fresh = transitions.slice(0, transitions.length - before.transitions).reverse();
+    // Configuration notices are recorded on their own (no transition): shown beside the transitions.
+    const configNotices = (await harness.store.listNotices(pairId, 1000)).filter((n) => !before.notices.has(n.key) && isConfigNotice(n)).map((n) => n.kind);
     const row: TimelineRow = {
       at: step.at,
       what: step.what,
-      recorded: fresh.map((t) => (t.publishStatus === 'HELD' || t.publishStatus === 'SILENCED' ? `${t.kind} (${t.publishStatus})` : t.kind)).join(', ') || '-',
+      recorded: [...fresh.map((t) => (t.publishStatus === 'HELD' || t.publishStatus === 'SILENCED' ? `${t.kind} (${t.publishStatus})` : t.kind)), ...configNotices].join(', ') || '-',
       sent: account.published.slice(before.sent).map((m) => m.attributes['kind']).join(', ') || '-',
     };
     rows.push(row);

@@ -1,5 +1,6 @@
 /**
- * `npm run demo`: the five-step reference scenario through the real poll handler, then the
+ * `npm run demo`: the five-step reference scenario through the real poll handler, then the maintenance
+ * path (the primary's check disabled + inverted, then enabled; disabled alone: a DR hole) and the
  * notices that keep it quiet but never silent (scripts/demo-notices.ts), with every email sent.
  *
  * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
@@ -14,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { formatDuration } from '../lib/notify/render';
 import { historyReference } from '../lib/notify/reference';
 import { loadEvent, startHarness } from '../local/harness';
-import { runNoticeTimeline, type TimelineRow } from './demo-notices';
+import { runMaintenanceTimeline, runNoticeTimeline, type TimelineRow } from './demo-notices';
 import { REFERENCE, referenceAccount } from '../local/simulated-aws';
 
 interface Row {
@@ -113,14 +114,19 @@ async function main(): Promise<number> {
     console.log('\nThen, same pair, default settings: one alert when the sweep and an alarm see a change at once, reminders, flap damping, a maintenance window, a blind watch\n');
     printTimeline(timeline.rows);
 
+    const maintenance = await runMaintenanceTimeline(harness, account);
+    console.log("\nThen the maintenance path, same pair: the primary's health check disabled + inverted (Route 53 fails over at once; Failwatch lists the health check definitions every sweep while zones and records stay cached), enabled again, then disabled without inverting it (a DR hole)\n");
+    printTimeline(maintenance.rows);
+
     for (const message of account.published) {
       console.log(`\n----- email sent through SNS (message ${message.messageId}, ${message.attributes['kind']}, severity ${message.attributes['severity']}) -----`);
       console.log(`Subject: ${message.subject}\n`);
       console.log(message.text);
     }
 
-    if (timeline.problems.length > 0) {
-      console.error(`\nDEMO FAILED: the notices differ from what docs/guarantees.md promises:\n  ${timeline.problems.join('\n  ')}`);
+    const noticeProblems = [...maintenance.problems, ...timeline.problems];
+    if (noticeProblems.length > 0) {
+      console.error(`\nDEMO FAILED: the notices differ from what docs/guarantees.md promises:\n  ${noticeProblems.join('\n  ')}`);
       return 1;
     }
 
@@ -134,7 +140,7 @@ async function main(): Promise<number> {
       console.error(`\nDEMO FAILED: the outcome differs from the expected table:\n  ${problems.join('\n  ')}`);
       return 1;
     }
-    console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; every notice after it as promised.');
+    console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; the maintenance FAILOVER/FAILBACK and the DR hole told once and closed; every notice after it as promised.');
     return 0;
   } finally {
     await harness.stop();

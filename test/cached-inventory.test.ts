@@ -5,7 +5,8 @@
 import { CachedInventorySource, type CachedInventoryOptions } from '../lib/usecases/cached-inventory';
 import { loadWatchConfig } from '../lib/runtime/config';
 import { ConfigurationError, HealthSourceError } from '../lib/errors';
-import type { Inventory, InventorySource } from '../lib/ports';
+import type { HealthCheckDefinition } from '../lib/domain/model';
+import type { HealthCheckListing, Inventory, RecordsListing, Route53Listings } from '../lib/ports';
 import { buildWatchDeps, createAwsClients, destroyAwsClients } from '../lib/runtime/wiring';
 import { aDefinition, definitionsOf } from './support/domain-fixtures';
 import { FixedClock } from '../local/fixed-clock';
@@ -22,20 +23,44 @@ function inventoryWith(...healthCheckIds: readonly string[]): Inventory {
   };
 }
 
-/** Answers each listing with the next inventory of `answers` (the last one repeats) or the error it holds. */
-class RecordingInventorySource implements InventorySource {
+/**
+ * Route 53's two listings, recorded. Each full listing (records, then health checks) answers the next
+ * inventory of `answers` (the last one repeats) or throws the error it holds; a health check listing
+ * made alone answers the next of `checkAnswers` (the last one repeats), or the last full listing's checks.
+ */
+class RecordingListings implements Route53Listings {
   listings = 0;
+  healthCheckListings = 0;
+  checkAnswers: (ReadonlyMap<string, HealthCheckDefinition> | Error)[] = [];
   private pending: (() => void)[] = [];
+  private fromFullListing: ReadonlyMap<string, HealthCheckDefinition> | undefined;
+  private lastChecks: ReadonlyMap<string, HealthCheckDefinition> = new Map();
+  private aloneListings = 0;
   holdListings = false;
 
   constructor(private readonly answers: readonly (Inventory | Error)[]) {}
 
-  async loadInventory(): Promise<Inventory> {
+  async listRecords(): Promise<RecordsListing> {
     const answer = this.answers[Math.min(this.listings, this.answers.length - 1)];
     this.listings += 1;
     if (this.holdListings) await new Promise<void>((resolve) => this.pending.push(resolve));
     if (answer instanceof Error) throw answer;
-    return answer!;
+    this.fromFullListing = answer!.healthChecks;
+    return { pairs: answer!.pairs, recordSetsByZone: answer!.recordSetsByZone, skipped: answer!.skipped };
+  }
+
+  async listHealthChecks(): Promise<HealthCheckListing> {
+    this.healthCheckListings += 1;
+    const full = this.fromFullListing;
+    this.fromFullListing = undefined;
+    if (full !== undefined) {
+      this.lastChecks = full;
+      return { healthChecks: full, skipped: [] };
+    }
+    const answer = this.checkAnswers.length === 0 ? this.lastChecks : this.checkAnswers[Math.min(this.aloneListings, this.checkAnswers.length - 1)]!;
+    this.aloneListings += 1;
+    if (answer instanceof Error) throw answer;
+    return { healthChecks: answer, skipped: [] };
   }
 
   releaseListings(): void {
@@ -43,30 +68,34 @@ class RecordingInventorySource implements InventorySource {
   }
 }
 
+/** The ids of the checks an inventory holds, sorted: what a listing answered. */
+function checkIds(inventory: Inventory): string[] {
+  return [...inventory.healthChecks.keys()].sort();
+}
+
 const START = new Date('2026-11-25T08:00:00Z');
 
 function cachedOver(answers: readonly (Inventory | Error)[], options: CachedInventoryOptions = { maxAgeSeconds: 900 }) {
-  const inner = new RecordingInventorySource(answers);
+  const inner = new RecordingListings(answers);
   const clock = new FixedClock(START);
   return { inner, clock, cache: new CachedInventorySource(inner, clock, options) };
 }
 
 describe('CachedInventorySource', () => {
   it('lists once, then reuses the listing while it is younger than maxAgeSeconds', async () => {
-    const first = inventoryWith(KNOWN_CHECK);
-    const { inner, clock, cache } = cachedOver([first, inventoryWith(KNOWN_CHECK, NEW_CHECK)]);
-    expect(await cache.loadInventory()).toBe(first);
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), inventoryWith(KNOWN_CHECK, NEW_CHECK)]);
+    const first = await cache.loadInventory();
+    expect(checkIds(first)).toEqual([KNOWN_CHECK]);
     clock.advanceSeconds(899);
     expect(await cache.loadInventory()).toBe(first);
-    expect(inner.listings).toBe(1);
+    expect([inner.listings, inner.healthCheckListings]).toEqual([1, 1]);
   });
 
   it('lists again once the listing is maxAgeSeconds old', async () => {
-    const second = inventoryWith(KNOWN_CHECK, NEW_CHECK);
-    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), second]);
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), inventoryWith(KNOWN_CHECK, NEW_CHECK)]);
     await cache.loadInventory();
     clock.advanceSeconds(900);
-    expect(await cache.loadInventory()).toBe(second);
+    expect(checkIds(await cache.loadInventory())).toEqual([NEW_CHECK, KNOWN_CHECK]);
     expect(inner.listings).toBe(2);
   });
 
@@ -91,11 +120,10 @@ describe('CachedInventorySource', () => {
   });
 
   it('lists again when a caller names a health check the listing does not know', async () => {
-    const second = inventoryWith(KNOWN_CHECK, NEW_CHECK);
-    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), second]);
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), inventoryWith(KNOWN_CHECK, NEW_CHECK)]);
     await cache.loadInventory();
     clock.advanceSeconds(61);
-    expect(await cache.loadInventory({ healthCheckIds: [KNOWN_CHECK, NEW_CHECK] })).toBe(second);
+    expect(checkIds(await cache.loadInventory({ healthCheckIds: [KNOWN_CHECK, NEW_CHECK] }))).toEqual([NEW_CHECK, KNOWN_CHECK]);
     expect(inner.listings).toBe(2);
   });
 
@@ -108,9 +136,8 @@ describe('CachedInventorySource', () => {
   });
 
   it('an unknown health check does not re-list a listing younger than minRefreshIntervalSeconds', async () => {
-    const first = inventoryWith(KNOWN_CHECK);
-    const { inner, clock, cache } = cachedOver([first, inventoryWith(KNOWN_CHECK, NEW_CHECK)], { maxAgeSeconds: 900, minRefreshIntervalSeconds: 60 });
-    await cache.loadInventory();
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), inventoryWith(KNOWN_CHECK, NEW_CHECK)], { maxAgeSeconds: 900, minRefreshIntervalSeconds: 60 });
+    const first = await cache.loadInventory();
     clock.advanceSeconds(59);
     expect(await cache.loadInventory({ healthCheckIds: [NEW_CHECK] })).toBe(first);
     expect(inner.listings).toBe(1);
@@ -140,10 +167,9 @@ describe('CachedInventorySource', () => {
 
   it('a failed listing is not kept: the caller gets the error and the next call lists again', async () => {
     const failure = new HealthSourceError('Route 53 kept throttling ListHealthChecks', true);
-    const recovered = inventoryWith(KNOWN_CHECK);
-    const { inner, cache } = cachedOver([failure, recovered]);
+    const { inner, cache } = cachedOver([failure, inventoryWith(KNOWN_CHECK)]);
     await expect(cache.loadInventory()).rejects.toBe(failure);
-    expect(await cache.loadInventory()).toBe(recovered);
+    expect(checkIds(await cache.loadInventory())).toEqual([KNOWN_CHECK]);
     expect(inner.listings).toBe(2);
   });
 
@@ -163,12 +189,72 @@ describe('CachedInventorySource', () => {
     expect(inner.listings).toBe(2);
   });
 
+  it('healthChecksMaxAgeSeconds 0 (the sweep) lists the health check definitions again on every call, the zones and records from the cache', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 });
+    for (const seconds of [60, 60, 60]) {
+      clock.advanceSeconds(seconds);
+      await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 });
+    }
+    expect([inner.listings, inner.healthCheckListings]).toEqual([1, 4]);
+  });
+
+  it('definitions that come back unchanged give the cached inventory itself, so nothing keyed on it sees a change', async () => {
+    const { clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    const first = await cache.loadInventory();
+    clock.advanceSeconds(60);
+    expect(await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).toBe(first);
+  });
+
+  it('a changed definition (disabled, inverted) gives a new inventory: the new definitions, the same records, dated apart', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    const first = await cache.loadInventory();
+    inner.checkAnswers = [definitionsOf(aDefinition({ id: KNOWN_CHECK, disabled: true, inverted: true }))];
+    clock.advanceSeconds(300);
+    const second = await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 });
+    expect(second).not.toBe(first);
+    expect(second.healthChecks.get(KNOWN_CHECK)).toMatchObject({ disabled: true, inverted: true });
+    expect(second.pairs).toBe(first.pairs);
+    expect(second.listedAt).toEqual({ records: START.toISOString(), healthChecks: new Date(START.getTime() + 300_000).toISOString() });
+    // Callers that do not ask (the definition sync, the alarm reconciler after the sweep) get the same one.
+    expect(await cache.loadInventory()).toBe(second);
+    expect(inner.healthCheckListings).toBe(2);
+  });
+
+  it('calls without healthChecksMaxAgeSeconds never list the definitions alone; with 60, not more than once a minute', async () => {
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    await cache.loadInventory();
+    clock.advanceSeconds(300);
+    await cache.loadInventory();
+    await cache.loadInventory({ healthCheckIds: [KNOWN_CHECK] });
+    expect(inner.healthCheckListings).toBe(1);
+    await cache.loadInventory({ healthChecksMaxAgeSeconds: 60 });
+    clock.advanceSeconds(59);
+    await cache.loadInventory({ healthChecksMaxAgeSeconds: 60 });
+    expect(inner.healthCheckListings).toBe(2);
+    clock.advanceSeconds(1);
+    await cache.loadInventory({ healthChecksMaxAgeSeconds: 60 });
+    expect(inner.healthCheckListings).toBe(3);
+  });
+
+  it('a failed listing of the definitions fails the call, keeps the cached listing, and the next call lists them again', async () => {
+    const failure = new HealthSourceError('Route 53 kept throttling ListHealthChecks', true);
+    const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
+    const first = await cache.loadInventory();
+    inner.checkAnswers = [failure, definitionsOf(aDefinition({ id: KNOWN_CHECK }))];
+    clock.advanceSeconds(60);
+    await expect(cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).rejects.toBe(failure);
+    expect(await cache.loadInventory()).toBe(first);
+    expect(await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).toBe(first);
+    expect([inner.listings, inner.healthCheckListings]).toEqual([1, 3]);
+  });
+
   it.each([
     [{ maxAgeSeconds: -1 }, /maxAgeSeconds must be 0 or more seconds, got -1/],
     [{ maxAgeSeconds: Number.NaN }, /maxAgeSeconds must be 0 or more seconds, got NaN/],
     [{ maxAgeSeconds: 60, minRefreshIntervalSeconds: -5 }, /minRefreshIntervalSeconds must be 0 or more seconds, got -5/],
   ])('rejects %j with a ConfigurationError naming the option', (options, message) => {
-    const build = () => new CachedInventorySource(new RecordingInventorySource([inventoryWith()]), new FixedClock(START), options);
+    const build = () => new CachedInventorySource(new RecordingListings([inventoryWith()]), new FixedClock(START), options);
     expect(build).toThrow(ConfigurationError);
     expect(build).toThrow(message);
   });

@@ -41,6 +41,15 @@ export interface ConfigNotice {
   readonly lastedSeconds: number;
 }
 
+/** Tells a configuration notice from the notice policy's (lib/domain/notices.ts) where a history holds both. */
+export function isConfigNotice<T extends { readonly kind: string }>(notice: T | ConfigNotice): notice is ConfigNotice {
+  return isConfigNoticeKind(notice.kind);
+}
+
+export function isConfigNoticeKind(kind: string): kind is ConfigNoticeKind {
+  return (Object.values(ConfigNoticeKind) as readonly string[]).includes(kind);
+}
+
 /** A risk reported open, as last seen, and the episode its notices are keyed by. */
 export interface OpenConfigRisk {
   readonly risk: ConfigRisk;

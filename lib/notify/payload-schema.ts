@@ -31,6 +31,20 @@ export const notificationPayloadSchema = z.object({
   ),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
   covered: z.optional(z.array(z.string())),
+  risk: z.optional(
+    z.object({
+      kind: z.nonEmptyString,
+      reason: z.nonEmptyString,
+      id: z.nonEmptyString,
+      side: z.optional(z.enum(['PRIMARY', 'SECONDARY'])),
+      healthCheckId: z.optional(z.string()),
+      problem: z.string(),
+      fix: z.string(),
+      status: z.enum(['OPEN', 'CLOSED']),
+      openSince: z.nonEmptyString,
+      lastedSeconds: count,
+    }),
+  ),
   dnsAnswer: z.optional(z.object({ status: z.enum(DnsAgreement), values: z.optional(z.array(z.string())), sentence: z.string() })),
   observedAt: z.nonEmptyString,
 }) satisfies z.ZodMiniType<NotificationPayload>;

@@ -6,12 +6,31 @@ import type { DnsAgreement, Evidence, PairId, Severity } from '../domain/model';
 
 export const NOTIFICATION_SCHEMA = 'failwatch.notification/v1';
 
-/** Transition kinds, plus notices that are not transitions (issue-3 features add to this list). */
+/** Transition kinds, plus notices that are not transitions (REMINDER, ..., DR_HOLE, BLIND_SPOT, ...). */
 export type NotificationKind = string;
 
 export interface NotificationFact {
   readonly label: string;
   readonly value: string;
+}
+
+/**
+ * A configuration risk as a configuration notice reports it: what it is (`kind` DR_HOLE or BLIND_SPOT,
+ * `reason` one of lib/domain/config-risks.ts's, `id` stable for the same configuration), what is wrong and
+ * what to change, whether this notice opens it or says it is gone, since when and (once gone) for how long.
+ */
+export interface NotificationRisk {
+  readonly kind: string;
+  readonly reason: string;
+  readonly id: string;
+  readonly side?: 'PRIMARY' | 'SECONDARY';
+  readonly healthCheckId?: string;
+  readonly problem: string;
+  readonly fix: string;
+  readonly status: 'OPEN' | 'CLOSED';
+  readonly openSince: string;
+  /** 0 when it opens; once closed, how long it lasted. */
+  readonly lastedSeconds: number;
 }
 
 export interface NotificationLink {
@@ -42,6 +61,8 @@ export interface NotificationPayload {
   readonly links: readonly NotificationLink[];
   /** A summary's transitions (FLAPPING_ENDED, SILENCE_SUMMARY), one line each as the email lists them; absent otherwise. */
   readonly covered?: readonly string[];
+  /** A configuration notice's risk (DR_HOLE, DR_HOLE_CLOSED, BLIND_SPOT, BLIND_SPOT_CLEARED); absent otherwise. */
+  readonly risk?: NotificationRisk;
   /** A transition's check of what Route 53 answered when it was recorded (`Route 53 answers 10.0.1.1, ...`); absent otherwise. */
   readonly dnsAnswer?: { readonly status: DnsAgreement; readonly values?: readonly string[]; readonly sentence: string };
   readonly observedAt: string;

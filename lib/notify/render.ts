@@ -6,6 +6,7 @@ import {
   describePair,
   servedRole,
   TransitionKind,
+  Verdict,
   type Evidence,
   type KnownServingState,
   type SideHealth,
@@ -55,7 +56,9 @@ function headline(t: Transition, pairValues: PairValues): string {
     case TransitionKind.FAILOVER:
       return `now serving secondary ${to}`;
     case TransitionKind.FAILBACK:
-      return `back on primary ${to} after ${lasted} on secondary`;
+      return t.primary.verdict === Verdict.UNKNOWN
+        ? `primary ${to} again, secondary down, primary health unknown`
+        : `back on primary ${to} after ${lasted} on secondary`;
     case TransitionKind.STANDBY_LOST:
       return `secondary ${standby} unhealthy, no standby`;
     case TransitionKind.STANDBY_RESTORED:
@@ -90,7 +93,11 @@ function summarySentence(t: Transition, zoneName: string): string {
     case TransitionKind.FAILOVER:
       return `Route 53 failed over ${pair}: the primary is unhealthy, DNS now answers with the ${to}.`;
     case TransitionKind.FAILBACK:
-      return `Route 53 failed back ${pair}: the primary is healthy again and DNS answers with the ${to} (it served the ${from} for ${formatDuration(t.previousStateSeconds)}).`;
+      // Recorded with the primary's health unknown only because the secondary is unhealthy: DNS answers with
+      // the primary either way, so that much is certain, and the primary's recovery is not.
+      return t.primary.verdict === Verdict.UNKNOWN
+        ? `DNS answers with the ${to} of ${pair} again (it served the ${from} for ${formatDuration(t.previousStateSeconds)}): the secondary is unhealthy, and Route 53 then answers with the primary whether it is healthy or not. Failwatch cannot tell whether the primary has recovered; its health is unknown.`
+        : `Route 53 failed back ${pair}: the primary is healthy again and DNS answers with the ${to} (it served the ${from} for ${formatDuration(t.previousStateSeconds)}).`;
     case TransitionKind.STANDBY_LOST:
       return `The standby of ${pair} is unhealthy. The primary still serves, but if it fails now there is nothing to fail over to.`;
     case TransitionKind.STANDBY_RESTORED:

@@ -6,6 +6,7 @@
 import { chunksOf } from '../batches';
 import type { Evidence, Severity } from '../domain/model';
 import type { NotificationFact, NotificationLink, NotificationPayload } from './payload';
+import { formatDuration } from './render';
 import { escapeMrkdwn, singleLine, truncateEscaped, truncateMrkdwn, truncateText } from './slack-text';
 
 export interface SlackPlainText {
@@ -87,6 +88,7 @@ export function renderSlackMessage(payload: NotificationPayload): SlackMessage {
   const summary = payload.summary.trim();
   const links = linkButtons(payload.links);
   const details: SlackBlock[] = [
+    ...riskSection(payload.risk),
     ...coveredSection(payload.covered),
     ...factSections(payload.facts),
     ...payload.evidence.slice(0, MAX_EVIDENCE_SECTIONS).map(evidenceSection),
@@ -147,6 +149,16 @@ function evidenceSection(entry: NotificationPayload['evidence'][number]): SlackS
   const check = entry.healthCheckId ? `health check \`${truncateMrkdwn(entry.healthCheckId, 100)}\`` : 'no health check';
   const lines = [`*${side}* · ${check}`, ...checkerLines(entry.evidence, entry.healthCheckId !== undefined)];
   return mrkdwnSection(joinWithinLimit(lines, regionLines(entry.evidence), SlackLimits.SECTION_TEXT));
+}
+
+/** A configuration notice's risk: what to change while it is open; once gone, what it was and how long it lasted. */
+function riskSection(risk: NotificationPayload['risk']): SlackSectionBlock[] {
+  if (risk === undefined) return [];
+  const text =
+    risk.status === 'OPEN'
+      ? `*What to change*\n${escapeMrkdwn(risk.fix)}\n_Open since ${slackDate(risk.openSince)}_`
+      : `*Was*\n${escapeMrkdwn(risk.problem)}\n_Lasted ${formatDuration(risk.lastedSeconds)}, since ${slackDate(risk.openSince)}_`;
+  return [mrkdwnSection(truncateEscaped(text, SlackLimits.SECTION_TEXT))];
 }
 
 /** A summary's transitions, one line each, as many as fit in a section. */

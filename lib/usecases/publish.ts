@@ -8,19 +8,19 @@
  * moves what is final (published, held, silenced) out of the outbox into history items of their own;
  * an alarm run never does, which keeps it to the read, the commit and the mark.
  */
+import { isConfigNotice } from '../domain/config-notices';
 import { pairKey, type FailoverPair, type RecordSet, type Transition } from '../domain/model';
-import type { Notice } from '../domain/notices';
 import { mapBounded } from '../batches';
 import { NotifierError } from '../errors';
 import { isPastDeadline } from './deadline';
-import { renderNotice } from '../notify/render-notice';
+import { renderConfigNotice, renderNotice } from '../notify/render-notice';
 import { renderTransition } from '../notify/render';
-import { PublishStatus, type BornClaim, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type RecordedPairState, type StateStore } from '../ports';
+import { PublishStatus, type BornClaim, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type PairNotice, type RecordedPair, type StateStore } from '../ports';
 
 export type OutboxEntry = (
   /** `transition` is present when the state's outbox carried it; otherwise it is read from the store. */
   | { readonly kind: 'TRANSITION'; readonly pair: FailoverPair; readonly sequence: number; readonly transition?: Transition }
-  | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: Notice }
+  | { readonly kind: 'NOTICE'; readonly pair: FailoverPair; readonly key: string; readonly notice?: PairNotice }
 ) & {
   /** This run's `record` committed it already claimed (born claimed): while that lease lasts it is sent without a claim call. */
   readonly bornClaim?: { readonly token: string; readonly until: Date };
@@ -58,7 +58,7 @@ export interface OutboxResult {
 /** One pair's outbox, as the state this run loaded or recorded carries it (with what `record` claimed). */
 export interface PairOutbox {
   readonly pair: FailoverPair;
-  readonly state: RecordedPairState | undefined;
+  readonly state: RecordedPair | undefined;
 }
 
 /** What is waiting to be sent: PENDING transitions in sequence order, then PENDING notices in the order they were decided. */
@@ -195,6 +195,7 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
     render: async () => {
       const notice = entry.notice ?? (await store.getNotice(pair.id, key));
       if (!notice) return undefined;
+      if (isConfigNotice(notice)) return { kind: notice.kind, notification: renderConfigNotice(notice, context) };
       // A summary lists what it stands for; those transitions are read only now, when it is sent.
       const covered = notice.covers
         ? (await store.listTransitionsBetween(pair.id, notice.covers.fromSequence, notice.covers.toSequence)).filter((t) => t.publishStatus === notice.covers?.status)

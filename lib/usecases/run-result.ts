@@ -11,6 +11,12 @@ export interface RunResult {
   readonly notificationsSent: number;
   readonly notificationsPending: number;
   readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[] }[];
+  /**
+   * Present only when configuration notices were recorded: each with its pair and the risk it is about
+   * (`<reason>#<what>`), a DR hole or blind spot that appeared (DR_HOLE, BLIND_SPOT) or is gone
+   * (DR_HOLE_CLOSED, BLIND_SPOT_CLEARED), for pairs that could not be judged too.
+   */
+  readonly configNotices?: readonly { readonly pair: string; readonly kind: string; readonly risk: string }[];
   readonly unknownPairs: readonly string[];
   /** Present only when some pair could not be judged: why, for the first few (what to fix is in the reason). */
   readonly unknownReasons?: readonly { readonly pair: string; readonly reason: string }[];
@@ -32,6 +38,7 @@ export function toRunResult(summary: WatchSummary): RunResult {
     notificationsSent: summary.notificationsSent,
     notificationsPending: summary.notificationsPending,
     changes: summary.outcomes.filter((o) => o.recorded.length + o.notices.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices })),
+    ...configNoticesOf(summary),
     unknownPairs: summary.unknownPairs,
     ...unknownReasonsOf(summary),
     unfinishedPairs: summary.unfinishedPairs,
@@ -39,6 +46,11 @@ export function toRunResult(summary: WatchSummary): RunResult {
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
     ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
   };
+}
+
+function configNoticesOf(summary: WatchSummary): Pick<RunResult, 'configNotices'> {
+  const notices = summary.outcomes.flatMap((outcome) => outcome.configNotices.map((notice) => ({ pair: outcome.pair, ...notice })));
+  return notices.length === 0 ? {} : { configNotices: notices };
 }
 
 /** How many unknown pairs' reasons a run result carries. */

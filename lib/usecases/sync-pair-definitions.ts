@@ -1,12 +1,15 @@
 /**
  * Keeps each pair's definition in the table for the alarm function, from the poll function's listing.
- * Runs after the sweep, and does something only when the listing is new (a cold container, or discovery
- * listed Route 53 again): a steady sweep on cached discovery makes no call at all. Then it hashes every
- * pair's definition and compares it with the stored copy's hash, read again for each new listing, 100 a
- * request (another poll container may have written since: what this one wrote is no proof of what is
- * stored now); only definitions that differ are written, 25 a request. Pairs the container saw in an
- * earlier listing and no longer lists lose their definition. A failure or the deadline leaves the rest
- * to the next sweep, which does not read again what it already checked in the same listing.
+ * Runs after the sweep, and does something only when the inventory is new (a cold container, discovery
+ * listed Route 53 again, or a health check definition changed since the last sweep, which lists them
+ * every time): a steady sweep makes no call at all. Then it hashes every pair's definition and compares
+ * it with the stored copy's hash, read for each new listing of the records, 100 a request (another poll
+ * container may have written since: what this one wrote is no proof of what is stored now), and after a
+ * change of health checks only for the pairs whose definition changed; only definitions that differ are
+ * written, 25 a request. So a check disabled or inverted reaches the alarm function with the next
+ * sweep's stored definitions. Pairs the container saw in an earlier listing and no longer lists lose
+ * their definition. A failure or the deadline leaves the rest to the next sweep, which does not read
+ * again what it already checked in the same listing.
  * What a vanished pair's outbox still holds is finished every sweep, from the pair as this container last
  * listed it, until the outbox is empty (lib/usecases/vanished-pairs.ts).
  */
@@ -57,9 +60,9 @@ interface Progress {
 export class PairDefinitionSync {
   /** Keys of the pairs whose definition this container found stored or wrote: those to delete once unlisted. */
   private readonly stored = new Set<string>();
-  /** The listing `checked` is about, and the pairs whose stored definition was read or written for it. */
-  private checkedFor: Inventory | undefined;
-  private readonly checked = new Set<string>();
+  /** The records listing `checked` is about, and the hash of each pair's definition found stored or written for it. */
+  private checkedFor: string | Inventory | undefined;
+  private readonly checked = new Map<string, string>();
   /** Listings already synced; weak, so a replaced listing is not kept alive for this. */
   private readonly synced = new WeakSet<Inventory>();
   /** Every pair of the listings synced, by key, as last listed: what a vanished pair's outbox is rendered from. */
@@ -120,8 +123,10 @@ export class PairDefinitionSync {
 
   /** True when every pair's definition is known stored and every vanished pair's is removed. */
   private async sync(inventory: Inventory, pastDeadline: () => boolean, done: Progress): Promise<boolean> {
-    if (this.checkedFor !== inventory) {
-      this.checkedFor = inventory;
+    // The same records listing with new health checks: what was checked stands, for definitions unchanged.
+    const listing = inventory.listedAt?.records ?? inventory;
+    if (this.checkedFor !== listing) {
+      this.checkedFor = listing;
       this.checked.clear();
     }
     const current = new Map<string, string>();
@@ -131,7 +136,7 @@ export class PairDefinitionSync {
       const key = pairKey(pair.id);
       const hash = hashPairDefinition(encodePairDefinition(defineFrom(inventory, pair)));
       current.set(key, hash);
-      if (!this.checked.has(key)) unchecked.push(pair);
+      if (this.checked.get(key) !== hash) unchecked.push(pair);
       this.listed.set(key, pair);
       this.vanished.delete(key);
       this.seenEmpty.delete(key);
@@ -147,7 +152,10 @@ export class PairDefinitionSync {
     const write = async (pairs: readonly FailoverPair[]): Promise<void> => {
       if (pairs.length === 0) return;
       await this.writer.writeDefinitions({ put: pairs.map((pair) => defineFrom(inventory, pair)), remove: [] });
-      for (const pair of pairs) this.remember(pairKey(pair.id));
+      for (const pair of pairs) {
+        const key = pairKey(pair.id);
+        this.remember(key, current.get(key) ?? '');
+      }
       done.written += pairs.length;
     };
     const tasks: (() => Promise<void>)[] = [];
@@ -159,7 +167,7 @@ export class PairDefinitionSync {
           const key = pairKey(pair.id);
           const hash = current.get(key) ?? '';
           if (stored.get(key) !== hash) return true;
-          this.remember(key);
+          this.remember(key, hash);
           return false;
         });
         for (const part of chunksOf(differing, WRITE_CHUNK)) await write(part);
@@ -179,9 +187,9 @@ export class PairDefinitionSync {
     return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
   }
 
-  private remember(key: string): void {
+  private remember(key: string, hash: string): void {
     this.stored.add(key);
-    this.checked.add(key);
+    this.checked.set(key, hash);
   }
 }
 

@@ -16,7 +16,7 @@ import { describeError } from '../errors';
 import { pairKey, type FailoverPair, type HealthCheckDefinition, type MetricReading, type PairId, type RecordSet } from '../domain/model';
 import { pairHealthCheckIds, reachOfDefinition, type PairDefinition } from '../domain/pair-definition';
 import type { Silence } from '../domain/silences';
-import type { Inventory, StoredPairState, WatchPorts } from '../ports';
+import type { Inventory, StoredPair, WatchPorts } from '../ports';
 
 export type WatchScope =
   | { readonly kind: 'ALL' }
@@ -53,7 +53,14 @@ export interface WatchInputs {
   readonly pairsWatched: number;
   readonly skipped: Inventory['skipped'];
   readonly metrics: ReadonlyMap<string, MetricReading>;
-  readonly states: ReadonlyMap<string, StoredPairState>;
+  /** The pairs' stored items, judged or not. */
+  readonly states: ReadonlyMap<string, StoredPair>;
+  /**
+   * When the health check definitions the plans were judged from were listed (ISO): what a configuration
+   * look is dated by. Absent for pairs judged from their stored definitions, which may be a sweep older than
+   * the definitions their configuration notices were last decided from: such a run decides none.
+   */
+  readonly configReadAt?: string;
   /** The CLI's silences (the configured ones are the caller's). */
   readonly silences: readonly Silence[];
   /** Why the CLI's silences could not be read; absent when they were. */
@@ -72,7 +79,7 @@ interface SilenceRead {
 interface HintedRead {
   readonly requested: ReadonlySet<string>;
   readonly definitions: ReadonlyMap<string, PairDefinition>;
-  readonly states: ReadonlyMap<string, StoredPairState>;
+  readonly states: ReadonlyMap<string, StoredPair>;
   readonly silences: SilenceRead;
 }
 
@@ -99,8 +106,11 @@ export async function gatherInputs(ports: ScopePorts, scope: WatchScope, now: Da
 }
 
 async function fromInventory(ports: ScopePorts, scope: WatchScope, now: Date, hintUnused: string | undefined, hinted: HintedRead | undefined): Promise<WatchInputs> {
-  // An alarm naming a check the cached discovery does not know refreshes it (a check created since).
-  const inventory = await ports.inventory.loadInventory(scope.kind === 'HEALTH_CHECKS' ? { healthCheckIds: scope.healthCheckIds } : undefined);
+  // An alarm naming a check the cached discovery does not know refreshes it (a check created since); it
+  // keeps to one Route 53 call otherwise. The sweep lists the health check definitions every time: a check
+  // disabled or inverted for maintenance is judged at the next sweep, and its stored definitions (what an
+  // alarm judges from) follow.
+  const inventory = await ports.inventory.loadInventory(scope.kind === 'HEALTH_CHECKS' ? { healthCheckIds: scope.healthCheckIds } : { healthChecksMaxAgeSeconds: 0 });
   const plans = planPairs(inventory, scope);
   const [metrics, states, silences] = await Promise.all([
     ports.metrics.readHealthMetrics(healthCheckIdsOf(plans), now),
@@ -115,6 +125,7 @@ async function fromInventory(ports: ScopePorts, scope: WatchScope, now: Date, hi
     metrics,
     states,
     ...silenceFields(silences),
+    configReadAt: inventory.listedAt?.healthChecks ?? now.toISOString(),
     discovery: scope.kind === 'HEALTH_CHECKS' ? { source: 'INVENTORY', ...(hintUnused === undefined ? {} : { hintUnused }) } : { source: 'INVENTORY' },
   };
 }
@@ -198,10 +209,10 @@ function plansFromDefinitions(
 }
 
 /** States of the pairs, those already read with the hint kept: a fallback reads only what the hint did not name. */
-async function loadStates(ports: ScopePorts, pairIds: readonly PairId[], hinted: HintedRead | undefined): Promise<ReadonlyMap<string, StoredPairState>> {
+async function loadStates(ports: ScopePorts, pairIds: readonly PairId[], hinted: HintedRead | undefined): Promise<ReadonlyMap<string, StoredPair>> {
   if (hinted === undefined) return ports.store.loadStates(pairIds);
   const missing = pairIds.filter((id) => !hinted.requested.has(pairKey(id)));
-  const read = missing.length === 0 ? new Map<string, StoredPairState>() : await ports.store.loadStates(missing);
+  const read = missing.length === 0 ? new Map<string, StoredPair>() : await ports.store.loadStates(missing);
   return new Map([...hinted.states, ...read]);
 }
 

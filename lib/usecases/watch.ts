@@ -1,15 +1,18 @@
 /**
  * The use case: observe → decide → record → notify. Talks to ports only; every decision comes from
- * the pure domain core, and the summary it returns says what happened to each pair.
+ * the pure domain core, and the summary it returns says what happened to each pair: its transitions,
+ * its notices and the configuration risks reported for it (a DR hole or a blind spot, even for a pair
+ * that cannot be judged).
  */
 import { mapBounded } from '../batches';
+import { checksForCheckerEvidence, checksForCheckerVerdict } from '../domain/checker-reports';
+import { isConfigNotice, type ConfigLook } from '../domain/config-notices';
+import { detectConfigRisks } from '../domain/config-risks';
 import { observePair } from '../domain/failover';
 import { assessHealthChecks } from '../domain/health';
 import {
-  HealthCheckType,
   pairKey,
   type CheckerReadings,
-  type HealthAssessment,
   type HealthCheckDefinition,
   type HealthSignals,
   type MetricReading,
@@ -18,12 +21,12 @@ import {
   type Transition,
   type Trigger,
 } from '../domain/model';
-import { DEFAULT_NOTICE_SETTINGS, decideStep, type NoticeSettings } from '../domain/notice-policy';
-import type { Notice } from '../domain/notices';
+import { DEFAULT_NOTICE_SETTINGS, type NoticeSettings } from '../domain/notice-policy';
+import { checksWithDataOf, decideWatch, type WatchDecision } from '../domain/pair-watch';
 import type { Silence } from '../domain/silences';
 import { StaleStateError, describeError } from '../errors';
 import { isPastDeadline } from './deadline';
-import type { Clock, Inventory, RecordedPairState, StoredPairState, WatchPorts } from '../ports';
+import { judgedState, type Clock, type Inventory, type PairNotice, type RecordedPair, type StoredPair, type WatchPorts } from '../ports';
 import { countPublishing, finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
 import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
 
@@ -40,8 +43,10 @@ export interface PairOutcome {
   readonly pair: string;
   readonly serving: ServingState;
   readonly recorded: readonly string[];
-  /** Kinds of the notices recorded (REMINDER, FLAPPING, ...). */
+  /** Kinds of the notices recorded (REMINDER, FLAPPING, ..., DR_HOLE, BLIND_SPOT_CLEARED, ...). */
   readonly notices: readonly string[];
+  /** The configuration notices among them, each with the risk it is about (`<reason>#<what>`). */
+  readonly configNotices: readonly { readonly kind: string; readonly risk: string }[];
   readonly reason: string;
 }
 
@@ -96,22 +101,13 @@ export interface WatchDeps extends WatchPorts {
   readonly settings: WatchSettings;
 }
 
-const ENDPOINT_TYPES: ReadonlySet<string> = new Set([
-  HealthCheckType.HTTP,
-  HealthCheckType.HTTPS,
-  HealthCheckType.HTTP_STR_MATCH,
-  HealthCheckType.HTTPS_STR_MATCH,
-  HealthCheckType.TCP,
-]);
-
-function needsFallbackRead(definition: HealthCheckDefinition | undefined, metric: MetricReading | undefined): boolean {
-  return definition !== undefined && !definition.disabled && ENDPOINT_TYPES.has(definition.type) && metric?.kind === 'NO_DATA';
-}
-
-type PairResult = { readonly plan: PairPlan; readonly state: RecordedPairState | undefined } & (
-  | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly Notice[] }
+type PairResult = { readonly plan: PairPlan; readonly state: RecordedPair | undefined } & (
+  | { readonly status: 'done'; readonly outcome: PairOutcome; readonly recorded: readonly Transition[]; readonly notices: readonly PairNotice[] }
   | { readonly status: 'unfinished'; readonly pair: string; readonly error: string }
 );
+
+/** Decides one pair from what is stored of it (re-read after a lost race) and this run's observation. */
+type Decide = (plan: PairPlan, stored: StoredPair | undefined, observation: PairObservation) => WatchDecision;
 
 export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<WatchSummary> {
   const now = deps.clock.now();
@@ -122,10 +118,14 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const { plans, metrics, states, healthChecks } = inputs;
   const healthCheckIds = healthCheckIdsOf(plans);
   const silences = [...deps.settings.configuredSilences, ...inputs.silences];
-  const decide = (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => decideStep(state, observation, deps.settings, silences);
+  const decide: Decide = (plan, stored, observation) =>
+    decideWatch(
+      { state: judgedState(stored), watch: stored?.watch },
+      { observation, healthCheckIds: plan.healthCheckIds, metrics, config: configLook(plan, healthChecks, inputs.configReadAt, observedAt, request.trigger), settings: deps.settings, silences },
+    );
 
   const checkerReads = new Map<string, CheckerReadings>();
-  const withoutData = healthCheckIds.filter((id) => needsFallbackRead(healthChecks.get(id), metrics.get(id)));
+  const withoutData = checksForCheckerVerdict(healthCheckIds, healthChecks, metrics);
   await readCheckers(deps, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline);
   // No metric and no checker reading: nothing says whether the check is new (healthy until it has data)
   // or failing, so it is unknown; judging it healthy could report a failback Route 53 never made.
@@ -133,24 +133,29 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
     if (!checkerReads.has(id)) checkerReads.set(id, { kind: 'UNAVAILABLE', reason: `not read in this run (at most ${deps.settings.maxFallbackStatusReads} a run, none in its last ${EVIDENCE_CUTOFF_MS / 1000} s)` });
   }
 
-  const assess = () => assessHealthChecks(healthCheckIds, healthChecks, signalsFor(healthCheckIds, metrics, checkerReads));
-  let assessments = assess();
+  // Per pair: whether a check without a datapoint is new or in a gap is known from the pair's own past.
+  const observeAll = () => {
+    const signals = signalsFor(healthCheckIds, metrics, checkerReads);
+    return new Map(plans.map((plan) => [pairKey(plan.pair.id), observe(plan, healthChecks, signals, states.get(pairKey(plan.pair.id)), observedAt, request.trigger)]));
+  };
+  let observations = observeAll();
+  const observationOf = (plan: PairPlan): PairObservation => observations.get(pairKey(plan.pair.id))!;
 
-  // Evidence (which regions fail and why) is worth a diagnosis call only for a check whose verdict changed.
-  const changingIds = plans
-    .flatMap((plan) => {
-      const state = states.get(pairKey(plan.pair.id));
-      const observation = observe(plan, assessments, observedAt, request.trigger);
-      return decide(plan, state, observation).transitions.length > 0 ? checksWhoseVerdictChanged(state, observation) : [];
-    })
-    .filter((id) => !checkerReads.has(id) && healthChecks.has(id));
+  // Evidence (which regions fail and why) is worth a diagnosis call only for a check whose verdict changed,
+  // and only one GetHealthCheckStatus can answer (never a CALCULATED or disabled check).
+  const changedIds = plans.flatMap((plan) => {
+    const stored = states.get(pairKey(plan.pair.id));
+    const observation = observationOf(plan);
+    return decide(plan, stored, observation).transitions.length > 0 ? checksWhoseVerdictChanged(stored, observation) : [];
+  });
+  const changingIds = checksForCheckerEvidence(changedIds, healthChecks).filter((id) => !checkerReads.has(id));
   if (changingIds.length > 0) {
-    await readCheckers(deps, [...new Set(changingIds)], checkerReads, request.deadline);
-    assessments = assess();
+    await readCheckers(deps, changingIds, checkerReads, request.deadline);
+    observations = observeAll();
   }
 
   const results = await mapBounded(plans, deps.settings.pairConcurrency, (plan) =>
-    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observe(plan, assessments, observedAt, request.trigger), request.deadline, decide),
+    recordPair(deps, plan, states.get(pairKey(plan.pair.id)), observationOf(plan), request.deadline, decide),
   );
 
   // Each pair's outbox as its state carries it: what this run recorded, and what earlier runs left.
@@ -182,8 +187,22 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   };
 }
 
-function observe(plan: PairPlan, assessments: ReadonlyMap<string, HealthAssessment>, observedAt: string, trigger: Trigger): PairObservation {
+function observe(
+  plan: PairPlan,
+  healthChecks: ReadonlyMap<string, HealthCheckDefinition>,
+  signals: ReadonlyMap<string, HealthSignals>,
+  stored: StoredPair | undefined,
+  observedAt: string,
+  trigger: Trigger,
+): PairObservation {
+  const assessments = assessHealthChecks(plan.healthCheckIds, healthChecks, signals, checksWithDataOf(stored?.watch));
   return observePair(plan.pair, plan.zoneRecords, assessments, observedAt, trigger);
+}
+
+/** The pair's configuration as listed for this run; undefined when the run cannot date it (definitions from the table). */
+function configLook(plan: PairPlan, healthChecks: ReadonlyMap<string, HealthCheckDefinition>, readAt: string | undefined, observedAt: string, trigger: Trigger): ConfigLook | undefined {
+  if (readAt === undefined) return undefined;
+  return { risks: detectConfigRisks(plan.pair, plan.zoneRecords, healthChecks), readAt, observedAt, trigger };
 }
 
 function signalsFor(
@@ -206,7 +225,8 @@ function signalsFor(
  * The health checks behind the sides whose verdict differs from what is stored: a FAILOVER needs the
  * primary's evidence, not the unchanged secondary's. No stored state: both sides are new.
  */
-function checksWhoseVerdictChanged(state: StoredPairState | undefined, observation: PairObservation): string[] {
+function checksWhoseVerdictChanged(stored: StoredPair | undefined, observation: PairObservation): string[] {
+  const state = judgedState(stored);
   const storedPrimary = state ? (state.serving === 'PRIMARY' ? 'HEALTHY' : 'UNHEALTHY') : undefined;
   const changed = [
     storedPrimary !== observation.primary.verdict ? observation.primary.healthCheckId : undefined,
@@ -226,14 +246,7 @@ async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<s
   }
 }
 
-async function recordPair(
-  deps: WatchDeps,
-  plan: PairPlan,
-  loaded: StoredPairState | undefined,
-  observation: PairObservation,
-  deadline: Date | undefined,
-  decide: (plan: PairPlan, state: StoredPairState | undefined, observation: PairObservation) => ReturnType<typeof decideStep>,
-): Promise<PairResult> {
+async function recordPair(deps: WatchDeps, plan: PairPlan, loaded: StoredPair | undefined, observation: PairObservation, deadline: Date | undefined, decide: Decide): Promise<PairResult> {
   const key = pairKey(plan.pair.id);
   if (isPastDeadline(deps.clock, deadline)) {
     return { plan, status: 'unfinished', pair: key, error: 'deadline reached before this pair was recorded', state: loaded };
@@ -247,14 +260,16 @@ async function recordPair(
         serving: observation.serving,
         recorded: decision.transitions.map((t) => t.kind),
         notices: decision.notices.map((n) => n.kind),
+        configNotices: decision.notices.flatMap((n) => (isConfigNotice(n) ? [{ kind: n.kind, risk: n.risk.id }] : [])),
         reason: decision.reason,
       };
-      if (!decision.next) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
+      if (!decision.write) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
       try {
-        const { transitions, notices } = decision;
+        const { transitions, notices, next, watch } = decision;
         // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
         const claimUntil = new Date(deps.clock.now().getTime() + deps.settings.publishLeaseSeconds * 1000);
-        const written = await deps.store.record({ expected: state, next: decision.next, transitions, notices, expectedRevision: state?.revision }, { claimUntil });
+        const change = { pairId: plan.pair.id, expected: judgedState(state), next, transitions, notices, ...(watch === undefined ? {} : { watch }), expectedRevision: state?.revision };
+        const written = await deps.store.record(change, { claimUntil });
         return { plan, status: 'done', outcome, state: written, recorded: transitions, notices };
       } catch (error) {
         if (!(error instanceof StaleStateError) || attempt >= deps.settings.maxStaleRetries) throw error;

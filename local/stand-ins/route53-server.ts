@@ -94,7 +94,8 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
       operation: 'ListHealthChecks',
       answer: (world, _path, query) => ({
         root: 'ListHealthChecksResponse',
-        body: world.listHealthChecks(optional({ Marker: query.get('marker') })) as unknown as Record<string, XmlValue>,
+        // MaxItems as the SDK sends it (`maxitems`); the world caps the page at 1,000 as Route 53 does.
+        body: world.listHealthChecks({ ...optional({ Marker: query.get('marker') }), ...maxItems(query.get('maxitems')) }) as unknown as Record<string, XmlValue>,
       }),
     };
   }
@@ -114,6 +115,11 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
     };
   }
   return undefined;
+}
+
+function maxItems(value: string | null): { MaxItems?: number } {
+  const parsed = Number(value);
+  return value === null || !Number.isInteger(parsed) ? {} : { MaxItems: parsed };
 }
 
 function optional<T extends Record<string, string | null>>(values: T): { [K in keyof T]?: string } {

@@ -1,7 +1,7 @@
 import { DynamoStateStore } from '../../lib/aws/dynamodb/state-store';
 import type { PairId, PairState, Transition } from '../../lib/domain/model';
 import { StoreError } from '../../lib/errors';
-import { PublishStatus } from '../../lib/ports';
+import { PublishStatus, judgedState } from '../../lib/ports';
 import { createTestDocumentClient } from '../../local/dynalite';
 import { firstState, freshPairId, minutesAfter, readOutboxEntry, readOutboxKeys, readRawItem, recordRequests, transitionsAfter, T0, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
@@ -23,7 +23,7 @@ const at = (minutes: number): Date => minutesAfter(T0, minutes);
 describe('DynamoStateStore outbox', () => {
   test('recorded transitions are pending in the pair outbox, added to what was already pending', async () => {
     const pairId = await pairWithPending(2);
-    const state = await store.loadStateConsistent(pairId);
+    const state = judgedState(await store.loadStateConsistent(pairId));
     if (!state) throw new Error('state expected');
     const { transitions, next } = transitionsAfter(state, 1);
 
@@ -155,7 +155,7 @@ describe('DynamoStateStore outbox', () => {
 
   test('marking published and moving to history never make a record decided from the revision before them fail', async () => {
     const pairId = await pairWithPending(1);
-    const state = await store.loadStateConsistent(pairId);
+    const state = judgedState(await store.loadStateConsistent(pairId));
     if (!state) throw new Error('state expected');
     const { transitions, next } = transitionsAfter(state, 1);
 

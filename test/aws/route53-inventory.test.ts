@@ -115,7 +115,7 @@ beforeEach(() => {
 const allZones = () => new Route53InventorySource(new Route53Client({}), { zoneIds: [] });
 
 describe('Route53InventorySource', () => {
-  it('reads every page of ListHostedZones, ListResourceRecordSets and ListHealthChecks by their markers, never setting a page size', async () => {
+  it('reads every page of ListHostedZones, ListResourceRecordSets and ListHealthChecks by their markers, asking only ListHealthChecks for a size (1,000, its most)', async () => {
     const inventory = await allZones().loadInventory();
     expect(zoneMarkers).toEqual([undefined, 'zones-2']);
     expect(healthCheckMarkers).toEqual([undefined, 'hc-page-2']);
@@ -125,11 +125,20 @@ describe('Route53InventorySource', () => {
       { HostedZoneId: 'Z1', StartRecordName: 'lonely.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'primary-10.0.9.9' },
       { HostedZoneId: 'Z2' },
     ]);
-    expect(route53.calls().map((call) => (call.args[0].input as { MaxItems?: number }).MaxItems).filter((size) => size !== undefined)).toEqual([]);
+    // A page of 2 where 1,000 were asked for is still followed: the size is asked for, never assumed.
+    expect(route53.commandCalls(ListHealthChecksCommand).map((call) => call.args[0].input.MaxItems)).toEqual([1000, 1000]);
+    expect(route53.calls().filter((call) => !(call.args[0] instanceof ListHealthChecksCommand)).map((call) => (call.args[0].input as { MaxItems?: number }).MaxItems).filter((size) => size !== undefined)).toEqual([]);
     // Only what the pairs reach is kept (route53-mapping.test.ts): Z1's two pairs; Z2 has none.
     expect(inventory.recordSetsByZone.get('Z1')).toHaveLength(4);
     expect(inventory.recordSetsByZone.get('Z2')).toEqual([]);
     expect([...inventory.healthChecks.keys()]).toEqual(['hc-https', 'hc-calc', 'hc-alarm', 'hc-tcp']);
+  });
+
+  it('lists the health check definitions alone (for the discovery cache to keep the records): only ListHealthChecks calls', async () => {
+    const { healthChecks, skipped } = await allZones().listHealthChecks();
+    expect([...healthChecks.keys()]).toEqual(['hc-https', 'hc-calc', 'hc-alarm', 'hc-tcp']);
+    expect(skipped).toEqual([{ where: 'health check hc-future', reason: expect.stringMatching(/type FUTURE_TYPE/) }]);
+    expect(route53.calls().map((call) => call.args[0].constructor.name)).toEqual(['ListHealthChecksCommand', 'ListHealthChecksCommand']);
   });
 
   it('pairs a PRIMARY and SECONDARY found on different pages, with zone ids bare and names normalised', async () => {

@@ -1,10 +1,13 @@
 import { pairKey } from '../../lib/domain/model';
 import { buildNotice, type Notice, type NoticeFields } from '../../lib/domain/notices';
 import { MAX_SUBJECT_LENGTH } from '../../lib/notify/render';
-import { renderNotice } from '../../lib/notify/render-notice';
+import { renderConfigNotice, renderNotice } from '../../lib/notify/render-notice';
+import { notificationPayloadSchema } from '../../lib/notify/payload-schema';
+import { decideConfigNotices } from '../../lib/domain/config-notices';
+import { detectConfigRisks, type ConfigRisk } from '../../lib/domain/config-risks';
 import { historyReference } from '../../lib/notify/reference';
 import { decideTransitions } from '../../lib/domain/transitions';
-import { SCHEDULE_TRIGGER, aPair, aPairState, aSide, anObservation } from '../support/domain-fixtures';
+import { SCHEDULE_TRIGGER, aDefinition, aPair, aPairState, aSide, anAlias, anObservation, definitionsOf } from '../support/domain-fixtures';
 
 const pair = aPair();
 const context = { zoneName: 'example.com.', primaryValues: ['10.0.0.1'], secondaryValues: ['10.0.1.1'] };
@@ -51,5 +54,60 @@ describe('renderNotice: subjects a person reads at a glance, within SNS limits',
     expect(text).toContain(`FAILOVER at 2026-11-25T11:00:00.000Z: PRIMARY -> SECONDARY 10.0.1.1 (previous state lasted 2h), reference ${historyReference(pair.id, { sequence: 1 })}`);
     expect(text).toContain('Maintenance window:');
     expect(text).toContain('"DR drill" (s-1a2b3c4d) until 2026-11-25T12:30:00.000Z');
+  });
+});
+
+describe('renderConfigNotice: a DR hole or blind spot, said once when it appears and once when it is gone', () => {
+  const opened = '2026-11-25T09:00:00.000Z';
+  const closed = '2026-11-25T11:05:00.000Z';
+  const disabledPrimary = detectConfigRisks(pair, [], definitionsOf(aDefinition({ disabled: true })));
+  // An API Gateway: a load balancer is no blind spot (Failwatch reads its target groups).
+  const apiPrimary = detectConfigRisks(aPair({ primary: { healthCheckId: undefined, values: [], alias: anAlias('d-abc123.execute-api.eu-west-1.amazonaws.com.', 'ZLY8HYME6SFDD') } }), [], new Map());
+  const look = (risks: readonly ConfigRisk[], at: string) => ({ risks, readAt: at, observedAt: at, trigger: SCHEDULE_TRIGGER });
+  const appeared = (risks: readonly ConfigRisk[]) => decideConfigNotices(undefined, pair.id, look(risks, opened));
+  const gone = (risks: readonly ConfigRisk[]) => decideConfigNotices(appeared(risks).next, pair.id, look([], closed)).notices[0]!;
+  const drHole = appeared(disabledPrimary).notices[0]!;
+  const blindSpot = appeared(apiPrimary).notices[0]!;
+
+  it.each([
+    [drHole, 'DR_HOLE app.example.com A: primary check disabled, not inverted: no failover possible'],
+    [gone(disabledPrimary), 'DR_HOLE_CLOSED app.example.com A: closed after 2h 5m (primary check disabled, not inverted)'],
+    [blindSpot, 'BLIND_SPOT app.example.com A: primary target health unreadable: Failwatch cannot judge it'],
+    [gone(apiPrimary), 'BLIND_SPOT_CLEARED app.example.com A: cleared after 2h 5m (primary target health unreadable)'],
+  ] as const)('%#: the headline, at warning severity, with the filter attributes and the reference', (n, subject) => {
+    const rendered = renderConfigNotice(n, context);
+    expect(rendered.subject).toBe(subject);
+    expect(rendered.subject).toMatch(/^[\x20-\x7E]{1,99}$/);
+    expect(rendered.attributes).toEqual({ kind: n.kind, severity: 'warning', zone: pair.id.zoneId, record: 'app.example.com', noticeId: n.id });
+    const reference = historyReference(pair.id, { noticeKey: n.key });
+    expect(rendered.text.split('\n').at(-1)).toMatch(new RegExp(`^[A-Z].* Reference: ${reference} \\(warning\\)\\.$`));
+    expect(notificationPayloadSchema.safeParse(rendered.payload).success).toBe(true);
+  });
+
+  it('an appearing risk says what is wrong, what to change and since when; its payload carries the risk as data', () => {
+    const rendered = renderConfigNotice(drHole, context);
+    expect(rendered.text).toContain('app.example.com A (zone example.com) has a DR hole: the primary\'s health check hc-primary is disabled and not inverted');
+    expect(rendered.text).toContain('What to change: enable health check hc-primary again; to move traffic off the primary on purpose, invert it as well as disabling it.');
+    expect(rendered.text).toContain(`Open since:                    ${opened}`);
+    expect(rendered.text).toContain('https://console.aws.amazon.com/route53/healthchecks/home#/details/hc-primary');
+    expect(rendered.payload).toMatchObject({
+      kind: 'DR_HOLE',
+      risk: { kind: 'DR_HOLE', reason: 'PRIMARY_CHECK_DISABLED', id: 'PRIMARY_CHECK_DISABLED#hc-primary', side: 'PRIMARY', healthCheckId: 'hc-primary', status: 'OPEN', openSince: opened, lastedSeconds: 0 },
+    });
+  });
+
+  it('a closing notice says how long the risk lasted and what it was, and asks for nothing', () => {
+    const rendered = renderConfigNotice(gone(disabledPrimary), context);
+    expect(rendered.text).toContain(`is closed (it lasted 2h 5m, since ${opened})`);
+    expect(rendered.text).toContain('Lasted:                        2h 5m');
+    expect(rendered.text).not.toContain('What to change');
+    expect(rendered.payload).toMatchObject({ risk: { status: 'CLOSED', lastedSeconds: 7_500, openSince: opened } });
+  });
+
+  it('a blind spot names the target whose health Failwatch cannot read, and what to attach instead', () => {
+    const { text } = renderConfigNotice(blindSpot, context);
+    expect(text).toContain('has a blind spot: the primary record evaluates the health of the API Gateway API d-abc123.execute-api.eu-west-1.amazonaws.com');
+    expect(text).toContain('What to change: associate a Route 53 health check of its own with the record');
+    expect(text).toContain('AND set Evaluate Target Health to No');
   });
 });

@@ -138,3 +138,24 @@ describe("what Route 53 answered, in the email and the payload the Slack message
     expect(payload).not.toHaveProperty('dnsAnswer');
   });
 });
+
+describe('a FAILBACK recorded while the primary\'s health is unknown (the secondary unhealthy: DNS serves the primary either way)', () => {
+  const failback = aTransition('FAILBACK');
+  const unknownPrimary: Transition = {
+    ...failback,
+    primary: { ...aSide('UNKNOWN', 'no Route 53 HealthCheckStatus datapoint, though the check has had data before (a gap, not a new check)'), healthCheckId: CHECK_ID },
+    secondary: aSide('UNHEALTHY', 'Route 53 HealthCheckStatus metric = 0'),
+  };
+
+  it('never says the primary is healthy again; says why DNS answers with it and that its health is unknown', () => {
+    const { subject, text } = render(unknownPrimary);
+    expect(text).not.toMatch(/primary is healthy again/);
+    expect(text).toContain('the secondary is unhealthy, and Route 53 then answers with the primary whether it is healthy or not');
+    expect(text).toContain('Failwatch cannot tell whether the primary has recovered');
+    expect(subject).toBe('FAILBACK app.example.com A: primary 10.0.0.1 again, secondary down, primary health unknown');
+  });
+
+  it('a FAILBACK with a healthy primary still says so', () => {
+    expect(render({ ...failback, primary: aSide('HEALTHY', 'Route 53 HealthCheckStatus metric = 1') }).text).toContain('the primary is healthy again');
+  });
+});

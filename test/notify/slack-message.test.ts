@@ -251,3 +251,38 @@ describe('renderPlainSlackMessage', () => {
     expect(text).toMatch(/(&lt;)+…\n_\(cut: the message is longer than Slack accepts, 100000 characters; .*\)_$/);
   });
 });
+
+describe('renderSlackMessage: configuration notices', () => {
+  const risk = {
+    kind: 'DR_HOLE',
+    reason: 'PRIMARY_CHECK_DISABLED',
+    id: 'PRIMARY_CHECK_DISABLED#hc-primary',
+    side: 'PRIMARY',
+    healthCheckId: 'hc-primary',
+    problem: "the primary's health check hc-primary is disabled and not inverted: Route 53 counts it always healthy, so the pair never fails over",
+    fix: 'enable health check hc-primary again; to move traffic off the primary on purpose, invert it as well as disabling it <now> & then',
+    status: 'OPEN',
+    openSince: '2026-11-25T09:00:00.000Z',
+    lastedSeconds: 0,
+  } as const;
+
+  it('an open risk shows what to change and since when, escaped, within Block Kit limits', () => {
+    const message = renderSlackMessage(withPayload({ kind: 'DR_HOLE', severity: 'warning', evidence: [], risk }));
+    expect(blockKitViolations(message)).toEqual([]);
+    const section = sectionTexts(message).find((text) => text.startsWith('*What to change*'));
+    expect(section).toContain('invert it as well as disabling it &lt;now&gt; &amp; then');
+    expect(section).toMatch(/_Open since <!date\^\d+\^/);
+  });
+
+  it('a closed one shows what it was and how long it lasted, and no change to make', () => {
+    const message = renderSlackMessage(withPayload({ kind: 'DR_HOLE_CLOSED', severity: 'warning', evidence: [], risk: { ...risk, status: 'CLOSED', lastedSeconds: 7_500 } }));
+    expect(blockKitViolations(message)).toEqual([]);
+    const texts = sectionTexts(message);
+    expect(texts.find((text) => text.startsWith('*Was*'))).toContain('_Lasted 2h 5m, since <!date^');
+    expect(texts.some((text) => text.includes('What to change'))).toBe(false);
+  });
+
+  it('a notification without a risk has no such section', () => {
+    expect(sectionTexts(renderSlackMessage(loadSamplePayload())).some((text) => /^\*(What to change|Was)\*/.test(text))).toBe(false);
+  });
+});

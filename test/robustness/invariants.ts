@@ -7,7 +7,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parseStateItem } from '../../lib/aws/dynamodb/state-items';
 import { STATE_SORT_KEY, pairPartitionKey } from '../../lib/aws/dynamodb/table';
 import { ServingState, TransitionKind, Verdict, pairKey, type KnownServingState, type PairId } from '../../lib/domain/model';
-import { PublishStatus, type StoredNotice, type StoredPairState, type StoredTransition } from '../../lib/ports';
+import { PublishStatus, judgedState, type StoredNotice, type StoredPair, type StoredTransition } from '../../lib/ports';
 import type { Harness } from '../../local/harness';
 import type { GeneratedPair, PublishedMessage } from '../../local/simulated-aws';
 
@@ -21,7 +21,7 @@ export async function historyOf(harness: Harness, pairId: PairId): Promise<Store
 }
 
 /** The stored state item as it is: a plain read, where the store's own loads may finish interrupted writes. */
-export async function stateOf(harness: Harness, pairId: PairId): Promise<StoredPairState | undefined> {
+export async function stateOf(harness: Harness, pairId: PairId): Promise<StoredPair | undefined> {
   const { Item } = await harness.clients.dynamo.send(
     new GetCommand({ TableName: harness.config.tableName, Key: { pk: pairPartitionKey(pairId), sk: STATE_SORT_KEY }, ConsistentRead: true }),
   );
@@ -54,7 +54,8 @@ const SIDES_OF_KIND: Readonly<Record<TransitionKind, (from: KnownServingState, t
  * previous one ended, its kind names the move it made, time never runs backwards along it, and the
  * stored state is where the last one left the pair (or, with none, a first observation).
  */
-export function historyProblems(pairId: PairId, history: readonly StoredTransition[], state: StoredPairState | undefined): string[] {
+export function historyProblems(pairId: PairId, history: readonly StoredTransition[], stored: StoredPair | undefined): string[] {
+  const state = judgedState(stored);
   const key = pairKey(pairId);
   const problems: string[] = [];
   const ids = new Set<string>();

@@ -5,7 +5,7 @@
  */
 import { pairKey, type FailoverPair, type PairId } from '../../lib/domain/model';
 import { NotifierError } from '../../lib/errors';
-import type { Notifier, OutgoingNotification, RecordedPairState } from '../../lib/ports';
+import type { Notifier, OutgoingNotification, RecordedPair } from '../../lib/ports';
 import { outboxEntries, publishOutbox, type OutboxEntry } from '../../lib/usecases/publish';
 import { FixedClock } from '../../local/fixed-clock';
 import { aPair } from '../support/domain-fixtures';
@@ -30,7 +30,7 @@ function pairOf(pairId: PairId): FailoverPair {
 }
 
 /** A pair whose outbox holds one PENDING transition (sequence 1); born claimed until `claimUntil` if given. */
-async function pairWithPending(claimUntil?: Date): Promise<{ pairId: PairId; state: RecordedPairState }> {
+async function pairWithPending(claimUntil?: Date): Promise<{ pairId: PairId; state: RecordedPair }> {
   const start = firstState(freshPairId());
   await store.record({ expected: undefined, next: start, transitions: [], expectedRevision: undefined });
   const { transitions, next } = transitionsAfter(start, 1);
@@ -42,7 +42,7 @@ function deps(clock: FixedClock, notifier: Notifier) {
   return { store, notifier, clock, settings: { publishLeaseSeconds: LEASE_SECONDS, pairConcurrency: 1 } };
 }
 
-function entriesOf(pairId: PairId, state: RecordedPairState | undefined): OutboxEntry[] {
+function entriesOf(pairId: PairId, state: RecordedPair | undefined): OutboxEntry[] {
   return outboxEntries({ pair: pairOf(pairId), state });
 }
 

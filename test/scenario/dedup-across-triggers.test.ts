@@ -3,6 +3,7 @@
  * notification: both race for the same per-pair sequence with single-item conditional writes. A notice,
  * keyed by what it is about, is sent once even if decided again after its first copy left the outbox.
  */
+import { judgedState } from '../../lib/ports';
 import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { PAIR_ID, history, kinds, minutesIn, notices, sweepAt } from '../support/notice-scenario';
 import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
@@ -66,7 +67,7 @@ describe('a notice decided again after its first copy was moved to history', () 
       expect((await harness.store.loadStateConsistent(PAIR_ID))?.outbox).toBeUndefined();
 
       // A run deciding the same reminder again (the domain does not, but the store must not rely on it).
-      const state = await harness.store.loadStateConsistent(PAIR_ID);
+      const state = judgedState(await harness.store.loadStateConsistent(PAIR_ID));
       if (state === undefined) throw new Error('a state was expected');
       await harness.store.record({ expected: state, next: { ...state, lastObservedAt: minutesIn(6.5).toISOString() }, transitions: [], notices: [{ ...first, lastedSeconds: 1 }], expectedRevision: state.revision });
       expect((await harness.store.loadStateConsistent(PAIR_ID))?.pendingNotices).toEqual([first.key]);

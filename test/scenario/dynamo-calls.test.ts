@@ -8,6 +8,7 @@
  * taking them out of the outbox), once; an alarm run never does it. A notice costs one read more than a
  * transition: before it is sent, history is asked whether its key was recorded before.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { minutesIn } from '../support/notice-scenario';
 import { REFERENCE, generatedAccount, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
@@ -76,12 +77,13 @@ describe('DynamoDB requests per sweep', () => {
 });
 
 describe('every DynamoDB call of the performance targets', () => {
-  it('a steady sweep over 250 pairs: three BatchGetItem, the silences riding in one of them (≤ 4, and ≤ 2 + ceil(250/100)), no write', async () => {
+  it('a steady sweep over 250 pairs: three BatchGetItem, the silences riding in one of them (≤ 4, and ≤ 2 + ceil(250/100)), no write; one Route 53 call (the health check definitions, 500 on one page)', async () => {
     const { account } = generatedAccount({ healthChecks: 500 });
     const harness = await startHarness(account);
     try {
       await harness.poll(loadEvent('scheduled.json'));
       const requests = recordRequests(harness.clients.dynamo);
+      const route53Before = { ...account.route53Operations };
       harness.clock.set(new Date(Date.parse('2026-11-25T08:01:00Z')));
 
       const run = await harness.poll(loadEvent('scheduled.json'));
@@ -92,6 +94,66 @@ describe('every DynamoDB call of the performance targets', () => {
       expect(requests.flatMap(keysOf)).toHaveLength(251);
       expect(requests.length).toBeLessThanOrEqual(4);
       expect(requests.length).toBeLessThanOrEqual(2 + Math.ceil(250 / 100));
+      // Zones and records from the discovery cache; the definitions listed again, so a disable or an invert is seen now.
+      expect(operationsSince(route53Before, account.route53Operations)).toEqual({ ListHealthChecks: 1 });
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it('pairs that cannot be judged and pairs with a DR hole: their notices cost the first sweep\'s writes only; a steady sweep reads their items with the rest and writes nothing', async () => {
+    const account = referenceAccount();
+    account.zones[0]!.records.push(
+      { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'api-primary', Failover: 'PRIMARY', AliasTarget: { HostedZoneId: 'ZLY8HYME6SFDD', DNSName: 'd-abc123.execute-api.eu-west-1.amazonaws.com.', EvaluateTargetHealth: true } },
+      { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'api-secondary', Failover: 'SECONDARY', TTL: 60, ResourceRecords: [{ Value: '10.0.2.1' }] },
+      // A DR hole: no health check on the primary.
+      { Name: 'www.example.com.', Type: 'A', SetIdentifier: 'www-primary', Failover: 'PRIMARY', TTL: 60, ResourceRecords: [{ Value: '10.0.3.1' }] },
+      { Name: 'www.example.com.', Type: 'A', SetIdentifier: 'www-secondary', Failover: 'SECONDARY', TTL: 60, ResourceRecords: [{ Value: '10.0.3.2' }] },
+    );
+    const harness = await startHarness(account);
+    try {
+      const requests = recordRequests(harness.clients.dynamo);
+      const first = await harness.poll(loadEvent('scheduled.json'));
+      expect(first.configNotices?.map((notice) => notice.kind).sort()).toEqual(['BLIND_SPOT', 'DR_HOLE']);
+      // Three commits (one per pair: the reference pair's state; the blind pair's watch alone; the DR hole's
+      // state with its notice), each notice's check that history does not hold it yet, and its published mark.
+      expect(callsOf(requests)).toEqual([
+        'BatchGetItemCommand STATE',
+        'GetItemCommand N#BLIND_SPOT#TARGET_HEALTH_UNREADABLE#PRIMARY#d-abc123.execute-api.eu-west-1.amazonaws.com#1',
+        'GetItemCommand N#DR_HOLE#PRIMARY_WITHOUT_HEALTH_CHECK#primary#1',
+        ...Array(5).fill('UpdateItemCommand STATE'),
+      ]);
+
+      requests.length = 0;
+      harness.clock.set(new Date(Date.parse('2026-11-25T08:01:00Z')));
+      await harness.poll(loadEvent('scheduled.json'));
+      // The sweep after moves the two published notices to history; the one after that is steady.
+      requests.length = 0;
+      harness.clock.set(new Date(Date.parse('2026-11-25T08:02:00Z')));
+      const steady = await harness.poll(loadEvent('scheduled.json'));
+
+      expect(steady).toMatchObject({ pairsInScope: 3, unknownPairs: [expect.stringContaining('api.example.com.')], noticesRecorded: 0 });
+      expect(callsOf(requests)).toEqual(['BatchGetItemCommand STATE']);
+      expect(requests.flatMap(keysOf)).toHaveLength(4);
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it('a state stored before the watch existed is written once, by the first sweep after the upgrade (its checks recorded), then never again while steady', async () => {
+    const account = referenceAccount();
+    const harness = await startHarness(account);
+    try {
+      await harness.poll(loadEvent('scheduled.json'));
+      await harness.clients.dynamo.send(new UpdateCommand({ TableName: harness.config.tableName, Key: { pk: PAIR_STATE.split('/')[0], sk: 'STATE' }, UpdateExpression: 'REMOVE #watch', ExpressionAttributeNames: { '#watch': 'watch' } }));
+      const requests = recordRequests(harness.clients.dynamo);
+      harness.clock.set(new Date(Date.parse('2026-11-25T08:01:00Z')));
+      await harness.poll(loadEvent('scheduled.json'));
+      expect(callsOf(requests)).toEqual(['BatchGetItemCommand STATE', 'UpdateItemCommand STATE']);
+      requests.length = 0;
+      harness.clock.set(new Date(Date.parse('2026-11-25T08:02:00Z')));
+      await harness.poll(loadEvent('scheduled.json'));
+      expect(callsOf(requests)).toEqual(['BatchGetItemCommand STATE']);
     } finally {
       await harness.stop();
     }
@@ -165,6 +227,11 @@ describe('every DynamoDB call of the performance targets', () => {
     });
   });
 });
+
+/** Route 53 requests by operation between two snapshots of `route53Operations`, those made only. */
+function operationsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([operation, count]) => [operation, count - (before[operation] ?? 0)]).filter(([, count]) => count !== 0));
+}
 
 /** An alarm's calls in the order sent, a BatchGetItem named without its keys (checked on their own). */
 function alarmCalls(requests: readonly WireRequest[]): string[] {

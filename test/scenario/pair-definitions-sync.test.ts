@@ -105,6 +105,30 @@ describe('pair definitions, kept by the poll function', () => {
     expect(writes.map((c) => [...c.written].sort())).toEqual([[partitionOf(recordChanged), partitionOf(checkChanged)].sort()]);
   });
 
+  it('a check disabled and inverted with discovery still cached: the next sweep reads and writes that pair\'s definition alone, so the alarm function judges from it', async () => {
+    const maintained = pairs[33]!;
+    account.updateHealthCheck(maintained.primaryCheckId, { Disabled: true, Inverted: true });
+    harness.clock.advanceSeconds(60);
+
+    const { result, calls } = await sweep(poll);
+
+    expect(result.definitions).toEqual({ status: 'SYNCED', read: 1, written: 1, deleted: 0 });
+    const definitionCalls = calls.filter(touchesDefinitions);
+    expect(definitionCalls.map((c) => [c.command, c.command === 'BatchWriteItem' ? c.written : c.sortKeys])).toEqual([
+      ['BatchGetItem', ['DEFINITION']],
+      ['BatchWriteItem', [partitionOf(maintained)]],
+    ]);
+    const stored = (await harness.deps.definitions!.loadDefinitions([{ zoneId: maintained.zoneId, name: maintained.name, type: maintained.type }])).values().next().value;
+    expect(stored?.healthChecks.find((check) => check.id === maintained.primaryCheckId)).toMatchObject({ disabled: true, inverted: true });
+    // And the sweep itself saw it at once: the pair failed over.
+    expect(result.changes).toEqual([{ pair: pairKey({ zoneId: maintained.zoneId, name: maintained.name, type: maintained.type }), recorded: ['FAILOVER'], notices: [] }]);
+
+    harness.clock.advanceSeconds(60);
+    const steady = await sweep(poll);
+    expect(steady.result.definitions).toEqual({ status: 'NOT_DUE', read: 0, written: 0, deleted: 0 });
+    expect(steady.calls.filter(touchesDefinitions)).toEqual([]);
+  });
+
   it('a pair gone from Route 53: its definition is deleted', async () => {
     const gone = pairs[119]!;
     const zone = account.zones.find((z) => z.id === gone.zoneId)!;

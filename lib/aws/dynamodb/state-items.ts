@@ -4,9 +4,9 @@
  */
 import { DnsAgreement, type DnsConfirmation, FailoverRole, type PairId, type PairState, Severity, type SideHealth, type Transition, TransitionKind, type Trigger, Verdict } from '../../domain/model';
 import { StoreError } from '../../errors';
-import { type OutboxItem, PublishStatus, type StoredPairState, type StoredTransition } from '../../ports';
+import { type OutboxItem, PublishStatus, type StoredPair, type StoredTransition } from '../../ports';
 import { type Item, KNOWN_SERVING_STATES, malformed, map, NOTICE_SORT_KEY_PREFIX, number, oneOf, optionalText, pairPartitionKey, PARTITION_KEY, SORT_KEY, text, texts, TRANSITION_SORT_KEY_PREFIX, TransitionAttribute, transitionSortKey, TTL_ATTRIBUTE, whole } from './table';
-import { parseNoticeItem } from './notice-items';
+import { parseNoticeItem, parseWatch } from './notice-items';
 
 export type { Item } from './table';
 export { TransitionAttribute } from './table';
@@ -20,13 +20,20 @@ export const StateAttribute = {
    * `claimUntil` and `claimToken`, while a run holds it), or final (PUBLISHED, HELD, SILENCED).
    */
   OUTBOX: 'outbox',
+  /** The pair's watch (lib/domain/pair-watch.ts), apart from the state's fields: an item without a serving state may hold it. */
+  WATCH: 'watch',
 } as const;
 
 const SECONDS_PER_DAY = 86_400;
 
 /** The state's fields as flat attributes, all written on every state update; undefined ones are removed. */
 export function stateFields(state: PairState): Record<string, unknown> {
-  return { zoneId: state.pairId.zoneId, name: state.pairId.name, type: state.pairId.type, ...stateBody(state) };
+  return { ...pairIdFields(state.pairId), ...stateBody(state) };
+}
+
+/** The pair's id as the state item's flat attributes: all an item without a serving state has of it. */
+export function pairIdFields(pairId: PairId): Record<'zoneId' | 'name' | 'type', string> {
+  return { zoneId: pairId.zoneId, name: pairId.name, type: pairId.type };
 }
 
 /**
@@ -103,17 +110,21 @@ export function historyItem(partitionKey: string, sortKey: string, body: Item): 
   return { ...body, [PARTITION_KEY]: partitionKey, [SORT_KEY]: sortKey };
 }
 
-export function parseStateItem(item: Item): StoredPairState {
+/** The state item: a serving state and its bookkeeping, or only the bookkeeping for a pair never judged (no `serving` attribute). */
+export function parseStateItem(item: Item): StoredPair {
   const where = `state item ${String(item[PARTITION_KEY])}`;
   const outbox = parseOutbox(item, where);
   const pendingNotices = outbox.flatMap((entry) => (entry.kind === 'NOTICE' && entry.notice.publishStatus === PublishStatus.PENDING ? [entry.notice.key] : []));
-  return {
-    ...parsePairState(item, { zoneId: text(item, 'zoneId', where), name: text(item, 'name', where), type: text(item, 'type', where) }, where),
+  const pairId = { zoneId: text(item, 'zoneId', where), name: text(item, 'name', where), type: text(item, 'type', where) };
+  const bookkeeping = {
     revision: whole(item, StateAttribute.REVISION, where),
     pendingSequences: outbox.flatMap((entry) => (entry.kind === 'TRANSITION' && entry.transition.publishStatus === PublishStatus.PENDING ? [entry.transition.sequence] : [])),
     ...(pendingNotices.length === 0 ? {} : { pendingNotices }),
     ...(outbox.length === 0 ? {} : { outbox }),
+    ...(item[StateAttribute.WATCH] === undefined ? {} : { watch: parseWatch(map(item, StateAttribute.WATCH, where), `${where} ${StateAttribute.WATCH}`) }),
   };
+  if (item['serving'] === undefined) return { pairId, ...bookkeeping };
+  return { ...parsePairState(item, pairId, where), ...bookkeeping };
 }
 
 /** Transitions in sequence order (their sort keys are zero-padded), then notices by key. */

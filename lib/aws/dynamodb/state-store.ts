@@ -40,7 +40,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../../domain/model';
 import { ConfigurationError, StoreError } from '../../errors';
-import { PublishStatus, type OutboxItem, type RecordedPairState, type StateChange, type StateStore, type StoredNotice, type StoredPairState, type StoredTransition } from '../../ports';
+import { PublishStatus, type OutboxItem, type RecordedPair, type StateChange, type StateStore, type StoredNotice, type StoredPair, type StoredTransition } from '../../ports';
 import { assertCoherentChange, commitState, stateKey } from './state-write';
 import { type Item, map, NOTICE_SORT_KEY_PREFIX, noticeSortKey, pairPartitionKey, PARTITION_KEY, SORT_KEY, TRANSITION_SORT_KEY_PREFIX, TransitionAttribute, transitionSortKey } from './table';
 import { StateAttribute, historyItem, outboxBody, parseStateItem, parseTransitionItem, transitionItem } from './state-items';
@@ -78,11 +78,11 @@ export class DynamoStateStore implements StateStore {
     this.reader = options.reader ?? new DynamoBatchReader(this.table);
   }
 
-  async loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPairState>> {
+  async loadStates(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, StoredPair>> {
     // BatchGetItem rejects a request that names the same key twice.
     const keys = [...new Map(pairIds.map((id) => [pairPartitionKey(id), stateKey(id)])).values()];
     const items = await this.reader.read(keys, 'reading pair states');
-    const states = new Map<string, StoredPairState>();
+    const states = new Map<string, StoredPair>();
     for (const item of items) {
       const state = parseStateItem(item);
       states.set(pairKey(state.pairId), state);
@@ -90,21 +90,20 @@ export class DynamoStateStore implements StateStore {
     return states;
   }
 
-  async loadStateConsistent(pairId: PairId): Promise<StoredPairState | undefined> {
+  async loadStateConsistent(pairId: PairId): Promise<StoredPair | undefined> {
     const item = await this.getStateItem(pairId);
     return item === undefined ? undefined : parseStateItem(item);
   }
 
-  async record(change: StateChange & { readonly expectedRevision: number | undefined }, options: { readonly claimUntil?: Date } = {}): Promise<RecordedPairState> {
-    assertCoherentChange(change);
-    const { pairId } = change.next;
+  async record(change: StateChange & { readonly expectedRevision: number | undefined }, options: { readonly claimUntil?: Date } = {}): Promise<RecordedPair> {
+    const pairId = assertCoherentChange(change);
     const claim = options.claimUntil && { until: options.claimUntil.toISOString(), token: randomUUID() };
     const items: CommittedItem[] = [
       ...change.transitions.map((transition) => committedItem(transitionItem(transition, this.historyDays))),
       ...(change.notices ?? []).map((notice) => committedItem(noticeItem(notice, this.historyDays))),
     ];
     const entries = new Map(items.map(({ sortKey, body }) => [sortKey, claim ? bornClaimed(body, claim) : body]));
-    const written = await commitState(this.table, pairId, change.next, change.expectedRevision, entries, `writing the state of ${pairKey(pairId)}`, claim?.token);
+    const written = await commitState(this.table, pairId, change.next, change.watch, change.expectedRevision, entries, `writing the state of ${pairKey(pairId)}`, claim?.token);
     const state = parseStateItem(written);
     if (claim === undefined) return state;
     // A notice key already in the outbox kept its first entry (and whoever claimed that): not this run's.

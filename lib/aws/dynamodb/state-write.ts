@@ -6,17 +6,20 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type PairId, pairKey, type PairState } from '../../domain/model';
 import { StaleStateError, StoreError } from '../../errors';
+import type { PairWatch } from '../../domain/pair-watch';
 import type { StateChange } from '../../ports';
 import { isConditionalCheckFailed, type Item, pairPartitionKey, PARTITION_KEY, SORT_KEY, STATE_SORT_KEY, toStoreError, TransitionAttribute } from './table';
 import { getItem, type Table } from './reads';
-import { StateAttribute, stateFields } from './state-items';
+import { watchMap } from './notice-items';
+import { pairIdFields, StateAttribute, stateFields } from './state-items';
 
 export function stateKey(pairId: PairId): Record<typeof PARTITION_KEY | typeof SORT_KEY, string> {
   return { [PARTITION_KEY]: pairPartitionKey(pairId), [SORT_KEY]: STATE_SORT_KEY };
 }
 
 /**
- * Sets every state field (removing optional ones the state no longer has), bumps the revision and puts
+ * Sets every state field (removing optional ones the state no longer has; for a pair without a serving
+ * state, `state` undefined, only its id), sets the watch if one is given, bumps the revision and puts
  * `entries` (history sort key → item body) into the outbox map, if the revision is still
  * `expectedRevision` (if there is no state item yet, for undefined). Throws StaleStateError otherwise,
  * having changed nothing. Returns the state item as written.
@@ -27,13 +30,18 @@ export function stateKey(pairId: PairId): Record<typeof PARTITION_KEY | typeof S
 export async function commitState(
   table: Table,
   pairId: PairId,
-  state: PairState,
+  state: PairState | undefined,
+  watch: PairWatch | undefined,
   expectedRevision: number | undefined,
   entries: ReadonlyMap<string, Item>,
   action: string,
   claimToken?: string,
 ): Promise<Item> {
-  const fields: Record<string, unknown> = { ...stateFields(state), [StateAttribute.REVISION]: (expectedRevision ?? 0) + 1 };
+  const fields: Record<string, unknown> = {
+    ...(state === undefined ? pairIdFields(pairId) : stateFields(state)),
+    ...(watch === undefined ? {} : { [StateAttribute.WATCH]: watchMap(watch) }),
+    [StateAttribute.REVISION]: (expectedRevision ?? 0) + 1,
+  };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const set: string[] = [];
@@ -130,16 +138,24 @@ function isItemTooLarge(error: unknown): boolean {
  * The shape `record` relies on, checked before anything is written: a change that breaks it would
  * commit a history that contradicts its own state (a gap, another pair's transition, a wrong count).
  */
-export function assertCoherentChange(change: StateChange): void {
-  const key = pairKey(change.next.pairId);
+export function assertCoherentChange(change: StateChange): PairId {
+  const pairId = change.pairId ?? change.next?.pairId;
+  if (pairId === undefined) throw new StoreError('Refusing to record a change that names no pair: give its pairId or the state to store', false);
+  const key = pairKey(pairId);
   const problem = findProblem(change, key);
   if (problem !== undefined) throw new StoreError(`Refusing to record an incoherent change of ${key}: ${problem}`, false);
+  return pairId;
 }
 
 function findProblem(change: StateChange, key: string): string | undefined {
   if (change.expected !== undefined && pairKey(change.expected.pairId) !== key) {
     return `expected state is of ${pairKey(change.expected.pairId)}`;
   }
+  if (change.next === undefined) {
+    if (change.expected !== undefined) return 'the pair has a state, and the change would write none';
+    return change.transitions.length > 0 ? 'transitions cannot be recorded without the state they lead to' : undefined;
+  }
+  if (pairKey(change.next.pairId) !== key) return `next state is of ${pairKey(change.next.pairId)}`;
   const previous = change.expected?.sequence ?? 0;
   for (const [index, transition] of change.transitions.entries()) {
     const wanted = previous + 1 + index;

@@ -1,8 +1,11 @@
 /**
  * InventorySource on Route 53: hosted zones, the record sets of each that its failover pairs reach,
  * every health check. Every listing follows Route 53's markers to the last page; no page size is
- * assumed. Each page is mapped to domain values as it arrives and then let go: what is kept for the
- * container's life is the inventory alone, not the SDK's page objects.
+ * assumed (health checks are asked for 1,000 a page, the most the API reference allows, and older
+ * versions of it say 100). Each page is mapped to domain values as it arrives and then let go: what is
+ * kept for the container's life is the inventory alone, not the SDK's page objects. The two listings
+ * are also offered apart (`Route53Listings`), so the discovery cache can list the health check
+ * definitions every sweep while it keeps the zones and records.
  */
 import {
   GetHostedZoneCommand,
@@ -14,7 +17,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { FailoverPair, HealthCheckDefinition, RecordSet } from '../../domain/model';
 import { HealthSourceError } from '../../errors';
-import type { Inventory, InventorySource } from '../../ports';
+import type { HealthCheckListing, Inventory, InventorySource, RecordsListing, Route53Listings } from '../../ports';
 import { route53Failure, type Route53Call } from './errors';
 import {
   bareZoneId,
@@ -33,7 +36,10 @@ export interface Route53InventoryOptions {
   readonly zoneIds: readonly string[];
 }
 
-export class Route53InventorySource implements InventorySource {
+/** `ListHealthChecks` returns at most 1,000 health checks a request (the API reference's MaxItems). */
+export const HEALTH_CHECKS_PER_PAGE = 1000;
+
+export class Route53InventorySource implements InventorySource, Route53Listings {
   private readonly zoneIds: readonly string[];
 
   constructor(
@@ -44,6 +50,12 @@ export class Route53InventorySource implements InventorySource {
   }
 
   async loadInventory(): Promise<Inventory> {
+    const records = await this.listRecords();
+    const checks = await this.listHealthChecks();
+    return { pairs: records.pairs, recordSetsByZone: records.recordSetsByZone, healthChecks: checks.healthChecks, skipped: [...records.skipped, ...checks.skipped] };
+  }
+
+  async listRecords(): Promise<RecordsListing> {
     const zones = await this.loadZones();
     const pairs: FailoverPair[] = [];
     const skipped: Skipped[] = [];
@@ -56,14 +68,19 @@ export class Route53InventorySource implements InventorySource {
       for (const pair of built.pairs) pairs.push(pair);
       for (const entry of built.skipped) skipped.push(entry);
     }
+    return { pairs, recordSetsByZone, skipped };
+  }
+
+  async listHealthChecks(): Promise<HealthCheckListing> {
     const healthChecks = new Map<string, HealthCheckDefinition>();
+    const skipped: Skipped[] = [];
     // Every check is kept, not only the ones pairs use: an alarm naming a check the inventory does not
     // know makes the cache list Route 53 again (lib/usecases/cached-inventory.ts).
     await this.loadHealthChecks((definition) => {
       if (isSkipped(definition)) skipped.push(definition);
       else healthChecks.set(definition.id, definition);
     });
-    return { pairs, recordSetsByZone, healthChecks, skipped };
+    return { healthChecks, skipped };
   }
 
   private async loadZones(): Promise<Zone[]> {
@@ -122,7 +139,7 @@ export class Route53InventorySource implements InventorySource {
   private async loadHealthChecks(take: (definition: HealthCheckDefinition | Skipped) => void): Promise<void> {
     const call = { operation: 'ListHealthChecks', resource: '*' };
     await this.attempt(call, async () => {
-      for await (const page of paginateListHealthChecks({ client: this.client }, {})) {
+      for await (const page of paginateListHealthChecks({ client: this.client, pageSize: HEALTH_CHECKS_PER_PAGE }, {})) {
         for (const check of page.HealthChecks ?? []) take(toHealthCheckDefinition(check));
       }
     });
