@@ -227,9 +227,15 @@ export class SimulatedAws {
     const zone = this.zones.find((z) => z.id === zoneId);
     const members = zone?.records.filter((r) => r.Name === name && r.Type === type) ?? [];
     const balancerOf = (r: ResourceRecordSet) => (r.AliasTarget?.DNSName ? this.loadBalancers.byDnsName(r.AliasTarget.DNSName) : undefined);
+    // Route 53's order for a check: its raw status (a disabled check's is healthy), then inversion.
+    const checkHealthy = (id: string) => {
+      const check = this.checks.get(id);
+      const config = check?.definition.HealthCheckConfig;
+      return check === undefined || ((config?.Disabled === true || check.healthy) !== (config?.Inverted === true));
+    };
     const healthyRecord = (r: ResourceRecordSet) => {
       const balancer = r.AliasTarget?.EvaluateTargetHealth ? balancerOf(r) : undefined;
-      return (!r.HealthCheckId || this.checks.get(r.HealthCheckId)?.healthy !== false) && (!balancer || this.loadBalancers.isHealthy(balancer));
+      return (!r.HealthCheckId || checkHealthy(r.HealthCheckId)) && (!balancer || this.loadBalancers.isHealthy(balancer));
     };
     const primary = members.find((r) => r.Failover === 'PRIMARY');
     const secondary = members.find((r) => r.Failover === 'SECONDARY');

@@ -3,7 +3,7 @@
  * held against the side Failwatch decided. The answer is asked for before the commit and stored with the
  * transition; it never holds one back.
  */
-import { DnsAgreement, FailoverRole, servedRole, type DnsConfirmation, type FailoverPair, type KnownServingState, type RecordSet } from './model';
+import { DnsAgreement, FailoverRole, servedRole, type DnsConfirmation, type FailoverPair, type KnownServingState, type RecordSet, type Transition } from './model';
 
 /** What asking Route 53 gave. */
 export type DnsAnswer =
@@ -47,6 +47,17 @@ export function confirmDnsAnswer(pair: FailoverPair, serving: KnownServingState,
     ...asked,
     sentence: `${answered}, which is not the ${side}'s ${valuesWord(decidedRecord)} (${decidedRecord.values.join(', ')}) that Failwatch decided. ${PROPAGATION}.`,
   };
+}
+
+/**
+ * The transitions of one decision, each with Route 53's answer held against the side DNS serves once they
+ * are applied (the last one's): what the email and the history show beside what Failwatch decided.
+ */
+export function withDnsAnswer(transitions: readonly Transition[], pair: FailoverPair, answer: DnsAnswer): Transition[] {
+  const last = transitions.at(-1);
+  if (last === undefined) return [];
+  const dnsAnswer = confirmDnsAnswer(pair, last.stateAfter.serving, answer);
+  return transitions.map((transition) => ({ ...transition, dnsAnswer }));
 }
 
 /** `Route 53 answers 10.0.1.1` / `Route 53 answers nothing (NXDOMAIN)`. */

@@ -1,4 +1,5 @@
 /** What a watch run returns and logs: counts first, then only the pairs where something happened. */
+import type { DnsAgreement } from '../domain/model';
 import type { WatchSummary } from './watch';
 
 export interface RunResult {
@@ -10,7 +11,10 @@ export interface RunResult {
   readonly noticesRecorded: number;
   readonly notificationsSent: number;
   readonly notificationsPending: number;
-  readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[] }[];
+  /** `dns`: how Route 53's answer (TestDNSAnswer) compared with the side decided, when transitions were recorded. */
+  readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[]; readonly dns?: DnsAgreement }[];
+  /** Present only when Route 53 answered another side than the one decided: each pair with the sentence its message carries. */
+  readonly dnsDisagreements?: readonly { readonly pair: string; readonly sentence: string }[];
   /**
    * Present only when configuration notices were recorded: each with its pair and the risk it is about
    * (`<reason>#<what>`), a DR hole or blind spot that appeared (DR_HOLE, BLIND_SPOT) or is gone
@@ -37,7 +41,10 @@ export function toRunResult(summary: WatchSummary): RunResult {
     noticesRecorded: summary.noticesRecorded,
     notificationsSent: summary.notificationsSent,
     notificationsPending: summary.notificationsPending,
-    changes: summary.outcomes.filter((o) => o.recorded.length + o.notices.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices })),
+    changes: summary.outcomes
+      .filter((o) => o.recorded.length + o.notices.length > 0)
+      .map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices, ...(o.dnsAnswer === undefined ? {} : { dns: o.dnsAnswer.status }) })),
+    ...dnsDisagreementsOf(summary),
     ...configNoticesOf(summary),
     unknownPairs: summary.unknownPairs,
     ...unknownReasonsOf(summary),
@@ -46,6 +53,11 @@ export function toRunResult(summary: WatchSummary): RunResult {
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
     ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
   };
+}
+
+function dnsDisagreementsOf(summary: WatchSummary): Pick<RunResult, 'dnsDisagreements'> {
+  const disagreeing = summary.outcomes.flatMap((outcome) => (outcome.dnsAnswer?.status === 'DISAGREES' ? [{ pair: outcome.pair, sentence: outcome.dnsAnswer.sentence }] : []));
+  return disagreeing.length === 0 ? {} : { dnsDisagreements: disagreeing };
 }
 
 function configNoticesOf(summary: WatchSummary): Pick<RunResult, 'configNotices'> {
