@@ -114,7 +114,9 @@ interface ScopeHealth {
   /** A zone's name, or `all zones`. */
   readonly scope: string;
   readonly healthy: boolean | undefined;
-  /** `target group web in eu-west-1a: 1 of 4 targets healthy, below the DNS failover minimum of 50% healthy`. */
+  /** `target group web: 1 of 4 targets healthy, below the DNS failover minimum of 50% healthy`, as evidence for its scope. */
+  readonly report: string;
+  /** The same, saying where: `target group web in eu-west-1a: ...`. */
   readonly detail: string;
 }
 
@@ -146,7 +148,7 @@ function judgeTargetGroups(description: LoadBalancerDescription, reading: (id: s
     return { zone, scopes, failing, unread, healthy: failing.length > 0 ? false : unread.length > 0 ? undefined : true };
   });
   const failures = new Map(zones.flatMap((zone) => zone.failing).map((scope) => [`${scope.scope}|${scope.detail}`, scope]));
-  const evidence: Evidence = { failingRegions: [...failures.values()].map((scope) => ({ region: scope.scope, statusReport: scope.detail })) };
+  const evidence: Evidence = { failingRegions: [...failures.values()].map((scope) => ({ region: scope.scope, statusReport: scope.report })) };
   const healthy = zones.filter((zone) => zone.healthy === true);
   if (healthy.length > 0) {
     const names = healthy.map((zone) => zone.zone);
@@ -166,20 +168,20 @@ function judgeTargetGroups(description: LoadBalancerDescription, reading: (id: s
 }
 
 function scopeHealth(group: TargetGroupDescription, scope: string, reading: (count: TargetCount) => TargetCountReading): ScopeHealth {
-  const where = `target group ${group.name} in ${scope}`;
+  const found = (healthy: boolean | undefined, finding: string): ScopeHealth => ({ scope, healthy, report: `target group ${group.name}: ${finding}`, detail: `target group ${group.name} in ${scope}: ${finding}` });
   const counts: number[] = [];
   for (const [metric, count] of [['HealthyHostCount', TargetCount.HEALTHY], ['UnHealthyHostCount', TargetCount.UNHEALTHY]] as const) {
     const value = reading(count);
-    if (value.kind === 'UNAVAILABLE') return { scope, healthy: undefined, detail: `${where}: ${metric} could not be read (${value.reason})` };
-    if (value.kind === 'NO_DATA') return { scope, healthy: undefined, detail: `${where}: no ${metric} datapoint in the last minutes` };
+    if (value.kind === 'UNAVAILABLE') return found(undefined, `${metric} could not be read (${value.reason})`);
+    if (value.kind === 'NO_DATA') return found(undefined, `no ${metric} datapoint in the last minutes`);
     counts.push(Math.round(value.value));
   }
   const [healthyTargets = 0, unhealthyTargets = 0] = counts;
   const registered = healthyTargets + unhealthyTargets;
-  if (registered === 0) return { scope, healthy: false, detail: `${where}: no registered targets, and "A target group that has no registered targets is considered unhealthy"` };
+  if (registered === 0) return found(false, 'no registered targets, and "A target group that has no registered targets is considered unhealthy"');
   const counted = `${healthyTargets} of ${registered} targets healthy`;
   const breached = minimumsBreached(group, healthyTargets, registered);
-  return breached.length > 0 ? { scope, healthy: false, detail: `${where}: ${counted}, below the DNS failover minimum of ${breached.join(' and ')}` } : { scope, healthy: true, detail: `${where}: ${counted}` };
+  return breached.length > 0 ? found(false, `${counted}, below the DNS failover minimum of ${breached.join(' and ')}`) : found(true, counted);
 }
 
 /** The DNS failover minimums `healthy` of `registered` falls below; with both off, Route 53's "at least one healthy target". */

@@ -118,6 +118,16 @@ export interface RecordSet {
   readonly values: readonly string[];
 }
 
+/** What a record answers, for people: its values, or its alias target's name (without the trailing dot). */
+export function answerValues(record: RecordSet): readonly string[] {
+  return record.alias ? [record.alias.dnsName.replace(/\.$/, '')] : record.values;
+}
+
+/** The values of the side DNS serves in `state`. */
+export function servedValues(pair: FailoverPair, state: KnownServingState): readonly string[] {
+  return answerValues(servedRole(state) === FailoverRole.SECONDARY ? pair.secondary : pair.primary);
+}
+
 export interface PairId {
   readonly zoneId: string;
   readonly name: string;
