@@ -2,11 +2,13 @@
  * `npm run local-aws`: local stand-ins for every AWS service the handlers call, so
  * `serverless invoke local --stage local` runs the real bundled functions with no AWS account:
  * dynalite for DynamoDB (with the `local` stage's table), and HTTP servers on 127.0.0.1 speaking
- * Route 53's REST-XML, CloudWatch's JSON 1.0 and SNS's Query protocol, all answering from the spec's
- * reference account (primary 10.0.0.1 with a health check, secondary 10.0.1.1 without).
+ * Route 53's REST-XML, CloudWatch's JSON 1.0, and the Query protocol of SNS and Elastic Load Balancing,
+ * all answering from the spec's reference account (primary 10.0.0.1 with a health check, secondary
+ * 10.0.1.1 without) and a pair of aliases to load balancers in eu-west-1 and us-west-2 (www.example.com).
  *
  * It prints (and writes to .local-aws.env) the SDK's own endpoint variables, and a control URL to
- * flip the primary's health. It stops by itself after --minutes (default 30), or on Ctrl-C.
+ * flip the primary's health, or the eu-west-1 balancer's targets. It stops by itself after --minutes
+ * (default 30), or on Ctrl-C.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { writeFileSync } from 'node:fs';
@@ -14,9 +16,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { tableDefinition } from '../lib/aws/dynamodb/table';
+import { addLoadBalancerPair, LOAD_BALANCER_PAIR } from '../local/load-balancer-pair';
 import { REFERENCE, referenceAccount } from '../local/simulated-aws';
 import { startCloudWatchStandIn } from '../local/stand-ins/cloudwatch-server';
 import { startDynamoStandIn } from '../local/stand-ins/dynamo';
+import { startElbStandIn } from '../local/stand-ins/elb-server';
 import type { RunningServer } from '../local/stand-ins/http';
 import { startRoute53StandIn } from '../local/stand-ins/route53-server';
 import { startSnsStandIn } from '../local/stand-ins/sns-server';
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
   if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got ${values.minutes}`);
 
   const world = referenceAccount();
+  addLoadBalancerPair(world);
   const traffic = new Traffic();
   const servers: RunningServer[] = [];
   const dynamo = await startDynamoStandIn(traffic);
@@ -43,21 +48,27 @@ async function main(): Promise<void> {
   servers.push(cloudWatch);
   const sns = await startSnsStandIn(world, traffic, { latency: NO_LATENCY, seed: 3 });
   servers.push(sns);
+  const elb = await startElbStandIn(world, traffic, { latency: NO_LATENCY, seed: 4 });
+  servers.push(elb);
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await client.send(new CreateTableCommand(tableDefinition(LOCAL_TABLE)));
   client.destroy();
 
-  // POST /primary/healthy or /primary/unhealthy flips the reference primary's health check.
+  // POST /primary/healthy or /primary/unhealthy flips the reference primary's health check;
+  // /www-primary/healthy or /www-primary/unhealthy every target of the eu-west-1 balancer behind www.example.com.
   const control = createServer((request, response) => {
-    const match = /^\/primary\/(healthy|unhealthy)$/.exec(request.url ?? '');
+    const match = /^\/(primary|www-primary)\/(healthy|unhealthy)$/.exec(request.url ?? '');
     if (request.method !== 'POST' || !match) {
-      response.writeHead(404).end('POST /primary/healthy or /primary/unhealthy\n');
+      response.writeHead(404).end('POST /primary/healthy, /primary/unhealthy, /www-primary/healthy or /www-primary/unhealthy\n');
       return;
     }
-    world.setHealthy(REFERENCE.primaryCheckId, match[1] === 'healthy');
-    response.end(`primary is now ${match[1]}; DNS answers ${world.dnsAnswer(REFERENCE.zoneId, REFERENCE.recordName, 'A').join(', ')}\n`);
-    console.log(`primary set ${match[1]}`);
+    const healthy = match[2] === 'healthy';
+    if (match[1] === 'primary') world.setHealthy(REFERENCE.primaryCheckId, healthy);
+    else world.loadBalancers.setHealthy(LOAD_BALANCER_PAIR.primary, healthy);
+    const name = match[1] === 'primary' ? REFERENCE.recordName : LOAD_BALANCER_PAIR.recordName;
+    response.end(`${match[1]} is now ${match[2]}; DNS answers ${world.dnsAnswer(REFERENCE.zoneId, name, 'A').join(', ')}\n`);
+    console.log(`${match[1]} set ${match[2]}`);
   });
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
@@ -68,6 +79,7 @@ async function main(): Promise<void> {
     `export AWS_ENDPOINT_URL_ROUTE_53=${route53.endpoint}`,
     `export AWS_ENDPOINT_URL_CLOUDWATCH=${cloudWatch.endpoint}`,
     `export AWS_ENDPOINT_URL_SNS=${sns.endpoint}`,
+    `export AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2=${elb.endpoint} AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING=${elb.endpoint}`,
     `export FAILWATCH_LOCAL_CONTROL=${controlUrl}`,
   ];
   writeFileSync(ENV_FILE, `${exports.join('\n')}\n`);
