@@ -5,7 +5,7 @@
  */
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ElbLoadBalancerDirectory } from '../../lib/aws/elb/directory';
-import { CloudWatchTargetCountSource } from '../../lib/aws/cloudwatch/target-counts';
+import { CloudWatchTargetCountSource, targetCountMetricQuery } from '../../lib/aws/cloudwatch/target-counts';
 import { createLoadBalancerClients, createRegionalCloudWatchClients } from '../../lib/aws/sdk-clients';
 import { parseLoadBalancerRef, type LoadBalancerRef } from '../../lib/domain/alias-targets';
 import { judgeLoadBalancer, targetCountQueries, type LoadBalancerLookup } from '../../lib/domain/load-balancer-health';
@@ -154,6 +154,25 @@ describe('CloudWatchTargetCountSource: target counts in each balancer\'s region'
     // web: its empty 'api' target group makes it unhealthy; edge: its only target is unhealthy; legacy: one healthy instance.
     expect(verdicts).toEqual(['UNHEALTHY', 'UNHEALTHY', 'HEALTHY']);
     expect(judgeLoadBalancer(lookups.get(refOf(web).dnsName)!, counts).basis).toMatch(/target group api in eu-west-1a: no registered targets/);
+  });
+
+  it('asks each namespace for its dimensions, healthy targets as the Minimum and unhealthy ones as the Maximum any node reported; a Classic balancer\'s healthy instances as the Maximum', () => {
+    const base = { id: 'q', region: 'eu-west-1', loadBalancer: 'app/web/50dc6c495c0c9188' } as const;
+    expect(targetCountMetricQuery('t0', { ...base, loadBalancerType: 'APPLICATION', targetGroup: 'targetgroup/web/73e2d6bc24d8a067', count: 'HEALTHY' })).toEqual({
+      Id: 't0',
+      MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: [{ Name: 'TargetGroup', Value: 'targetgroup/web/73e2d6bc24d8a067' }, { Name: 'LoadBalancer', Value: 'app/web/50dc6c495c0c9188' }] }, Period: 60, Stat: 'Minimum' },
+      ReturnData: true,
+    });
+    expect(targetCountMetricQuery('t1', { ...base, loadBalancerType: 'NETWORK', loadBalancer: 'net/edge/0a1b', targetGroup: 'targetgroup/tcp/1', availabilityZone: 'eu-west-1b', count: 'UNHEALTHY' }).MetricStat).toEqual({
+      Metric: { Namespace: 'AWS/NetworkELB', MetricName: 'UnHealthyHostCount', Dimensions: [{ Name: 'TargetGroup', Value: 'targetgroup/tcp/1' }, { Name: 'LoadBalancer', Value: 'net/edge/0a1b' }, { Name: 'AvailabilityZone', Value: 'eu-west-1b' }] },
+      Period: 60,
+      Stat: 'Maximum',
+    });
+    expect(targetCountMetricQuery('t2', { ...base, loadBalancerType: 'CLASSIC', loadBalancer: 'legacy', availabilityZone: 'eu-west-1a', count: 'HEALTHY' }).MetricStat).toEqual({
+      Metric: { Namespace: 'AWS/ELB', MetricName: 'HealthyHostCount', Dimensions: [{ Name: 'LoadBalancerName', Value: 'legacy' }, { Name: 'AvailabilityZone', Value: 'eu-west-1a' }] },
+      Period: 60,
+      Stat: 'Maximum',
+    });
   });
 
   it('metrics that cannot be read give UNAVAILABLE readings, never a throw, and the balancer UNKNOWN', async () => {
