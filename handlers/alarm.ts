@@ -1,19 +1,24 @@
 /** EventBridge `CloudWatch Alarm State Change` for alarms on AWS/Route53 HealthCheckStatus: re-evaluate the affected pairs at once. */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { parseAlarmEvent } from '../lib/runtime/events';
 import { withinInvocation } from '../lib/runtime/invocation';
 import { deadlineFrom, logFailures, logRunResult, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
+import { alarmFigures, metrics, MetricsFunction, withInvocationMetrics } from '../lib/runtime/metrics';
 import { toRunResult, type RunResult } from '../lib/usecases/run-result';
 import { runWatch, type WatchDeps } from '../lib/usecases/watch';
 import { buildWatchDepsFromEnvironment } from '../lib/runtime/wiring';
 
 export type AlarmResult = RunResult | { readonly skipped: string };
 
-/** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
-export function createHandler(getDeps: (context?: Context) => WatchDeps) {
+/**
+ * `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore
+ * it. `sink` receives the invocation's metrics (lib/runtime/metrics.ts), published once whatever happens.
+ */
+export function createHandler(getDeps: (context?: Context) => WatchDeps, sink: Metrics = metrics) {
   return (event: unknown, context?: Context): Promise<AlarmResult> =>
-    logFailures(logger, () => withinInvocation(context, async () => {
+    logFailures(logger, () => withinInvocation(context, () => withInvocationMetrics(sink, MetricsFunction.ALARM, async (): Promise<AlarmResult> => {
       const plan = parseAlarmEvent(event);
       if (plan.kind === 'SKIP') {
         logger.info('alarm skipped', { alarmName: plan.alarmName, reason: plan.reason });
@@ -35,7 +40,7 @@ export function createHandler(getDeps: (context?: Context) => WatchDeps) {
       }
       logRunResult(logger, 'alarm evaluated', result, { alarmName: plan.alarmName, state: plan.state, discovery: summary.discovery });
       return result;
-    }));
+    }, alarmFigures)));
 }
 
 export const handler = createHandler(once(buildWatchDepsFromEnvironment));

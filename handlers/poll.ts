@@ -1,9 +1,11 @@
 /** Scheduled sweep of every watched failover pair (EventBridge schedule or EventBridge Scheduler), then the pairs' stored definitions and managed alarms when due. */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/runtime/events';
 import { withinInvocation } from '../lib/runtime/invocation';
-import { deadlineFrom, logFailures, logRunResult, once } from '../lib/runtime/lambda';
+import { deadlineFrom, logFailures, logPublishFailures, logRunResult, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
+import { metrics, MetricsFunction, sweepFigures, withInvocationMetrics } from '../lib/runtime/metrics';
 import { buildPollDepsFromEnvironment, type PollDeps } from '../lib/runtime/poll-wiring';
 import { ALARMS_OFF, AlarmReconcileStatus, type AlarmReconcileResult } from '../lib/usecases/reconcile-alarms';
 import { toRunResult, type RunResult } from '../lib/usecases/run-result';
@@ -12,10 +14,13 @@ import { runWatch } from '../lib/usecases/watch';
 
 export type PollResult = RunResult & { readonly alarms: AlarmReconcileResult; readonly definitions?: DefinitionSyncResult };
 
-/** `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore it. */
-export function createHandler(getDeps: (context?: Context) => PollDeps) {
+/**
+ * `getDeps` gets the invocation's context (the wiring reads the function's ARN from it); tests may ignore
+ * it. `sink` receives the invocation's metrics (lib/runtime/metrics.ts), published once whatever happens.
+ */
+export function createHandler(getDeps: (context?: Context) => PollDeps, sink: Metrics = metrics) {
   return (event: unknown, context?: Context): Promise<PollResult> =>
-    logFailures(logger, () => withinInvocation(context, async () => {
+    logFailures(logger, () => withinInvocation(context, () => withInvocationMetrics(sink, MetricsFunction.POLL, async () => {
       const trigger = parseScheduleEvent(event);
       const deps = getDeps(context);
       const deadline = deadlineFrom(context, deps.clock.now());
@@ -27,6 +32,7 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       if (definitions?.vanishedOutboxes?.error !== undefined) {
         logger.error('the outboxes of pairs gone from Route 53 could not be read; the next sweep tries again', { vanishedOutboxes: definitions.vanishedOutboxes });
       }
+      logPublishFailures(logger, definitions?.vanishedOutboxes?.failures ?? []);
       const alarms = deps.alarmReconciler ? await deps.alarmReconciler.reconcileIfDue(deadline) : ALARMS_OFF;
       if (alarms.status === AlarmReconcileStatus.FAILED) logger.error('managed alarms were not reconciled; the next sweep tries again', { alarms });
       // Mostly the deadline: expected for a few sweeps after a large change (thousands of alarms to write or tags to read).
@@ -34,7 +40,7 @@ export function createHandler(getDeps: (context?: Context) => PollDeps) {
       const result = { ...toRunResult(summary), ...(definitions === undefined ? {} : { definitions }), alarms };
       logRunResult(logger, 'sweep finished', result);
       return result;
-    }));
+    }, (result) => sweepFigures(result, { vanished: result.definitions?.vanishedOutboxes }))));
 }
 
 export const handler = createHandler(once(buildPollDepsFromEnvironment));

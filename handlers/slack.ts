@@ -4,13 +4,16 @@
  * the subscription's dead-letter queue.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { loadSlackConfig, type SlackConfig } from '../lib/runtime/config';
 import { InvalidEventError, NotifierError } from '../lib/errors';
 import { withinInvocation } from '../lib/runtime/invocation';
-import { once } from '../lib/runtime/lambda';
+import { boundedText, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
+import { FailwatchMetric, metrics, MetricsFunction, publishInvocationMetrics } from '../lib/runtime/metrics';
 import { formatPath, readSnsMessageContent } from '../lib/notify/payload-schema';
+import { renderAlarmSlackMessage } from '../lib/notify/slack-alarm';
 import { renderPlainSlackMessage, renderSlackMessage, type SlackMessage } from '../lib/notify/slack-message';
 import { HttpSlackWebhook } from '../lib/slack/http-slack-webhook';
 import type { SlackPoster } from '../lib/slack/slack-ports';
@@ -29,6 +32,8 @@ export type SlackLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface SlackHandlerDeps {
   readonly poster: SlackPoster;
   readonly logger: SlackLogger;
+  /** Receives each invocation's NotificationsSent (posted) and PublishFailures (a failed post); none: not measured. */
+  readonly metrics?: Metrics;
 }
 
 export interface SlackSummary {
@@ -56,11 +61,14 @@ const snsEventSchema = z.object({
 
 type SnsRecord = z.infer<typeof snsEventSchema>['Records'][number];
 
+/** How much of a list of schema problems goes into an error or a log line. */
+const PROBLEMS_MAX_LENGTH = 600;
+
 export function parseSnsEvent(event: unknown): readonly SnsRecord[] {
   const result = snsEventSchema.safeParse(event);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
-    throw new InvalidEventError(`Not an SNS event: ${problems}`);
+    throw new InvalidEventError(`Not an SNS event: ${boundedText(problems, PROBLEMS_MAX_LENGTH)}`);
   }
   return result.data.Records;
 }
@@ -75,9 +83,17 @@ export function createHandler(deps: SlackHandlerDeps): SlackHandler {
       throw error;
     }
     let posted = 0;
-    for (const record of records) {
-      await postRecord(record, deps);
-      posted += 1;
+    let failed = 0;
+    try {
+      for (const record of records) {
+        await postRecord(record, deps).catch((error: unknown) => {
+          failed += 1;
+          throw error;
+        });
+        posted += 1;
+      }
+    } finally {
+      if (deps.metrics) publishInvocationMetrics(deps.metrics, MetricsFunction.SLACK, { [FailwatchMetric.NOTIFICATIONS_SENT]: posted, [FailwatchMetric.PUBLISH_FAILURES]: failed });
     }
     return { posted };
   };
@@ -86,18 +102,22 @@ export function createHandler(deps: SlackHandlerDeps): SlackHandler {
 async function postRecord(record: SnsRecord, { poster, logger: log }: SlackHandlerDeps): Promise<void> {
   const { MessageId: messageId, Message, Subject } = record.Sns;
   const content = readSnsMessageContent(Message);
+  // Whoever may publish to the topic writes these: bounded before they reach a log line.
   const details =
     content.kind === 'payload'
-      ? { messageId, notificationId: content.payload.id, kind: content.payload.kind, severity: content.payload.severity }
-      : { messageId, kind: record.Sns.MessageAttributes?.kind?.Value ?? 'plain' };
+      ? { messageId: boundedText(messageId), notificationId: boundedText(content.payload.id), kind: boundedText(content.payload.kind), severity: content.payload.severity }
+      : content.kind === 'alarm'
+        ? { messageId: boundedText(messageId), kind: 'alarm', alarmName: boundedText(content.alarm.AlarmName), state: content.alarm.NewStateValue }
+        : { messageId: boundedText(messageId), kind: boundedText(record.Sns.MessageAttributes?.kind?.Value ?? 'plain') };
   if (content.kind === 'invalid-payload') {
     // Posted as text rather than dropped: the people on call still learn something happened.
     log.warn('SNS message claims to be a Failwatch notification but does not match the schema; posting it as text', {
       ...details,
-      problems: content.problems,
+      problems: boundedText(content.problems, PROBLEMS_MAX_LENGTH),
     });
   }
-  const message: SlackMessage = content.kind === 'payload' ? renderSlackMessage(content.payload) : renderPlainSlackMessage(Subject ?? undefined, Message);
+  const message: SlackMessage =
+    content.kind === 'payload' ? renderSlackMessage(content.payload) : content.kind === 'alarm' ? renderAlarmSlackMessage(content.alarm) : renderPlainSlackMessage(Subject ?? undefined, Message);
   try {
     await poster.post(message);
   } catch (error) {
@@ -112,10 +132,10 @@ function asLoggable(error: unknown): Error | string {
   return error instanceof Error ? error : String(error);
 }
 
-export function buildDeps(config: SlackConfig, clients: { readonly ssm: SsmParameterReader }, log: SlackLogger = logger): SlackHandlerDeps {
+export function buildDeps(config: SlackConfig, clients: { readonly ssm: SsmParameterReader }, log: SlackLogger = logger, sink: Metrics = metrics): SlackHandlerDeps {
   const urlSource = new SsmWebhookUrlSource(clients.ssm, config.webhookParameterName);
   const poster = new HttpSlackWebhook(urlSource, { timeoutMs: config.timeoutMs, webhookName: `SSM parameter ${config.webhookParameterName}` });
-  return { poster, logger: log };
+  return { poster, logger: log, metrics: sink };
 }
 
 const buildFromEnvironment = once(() => createHandler(buildDeps(loadSlackConfig(process.env), { ssm })));

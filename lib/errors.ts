@@ -92,11 +92,37 @@ export class NotifierError extends FailingCallError {
   static {
     nameErrorClass(this, 'NotifierError');
   }
+
+  /** What the channel called the failure (SNS `NotFoundException`, a network `TimeoutError`), for logs and metrics; absent when Failwatch refused to send. */
+  readonly code?: string;
+
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown; code?: string }) {
+    super(message, retryable, options);
+    if (options?.code !== undefined) this.code = options.code;
+  }
 }
 
 /** Managed alarms could not be listed, created or deleted. */
 export class AlarmManagerError extends FailingCallError {
   static {
     nameErrorClass(this, 'AlarmManagerError');
+  }
+}
+
+/**
+ * What the operator console reads from AWS to look at a stage (its functions' configuration, its topic's
+ * subscriptions, the Slack parameter's type, Failwatch's own metrics, the dead-letter queue's size) could
+ * not be read.
+ */
+export class ConsoleReadError extends FailingCallError {
+  static {
+    nameErrorClass(this, 'ConsoleReadError');
+  }
+}
+
+/** A dead letter could not be received, replayed to its function, or deleted. */
+export class DeadLetterError extends FailingCallError {
+  static {
+    nameErrorClass(this, 'DeadLetterError');
   }
 }

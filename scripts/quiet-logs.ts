@@ -1,2 +1,5 @@
-/** Imported first by scripts: the handlers' logger reads its level when it is created. `--logs` keeps them. */
-if (!process.argv.includes('--logs')) process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
+/** Imported first by scripts: the handlers' logger and metrics read their settings when created. `--logs` keeps both. */
+if (!process.argv.includes('--logs')) {
+  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
+  process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+}

@@ -9,9 +9,12 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import type { FinalizeHandlerArguments, FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { countRoute53Throttle } from '../runtime/invocation';
 import { clientConfig, type AwsClientOptions } from './client-config';
 import type { LoadBalancerClients } from './elb/directory';
 import { attachRequestBudget, RequestBudget } from './request-budget';
+import { isThrottled, sdkErrorFacts } from './sdk-errors';
 
 /** Route 53 is a global service signed for us-east-1; `HealthCheckStatus` metrics exist only there. */
 export const ROUTE53_REGION = 'us-east-1';
@@ -57,7 +60,24 @@ export function createRoute53Client(options: Route53ClientOptions = {}): Route53
   // on its own budget before it takes a shared token, so no shared token is spent on a call still waiting.
   attachRequestBudget(client, budget, { name: 'failwatchRoute53Budget' });
   attachRequestBudget(client, statusBudget, { name: 'failwatchStatusBudget', commandNames: ['GetHealthCheckStatusCommand'] });
+  countThrottledAttempts(client, countRoute53Throttle);
   return client;
+}
+
+/**
+ * Calls `count` for every attempt answered `Throttling`, retried ones included: inside the SDK's retry
+ * loop (right after `retryMiddleware`), where each attempt's parsed error passes on its way out.
+ */
+export function countThrottledAttempts<Input extends object, Output extends MetadataBearer>(client: { readonly middlewareStack: MiddlewareStack<Input, Output> }, count: () => void): void {
+  const middleware: FinalizeRequestMiddleware<Input, Output> = (next) => async (args: FinalizeHandlerArguments<Input>) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      if (isThrottled(sdkErrorFacts(error))) count();
+      throw error;
+    }
+  };
+  client.middlewareStack.addRelativeTo(middleware, { name: 'failwatchThrottleCount', relation: 'after', toMiddleware: 'retryMiddleware' });
 }
 
 export interface CloudWatchClientOptions extends AwsClientOptions {

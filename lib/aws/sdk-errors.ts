@@ -1,4 +1,5 @@
 /** What Failwatch needs to know about an SDK failure, read from `unknown` without trusting its shape. */
+import { ConsoleReadError } from '../errors';
 
 export interface SdkErrorFacts {
   /** The service's error code (`Throttling`, `AccessDenied`, `NoSuchHostedZone`) or the JS error name. */
@@ -69,4 +70,19 @@ export function describeSdkError(facts: SdkErrorFacts): string {
     ...(facts.attempts !== undefined && facts.attempts > 1 ? [`${facts.attempts} attempts`] : []),
   ];
   return `${facts.name}: ${facts.message}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
+/**
+ * A failed read of the operator console (`action` is the IAM action, e.g. `sns:ListSubscriptionsByTopic`)
+ * as a ConsoleReadError whose message says what to grant or set.
+ */
+export function consoleReadError(action: string, what: string, error: unknown): ConsoleReadError {
+  const facts = sdkErrorFacts(error);
+  const detail = describeSdkError(facts);
+  const message = isMissingCredentials(facts)
+    ? `No AWS credentials to call ${action} on ${what}: ${MISSING_CREDENTIALS_ADVICE}`
+    : isAccessDenied(facts)
+      ? `AWS refused ${action} on ${what} (${detail}): grant ${action} to the identity running the command`
+      : `${action} on ${what} failed (${detail})`;
+  return new ConsoleReadError(message, facts.retryable, { cause: error });
 }

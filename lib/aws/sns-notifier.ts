@@ -41,7 +41,8 @@ export function buildSnsMessage(notification: OutgoingNotification): string {
   });
 }
 
-function hintFor(error: SNSServiceException, topicArn: string): string {
+/** What to fix, for the errors whose cause is known; undefined for the others. */
+function hintFor(error: SNSServiceException, topicArn: string): string | undefined {
   switch (error.name) {
     case 'NotFound':
     case 'NotFoundException':
@@ -55,7 +56,7 @@ function hintFor(error: SNSServiceException, topicArn: string): string {
     case 'KMSDisabledException':
       return `the topic's KMS key refuses the function's role: allow kms:GenerateDataKey and kms:Decrypt`;
     default:
-      return error.message;
+      return undefined;
   }
 }
 
@@ -89,11 +90,13 @@ export class SnsNotifier implements Notifier {
       if (error instanceof NotifierError) throw error;
       if (error instanceof SNSServiceException) {
         const retryable = RETRYABLE_ERRORS.has(error.name) || (error.$metadata.httpStatusCode ?? 0) >= 500;
-        throw new NotifierError(`Publishing ${notification.transitionId} to SNS failed (${error.name}): ${hintFor(error, this.topicArn)}`, retryable, { cause: error });
+        // SNS's own code and message first (what a person searches for), then what to fix when it is known.
+        const hint = hintFor(error, this.topicArn);
+        throw new NotifierError(`Publishing ${notification.transitionId} to SNS failed (${error.name}: ${error.message})${hint === undefined ? '' : `: ${hint}`}`, retryable, { cause: error, code: error.name });
       }
       // Network errors and timeouts carry no service name; the next run retries them from the outbox.
       const reason = error instanceof Error ? error.message : String(error);
-      throw new NotifierError(`Publishing ${notification.transitionId} to SNS failed: ${reason}`, true, { cause: error });
+      throw new NotifierError(`Publishing ${notification.transitionId} to SNS failed: ${reason}`, true, { cause: error, code: error instanceof Error ? error.name : 'Error' });
     }
   }
 }

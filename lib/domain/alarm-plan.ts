@@ -7,7 +7,10 @@
  * EventBridge delivers in the alarm event (`detail.configuration.description`): the alarm function then
  * knows which pairs to judge without listing Route 53.
  */
-import { pairKey, parsePairKey, type PairId } from './model';
+import { isHealthCheckId, pairKey, parsePairKey, type PairId } from './model';
+
+/** Where a CloudWatch alarm stands. */
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 /** The tag that proves an alarm is Failwatch's own; its value is the alarm prefix of the deployment. */
 export const ALARM_OWNER_TAG = 'failwatch:managed-by';
@@ -51,6 +54,14 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
   treatMissingData: TreatMissingData.MISSING,
 };
 
+/** Where a listed alarm stands: shown by the operator console (`alarms list`, `doctor`), never planned on. */
+export interface AlarmStanding {
+  readonly state: AlarmState;
+  readonly reason: string;
+  /** When it entered that state (ISO). */
+  readonly since: string;
+}
+
 /** An alarm that exists under the prefix and carries Failwatch's tag. */
 export interface ManagedAlarm {
   readonly name: string;
@@ -59,11 +70,14 @@ export interface ManagedAlarm {
   readonly settings: AlarmSettings;
   /** Its AlarmDescription; undefined if it has none. */
   readonly description?: string;
+  /** Absent when the listing did not say. */
+  readonly standing?: AlarmStanding;
 }
 
 /** An alarm named `<prefix>-<health check id>` without Failwatch's tag: reported, never touched. */
 export interface ForeignAlarm {
   readonly name: string;
+  readonly standing?: AlarmStanding;
 }
 
 /** An alarm to create or overwrite with PutMetricAlarm. */
@@ -106,16 +120,14 @@ export function alarmNameFor(prefix: string, healthCheckId: string): string {
   return `${prefix}-${healthCheckId}`;
 }
 
-/** A Route 53 health check id's shape (a UUID); the IAM policy scopes alarm writes to names ending in it. */
-const HEALTH_CHECK_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Whether `name` is exactly `<prefix>-<health check id>`, a name `alarmNameFor` can build. Any other name
  * under the prefix is never one of this deployment's alarms: another stage whose prefix extends this one
  * (`failwatch-prod-eu-<id>` under `failwatch-prod`), or the stack's own `<prefix>-dead-letters`.
  */
 export function isAlarmNameOf(prefix: string, name: string): boolean {
-  return name.startsWith(`${prefix}-`) && HEALTH_CHECK_ID_SHAPE.test(name.slice(prefix.length + 1));
+  // The IAM policy scopes alarm writes to names ending in a health check id's shape, too.
+  return name.startsWith(`${prefix}-`) && isHealthCheckId(name.slice(prefix.length + 1));
 }
 
 /** Why a check has no alarm when an alarm without Failwatch's tag holds the name it would use. */

@@ -328,6 +328,13 @@ export function parsePairKey(key: string): PairId | undefined {
   return { zoneId: key.slice(0, first), name: key.slice(first + 1, last), type: key.slice(last + 1) };
 }
 
+/** A Route 53 health check id's shape: a UUID (Route 53 writes it in lower case; the case is not relied on). */
+const HEALTH_CHECK_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isHealthCheckId(id: string): boolean {
+  return HEALTH_CHECK_ID_SHAPE.test(id);
+}
+
 export function describePair(id: PairId): string {
   return `${id.name.replace(/\.$/, '')} ${id.type}`;
 }

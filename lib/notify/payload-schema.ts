@@ -5,6 +5,7 @@
 import * as z from '../zod';
 import { DnsAgreement, Severity } from '../domain/model';
 import { NOTIFICATION_SCHEMA, type NotificationPayload } from './payload';
+import { cloudWatchAlarmMessageSchema, type CloudWatchAlarmMessage } from './slack-alarm';
 
 const count = z.number().check(z.int(), z.gte(0));
 
@@ -54,10 +55,16 @@ export type SnsMessageContent =
   | { readonly kind: 'payload'; readonly payload: NotificationPayload }
   /** Claims to be a Failwatch notification but does not match the schema (a version skew or a bug). */
   | { readonly kind: 'invalid-payload'; readonly problems: string }
+  /** A CloudWatch alarm's notification (Failwatch's own alarms, through its ops topic). */
+  | { readonly kind: 'alarm'; readonly alarm: CloudWatchAlarmMessage }
   | { readonly kind: 'plain' };
 
 export function readSnsMessageContent(message: string): SnsMessageContent {
   const json = parseJson(message);
+  if (isObject(json) && json.schema === undefined && 'AlarmName' in json) {
+    const alarm = cloudWatchAlarmMessageSchema.safeParse(json);
+    if (alarm.success) return { kind: 'alarm', alarm: alarm.data };
+  }
   if (!isObject(json) || json.schema !== NOTIFICATION_SCHEMA) return { kind: 'plain' };
   const result = notificationPayloadSchema.safeParse(json);
   if (result.success) return { kind: 'payload', payload: result.data };

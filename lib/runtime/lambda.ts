@@ -2,6 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { remainingTimeOf } from './invocation';
+import type { PublishFailure } from '../usecases/publish';
 import type { RunResult } from '../usecases/run-result';
 
 /**
@@ -14,6 +15,22 @@ export function once<T, A extends unknown[] = []>(build: (...args: A) => T): (..
     built ??= { value: build(...args) };
     return built.value;
   };
+}
+
+/** Longest text `boundedText` keeps of a string from an event. */
+const EVENT_TEXT_MAX_LENGTH = 80;
+
+/**
+ * Text from an event, for a message or a log line, cut to a bounded length: an event may carry a
+ * megabyte where a name belongs, and it must not end up whole in a log line.
+ */
+export function boundedText(text: string, maxLength = EVENT_TEXT_MAX_LENGTH): string {
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength)}… (${text.length} characters)`;
+}
+
+/** A value from an event, quoted (as JSON) and bounded like `boundedText`. */
+export function quoteBounded(value: unknown, maxLength = EVENT_TEXT_MAX_LENGTH): string {
+  return boundedText(JSON.stringify(value) ?? String(value), maxLength);
 }
 
 /** Leave this much of the Lambda's time to write what was decided and publish it. */
@@ -46,6 +63,24 @@ export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, messa
   if (result.dnsDisagreements) {
     log.warn('Route 53 answers another side than the one recorded (DNS changes take up to a minute to propagate; the messages say so)', { dnsDisagreements: result.dnsDisagreements });
   }
+  logPublishFailures(log, result.publishFailures ?? []);
   if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
   if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });
+}
+
+/** Each one is its own ERROR line; past this many in one run, one more line says how many were not listed. */
+const PUBLISH_FAILURES_LOGGED = 50;
+
+/**
+ * One ERROR line per notification this run failed to send: a wrong topic, a denied publish or a refusing
+ * KMS key would otherwise leave every notification pending with nobody told. The line names the
+ * notification (pair, kind, reference) and SNS's error (code and message).
+ */
+export function logPublishFailures(log: Pick<Logger, 'error'>, failures: readonly PublishFailure[]): void {
+  for (const failure of failures.slice(0, PUBLISH_FAILURES_LOGGED)) {
+    log.error('a notification was not published; it stays pending and the next run retries it', { ...failure });
+  }
+  if (failures.length > PUBLISH_FAILURES_LOGGED) {
+    log.error('more notifications were not published than are listed one by one', { notListed: failures.length - PUBLISH_FAILURES_LOGGED, publishFailures: failures.length });
+  }
 }

@@ -51,8 +51,8 @@ export class SsmWebhookUrlSource implements WebhookUrlSource {
     }
     // The value is never quoted in these messages: it is the secret.
     if (!value?.trim()) throw new ConfigurationError(`SSM parameter ${name} is empty: ${putParameterHint(name)}`);
-    if (!isWebUrl(value.trim())) {
-      throw new ConfigurationError(`SSM parameter ${name} does not hold an http(s) URL: ${putParameterHint(name)} --overwrite`);
+    if (!isHttpsUrl(value.trim())) {
+      throw new ConfigurationError(`SSM parameter ${name} does not hold an https URL: ${putParameterHint(name)} --overwrite`);
     }
     return value.trim();
   }
@@ -79,10 +79,17 @@ function putParameterHint(name: string): string {
   return `create it with \`aws ssm put-parameter --type SecureString --name ${name} --value https://hooks.slack.com/services/...\``;
 }
 
-function isWebUrl(value: string): boolean {
+/** Hosts a plain `http:` URL may name: this machine (local runs and tests), where nothing crosses a network. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * `https:` only: the URL is a credential and the message what Failwatch knows of a failover, neither of
+ * which may cross a network in clear text. (Slack's own webhooks are all https.)
+ */
+function isHttpsUrl(value: string): boolean {
   try {
-    const { protocol } = new URL(value);
-    return protocol === 'https:' || protocol === 'http:';
+    const { protocol, hostname } = new URL(value);
+    return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
   } catch {
     return false;
   }

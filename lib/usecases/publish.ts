@@ -13,6 +13,7 @@ import { answerValues, pairKey, type FailoverPair, type Transition } from '../do
 import { mapBounded } from '../batches';
 import { NotifierError } from '../errors';
 import { isPastDeadline } from './deadline';
+import { historyReference } from '../notify/reference';
 import { renderConfigNotice, renderNotice } from '../notify/render-notice';
 import { renderTransition } from '../notify/render';
 import { PublishStatus, type BornClaim, type Clock, type Notifier, type OutboxItem, type OutgoingNotification, type PairNotice, type RecordedPair, type StateStore } from '../ports';
@@ -29,11 +30,45 @@ export type OutboxEntry = (
 export interface PublishOutcome {
   /** The transition's or the notice's id. */
   readonly transitionId: string;
+  /** The pair's key (`<zone id>|<record name>|<type>`). */
+  readonly pair: string;
+  /** The short reference its message ends with (lib/notify/reference.ts), for a person to look it up. */
+  readonly reference: string;
   readonly kind?: string;
+  /** When the transition or notice was observed; absent when this run did not have it at hand. */
+  readonly observedAt?: string;
   /** PUBLISHED now; PENDING: left for the next run; CLAIMED_ELSEWHERE: another run holds it or sent it. */
   readonly status: 'PUBLISHED' | 'PENDING' | 'CLAIMED_ELSEWHERE';
   readonly messageId?: string;
   readonly error?: string;
+  /**
+   * Present when this run tried and failed to send it (SNS refused it, or the store around the send
+   * failed): the error's code (SNS `NotFoundException`, `StoreError`) and message. Absent for an entry
+   * only left waiting (the deadline, or an earlier entry of its pair).
+   */
+  readonly failure?: { readonly code: string; readonly message: string };
+}
+
+/** A notification this run failed to send, with what it was for: it stays pending and the next run retries it. */
+export interface PublishFailure {
+  readonly pair: string;
+  readonly kind?: string;
+  readonly reference: string;
+  readonly transitionId: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+export function publishFailuresOf(outcomes: readonly PublishOutcome[]): PublishFailure[] {
+  return outcomes.flatMap(({ pair, kind, reference, transitionId, failure }) =>
+    failure === undefined ? [] : [{ pair, ...(kind === undefined ? {} : { kind }), reference, transitionId, errorCode: failure.code, errorMessage: failure.message }],
+  );
+}
+
+/** When the oldest entry left PENDING by these outcomes was observed; undefined when none is (or none says). */
+export function oldestPendingObservedAt(outcomes: readonly PublishOutcome[]): string | undefined {
+  const pending = outcomes.flatMap((outcome) => (outcome.status === 'PENDING' && outcome.observedAt !== undefined ? [outcome.observedAt] : []));
+  return pending.length === 0 ? undefined : pending.reduce((oldest, at) => (Date.parse(at) < Date.parse(oldest) ? at : oldest));
 }
 
 interface PublishDeps {
@@ -139,7 +174,7 @@ async function publishPair(deps: PublishDeps, entries: readonly OutboxEntry[], d
     if (waitingFor !== undefined) {
       // Born claimed but not sent now: give the claim up, so the next run need not wait for the lease.
       if (entry.bornClaim) await opsFor(deps, entry).release(entry.bornClaim.token).catch(() => undefined);
-      outcomes.push({ transitionId: opsFor(deps, entry).id, status: 'PENDING', error: waitingFor });
+      outcomes.push({ ...identify(entry), status: 'PENDING', error: waitingFor });
       continue;
     }
     const { outcome, holdsBackLater } = await publishOne(deps, entry);
@@ -149,9 +184,20 @@ async function publishPair(deps: PublishDeps, entries: readonly OutboxEntry[], d
   return outcomes;
 }
 
+/** What names an outbox entry in outcomes, logs and messages. */
+function identify(entry: OutboxEntry): Pick<PublishOutcome, 'transitionId' | 'pair' | 'reference' | 'kind' | 'observedAt'> {
+  const base = pairKey(entry.pair.id);
+  const known = entry.kind === 'TRANSITION' ? entry.transition : entry.notice;
+  return {
+    transitionId: known?.id ?? `${base}#${entry.kind === 'TRANSITION' ? entry.sequence : entry.key}`,
+    pair: base,
+    reference: historyReference(entry.pair.id, entry.kind === 'TRANSITION' ? { sequence: entry.sequence } : { noticeKey: entry.key }),
+    ...(known === undefined ? {} : { kind: known.kind, observedAt: known.observedAt }),
+  };
+}
+
 /** The store operations of one outbox entry, whichever kind it is. */
 interface EntryOps {
-  readonly id: string;
   /** The claim's token, or undefined when another run holds it or it is no longer pending. */
   claim(now: Date, leaseUntil: Date): Promise<string | undefined>;
   render(): Promise<{ readonly kind: string; readonly notification: OutgoingNotification } | undefined>;
@@ -167,11 +213,9 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
   const { pair } = entry;
   const { store } = deps;
   const context = { zoneName: pair.zoneName, primaryValues: answerValues(pair.primary), secondaryValues: answerValues(pair.secondary) };
-  const base = `${pair.id.zoneId}|${pair.id.name}|${pair.id.type}`;
   if (entry.kind === 'TRANSITION') {
     const { sequence } = entry;
     return {
-      id: entry.transition?.id ?? `${base}#${sequence}`,
       claim: (now, leaseUntil) => store.claimForPublish(pair.id, sequence, now, leaseUntil),
       render: async () => {
         const transition = entry.transition ?? (await store.getTransition(pair.id, sequence));
@@ -186,7 +230,6 @@ function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
   }
   const { key } = entry;
   return {
-    id: entry.notice?.id ?? `${base}#${key}`,
     claim: (now, leaseUntil) => store.claimNoticeForPublish(pair.id, key, now, leaseUntil),
     render: async () => {
       const notice = entry.notice ?? (await store.getNotice(pair.id, key));
@@ -215,14 +258,21 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** An error as a publish failure: its code (a NotifierError's channel code, or the error's name) and message. */
+function failureOf(error: unknown): NonNullable<PublishOutcome['failure']> {
+  if (error instanceof NotifierError && error.code !== undefined) return { code: error.code, message: error.message };
+  return error instanceof Error ? { code: error.name, message: error.message } : { code: 'Error', message: String(error) };
+}
+
 /**
  * Claims, renders, sends and marks one entry. A failure of the store or of SNS leaves it pending for the
  * next run and never ends the run: the other pairs' notifications still go out.
  */
 async function publishOne(deps: PublishDeps, entry: OutboxEntry): Promise<Attempt> {
   const ops = opsFor(deps, entry);
-  const pending = (error: string, holdsBackLater: boolean, kind?: string): Attempt => ({
-    outcome: { transitionId: ops.id, ...(kind === undefined ? {} : { kind }), status: 'PENDING', error },
+  const identity = identify(entry);
+  const failed = (error: unknown, description: string, holdsBackLater: boolean, kind?: string): Attempt => ({
+    outcome: { ...identity, ...(kind === undefined ? {} : { kind }), status: 'PENDING', error: description, failure: failureOf(error) },
     holdsBackLater,
   });
   // The lease counts from now, not from the run's start: a claim taken late in a run still protects.
@@ -234,7 +284,7 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry): Promise<Attemp
     // claimed it: only a claim of its own lets this run send it.
     token = entry.bornClaim && now < entry.bornClaim.until ? entry.bornClaim.token : await ops.claim(now, leaseUntil);
   } catch (error) {
-    return pending(`not claimed: ${describe(error)}`, true);
+    return failed(error, `not claimed: ${describe(error)}`, true);
   }
   const claimToken = token;
   const release = async (): Promise<string> => {
@@ -249,17 +299,17 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry): Promise<Attemp
   if (claimToken === undefined) {
     // Sent already (nothing to wait for), or another run is sending it now: later entries wait for that one.
     const stillPending = await ops.isPending().catch(() => true);
-    return { outcome: { transitionId: ops.id, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: stillPending };
+    return { outcome: { ...identity, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: stillPending };
   }
   let rendered: Awaited<ReturnType<EntryOps['render']>>;
   try {
     // Recorded and sent before, under the same key: the first one stands, nothing more to send or wait for.
-    if (await ops.isRepeat()) return { outcome: { transitionId: ops.id, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: false };
+    if (await ops.isRepeat()) return { outcome: { ...identity, status: 'CLAIMED_ELSEWHERE' }, holdsBackLater: false };
     rendered = await ops.render();
   } catch (error) {
-    return pending(`not read: ${describe(error)}${await release()}`, true);
+    return failed(error, `not read: ${describe(error)}${await release()}`, true);
   }
-  if (!rendered) return pending(`listed in the outbox but no longer found there or in history${await release()}`, false);
+  if (!rendered) return { outcome: { ...identity, status: 'PENDING', error: `listed in the outbox but no longer found there or in history${await release()}` }, holdsBackLater: false };
   const { kind, notification } = rendered;
   let messageId: string;
   try {
@@ -267,14 +317,15 @@ async function publishOne(deps: PublishDeps, entry: OutboxEntry): Promise<Attemp
   } catch (error) {
     if (!(error instanceof NotifierError)) throw error;
     // A message SNS will never take (too big) must not hold the pair's later ones back for ever.
-    return pending(`${error.message}${await release()}`, error.retryable, kind);
+    return failed(error, `${error.message}${await release()}`, error.retryable, kind);
   }
   try {
     await ops.markPublished(messageId, deps.clock.now());
   } catch (error) {
-    // Sent but not marked: once the lease runs out it is sent again (at least once, never lost). The
-    // pair's later entries wait, so that repeat never arrives after them (a FAILOVER after its FAILBACK).
-    return { outcome: { transitionId: ops.id, kind, status: 'PENDING', messageId, error: `sent as ${messageId} but not marked published: ${describe(error)}` }, holdsBackLater: true };
+    // Sent (so not a failed publish: people have it) but not marked: once the lease runs out it is sent
+    // again (at least once, never lost). The pair's later entries wait, so that repeat never arrives
+    // after them (a FAILOVER after its FAILBACK).
+    return { outcome: { ...identity, kind, status: 'PENDING', messageId, error: `sent as ${messageId} but not marked published: ${describe(error)}` }, holdsBackLater: true };
   }
-  return { outcome: { transitionId: ops.id, kind, status: 'PUBLISHED', messageId }, holdsBackLater: false };
+  return { outcome: { ...identity, kind, status: 'PUBLISHED', messageId }, holdsBackLater: false };
 }

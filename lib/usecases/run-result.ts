@@ -1,5 +1,6 @@
 /** What a watch run returns and logs: counts first, then only the pairs where something happened. */
 import type { DnsAgreement } from '../domain/model';
+import { oldestPendingObservedAt, publishFailuresOf, type PublishFailure } from './publish';
 import type { WatchSummary } from './watch';
 
 export interface RunResult {
@@ -11,6 +12,10 @@ export interface RunResult {
   readonly noticesRecorded: number;
   readonly notificationsSent: number;
   readonly notificationsPending: number;
+  /** Present only when some publish failed in this run: each failure, with what it was for (they stay pending; the next run retries them). */
+  readonly publishFailures?: readonly PublishFailure[];
+  /** Present only when notifications are left pending: how long the oldest has waited, in seconds, at the run's start. */
+  readonly oldestPendingSeconds?: number;
   /** `dns`: how Route 53's answer (TestDNSAnswer) compared with the side decided, when transitions were recorded. */
   readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[]; readonly dns?: DnsAgreement }[];
   /** Present only when Route 53 answered another side than the one decided: each pair with the sentence its message carries. */
@@ -41,6 +46,7 @@ export function toRunResult(summary: WatchSummary): RunResult {
     noticesRecorded: summary.noticesRecorded,
     notificationsSent: summary.notificationsSent,
     notificationsPending: summary.notificationsPending,
+    ...publishingProblemsOf(summary),
     changes: summary.outcomes
       .filter((o) => o.recorded.length + o.notices.length > 0)
       .map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices, ...(o.dnsAnswer === undefined ? {} : { dns: o.dnsAnswer.status }) })),
@@ -58,6 +64,15 @@ export function toRunResult(summary: WatchSummary): RunResult {
 function dnsDisagreementsOf(summary: WatchSummary): Pick<RunResult, 'dnsDisagreements'> {
   const disagreeing = summary.outcomes.flatMap((outcome) => (outcome.dnsAnswer?.status === 'DISAGREES' ? [{ pair: outcome.pair, sentence: outcome.dnsAnswer.sentence }] : []));
   return disagreeing.length === 0 ? {} : { dnsDisagreements: disagreeing };
+}
+
+function publishingProblemsOf(summary: WatchSummary): Pick<RunResult, 'publishFailures' | 'oldestPendingSeconds'> {
+  const failures = publishFailuresOf(summary.publishing);
+  const oldest = oldestPendingObservedAt(summary.publishing);
+  return {
+    ...(failures.length === 0 ? {} : { publishFailures: failures }),
+    ...(oldest === undefined ? {} : { oldestPendingSeconds: Math.max(0, Math.round((Date.parse(summary.observedAt) - Date.parse(oldest)) / 1000)) }),
+  };
 }
 
 function configNoticesOf(summary: WatchSummary): Pick<RunResult, 'configNotices'> {

@@ -7,7 +7,7 @@
  * outbox is empty (lib/usecases/sync-pair-definitions.ts keeps the pairs and calls this each sweep).
  */
 import { pairKey, type FailoverPair } from '../domain/model';
-import { countPublishing, finishOutboxes, type PublishOutcome } from './publish';
+import { countPublishing, finishOutboxes, publishFailuresOf, type PublishFailure, type PublishOutcome } from './publish';
 import type { Clock, Notifier, StateStore } from '../ports';
 
 export interface VanishedPairsDeps {
@@ -35,6 +35,8 @@ export interface VanishedOutboxSummary {
   readonly sent: number;
   readonly pending: number;
   readonly historyNotMoved: number;
+  /** Present only when some publish failed (they stay pending; the next sweep retries them). */
+  readonly failures?: readonly PublishFailure[];
   /** Why their states could not be read this sweep (the next sweep tries again). */
   readonly error?: string;
 }
@@ -58,9 +60,11 @@ export class VanishedPairOutboxes {
 }
 
 export function summarizeVanishedOutboxes(outboxes: VanishedOutboxes): VanishedOutboxSummary {
+  const failures = publishFailuresOf(outboxes.publishing);
   return {
     pairs: outboxes.pairsWithOutbox,
     ...countPublishing(outboxes.publishing),
     historyNotMoved: outboxes.historyNotMoved.length,
+    ...(failures.length === 0 ? {} : { failures }),
   };
 }

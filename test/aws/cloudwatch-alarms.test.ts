@@ -68,6 +68,19 @@ describe('CloudWatchAlarmManager.listAlarms', () => {
     cloudwatch.on(ListTagsForResourceCommand, { ResourceARN: arn(otherDeployment) }).resolves({ Tags: [{ Key: 'failwatch:managed-by', Value: 'failwatch-dev' }] });
   });
 
+  it('says where each alarm stands when DescribeAlarms does (state, reason, since), and nothing when it does not', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        anAlarm(owned, A, { StateValue: 'INSUFFICIENT_DATA', StateReason: 'no datapoints', StateUpdatedTimestamp: new Date('2026-11-25T08:00:00Z') }),
+        anAlarm(untagged, B, { StateValue: 'ALARM', StateReason: 'below 1', StateUpdatedTimestamp: new Date('2026-11-25T09:00:00Z') }),
+        anAlarm(otherDeployment, C),
+      ],
+    });
+    const { managed, foreign } = await manager().listAlarms();
+    expect(managed.map((alarm) => [alarm.name, alarm.standing])).toEqual([[owned, { state: 'INSUFFICIENT_DATA', reason: 'no datapoints', since: '2026-11-25T08:00:00.000Z' }]]);
+    expect(foreign).toEqual([{ name: untagged, standing: { state: 'ALARM', reason: 'below 1', since: '2026-11-25T09:00:00.000Z' } }, { name: otherDeployment }]);
+  });
+
   it('follows every page of DescribeAlarms, asking for metric alarms under "<prefix>-" only', async () => {
     await manager().listAlarms();
     expect(inputs).toEqual([

@@ -9,6 +9,7 @@ import { Route53CheckerStatusSource } from '../../lib/aws/route53/checkers';
 import { Route53InventorySource } from '../../lib/aws/route53/inventory';
 import { createRoute53Client, type Route53ClientOptions } from '../../lib/aws/sdk-clients';
 import { HealthSourceError } from '../../lib/errors';
+import { route53ThrottlesSoFar, withinInvocation } from '../../lib/runtime/invocation';
 import { ledgerBudget } from '../support/ledger-budget';
 
 const NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
@@ -111,6 +112,24 @@ describe('Route 53 client against a throttling server', () => {
     await expect(failure).rejects.toThrow(/kept throttling ListHostedZones \(Throttling: Rate exceeded \(HTTP 400, 2 attempts\)\).*FAILWATCH_ROUTE53_RPS/);
     await expect(failure).rejects.toMatchObject({ retryable: true });
     expect(seen).toHaveLength(2);
+  });
+
+  it('each throttled attempt, retried ones included, counts against the invocation that made it (Route53Throttles), and only that one', async () => {
+    const route53 = client();
+    throttleNext = 2;
+    const counted = await withinInvocation(undefined, async () => {
+      await route53.send(new ListHealthChecksCommand({}));
+      return route53ThrottlesSoFar();
+    });
+    expect(counted).toBe(2);
+    // A concurrent invocation that met no throttling counts none; outside an invocation nothing is kept.
+    throttleNext = 3;
+    const [throttled, calm] = await Promise.all([
+      withinInvocation(undefined, async () => (await route53.send(new ListHealthChecksCommand({})), route53ThrottlesSoFar())),
+      withinInvocation(undefined, async () => (await new Promise((resolve) => setTimeout(resolve, 100)), route53ThrottlesSoFar())),
+    ]);
+    expect({ throttled, calm }).toEqual({ throttled: 3, calm: 0 });
+    expect(route53ThrottlesSoFar()).toBe(0);
   });
 
   it('every attempt, each retry included, waits for the shared budget: 20 rps lets them go 50 ms apart', async () => {

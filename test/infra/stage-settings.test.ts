@@ -24,12 +24,12 @@ function deployedResources(template: Template): Map<string, unknown> {
   );
 }
 
-/** The subscriptions to the alert topic a template deploys, as "<protocol> <endpoint>". */
+/** The subscriptions a template deploys, as "<topic>: <protocol> <endpoint>". */
 function subscriptions(template: Template): string[] {
   return [...deployedResources(template).values()]
     .map((resource) => resource as { Type: string; Properties?: Record<string, unknown> })
     .filter((resource) => resource.Type === 'AWS::SNS::Subscription')
-    .map((resource) => `${String(resource.Properties?.['Protocol'])} ${JSON.stringify(resource.Properties?.['Endpoint'])}`)
+    .map((resource) => `${(resource.Properties?.['TopicArn'] as { Ref?: string } | undefined)?.Ref ?? '?'}: ${String(resource.Properties?.['Protocol'])} ${JSON.stringify(resource.Properties?.['Endpoint'])}`)
     .sort();
 }
 
@@ -67,23 +67,28 @@ describe('changing one setting of a stage keeps every other', () => {
     second?.remove();
   });
 
-  it('the first deploy subscribes the email address', () => {
-    expect(subscriptions(first.template)).toEqual(['email "oncall@example.com"']);
+  it('the first deploy subscribes the email address to the alerts and to Failwatch\'s own alarms', () => {
+    expect(subscriptions(first.template)).toEqual(['AlertTopic: email "oncall@example.com"', 'OpsTopic: email "oncall@example.com"']);
   });
 
   it('turning Slack on removes no resource and no subscription, and adds the Slack function', () => {
     expect(lostResources(first.template, second.template)).toEqual([]);
-    expect(subscriptions(second.template)).toEqual(['email "oncall@example.com"', 'lambda {"Fn::GetAtt":["SlackLambdaFunction","Arn"]}']);
+    expect(subscriptions(second.template)).toEqual([
+      'AlertTopic: email "oncall@example.com"',
+      'AlertTopic: lambda {"Fn::GetAtt":["SlackLambdaFunction","Arn"]}',
+      'OpsTopic: email "oncall@example.com"',
+      'OpsTopic: lambda {"Fn::GetAtt":["SlackLambdaFunction","Arn"]}',
+    ]);
     expect(deployedResources(second.template).has('SlackLambdaFunction')).toBe(true);
   });
 
-  it('every resource the first deploy made is deployed the same way, apart from what Slack adds to the dead-letter queue policy', () => {
+  it('every resource the first deploy made is deployed the same way, apart from what Slack adds to the dead-letter queue policy and the dashboard', () => {
     const before = deployedResources(first.template);
     const after = deployedResources(second.template);
     // A function's code is uploaded under a folder named after the time it was packaged: not a change.
     const comparable = (resource: unknown) => JSON.stringify(resource).replace(/"S3Key":"serverless\/failwatch\/acme\/[^/"]+\//g, '"S3Key":"<packaged at>/');
     const changed = [...before.keys()].filter((id) => comparable(before.get(id)) !== comparable(after.get(id)));
-    expect(changed).toEqual(['DeadLetterQueuePolicy']);
+    expect(changed).toEqual(['DeadLetterQueuePolicy', 'Dashboard']);
   });
 
   it('the functions read the same settings (the zones, the reminder interval) both times', () => {
@@ -111,11 +116,19 @@ describe('a stage is configured by its file alone', () => {
     'a misspelt setting': { stageFile: stageFileText({ alertEmial: 'oncall@example.com' }), extra: [], says: 'stages/acme.yml sets "alertEmial", which is not a setting. The settings are: ' },
     'a list where one value belongs': { stageFile: 'zoneIds: [Z1, Z2]\n', extra: [], says: 'stages/acme.yml: "zoneIds" must be one value' },
     'a setting given with --param': { stageFile: stageFileText({}), extra: ['--param', 'alertEmail=oncall@example.com'], says: '--param alertEmail: put this setting in stages/acme.yml instead' },
+    // The alarm on missing sweeps counts sweeps per interval of the schedule (scripts/poll-interval.cjs).
+    'a cron pollRate without pollIntervalMinutes': { stageFile: stageFileText({ pollRate: 'cron(0/10 * * * ? *)' }), extra: [], says: 'pollRate cron(0/10 * * * ? *) does not say how often poll runs: set pollIntervalMinutes' },
+    'a pollIntervalMinutes the rate disagrees with': { stageFile: stageFileText({ pollRate: 'rate(5 minutes)', pollIntervalMinutes: '1' }), extra: [], says: 'pollIntervalMinutes 1 disagrees with pollRate rate(5 minutes) (5 minutes)' },
+    'an interval longer than 3 fit in 7 days': { stageFile: stageFileText({ pollRate: 'rate(3 days)' }), extra: [], says: 'poll runs every 4320 minutes' },
   } as const;
   const outcomes = new Map<string, { ok: boolean; output: string }>();
 
   beforeAll(async () => {
-    const runs = [...Object.entries(CASES), ['some settings', { stageFile: 'slackEnabled: true\nmemorySize: 512\n', extra: [] }] as const];
+    const runs = [
+      ...Object.entries(CASES),
+      ['some settings', { stageFile: 'slackEnabled: true\nmemorySize: 512\n', extra: [] }] as const,
+      ['a cron pollRate with its interval', { stageFile: stageFileText({ pollRate: 'cron(0/10 * * * ? *)', pollIntervalMinutes: '10' }), extra: [] }] as const,
+    ];
     const results = await Promise.all(runs.map(([, { stageFile, extra }]) => printService('acme', stageFile, extra)));
     runs.forEach(([name], index) => outcomes.set(name, results[index]!));
   }, 300_000);
@@ -132,5 +145,13 @@ describe('a stage is configured by its file alone', () => {
     expect(output).toMatch(/FAILWATCH_ROUTE53_RPS: '5'/);
     expect(output).toMatch(/FAILWATCH_SLACK_WEBHOOK_PARAMETER: \/failwatch\/acme\/slack-webhook/);
     expect(output).toMatch(/^ {2}memorySize: 512$/m);
+    // No cron: the interval comes from the rate, 5 minutes with managed alarms.
+    expect(output).toMatch(/^ {2}pollIntervalSeconds: 300$/m);
+  });
+
+  it('a cron pollRate with pollIntervalMinutes: the alarms count sweeps per that interval', () => {
+    const { ok, output } = outcomes.get('a cron pollRate with its interval')!;
+    expect({ ok, output }).toMatchObject({ ok: true });
+    expect(output).toMatch(/^ {2}pollIntervalSeconds: 600$/m);
   });
 });

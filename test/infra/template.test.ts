@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamodb/table';
 import { loadSlackConfig, loadWatchConfig } from '../../lib/runtime/config';
-import { allPolicyStatements, asArray, describeResource, evaluateCondition, findInMap, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
+import { FailwatchMetric, METRICS_NAMESPACE } from '../../lib/runtime/metrics';
+import { allPolicyStatements, asArray, conditionImplies, describeResource, evaluateCondition, findInMap, guardedReferences, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
 import { packageService, PROJECT_ROOT, type PackagedService } from './support/package-service';
 import { sdkUsageOf, type SdkUsage } from './support/sdk-actions';
@@ -81,6 +82,10 @@ const CONFIGURED_PARAMS = {
   manageAlarms: 'false',
   nodeOptions: '--enable-source-maps',
 };
+/** The defaults, with the people who get the alerts: the key settings are the default ones (alias/aws/sns). */
+const PEOPLE_WITH_DEFAULT_KEYS = { alertEmail: 'oncall@example.com', slackEnabled: 'true' };
+/** Failwatch's own alarms and dashboard turned off. */
+const SELF_MONITORING_OFF = { selfAlarms: 'false', dashboard: 'false' };
 const DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
 
 const loadEvent = (name: string): unknown => JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', name), 'utf8'));
@@ -89,26 +94,28 @@ const actionsOf = (statement: Statement): string[] => asArray(statement.Action);
 
 let standard: PackagedService;
 let configured: PackagedService;
+let withPeople: PackagedService;
+let selfMonitoringOff: PackagedService;
 let usage: Record<FunctionName, SdkUsage>;
 
 beforeAll(async () => {
-  const packages = await Promise.allSettled([packageService('ci'), packageService('prod', CONFIGURED_PARAMS)]);
-  const [ci, prod] = packages.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined));
+  const packages = await Promise.allSettled([packageService('ci'), packageService('prod', CONFIGURED_PARAMS), packageService('ops', PEOPLE_WITH_DEFAULT_KEYS), packageService('quiet', SELF_MONITORING_OFF)]);
+  const [ci, prod, ops, quiet] = packages.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined));
   const failed = packages.find((outcome) => outcome.status === 'rejected');
-  if (!ci || !prod || failed) {
-    ci?.remove();
-    prod?.remove();
+  if (!ci || !prod || !ops || !quiet || failed) {
+    for (const built of [ci, prod, ops, quiet]) built?.remove();
     throw (failed as PromiseRejectedResult | undefined)?.reason ?? new Error('packaging failed');
   }
   standard = ci;
   configured = prod;
+  withPeople = ops;
+  selfMonitoringOff = quiet;
   const [poll, alarm, slack] = await Promise.all(['poll', 'alarm', 'slack'].map((name) => sdkUsageOf(PROJECT_ROOT, `handlers/${name}.ts`)));
   usage = { poll: poll as SdkUsage, alarm: alarm as SdkUsage, slack: slack as SdkUsage };
 }, 240_000);
 
 afterAll(() => {
-  standard?.remove();
-  configured?.remove();
+  for (const built of [standard, configured, withPeople, selfMonitoringOff]) built?.remove();
 });
 
 const fn = (template: Template, name: FunctionName) => resource(template, `${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`);
@@ -413,12 +420,13 @@ describe('IAM: least privilege', () => {
 });
 
 describe('resources', () => {
-  it('the history table: the key schema of lib/aws/dynamodb/table.ts, on demand, PITR, TTL, retained', () => {
+  it('the history table: the key schema of lib/aws/dynamodb/table.ts, on demand, PITR, TTL, retained, protected from deletion', () => {
     const table = resource(standard.template, 'HistoryTable');
     const definition = tableDefinition('any');
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
     expect(table.Properties).toMatchObject({
+      DeletionProtectionEnabled: true,
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
@@ -451,16 +459,19 @@ describe('resources', () => {
     expect(sorted(governed)).toEqual(sorted(resources));
   });
 
-  it('nothing refers to a conditional resource unless it shares the condition', () => {
-    const template = configured.template;
-    const holders = [
-      ...Object.entries(template.Resources).map(([id, r]) => ({ id, condition: r.Condition, refs: referencedResources([r.Properties, r.DependsOn === undefined ? [] : asArray(r.DependsOn).map((d) => ({ Ref: d }))]) })),
-      ...Object.entries(template.Outputs ?? {}).map(([id, o]) => ({ id: `Outputs.${id}`, condition: o.Condition, refs: referencedResources(o.Value) })),
-    ];
-    for (const { id, condition, refs } of holders) {
-      for (const ref of refs) {
-        const target = template.Resources[ref];
-        if (target?.Condition) expect({ from: id, to: ref, condition }).toEqual({ from: id, to: ref, condition: target.Condition });
+  it('nothing refers to a conditional resource unless its own condition, or the Fn::If it sits in, implies that condition', () => {
+    for (const template of [configured.template, withPeople.template]) {
+      const holders = [
+        ...Object.entries(template.Resources).map(([id, r]) => ({ id, condition: r.Condition, refs: guardedReferences([r.Properties, r.DependsOn === undefined ? [] : asArray(r.DependsOn).map((d) => ({ Ref: d }))]) })),
+        ...Object.entries(template.Outputs ?? {}).map(([id, o]) => ({ id: `Outputs.${id}`, condition: o.Condition, refs: guardedReferences(o.Value) })),
+      ];
+      for (const { id, condition, refs } of holders) {
+        for (const { ref, guards } of refs) {
+          const needed = template.Resources[ref]?.Condition;
+          if (needed === undefined) continue;
+          const guarded = [...(condition === undefined ? [] : [condition]), ...guards].some((held) => conditionImplies(template, held, needed));
+          expect({ from: id, to: ref, needed, guarded }).toEqual({ from: id, to: ref, needed, guarded: true });
+        }
       }
     }
   });
@@ -499,7 +510,10 @@ describe('dead letters: every asynchronous delivery that finally fails lands in 
   it('one queue, encrypted by SQS (SSE-SQS), keeping messages 14 days; its policy is the only queue policy', () => {
     for (const template of TEMPLATES()) {
       expect(resourcesOfType(template, 'AWS::SQS::Queue').map(([id]) => id)).toEqual(['DeadLetterQueue']);
-      expect(resource(template, 'DeadLetterQueue').Properties).toEqual({ QueueName: expect.stringMatching(/^failwatch-\w+-dead-letters$/), SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 });
+      const queue = resource(template, 'DeadLetterQueue');
+      expect(queue.Properties).toEqual({ QueueName: expect.stringMatching(/^failwatch-\w+-dead-letters$/), SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 });
+      // `serverless remove`, or a change that replaces it, leaves the letters waiting in it.
+      expect({ deletion: queue.DeletionPolicy, replace: queue.UpdateReplacePolicy }).toEqual({ deletion: 'Retain', replace: 'Retain' });
       expect(resourcesOfType(template, 'AWS::SQS::QueuePolicy').map(([id, policy]) => [id, policy.Properties?.['Queues']])).toEqual([['DeadLetterQueuePolicy', [{ Ref: 'DeadLetterQueue' }]]]);
     }
     expect(configured.template.Outputs?.['DeadLetterQueueUrl']?.Value).toEqual({ Ref: 'DeadLetterQueue' });
@@ -568,7 +582,8 @@ describe('dead letters: every asynchronous delivery that finally fails lands in 
       const ruleSources = resources.filter(([, r]) => r.Type === 'AWS::Events::Rule' && asArray(r.Properties?.['Targets'] as { DeadLetterConfig?: { Arn?: unknown } }[]).some((target) => isDeadLetterQueue(target.DeadLetterConfig?.Arn)));
       const topicSources = resources.filter(([, r]) => r.Type === 'AWS::SNS::Subscription' && isDeadLetterQueue((r.Properties?.['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn));
       expect(ruleSources).toHaveLength(2);
-      expect(topicSources).toHaveLength(evaluateCondition(template, 'SlackEnabled') ? 1 : 0);
+      // The slack function's subscriptions: to the alert topic, and to the ops topic (Failwatch's own alarms).
+      expect(topicSources).toHaveLength(evaluateCondition(template, 'SlackEnabled') ? 2 : 0);
       const expected = [
         { service: 'events.amazonaws.com', sources: ruleSources.map(([, rule]) => ruleArn(rule)) },
         ...(topicSources.length > 0 ? [{ service: 'sns.amazonaws.com', sources: topicSources.map(([, subscription]) => describeResource(subscription.Properties?.['TopicArn'])) }] : []),
@@ -577,12 +592,8 @@ describe('dead letters: every asynchronous delivery that finally fails lands in 
     }
   });
 
-  it('an alarm says once that dead letters wait (ALARM only, no OK or missing-data actions), through the topic when CloudWatch may use its key', () => {
-    const alarmOf = (template: Template) => {
-      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
-      expect(alarms.map(([id]) => id)).toEqual(['DeadLetterAlarm']);
-      return resolveConditionals(template, alarms[0]?.[1].Properties) as Record<string, unknown>;
-    };
+  it('an alarm says once that dead letters wait (ALARM only, no OK or missing-data actions), through the ops topic whatever the key settings', () => {
+    const alarmOf = (template: Template) => resolveConditionals(template, resource(template, 'DeadLetterAlarm').Properties) as Record<string, unknown>;
     for (const template of TEMPLATES()) {
       const alarm = alarmOf(template);
       expect(alarm).toMatchObject({
@@ -595,10 +606,8 @@ describe('dead letters: every asynchronous delivery that finally fails lands in 
       });
       expect(alarm).not.toHaveProperty('OKActions');
       expect(alarm).not.toHaveProperty('InsufficientDataActions');
+      expect(alarm['AlarmActions']).toEqual([{ Ref: 'OpsTopic' }]);
     }
-    // The AWS managed alias/aws/sns key does not let CloudWatch publish; a customer managed key can.
-    expect(alarmOf(standard.template)).not.toHaveProperty('AlarmActions');
-    expect(alarmOf(configured.template)['AlarmActions']).toEqual([{ Ref: 'AlertTopic' }]);
   });
 });
 
@@ -617,5 +626,202 @@ describe('alarm rule: only Route 53 HealthCheckStatus alarm state changes reach 
     ['scheduled.json', false],
   ])('events/%s → matched: %s', (file, matched) => {
     expect(matchesEventPattern(alarmRule(), loadEvent(file))).toBe(matched);
+  });
+});
+
+describe('watching the watcher: Failwatch\'s own alarms reach the people who get its alerts', () => {
+  /** What each of Failwatch's own alarms watches; `interval`: the poll schedule's (5 minutes by default, 1 without managed alarms). */
+  interface SelfAlarm {
+    readonly condition: 'SelfAlarms' | 'SlackSelfAlarms';
+    readonly name: string;
+    readonly namespace: string;
+    readonly metric: string;
+    readonly dimensions: (stage: string) => Record<string, unknown>;
+    readonly statistic: 'Sum' | 'Maximum';
+    readonly period: number | 'interval';
+    readonly evaluationPeriods: number;
+    readonly datapointsToAlarm?: number;
+    readonly comparison: string;
+    readonly threshold: number;
+    readonly missingData: 'breaching' | 'notBreaching';
+    /** Whether people also hear when it is over. */
+    readonly okActions: boolean;
+  }
+  const own = (fn: string) => (stage: string) => ({ service: `failwatch-${stage}`, function: fn });
+  const lambda = (fn: string) => () => ({ FunctionName: { Ref: `${fn[0]?.toUpperCase()}${fn.slice(1)}LambdaFunction` } });
+  /** Errors or throttles past one retry: 2 of 5 minutes (Lambda retries a failed run about 1 and 3 minutes later). */
+  const pastRetry = { statistic: 'Sum', period: 60, evaluationPeriods: 5, datapointsToAlarm: 2, comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, missingData: 'notBreaching', okActions: true } as const;
+  const SELF_ALARMS: Readonly<Record<string, SelfAlarm>> = {
+    NoSweepsAlarm: { condition: 'SelfAlarms', name: 'no-sweeps', namespace: METRICS_NAMESPACE, metric: FailwatchMetric.SWEEPS_COMPLETED, dimensions: own('poll'), statistic: 'Sum', period: 'interval', evaluationPeriods: 3, datapointsToAlarm: 3, comparison: 'LessThanThreshold', threshold: 1, missingData: 'breaching', okActions: true },
+    NotificationsWaitingAlarm: { condition: 'SelfAlarms', name: 'notifications-waiting', namespace: METRICS_NAMESPACE, metric: FailwatchMetric.OLDEST_PENDING_NOTIFICATION_AGE_SECONDS, dimensions: own('poll'), statistic: 'Maximum', period: 'interval', evaluationPeriods: 1, comparison: 'GreaterThanThreshold', threshold: 600, missingData: 'notBreaching', okActions: true },
+    // Two sweeps running: a failure the next sweep recovers from leaves one breaching interval of two.
+    PublishFailingAlarm: { condition: 'SelfAlarms', name: 'publish-failing', namespace: METRICS_NAMESPACE, metric: FailwatchMetric.PUBLISH_FAILURES, dimensions: own('poll'), statistic: 'Sum', period: 'interval', evaluationPeriods: 2, datapointsToAlarm: 2, comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, missingData: 'notBreaching', okActions: true },
+    PollErrorsAlarm: { condition: 'SelfAlarms', name: 'poll-errors', namespace: 'AWS/Lambda', metric: 'Errors', dimensions: lambda('poll'), statistic: 'Sum', period: 'interval', evaluationPeriods: 2, datapointsToAlarm: 2, comparison: 'GreaterThanOrEqualToThreshold', threshold: 1, missingData: 'notBreaching', okActions: true },
+    AlarmErrorsAlarm: { condition: 'SelfAlarms', name: 'alarm-errors', namespace: 'AWS/Lambda', metric: 'Errors', dimensions: lambda('alarm'), ...pastRetry },
+    SlackErrorsAlarm: { condition: 'SlackSelfAlarms', name: 'slack-errors', namespace: 'AWS/Lambda', metric: 'Errors', dimensions: lambda('slack'), ...pastRetry },
+    PollThrottlesAlarm: { condition: 'SelfAlarms', name: 'poll-throttles', namespace: 'AWS/Lambda', metric: 'Throttles', dimensions: lambda('poll'), ...pastRetry },
+    AlarmThrottlesAlarm: { condition: 'SelfAlarms', name: 'alarm-throttles', namespace: 'AWS/Lambda', metric: 'Throttles', dimensions: lambda('alarm'), ...pastRetry },
+    SlackThrottlesAlarm: { condition: 'SlackSelfAlarms', name: 'slack-throttles', namespace: 'AWS/Lambda', metric: 'Throttles', dimensions: lambda('slack'), ...pastRetry },
+    DeadLetterAlarm: { condition: 'SelfAlarms', name: 'dead-letters', namespace: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', dimensions: () => ({ QueueName: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }), statistic: 'Maximum', period: 300, evaluationPeriods: 1, comparison: 'GreaterThanThreshold', threshold: 0, missingData: 'notBreaching', okActions: false },
+  };
+  const TEMPLATES = () => [
+    { label: 'defaults', template: standard.template, stage: 'ci', interval: 300 },
+    { label: 'email and Slack, default keys', template: withPeople.template, stage: 'ops', interval: 300 },
+    { label: 'customer keys, no managed alarms', template: configured.template, stage: 'prod', interval: 60 },
+  ];
+  const deployedAlarms = (template: Template) =>
+    resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Condition === undefined || evaluateCondition(template, alarm.Condition));
+  const alarmProperties = (template: Template, id: string) => resolveConditionals(template, resource(template, id).Properties) as Record<string, unknown>;
+  /** An ArnLike pattern (* and ?) as a regular expression, CloudFormation's ${...} left as written. */
+  const arnLike = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^$()|[\]\\{}]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const alarmArn = (name: string) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${name}`;
+
+  it.each(Object.keys(SELF_ALARMS))('%s: the metric, threshold and missing-data treatment it is meant to have, acting through the ops topic', (id) => {
+    const spec = SELF_ALARMS[id] as SelfAlarm;
+    for (const { template, stage, interval } of TEMPLATES()) {
+      if (!evaluateCondition(template, spec.condition)) continue;
+      const alarm = alarmProperties(template, id);
+      expect(resource(template, id).Condition).toBe(spec.condition);
+      expect(alarm).toMatchObject({
+        AlarmName: `failwatch-${stage}-${spec.name}`,
+        Namespace: spec.namespace,
+        MetricName: spec.metric,
+        Statistic: spec.statistic,
+        Period: spec.period === 'interval' ? interval : spec.period,
+        EvaluationPeriods: spec.evaluationPeriods,
+        ComparisonOperator: spec.comparison,
+        Threshold: spec.threshold,
+        TreatMissingData: spec.missingData,
+        AlarmActions: [{ Ref: 'OpsTopic' }],
+      });
+      expect(alarm['DatapointsToAlarm']).toBe(spec.datapointsToAlarm);
+      expect(Object.fromEntries(asArray(alarm['Dimensions'] as { Name: string; Value: unknown }[]).map(({ Name, Value }) => [Name, Value]))).toEqual(spec.dimensions(stage));
+      expect(alarm['OKActions']).toEqual(spec.okActions ? [{ Ref: 'OpsTopic' }] : undefined);
+      expect(typeof alarm['AlarmDescription']).not.toBe('undefined');
+    }
+  });
+
+  it('the alarms are these and no others; with Slack off, none about the slack function', () => {
+    for (const { template } of TEMPLATES()) {
+      const expected = Object.entries(SELF_ALARMS).filter(([, spec]) => evaluateCondition(template, spec.condition)).map(([id]) => id);
+      expect(deployedAlarms(template).map(([id]) => id).sort()).toEqual(expected.sort());
+    }
+    expect(deployedAlarms(standard.template)).toHaveLength(8);
+    expect(deployedAlarms(withPeople.template)).toHaveLength(10);
+  });
+
+  it('the metrics alarmed on are the ones the poll function sends, under its service name', () => {
+    const service = fnProperties(standard.template, 'poll').Environment.Variables['POWERTOOLS_SERVICE_NAME'];
+    expect(service).toBe('failwatch-ci');
+    for (const name of FUNCTION_NAMES) expect(fnProperties(withPeople.template, name).Environment.Variables['POWERTOOLS_SERVICE_NAME']).toBe('failwatch-ops');
+    const own = deployedAlarms(standard.template).filter(([, alarm]) => alarm.Properties?.['Namespace'] === METRICS_NAMESPACE);
+    expect(own.length).toBe(3);
+    for (const [, alarm] of own) {
+      expect(Object.values(FailwatchMetric)).toContain(alarm.Properties?.['MetricName']);
+      expect(asArray(alarm.Properties?.['Dimensions'] as { Name: string; Value: unknown }[])).toContainEqual({ Name: 'service', Value: service });
+    }
+  });
+
+  it('with the default key settings, CloudWatch can publish them: the ops topic has a key of the stack\'s own whose policy lets CloudWatch use it', () => {
+    for (const { template } of TEMPLATES()) {
+      expect(resource(template, 'OpsTopic').Properties).toMatchObject({ KmsMasterKeyId: { Ref: 'OpsTopicKey' } });
+      expect(resource(template, 'OpsTopicKey').Type).toBe('AWS::KMS::Key');
+      const keyPolicy = resource(template, 'OpsTopicKey').Properties?.['KeyPolicy'] as { Statement: Statement[] };
+      expect(keyPolicy.Statement.filter((statement) => statement.Effect !== 'Allow')).toEqual([]);
+      const forCloudWatch = keyPolicy.Statement.filter((statement) => JSON.stringify(statement.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+      expect(forCloudWatch.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+      expect(forCloudWatch.every((statement) => statement.Condition === undefined)).toBe(true);
+    }
+    // The defaults keep the alert topic on the AWS managed key, which CloudWatch cannot use: no alarm acts through it.
+    expect(resource(withPeople.template, 'AlertTopic').Properties?.['KmsMasterKeyId']).toBe('alias/aws/sns');
+  });
+
+  it('no alarm acts through the alert topic: its subscribers see only Failwatch\'s notifications, and it may be what is broken', () => {
+    for (const { template } of TEMPLATES()) {
+      for (const [id, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
+        expect({ id, refs: [...referencedResources([alarm.Properties?.['AlarmActions'], alarm.Properties?.['OKActions'], alarm.Properties?.['InsufficientDataActions']])] }).toEqual({ id, refs: ['OpsTopic'] });
+      }
+    }
+  });
+
+  it('the ops topic policy lets CloudWatch publish every one of these alarms, from this account, and no other alarm', () => {
+    for (const { template, stage } of TEMPLATES()) {
+      const policy = resource(template, 'OpsTopicPolicy');
+      expect(policy.Properties?.['Topics']).toEqual([{ Ref: 'OpsTopic' }]);
+      const [statement, ...others] = (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement;
+      expect(others).toEqual([]);
+      expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: 'OpsTopic' } });
+      expect(statement?.Condition?.['StringEquals']).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      const pattern = arnLike(describeResource(statement?.Condition?.['ArnLike']?.['aws:SourceArn']));
+      for (const [id] of deployedAlarms(template)) {
+        const name = String(alarmProperties(template, id)['AlarmName']);
+        expect({ id, allowed: pattern.test(alarmArn(name)) }).toEqual({ id, allowed: true });
+      }
+      // Another stage's alarms, and the managed alarms of the health checks (no actions anyway), stay out of it only by name: another stage is.
+      expect(pattern.test(alarmArn(`failwatch-${stage}x-no-sweeps`))).toBe(false);
+    }
+  });
+
+  it('they reach the alert email, and Slack for all but the alarms about the slack function itself (no loop)', () => {
+    const template = withPeople.template;
+    const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription')
+      .filter(([, subscription]) => evaluateCondition(template, subscription.Condition ?? 'SelfAlarms'))
+      .map(([, subscription]) => subscription.Properties as Record<string, unknown>)
+      .filter((properties) => JSON.stringify(properties['TopicArn']) === JSON.stringify({ Ref: 'OpsTopic' }));
+    const email = subscriptions.filter((properties) => properties['Protocol'] === 'email');
+    const slack = subscriptions.filter((properties) => properties['Protocol'] === 'lambda');
+    expect(email.map((properties) => properties['Endpoint'])).toEqual([PEOPLE_WITH_DEFAULT_KEYS.alertEmail]);
+    expect(email[0]).not.toHaveProperty('FilterPolicy');
+    expect(slack.map((properties) => properties['Endpoint'])).toEqual([{ 'Fn::GetAtt': ['SlackLambdaFunction', 'Arn'] }]);
+    expect(slack[0]?.['FilterPolicyScope']).toBe('MessageBody');
+    // What CloudWatch publishes is JSON naming the alarm; the filter keeps back exactly the ones about the slack function.
+    const excluded = ((slack[0]?.['FilterPolicy'] as { AlarmName: { 'anything-but': string[] }[] }).AlarmName[0] ?? { 'anything-but': [] })['anything-but'];
+    const aboutSlack = deployedAlarms(template)
+      .filter(([, alarm]) => referencedResources(alarm.Properties?.['Dimensions']).has('SlackLambdaFunction'))
+      .map(([id]) => String(alarmProperties(template, id)['AlarmName']));
+    expect(aboutSlack).toHaveLength(2);
+    expect([...excluded].sort()).toEqual(aboutSlack.sort());
+    for (const [id] of deployedAlarms(template)) {
+      const name = String(alarmProperties(template, id)['AlarmName']);
+      expect({ name, toSlack: !excluded.includes(name) }).toEqual({ name, toSlack: !aboutSlack.includes(name) });
+    }
+    // Without an email address nobody is subscribed by email; with Slack off there is no Slack subscription.
+    expect(evaluateCondition(standard.template, 'OpsEmail')).toBe(false);
+    expect(evaluateCondition(standard.template, 'SlackSelfAlarms')).toBe(false);
+  });
+
+  it('the dashboard: sweeps, transitions, pending notifications, unknown pairs, each function\'s errors and duration, and every check\'s HealthCheckStatus', () => {
+    for (const { template, stage } of TEMPLATES()) {
+      const dashboard = resource(template, 'Dashboard');
+      expect(dashboard.Condition).toBe('HasDashboard');
+      expect(evaluateCondition(template, 'HasDashboard')).toBe(true);
+      expect(dashboard.Properties?.['DashboardName']).toBe(`failwatch-${stage}`);
+      const body = (dashboard.Properties?.['DashboardBody'] as { 'Fn::Sub': string })['Fn::Sub'];
+      // Only what CloudFormation fills in: the region, and the queue's generated name.
+      expect([...body.matchAll(/\$\{([^}]+)\}/g)].map(([, name]) => name).sort()).toEqual(expect.arrayContaining(['AWS::Region', 'DeadLetterQueue.QueueName']));
+      expect(new Set([...body.matchAll(/\$\{([^}]+)\}/g)].map(([, name]) => name))).toEqual(new Set(['AWS::Region', 'DeadLetterQueue.QueueName']));
+      const widgets = (JSON.parse(body.replaceAll('${AWS::Region}', 'us-east-1').replaceAll('${DeadLetterQueue.QueueName}', 'dlq')) as { widgets: { properties: { region: string; metrics: unknown[][] } }[] }).widgets;
+      const shown = widgets.flatMap((widget) => widget.properties.metrics.map((metric) => ({ region: widget.properties.region, metric })));
+      const hasOwn = (name: string) => shown.some(({ metric }) => metric[0] === METRICS_NAMESPACE && metric[1] === name && metric[3] === `failwatch-${stage}`);
+      for (const name of [FailwatchMetric.SWEEPS_COMPLETED, FailwatchMetric.TRANSITIONS_RECORDED, FailwatchMetric.NOTIFICATIONS_PENDING, FailwatchMetric.PAIRS_UNKNOWN]) expect({ name, shown: hasOwn(name) }).toEqual({ name, shown: true });
+      const deployed = FUNCTION_NAMES.filter((name) => fn(template, name).Condition === undefined || evaluateCondition(template, fn(template, name).Condition as string));
+      for (const name of deployed) {
+        const functionName = fnProperties(template, name)['FunctionName'];
+        for (const metricName of ['Errors', 'Duration']) {
+          expect({ name, metricName, shown: shown.some(({ metric }) => metric[0] === 'AWS/Lambda' && metric[1] === metricName && metric[3] === functionName) }).toEqual({ name, metricName, shown: true });
+        }
+      }
+      const search = shown.find(({ metric }) => JSON.stringify(metric).includes('HealthCheckStatus'));
+      expect(search?.region).toBe('us-east-1');
+      expect((search?.metric[0] as { expression?: string }).expression).toBe("SEARCH('{AWS/Route53,HealthCheckId} MetricName=\"HealthCheckStatus\"', 'Minimum', 60)");
+    }
+  });
+
+  it('selfAlarms and dashboard "false": no alarm, no ops topic or key, no dashboard', () => {
+    const template = selfMonitoringOff.template;
+    expect(deployedAlarms(template)).toEqual([]);
+    for (const id of ['OpsTopic', 'OpsTopicKey', 'OpsTopicKeyAlias', 'OpsTopicPolicy', 'Dashboard']) {
+      expect({ id, deployed: evaluateCondition(template, resource(template, id).Condition as string) }).toEqual({ id, deployed: false });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { ConfigurationError, InvalidEventError } from '../../lib/errors';
 import { buildWatchDepsFromEnvironment } from '../../lib/runtime/wiring';
 import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
+import { logsOf } from '../robustness/logs';
 
 describe('bad input', () => {
   let account: SimulatedAws;
@@ -66,6 +67,82 @@ describe('bad input', () => {
     const event = loadEvent<Record<string, unknown>>('scheduled.json');
     delete event['id'];
     await expect(harness.poll(event)).rejects.toThrow(/Malformed Scheduled Event: id/);
+    nothingTouched();
+  });
+
+  type AlarmEvent = { detail: { alarmName: string; configuration: { metrics: { id?: string; metricStat: { metric: { namespace: string; name: string; dimensions: Record<string, string> } } }[] } } };
+  /** events/alarm-alarm.json naming these health checks, one metric each. */
+  function alarmOn(healthCheckIds: readonly string[]): AlarmEvent {
+    const event = loadEvent<AlarmEvent>('alarm-alarm.json');
+    const [template] = event.detail.configuration.metrics;
+    event.detail.configuration.metrics = healthCheckIds.map((id, index) => ({ ...structuredClone(template!), id: `m${index}`, metricStat: { metric: { namespace: 'AWS/Route53', name: 'HealthCheckStatus', dimensions: { HealthCheckId: id } } } }));
+    return event;
+  }
+  const checkId = (n: number): string => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+  it.each([
+    ['a control character', `${REFERENCE.primaryCheckId}\u0000`],
+    ['a path', `../${REFERENCE.primaryCheckId}`],
+    ['not a UUID', 'my-health-check'],
+    ['empty', ''],
+    ['a megabyte', 'a'.repeat(1024 * 1024)],
+  ])('a HealthCheckId that is %s ends in InvalidEventError before any AWS call, its value quoted only in part', async (_label, id) => {
+    const { result, lines } = await logsOf(() => harness.alarm(alarmOn([id])));
+    expect(result.status).toBe('rejected');
+    const error = (result as PromiseRejectedResult).reason as Error;
+    expect(error).toBeInstanceOf(InvalidEventError);
+    expect(error.message).toMatch(/HealthCheckId: .* is not a Route 53 health check id \(a UUID/);
+    expect(error.message.length).toBeLessThan(400);
+    expect(Math.max(...lines.map((line) => JSON.stringify(line).length))).toBeLessThan(1000);
+    nothingTouched();
+    expect(await tableItems()).toBe(0);
+  });
+
+  it('an alarm naming 10 health checks (a metric-math alarm\'s most) is taken; 11 end in InvalidEventError before any AWS call', async () => {
+    await expect(harness.alarm(alarmOn(Array.from({ length: 10 }, (_, n) => checkId(n))))).resolves.toMatchObject({ pairsInScope: 0 });
+    Object.assign(account.calls, { route53: 0, getHealthCheckStatus: 0, cloudwatch: 0, sns: 0 });
+    await expect(harness.alarm(alarmOn(Array.from({ length: 11 }, (_, n) => checkId(n))))).rejects.toThrow(/names 11 health checks; an alarm reads at most 10 metrics/);
+    nothingTouched();
+  });
+
+  it('an alarm event with 10,000 metrics (an alarm holds at most 20 queries) ends in InvalidEventError before any AWS call', async () => {
+    const run = harness.alarm(alarmOn(Array.from({ length: 10_000 }, (_, n) => checkId(n))));
+    await expect(run).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(harness.alarm(alarmOn(Array.from({ length: 10_000 }, (_, n) => checkId(n))))).rejects.toThrow(/detail\.configuration\.metrics: Too big/);
+    nothingTouched();
+    expect(await tableItems()).toBe(0);
+  });
+
+  it.each([
+    ['256 characters (CloudWatch allows 255)', 256],
+    ['a megabyte', 1024 * 1024],
+  ])('an alarm name of %s ends in InvalidEventError before any AWS call, and no log line holds it whole', async (_label, length) => {
+    const event = alarmOn([REFERENCE.primaryCheckId]);
+    event.detail.alarmName = 'n'.repeat(length);
+    const { result, lines } = await logsOf(() => harness.alarm(event));
+    expect(result.status).toBe('rejected');
+    expect((result as PromiseRejectedResult).reason).toBeInstanceOf(InvalidEventError);
+    expect((result as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/detail\.alarmName: Too big: expected string to have <=255 characters/) });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(Math.max(...lines.map((line) => JSON.stringify(line).length))).toBeLessThan(1000);
+    nothingTouched();
+    expect(await tableItems()).toBe(0);
+  });
+
+  it('an alarm name of 255 characters is taken', async () => {
+    const event = alarmOn([checkId(1)]);
+    event.detail.alarmName = 'n'.repeat(255);
+    await expect(harness.alarm(event)).resolves.toMatchObject({ pairsInScope: 0 });
+  });
+
+  it('a megabyte in the poll function\'s event (a detail-type, a Scheduler trigger name) ends in InvalidEventError, and no log line holds it whole', async () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    for (const event of [{ 'detail-type': huge }, { trigger: huge }]) {
+      const { result, lines } = await logsOf(() => harness.poll(event));
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(InvalidEventError);
+      expect(Math.max(...lines.map((line) => JSON.stringify(line).length))).toBeLessThan(1000);
+    }
     nothingTouched();
   });
 

@@ -148,7 +148,8 @@ describe('Slack handler', () => {
   });
 
   it.each([
-    ['JSON that is not a Failwatch notification', null, '{"AlarmName":"db-down","NewStateValue":"ALARM"}'],
+    // (A CloudWatch alarm's JSON is recognised and rendered: test/notify/slack-alarm.test.ts.)
+    ['JSON that is not a Failwatch notification', null, '{"deployment":"db","status":"done"}'],
     ['a Failwatch notification of the wrong shape', 'Broken', '{"schema":"failwatch.notification/v1","id":42}'],
   ])('posts %s as plain text', async (_case, subject, message) => {
     await buildHandler()(plainEvent(subject, message));

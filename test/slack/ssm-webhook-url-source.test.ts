@@ -64,10 +64,20 @@ describe('SsmWebhookUrlSource', () => {
     expect((error as Error).message).toContain(hint);
   });
 
+  it.each(['http://127.0.0.1:8080/services/T/B/SECRETTOKEN', 'http://localhost/services/T/B/SECRETTOKEN', 'http://[::1]:9000/services/T/B/SECRETTOKEN'])(
+    'plain http is taken only on this machine, where nothing crosses a network (local runs): %s',
+    async (value) => {
+      ssm.on(GetParameterCommand).resolves({ Parameter: { Value: value } });
+      await expect(source().getUrl()).resolves.toBe(value);
+    },
+  );
+
   it.each([
     ['empty', '  ', 'is empty'],
-    ['not a URL', 'SECRETTOKEN-not-a-url', 'does not hold an http(s) URL'],
-    ['another scheme', 'ftp://hooks.slack.com/services/SECRETTOKEN', 'does not hold an http(s) URL'],
+    ['not a URL', 'SECRETTOKEN-not-a-url', 'does not hold an https URL'],
+    ['another scheme', 'ftp://hooks.slack.com/services/SECRETTOKEN', 'does not hold an https URL'],
+    ['plain http to Slack', 'http://hooks.slack.com/services/SECRETTOKEN', 'does not hold an https URL'],
+    ['plain http to any other host', 'http://10.0.0.7/services/SECRETTOKEN', 'does not hold an https URL'],
   ])('a parameter that is %s → ConfigurationError that never quotes the value', async (_case, value, problem) => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: value } });
 

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { chunksOf } from '../../batches';
 import { AlarmManagerError } from '../../errors';
-import { ALARM_OWNER_TAG, isAlarmNameOf, type AlarmSpec, type ForeignAlarm, type ManagedAlarm } from '../../domain/alarm-plan';
+import { ALARM_OWNER_TAG, isAlarmNameOf, type AlarmSpec, type AlarmStanding, type ForeignAlarm, type ManagedAlarm } from '../../domain/alarm-plan';
 import { AlarmOwnership, type AlarmListing, type AlarmManager } from '../../ports';
 import { describeSdkError, isAccessDenied, sdkErrorFacts } from '../sdk-errors';
 
@@ -53,6 +53,14 @@ function settingsOf(alarm: MetricAlarm): ManagedAlarm['settings'] {
     comparisonOperator: alarm.ComparisonOperator ?? '',
     treatMissingData: alarm.TreatMissingData ?? 'missing',
   };
+}
+
+const ALARM_STATES: ReadonlySet<string> = new Set(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+
+function standingOf(alarm: MetricAlarm): AlarmStanding | undefined {
+  const state = alarm.StateValue;
+  if (state === undefined || !ALARM_STATES.has(state)) return undefined;
+  return { state: state as AlarmStanding['state'], reason: alarm.StateReason ?? '', since: alarm.StateUpdatedTimestamp?.toISOString() ?? '' };
 }
 
 export class CloudWatchAlarmManager implements AlarmManager {
@@ -99,8 +107,10 @@ export class CloudWatchAlarmManager implements AlarmManager {
     for (const alarm of candidates) {
       const name = alarm.AlarmName ?? '';
       const arn = alarm.AlarmArn;
+      const standing = standingOf(alarm);
+      const shown = standing === undefined ? {} : { standing };
       if (arn === undefined) {
-        foreign.push({ name });
+        foreign.push({ name, ...shown });
         continue;
       }
       const configuredAt = alarm.AlarmConfigurationUpdatedTimestamp?.toISOString() ?? '';
@@ -124,9 +134,10 @@ export class CloudWatchAlarmManager implements AlarmManager {
           healthCheckId: (alarm.Dimensions ?? []).length === 1 ? healthCheckId : undefined,
           settings: settingsOf(alarm),
           ...(alarm.AlarmDescription === undefined ? {} : { description: alarm.AlarmDescription }),
+          ...shown,
         });
       } else {
-        foreign.push({ name });
+        foreign.push({ name, ...shown });
       }
     }
     // What was written and not listed since (deleted meanwhile) is proven afresh if it comes back.

@@ -39,6 +39,16 @@ function intactEncoding(item: Item): { readonly encoded: string; readonly hash: 
   return hashPairDefinition(encoded) === hash ? { encoded, hash } : undefined;
 }
 
+/** The definition a definition item holds, or why it is not usable (it is then rewritten by the next cold sweep). */
+export function readDefinitionItem(item: Item): { readonly definition: PairDefinition } | { readonly problem: string } {
+  const intact = intactEncoding(item);
+  if (intact === undefined) return { problem: `not a definition of format ${PAIR_DEFINITION_FORMAT} whose hash matches its content` };
+  const decoded = decodePairDefinition(intact.encoded);
+  // Stored under its own pair only: an item copied under another key is not that pair's definition.
+  if ('definition' in decoded && pairPartitionKey(decoded.definition.pair.id) !== item[PARTITION_KEY]) return { problem: `holds the definition of another pair (${pairKey(decoded.definition.pair.id)})` };
+  return decoded;
+}
+
 export class DynamoPairDefinitionStore implements PairDefinitionStore {
   private readonly reader: DynamoBatchReader;
 
@@ -50,12 +60,8 @@ export class DynamoPairDefinitionStore implements PairDefinitionStore {
   async loadDefinitions(pairIds: readonly PairId[]): Promise<ReadonlyMap<string, PairDefinition>> {
     const definitions = new Map<string, PairDefinition>();
     for (const item of await this.read(pairIds, 'reading pair definitions')) {
-      const intact = intactEncoding(item);
-      const decoded = intact === undefined ? undefined : decodePairDefinition(intact.encoded);
-      // Stored under its own pair only: an item copied under another key is not that pair's definition.
-      if (decoded !== undefined && 'definition' in decoded && pairPartitionKey(decoded.definition.pair.id) === item[PARTITION_KEY]) {
-        definitions.set(pairKey(decoded.definition.pair.id), decoded.definition);
-      }
+      const read = readDefinitionItem(item);
+      if ('definition' in read) definitions.set(pairKey(read.definition.pair.id), read.definition);
     }
     return definitions;
   }

@@ -168,3 +168,40 @@ export function describeResource(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * The resources a value refers to (as `referencedResources` finds them), each with the conditions that
+ * guard it: those of the Fn::If whose true branch it sits in. (A false branch is guarded by no condition.)
+ */
+export function guardedReferences(value: unknown): { readonly ref: string; readonly guards: readonly string[] }[] {
+  const found: { ref: string; guards: readonly string[] }[] = [];
+  const visit = (node: unknown, guards: readonly string[]): void => {
+    if (Array.isArray(node)) return node.forEach((item) => visit(item, guards));
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    const [only, ...others] = Object.keys(record);
+    if (others.length === 0 && only === 'Fn::If' && Array.isArray(record['Fn::If'])) {
+      const [condition, whenTrue, whenFalse] = record['Fn::If'] as unknown[];
+      visit(whenTrue, [...guards, String(condition)]);
+      visit(whenFalse, guards);
+      return;
+    }
+    if (others.length === 0 && (only === 'Ref' || only === 'Fn::GetAtt' || only === 'Fn::Sub')) {
+      for (const ref of referencedResources(record)) found.push({ ref, guards });
+      return;
+    }
+    Object.values(record).forEach((inner) => visit(inner, guards));
+  };
+  visit(value, []);
+  return found;
+}
+
+/** Whether condition `holds` can only be true when `needed` is (the same condition, or an Fn::And naming it). */
+export function conditionImplies(template: Template, holds: string, needed: string): boolean {
+  if (holds === needed) return true;
+  const expression = template.Conditions?.[holds] as { 'Fn::And'?: unknown[] } | undefined;
+  return (expression?.['Fn::And'] ?? []).some((part) => {
+    const named = (part as { Condition?: unknown }).Condition;
+    return typeof named === 'string' && conditionImplies(template, named, needed);
+  });
+}

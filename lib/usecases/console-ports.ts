@@ -1,0 +1,123 @@
+/**
+ * What the operator console's AWS-facing commands (`doctor`, `dead-letters`, `alarms`) need from the
+ * outside world, in Failwatch's own words, beside lib/ports.ts (which the functions' use cases share).
+ * Adapters: lib/aws/lambda (the stage's deployed functions), lib/aws/dynamodb/stored-pairs.ts,
+ * lib/aws/sns/subscriptions.ts, lib/aws/ssm/parameters.ts, lib/aws/cloudwatch/sweep-metrics.ts (and
+ * lib/aws/cloudwatch/alarms.ts for the AlarmManager of lib/ports.ts).
+ */
+import type { PairDefinition } from '../domain/pair-definition';
+import type { Silence } from '../domain/silences';
+import type { StoredPair } from '../ports';
+
+/**
+ * The names the stack gives a stage's resources (serverless.yml: service `failwatch`): test/infra
+ * checks the packaged template against the same names.
+ */
+export interface StageNames {
+  readonly stage: string;
+  readonly functions: { readonly poll: string; readonly alarm: string; readonly slack: string };
+  /** EventBridge rules that deliver to poll and alarm (their dead letters name them in RULE_ARN). */
+  readonly rules: { readonly poll: string; readonly alarm: string };
+  readonly deadLetterQueue: string;
+  /** POWERTOOLS_SERVICE_NAME: the `service` dimension of Failwatch's own metrics (notes/METRICS.md). */
+  readonly metricsService: string;
+}
+
+export function stageNames(stage: string): StageNames {
+  const base = `failwatch-${stage}`;
+  return {
+    stage,
+    functions: { poll: `${base}-poll`, alarm: `${base}-alarm`, slack: `${base}-slack` },
+    rules: { poll: `${base}-poll`, alarm: `${base}-alarm` },
+    deadLetterQueue: `${base}-dead-letters`,
+    metricsService: base,
+  };
+}
+
+/** A deployed stage as its functions' configuration says it runs. */
+export interface StageDeployment {
+  readonly names: StageNames;
+  readonly tableName: string;
+  readonly topicArn: string;
+  /** Whether poll keeps one alarm per watched health check, and the alarms' prefix (and tag value). */
+  readonly alarms: { readonly manage: boolean; readonly prefix: string };
+  /** The SSM parameter holding the Slack webhook URL; undefined when Slack is off (no slack function is deployed). */
+  readonly slackWebhookParameter: string | undefined;
+  /** Silences set in the deployment's configuration (FAILWATCH_SILENCES); the CLI's own are in the table. */
+  readonly configuredSilences: readonly Silence[];
+}
+
+export interface StageDeploymentSource {
+  /** Throws ConfigurationError when the stage is not deployed there (or its configuration is invalid), ConsoleReadError when it cannot be read. */
+  readDeployment(stage: string): Promise<StageDeployment>;
+}
+
+/** Everything stored about the watched pairs, read in one pass over the table. */
+export interface StoredPairs {
+  /** What the last sweeps kept of each pair (lib/usecases/sync-pair-definitions.ts). */
+  readonly definitions: readonly PairDefinition[];
+  /** Each pair's state, outbox included. */
+  readonly states: readonly StoredPair[];
+  /** Items that could not be read, and why: reported, never guessed at. */
+  readonly unreadable: readonly { readonly item: string; readonly problem: string }[];
+}
+
+export interface StoredPairCatalog {
+  /** Throws StoreError. */
+  listStoredPairs(): Promise<StoredPairs>;
+}
+
+export interface TopicSubscription {
+  readonly protocol: string;
+  readonly endpoint: string;
+  /** False while the subscriber has not confirmed it (SNS shows `PendingConfirmation`). */
+  readonly confirmed: boolean;
+}
+
+export interface TopicInspector {
+  /** Every subscription of the topic; undefined when the topic does not exist. Throws ConsoleReadError. */
+  listSubscriptions(topicArn: string): Promise<readonly TopicSubscription[] | undefined>;
+}
+
+export interface ParameterInspector {
+  /** The parameter's type (`SecureString`, `String`, `StringList`), never its value; undefined when it does not exist. Throws ConsoleReadError. */
+  parameterType(name: string): Promise<string | undefined>;
+}
+
+export interface SweepMetricSource {
+  /** The sum of `SweepsCompleted` (notes/METRICS.md) reported by the stage's poll function from `from` to `to`. Throws ConsoleReadError. */
+  sweepsCompleted(metricsService: string, from: Date, to: Date): Promise<number>;
+}
+
+/**
+ * A message of the stage's dead-letter queue: what EventBridge, Lambda or SNS could not deliver
+ * (README, "Dead letters").
+ */
+export interface DeadLetter {
+  readonly messageId: string;
+  /** Needed to delete it, or to make it visible again; valid while it is hidden from other readers. */
+  readonly receiptHandle: string;
+  readonly body: string;
+  /** Its message attributes: EventBridge adds RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE, ... */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** When it was sent to the queue (ISO), when the queue says. */
+  readonly sentAt?: string;
+  /** How many times it has been received, this time included, when the queue says. */
+  readonly receiveCount?: number;
+}
+
+export interface DeadLetterQueue {
+  /** Messages waiting (visible) and those received and hidden for now (in flight). Throws ConsoleReadError. */
+  countWaiting(): Promise<{ readonly visible: number; readonly inFlight: number }>;
+  /** Up to `max` letters, each hidden from other readers for `hideSeconds`; none when none is waiting. Throws DeadLetterError. */
+  receive(max: number, hideSeconds: number): Promise<readonly DeadLetter[]>;
+  /** Makes received letters visible again at once. Throws DeadLetterError. */
+  release(letters: readonly DeadLetter[]): Promise<void>;
+  /** Throws DeadLetterError. */
+  delete(letter: DeadLetter): Promise<void>;
+}
+
+export interface FunctionInvoker {
+  /** Invokes the function asynchronously, as EventBridge and SNS do (Lambda queues the event and answers at once). Throws DeadLetterError. */
+  invokeAsync(functionName: string, payload: unknown): Promise<void>;
+}

@@ -1,0 +1,56 @@
+/**
+ * A stage as its stack leaves it, made directly in moto for the operator console's suites: the table,
+ * the topic, the poll, alarm and (with Slack on) slack functions with the environment serverless.yml
+ * gives them. (The issue-16 suite deploys the real template with `serverless deploy` instead.)
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { tableDefinition } from '../../lib/aws/dynamodb/table';
+import { stageNames, type StageNames } from '../../lib/usecases/console-ports';
+
+/** An empty zip archive: moto stores the code, and never runs it (invocations answer without Docker). */
+const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
+
+export interface MotoStage {
+  readonly names: StageNames;
+  readonly tableName: string;
+  readonly topicArn: string;
+}
+
+export interface MotoStageOptions {
+  readonly slackWebhookParameter?: string;
+  readonly manageAlarms?: boolean;
+  readonly silences?: string;
+}
+
+export async function createStageOnMoto(stage: string, options: MotoStageOptions = {}): Promise<MotoStage> {
+  const names = stageNames(stage);
+  const tableName = `failwatch-${stage}-history`;
+  const topicName = `failwatch-${stage}-alerts`;
+  const iam = new IAMClient({});
+  const lambda = new LambdaClient({});
+  const sns = new SNSClient({});
+  const dynamo = new DynamoDBClient({});
+  try {
+    const role = await iam.send(new CreateRoleCommand({ RoleName: `failwatch-${stage}-role`, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+    const watchEnvironment = {
+      FAILWATCH_TABLE: tableName,
+      FAILWATCH_TOPIC_NAME: topicName,
+      FAILWATCH_MANAGE_ALARMS: String(options.manageAlarms ?? true),
+      FAILWATCH_ALARM_PREFIX: `failwatch-${stage}`,
+      FAILWATCH_SILENCES: options.silences ?? '[]',
+    };
+    const create = (name: string, variables: Record<string, string>) =>
+      lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: EMPTY_ZIP }, Environment: { Variables: variables } }));
+    await create(names.functions.poll, watchEnvironment);
+    await create(names.functions.alarm, watchEnvironment);
+    if (options.slackWebhookParameter !== undefined) await create(names.functions.slack, { FAILWATCH_SLACK_WEBHOOK_PARAMETER: options.slackWebhookParameter });
+    const topic = await sns.send(new CreateTopicCommand({ Name: topicName }));
+    await dynamo.send(new CreateTableCommand(tableDefinition(tableName)));
+    return { names, tableName, topicArn: topic.TopicArn ?? '' };
+  } finally {
+    for (const client of [iam, lambda, sns, dynamo]) client.destroy();
+  }
+}
