@@ -49,6 +49,7 @@ const pairDefinition = z.object({
   pair: z.object({
     id: z.object({ zoneId: z.string(), name: z.string(), type: z.string() }),
     zoneName: z.string(),
+    privateZone: z.optional(z.boolean()),
     primary: recordSet,
     secondary: recordSet,
   }),

@@ -14,6 +14,9 @@ import type {
 } from './domain/model';
 import type { AlarmSpec, ForeignAlarm, ManagedAlarm } from './domain/alarm-plan';
 import type { ConfigNotice } from './domain/config-notices';
+import type { LoadBalancerRef } from './domain/alias-targets';
+import type { DnsAnswer } from './domain/dns-answer';
+import type { LoadBalancerLookup, TargetCountQuery, TargetCountReading } from './domain/load-balancer-health';
 import type { Notice } from './domain/notices';
 import type { PairDefinition } from './domain/pair-definition';
 import type { PairWatch } from './domain/pair-watch';
@@ -99,6 +102,28 @@ export interface HealthMetricSource {
 export interface CheckerStatusSource {
   /** Never throws for an AWS failure: returns UNAVAILABLE with the reason. */
   readCheckerReports(healthCheckId: string): Promise<CheckerReadings>;
+}
+
+/**
+ * Elastic Load Balancing: what the load balancers behind target-health aliases are (zones, target groups
+ * and their DNS failover attributes), in their own regions. Described at discovery and cached per
+ * container (lib/usecases/cached-load-balancers.ts).
+ */
+export interface LoadBalancerDirectory {
+  /** A lookup per ref, by `loadBalancerKey`; never throws: one that cannot be described is UNREADABLE with the reason. */
+  describeLoadBalancers(refs: readonly LoadBalancerRef[]): Promise<ReadonlyMap<string, LoadBalancerLookup>>;
+}
+
+/** Their targets' counts, read each run (CloudWatch HealthyHostCount / UnHealthyHostCount in each balancer's region). */
+export interface TargetCountSource {
+  /** One reading per query id; a failed call gives UNAVAILABLE readings, never a throw. */
+  readTargetCounts(queries: readonly TargetCountQuery[], at: Date): Promise<ReadonlyMap<string, TargetCountReading>>;
+}
+
+/** What Route 53 answers for a name now (TestDNSAnswer), asked before a transition is committed. */
+export interface DnsAnswerSource {
+  /** Never throws and never waits long: SKIPPED when the request budget is short, UNAVAILABLE on a failure or past its bound (about 2 s). */
+  askDnsAnswer(pairId: PairId, at: Date): Promise<DnsAnswer>;
 }
 
 /** Every notice a pair's history holds: the notice policy's (lib/domain/notices.ts) and configuration notices (lib/domain/config-notices.ts). */
@@ -321,6 +346,10 @@ export interface WatchPorts {
   readonly silences: SilenceStore;
   /** Where an alarm with a pair hint finds its pairs without Route 53; absent: every alarm lists Route 53 (or its cache). */
   readonly definitions?: PairDefinitionStore;
+  /** Load balancers behind target-health aliases and their targets' counts; absent: such aliases are judged UNKNOWN. */
+  readonly loadBalancers?: { readonly directory: LoadBalancerDirectory; readonly targetCounts: TargetCountSource };
+  /** Route 53's answer stored with each transition; absent: none is asked for. */
+  readonly dnsAnswers?: DnsAnswerSource;
 }
 
 /**

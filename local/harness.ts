@@ -11,7 +11,7 @@ import { createHandler as createPollHandler } from '../handlers/poll';
 import { DynamoStateStore } from '../lib/aws/dynamodb/state-store';
 import { loadWatchConfig, type WatchConfig } from '../lib/runtime/config';
 import type { WatchDeps, WatchSettings } from '../lib/usecases/watch';
-import { buildWatchDeps, createAwsClients, type AwsClients } from '../lib/runtime/wiring';
+import { buildWatchDeps, createAwsClients, destroyAwsClients, type AwsClients } from '../lib/runtime/wiring';
 import { createTestTable, startDynalite, type LocalDynamo } from './dynalite';
 import { FixedClock } from './fixed-clock';
 import type { SimulatedAws } from './simulated-aws';
@@ -83,7 +83,7 @@ export async function startHarness(account: SimulatedAws, options: HarnessOption
     alarm: createAlarmHandler(() => deps),
     async stop() {
       account.restore();
-      for (const client of Object.values(clients)) (client as { destroy(): void }).destroy();
+      destroyAwsClients(clients);
       await dynamo.stop();
       for (const [key, value] of saved) {
         if (value === undefined) delete process.env[key];

@@ -1,10 +1,12 @@
 /**
  * A simulated AWS account at the SDK boundary (aws-sdk-client-mock): hosted zones, record sets and
- * health checks for Route 53, the HealthCheckStatus metric for CloudWatch, and an SNS topic that keeps
- * what it was sent. DynamoDB is NOT simulated here: tests and the demo use dynalite for it.
+ * health checks for Route 53, the HealthCheckStatus metric for CloudWatch, load balancers in any region
+ * (local/simulated-load-balancers.ts: Elastic Load Balancing and their metrics), and an SNS topic that
+ * keeps what it was sent. DynamoDB is NOT simulated here: tests and the demo use dynalite for it.
  *
- * The world is driven by `setHealthy(checkId, boolean)`; every answer is derived from that state the
- * way Route 53 would give it (pages follow markers, checkers report per region, the metric is 1/0).
+ * The world is driven by `setHealthy(checkId, boolean)` and `loadBalancers.setHealthy(name, boolean)`;
+ * every answer is derived from that state the way AWS would give it (pages follow markers, checkers report
+ * per region, the metric is 1/0, TestDNSAnswer answers what Route 53 chooses now).
  */
 import {
   CloudWatchClient,
@@ -32,8 +34,17 @@ import {
   type HealthCheck,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
+import { DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import {
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import { SimulatedLoadBalancers } from './simulated-load-balancers';
 
 export const CHECKER_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
 
@@ -41,6 +52,8 @@ export interface SimulatedZone {
   readonly id: string;
   readonly name: string;
   readonly records: ResourceRecordSet[];
+  /** A private hosted zone: TestDNSAnswer refuses it, as Route 53 does. */
+  readonly private?: boolean;
 }
 
 interface SimulatedCheck {
@@ -95,6 +108,7 @@ export class SimulatedAws {
   readonly checks = new Map<string, SimulatedCheck>();
   readonly published: PublishedMessage[] = [];
   readonly calls = { route53: 0, getHealthCheckStatus: 0, cloudwatch: 0, sns: 0 };
+  readonly loadBalancers = new SimulatedLoadBalancers();
   /** Set to make SNS Publish fail, e.g. a throttling error, for the next calls. */
   publishFailure: (() => Error) | undefined;
   /** Set to make CloudWatch GetMetricData fail (the whole call), e.g. a 500, for the next calls; returning undefined lets a call through. */
@@ -113,6 +127,8 @@ export class SimulatedAws {
   private readonly healthChanges = new Map<string, { readonly atMs: number; readonly healthy: boolean }[]>();
   private readonly pageSizes: { readonly hostedZones: number; readonly recordSets: number; readonly healthChecks: number };
   private readonly stubs: AnyStub[] = [];
+  /** Answers TestDNSAnswer keeps giving while Route 53's change has not propagated (`holdDnsAnswer`). */
+  private readonly heldAnswers = new Map<string, string[]>();
   private messageCounter = 0;
   private alarmVersion = 0;
 
@@ -200,15 +216,42 @@ export class SimulatedAws {
     return applied.at(-1)?.healthy ?? check.healthy;
   }
 
-  /** What Route 53 answers for a failover name: the primary if healthy, else a healthy secondary, else the primary. */
+  /**
+   * What Route 53 answers for a failover name: the primary if healthy, else a healthy secondary, else the
+   * primary. A record is healthy when its health check is and, for an alias to a load balancer evaluating
+   * target health, when the balancer is; an alias answers the balancer's addresses.
+   */
   dnsAnswer(zoneId: string, name: string, type: string): string[] {
+    const held = this.heldAnswers.get(`${zoneId}|${name}|${type}`);
+    if (held) return [...held];
     const zone = this.zones.find((z) => z.id === zoneId);
     const members = zone?.records.filter((r) => r.Name === name && r.Type === type) ?? [];
-    const healthyRecord = (r: ResourceRecordSet) => !r.HealthCheckId || this.checks.get(r.HealthCheckId)?.healthy !== false;
+    const balancerOf = (r: ResourceRecordSet) => (r.AliasTarget?.DNSName ? this.loadBalancers.byDnsName(r.AliasTarget.DNSName) : undefined);
+    // Route 53's order for a check: its raw status (a disabled check's is healthy), then inversion.
+    const checkHealthy = (id: string) => {
+      const check = this.checks.get(id);
+      const config = check?.definition.HealthCheckConfig;
+      return check === undefined || ((config?.Disabled === true || check.healthy) !== (config?.Inverted === true));
+    };
+    const healthyRecord = (r: ResourceRecordSet) => {
+      const balancer = r.AliasTarget?.EvaluateTargetHealth ? balancerOf(r) : undefined;
+      return (!r.HealthCheckId || checkHealthy(r.HealthCheckId)) && (!balancer || this.loadBalancers.isHealthy(balancer));
+    };
     const primary = members.find((r) => r.Failover === 'PRIMARY');
     const secondary = members.find((r) => r.Failover === 'SECONDARY');
     const chosen = primary && healthyRecord(primary) ? primary : secondary && healthyRecord(secondary) ? secondary : primary;
+    const balancer = chosen && balancerOf(chosen);
+    if (balancer) return this.loadBalancers.answer(balancer);
     return chosen?.ResourceRecords?.map((rr) => rr.Value ?? '') ?? [];
+  }
+
+  /** From now on TestDNSAnswer keeps answering what it answers now, as while a change propagates; `releaseDnsAnswer` ends it. */
+  holdDnsAnswer(zoneId: string, name: string, type: string): void {
+    this.heldAnswers.set(`${zoneId}|${name}|${type}`, this.dnsAnswer(zoneId, name, type));
+  }
+
+  releaseDnsAnswer(zoneId: string, name: string, type: string): void {
+    this.heldAnswers.delete(`${zoneId}|${name}|${type}`);
   }
 
   /** Answers at the SDK boundary (aws-sdk-client-mock); the same answers the methods below give. */
@@ -216,14 +259,27 @@ export class SimulatedAws {
     const route53 = mockClient(Route53Client);
     const cloudWatch = mockClient(CloudWatchClient);
     const sns = mockClient(SNSClient);
-    this.stubs.push(route53, cloudWatch, sns);
+    const elb = mockClient(ElasticLoadBalancingV2Client);
+    const classic = mockClient(ElasticLoadBalancingClient);
+    this.stubs.push(route53, cloudWatch, sns, elb, classic);
+    // Regional answers: the region is the calling client's.
+    const regionOf = async (getClient: () => { config: { region: unknown } }): Promise<string> => {
+      const region = getClient().config.region;
+      return String(typeof region === 'function' ? await (region as () => Promise<string>)() : region);
+    };
+    const balancers = this.loadBalancers;
+    elb.on(DescribeLoadBalancersCommand).callsFake(async (input, getClient) => balancers.describeV2(input, await regionOf(getClient)));
+    elb.on(DescribeLoadBalancerAttributesCommand).callsFake(async (input, getClient) => balancers.describeLoadBalancerAttributes(input, await regionOf(getClient)));
+    elb.on(DescribeTargetGroupsCommand).callsFake(async (input, getClient) => balancers.describeTargetGroups(input, await regionOf(getClient)));
+    elb.on(DescribeTargetGroupAttributesCommand).callsFake(async (input, getClient) => balancers.describeTargetGroupAttributes(input, await regionOf(getClient)));
+    classic.on(DescribeClassicLoadBalancersCommand).callsFake(async (input, getClient) => balancers.describeClassic(input, await regionOf(getClient)));
     route53.on(ListHostedZonesCommand).callsFake((input: ListHostedZonesInput) => this.listHostedZones(input));
     route53.on(GetHostedZoneCommand).callsFake((input: { Id: string }) => this.getHostedZone(input));
     route53.on(ListResourceRecordSetsCommand).callsFake((input: ListResourceRecordSetsInput) => this.listResourceRecordSets(input));
     route53.on(ListHealthChecksCommand).callsFake((input: { Marker?: string; MaxItems?: number }) => this.listHealthChecks(input));
     route53.on(GetHealthCheckStatusCommand).callsFake((input: { HealthCheckId: string }) => this.getHealthCheckStatus(input));
     route53.on(TestDNSAnswerCommand).callsFake((input: { HostedZoneId: string; RecordName: string; RecordType: string }) => this.testDnsAnswer(input));
-    cloudWatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries?: MetricDataQuery[]; StartTime?: Date; EndTime?: Date }) => this.getMetricData(input));
+    cloudWatch.on(GetMetricDataCommand).callsFake(async (input: { MetricDataQueries?: MetricDataQuery[]; StartTime?: Date; EndTime?: Date }, getClient) => this.getMetricData(input, await regionOf(getClient)));
     cloudWatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => this.describeAlarms(input));
     cloudWatch.on(PutMetricAlarmCommand).callsFake((input: PutMetricAlarmCommandInput) => this.putMetricAlarm(input));
     cloudWatch.on(DeleteAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => this.deleteAlarms(input));
@@ -240,7 +296,7 @@ export class SimulatedAws {
     const page = this.zones.slice(start, start + pageSize);
     const next = start + pageSize;
     return {
-      HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id })),
+      HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id, Config: { PrivateZone: z.private === true } })),
       IsTruncated: next < this.zones.length,
       NextMarker: next < this.zones.length ? String(next) : undefined,
       MaxItems: pageSize,
@@ -252,7 +308,7 @@ export class SimulatedAws {
     this.countRoute53('GetHostedZone');
     const zone = this.zones.find((z) => z.id === input.Id.replace('/hostedzone/', ''));
     if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.Id}`), { name: 'NoSuchHostedZone' });
-    return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id } };
+    return { HostedZone: { Id: `/hostedzone/${zone.id}`, Name: zone.name, CallerReference: zone.id, Config: { PrivateZone: zone.private === true } } };
   }
 
   listResourceRecordSets(input: ListResourceRecordSetsInput) {
@@ -322,21 +378,34 @@ export class SimulatedAws {
 
   testDnsAnswer(input: { HostedZoneId: string; RecordName: string; RecordType: string }) {
     this.countRoute53('TestDNSAnswer');
+    if (this.zones.find((z) => z.id === input.HostedZoneId)?.private) {
+      throw Object.assign(new Error('TestDNSAnswer is not supported for private hosted zones'), { name: 'InvalidInput' });
+    }
     const name = input.RecordName.endsWith('.') ? input.RecordName : `${input.RecordName}.`;
     return { Nameserver: 'ns-1.awsdns-01.org', RecordName: input.RecordName, RecordType: input.RecordType, RecordData: this.dnsAnswer(input.HostedZoneId, name, input.RecordType), ResponseCode: 'NOERROR', Protocol: 'UDP' };
   }
 
-  /** The latest minute's datapoint in the window, if any: one a minute, none inside a metric gap. */
-  getMetricData(input: { MetricDataQueries?: readonly MetricDataQuery[]; StartTime?: Date; EndTime?: Date }) {
+  /**
+   * HealthCheckStatus (in us-east-1 only, as Route 53 publishes it): the latest minute's datapoint in the
+   * window, if any, one a minute, none inside a metric gap; and the load balancers' target counts (in their own regions).
+   */
+  getMetricData(input: { MetricDataQueries?: readonly MetricDataQuery[]; StartTime?: Date; EndTime?: Date }, region = 'us-east-1') {
     this.calls.cloudwatch++;
     this.failIf(this.metricDataFailure);
     const at = input.EndTime ?? new Date();
     const startMs = input.StartTime?.getTime() ?? at.getTime() - 5 * 60_000;
     return {
       MetricDataResults: (input.MetricDataQueries ?? []).map((query) => {
-        const id = query.MetricStat?.Metric?.Dimensions?.find((d) => d.Name === 'HealthCheckId')?.Value ?? '';
+        const metric = query.MetricStat?.Metric;
+        if (metric?.Namespace !== 'AWS/Route53') {
+          const dimensions = new Map((metric?.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
+          const value = this.loadBalancers.metricValue(metric?.Namespace ?? '', metric?.MetricName ?? '', dimensions, region);
+          const points = value === undefined ? [] : [{ at: new Date(at.getTime() - 60_000), value }];
+          return { Id: query.Id, Label: metric?.MetricName, StatusCode: 'Complete', Timestamps: points.map((p) => p.at), Values: points.map((p) => p.value) };
+        }
+        const id = metric.Dimensions?.find((d) => d.Name === 'HealthCheckId')?.Value ?? '';
         const check = this.checks.get(id);
-        const latest = check?.publishesMetric ? latestDatapoint(check, startMs, at.getTime()) : undefined;
+        const latest = region === 'us-east-1' && check?.publishesMetric ? latestDatapoint(check, startMs, at.getTime()) : undefined;
         return {
           Id: query.Id,
           Label: 'HealthCheckStatus',

@@ -11,6 +11,7 @@ rm -f .local-aws.env
 log=$(mktemp -d)
 
 if env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_ROUTE_53 -u AWS_ENDPOINT_URL_CLOUDWATCH -u AWS_ENDPOINT_URL_SNS \
+  -u AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 -u AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING \
   -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=dummy AWS_SECRET_ACCESS_KEY=dummy \
   npx serverless invoke local -f alarm -p events/malformed.json > "$log/default-stage" 2>&1; then
   echo "malformed event (default stage) should fail the invocation"; cat "$log/default-stage"; rm -rf "$log"; exit 1
@@ -35,6 +36,10 @@ curl -fsS -X POST "$FAILWATCH_LOCAL_CONTROL/primary/unhealthy" > /dev/null
 invoke -f poll -p events/scheduled.json > /dev/null
 grep -q '"FAILOVER"' "$log/stdout" || { echo "second sweep should record FAILOVER"; cat "$log/stdout" "$log/stderr"; exit 1; }
 grep -q '"notificationsSent": 1' "$log/stdout" || { echo "FAILOVER should be published"; cat "$log/stdout"; exit 1; }
+grep -q '"dns": "AGREES"' "$log/stdout" || { echo "the FAILOVER should carry Route 53's answer (TestDNSAnswer), agreeing"; cat "$log/stdout"; exit 1; }
+curl -fsS -X POST "$FAILWATCH_LOCAL_CONTROL/www-primary/unhealthy" > /dev/null
+invoke -f poll -p events/scheduled.json > /dev/null
+grep -q '"dns": "NOT_COMPARED"' "$log/stdout" || { echo "third sweep should record the load balancer pair's FAILOVER, read through the ELB stand-in"; cat "$log/stdout" "$log/stderr"; exit 1; }
 # The failwatch command reads what the functions recorded (its table and topic are in .local-aws.env).
 npx failwatch status > "$log/status" 2>&1 || { echo "failwatch status failed"; cat "$log/status"; exit 1; }
 grep -q 'DNS serves  secondary 10.0.1.1' "$log/status" || { echo "failwatch status should show the secondary serving"; cat "$log/status"; exit 1; }
@@ -42,4 +47,4 @@ npx failwatch history > "$log/history" 2>&1 || { echo "failwatch history failed"
 grep -q 'FAILOVER' "$log/history" || { echo "failwatch history should list the FAILOVER"; cat "$log/history"; exit 1; }
 if invoke -f alarm -p events/malformed.json > /dev/null; then echo "malformed event should fail the invocation"; exit 1; fi
 grep -q '"errorType": "InvalidEventError"' "$log/stdout" || { echo "malformed event should end in InvalidEventError"; cat "$log/stdout"; exit 1; }
-echo "invoke local: first sweep stored state, second recorded and published FAILOVER (failwatch status and history show it), malformed event rejected (default stage and --stage local)"
+echo "invoke local: first sweep stored state, second recorded and published FAILOVER with Route 53's answer, third the load balancer pair's FAILOVER (failwatch status and history show them), malformed event rejected (default stage and --stage local)"

@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: the five-step reference scenario through the real poll handler, then the maintenance
  * path (the primary's check disabled + inverted, then enabled; disabled alone: a DR hole) and the
- * notices that keep it quiet but never silent (scripts/demo-notices.ts), with every email sent.
+ * notices that keep it quiet but never silent (scripts/demo-notices.ts), then a pair of aliases to load
+ * balancers in two regions failing over and back (scripts/demo-load-balancers.ts), with every email sent:
+ * each transition's says what Route 53 answers.
  *
  * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
  * memory, on 127.0.0.1); the primary and secondary sites are real HTTP servers on 127.0.0.1, so the
@@ -20,6 +22,7 @@ import { join } from 'node:path';
 import { runCli } from '../lib/cli/run';
 import { harnessConnection, localCliContext } from '../local/console';
 import { loadEvent, startHarness, type Harness } from '../local/harness';
+import { runLoadBalancerAct, type LoadBalancerRow } from './demo-load-balancers';
 import { runMaintenanceTimeline, runNoticeTimeline, type TimelineRow } from './demo-notices';
 import { REFERENCE, referenceAccount } from '../local/simulated-aws';
 
@@ -65,6 +68,15 @@ function printTable(rows: readonly Row[]): void {
 
 function printTimeline(rows: readonly TimelineRow[]): void {
   const all = [{ at: 'time', what: 'what happens', recorded: 'recorded', sent: 'notification sent' }, ...rows].map((r) => [r.at, r.what, r.recorded, r.sent]);
+  const widths = all[0]!.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
+  const format = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(format(all[0]!));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const line of all.slice(1)) console.log(format(line));
+}
+
+function printLoadBalancerRows(rows: readonly LoadBalancerRow[]): void {
+  const all = [{ at: 'time', what: 'what happens', dnsRoute: 'DNS route', recorded: 'recorded', sent: 'notification sent' }, ...rows].map((r) => [r.at, r.what, r.dnsRoute, r.recorded, r.sent]);
   const widths = all[0]!.map((_, column) => Math.max(...all.map((line) => line[column]!.length)));
   const format = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(format(all[0]!));
@@ -138,14 +150,18 @@ async function main(): Promise<number> {
     console.log("\nThen the maintenance path, same pair: the primary's health check disabled + inverted (Route 53 fails over at once; Failwatch lists the health check definitions every sweep while zones and records stay cached), enabled again, then disabled without inverting it (a DR hole)\n");
     printTimeline(maintenance.rows);
 
-    for (const message of account.published) {
+    const balancers = await runLoadBalancerAct();
+    console.log('\nThen the commonest setup, in its own account: www.example.com a PRIMARY alias to an Application Load Balancer in eu-west-1, a SECONDARY alias to one in us-west-2, both evaluating target health, no Route 53 health check; Failwatch judges each balancer from its target groups\n');
+    printLoadBalancerRows(balancers.rows);
+
+    for (const message of [...account.published, ...balancers.emails]) {
       console.log(`\n----- email sent through SNS (message ${message.messageId}, ${message.attributes['kind']}, severity ${message.attributes['severity']}) -----`);
       console.log(`Subject: ${message.subject}\n`);
       console.log(message.text);
     }
 
     const problems = [
-      ...[...maintenance.problems, ...timeline.problems].map((problem) => `the notices differ from what docs/guarantees.md promises: ${problem}`),
+      ...[...maintenance.problems, ...timeline.problems, ...balancers.problems].map((problem) => `the notices differ from what docs/guarantees.md promises: ${problem}`),
       ...rows.flatMap((row, index) => {
         const expected = EXPECTED[index]!;
         return (Object.keys(expected) as (keyof typeof expected)[])
@@ -154,7 +170,7 @@ async function main(): Promise<number> {
       }),
     ];
     if (problems.length > 0) console.error(`\nDEMO FAILED:\n  ${problems.join('\n  ')}`);
-    else console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; the maintenance FAILOVER/FAILBACK and the DR hole told once and closed; every notice after it as promised.');
+    else console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; the maintenance FAILOVER/FAILBACK and the DR hole told once and closed; every notice after it as promised; the load balancer pair failed over and back, each email saying what Route 53 answers.');
 
     await showConsole(harness);
     return problems.length > 0 ? 1 : 0;

@@ -7,7 +7,7 @@ import { loadWatchConfig } from '../lib/runtime/config';
 import { ConfigurationError, HealthSourceError } from '../lib/errors';
 import type { HealthCheckDefinition } from '../lib/domain/model';
 import type { HealthCheckListing, Inventory, RecordsListing, Route53Listings } from '../lib/ports';
-import { buildWatchDeps, createAwsClients } from '../lib/runtime/wiring';
+import { buildWatchDeps, createAwsClients, destroyAwsClients } from '../lib/runtime/wiring';
 import { aDefinition, definitionsOf } from './support/domain-fixtures';
 import { FixedClock } from '../local/fixed-clock';
 
@@ -281,7 +281,7 @@ describe('FAILWATCH_DISCOVERY_MAX_AGE_MINUTES', () => {
     try {
       expect(buildWatchDeps(config, clients).inventory).toBeInstanceOf(CachedInventorySource);
     } finally {
-      for (const client of Object.values(clients)) (client as { destroy(): void }).destroy();
+      destroyAwsClients(clients);
     }
   });
 });

@@ -45,13 +45,26 @@ export class RequestBudget {
 
   /** Resolves when the caller may send one request. */
   async acquire(): Promise<void> {
+    this.refill();
+    this.tokens -= 1;
+    if (this.tokens >= 0) return;
+    await this.sleep(Math.ceil((-this.tokens * 1000) / this.requestsPerSecond));
+  }
+
+  /**
+   * How long a request asked for now would wait, without taking a token: what a caller that would rather
+   * skip an optional call than queue behind a storm of others looks at.
+   */
+  waitMs(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.requestsPerSecond);
+  }
+
+  private refill(): void {
     const now = this.now();
     const elapsedMs = Math.max(0, now - this.updatedAt);
     this.tokens = Math.min(this.burst, this.tokens + (elapsedMs * this.requestsPerSecond) / 1000);
     this.updatedAt = now;
-    this.tokens -= 1;
-    if (this.tokens >= 0) return;
-    await this.sleep(Math.ceil((-this.tokens * 1000) / this.requestsPerSecond));
   }
 }
 

@@ -1,14 +1,18 @@
 /**
- * The Route 53 and CloudWatch clients, configured once: region, the retries and timeouts every client
- * shares (lib/aws/client-config.ts), Route 53's request budgets and the managed-alarm write budget.
- * Endpoints come only from the SDK's standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ROUTE_53,
- * AWS_ENDPOINT_URL_CLOUDWATCH) unless a caller passes `endpoint`.
+ * The Route 53, CloudWatch and Elastic Load Balancing clients, configured once: region, the retries and
+ * timeouts every client shares (lib/aws/client-config.ts), Route 53's request budgets, the managed-alarm
+ * write budget and Elastic Load Balancing's. Endpoints come only from the SDK's standard variables
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL_CLOUDWATCH,
+ * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING) unless a caller passes `endpoint`.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import type { FinalizeHandlerArguments, FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { countRoute53Throttle } from '../runtime/invocation';
 import { clientConfig, type AwsClientOptions } from './client-config';
+import type { LoadBalancerClients } from './elb/directory';
 import { attachRequestBudget, RequestBudget } from './request-budget';
 import { isThrottled, sdkErrorFacts } from './sdk-errors';
 
@@ -88,4 +92,58 @@ export function createCloudWatchClient(options: CloudWatchClientOptions = {}): C
     commandNames: ['PutMetricAlarmCommand', 'DeleteAlarmsCommand'],
   });
   return client;
+}
+
+/**
+ * Describing load balancers (discovery only, then cached): Failwatch's own pace per region, shared by the
+ * v2 and Classic clients, so a first discovery of many balancers leaves the account's ELB API rate to
+ * deployment tools and load balancer controllers.
+ */
+export const ELB_BUDGET_DEFAULTS = { requestsPerSecond: 5, burst: 5 } as const;
+
+/** One client (or set of clients) per region, made on first use and kept for the container's life. */
+export class RegionalClients<C> {
+  private readonly clients = new Map<string, C>();
+
+  constructor(
+    private readonly create: (region: string) => C,
+    private readonly destroyClients: (clients: C) => void,
+  ) {}
+
+  in(region: string): C {
+    let clients = this.clients.get(region);
+    if (clients === undefined) this.clients.set(region, (clients = this.create(region)));
+    return clients;
+  }
+
+  destroy(): void {
+    for (const clients of this.clients.values()) this.destroyClients(clients);
+    this.clients.clear();
+  }
+}
+
+/** The Elastic Load Balancing clients (v2 and Classic) of each region load balancers are in. */
+export function createLoadBalancerClients(options: AwsClientOptions = {}): RegionalClients<LoadBalancerClients> {
+  return new RegionalClients(
+    (region) => {
+      const budget = new RequestBudget(ELB_BUDGET_DEFAULTS);
+      const v2 = new ElasticLoadBalancingV2Client({ ...clientConfig(options), region });
+      const classic = new ElasticLoadBalancingClient({ ...clientConfig(options), region });
+      attachRequestBudget(v2, budget, { name: 'failwatchElbBudget' });
+      attachRequestBudget(classic, budget, { name: 'failwatchElbBudget' });
+      return { v2, classic };
+    },
+    ({ v2, classic }) => {
+      v2.destroy();
+      classic.destroy();
+    },
+  );
+}
+
+/** CloudWatch clients in the regions load balancers are in (their metrics are there, not in us-east-1). GetMetricData only. */
+export function createRegionalCloudWatchClients(options: AwsClientOptions = {}): RegionalClients<CloudWatchClient> {
+  return new RegionalClients(
+    (region) => new CloudWatchClient({ ...clientConfig(options), region }),
+    (client) => client.destroy(),
+  );
 }

@@ -4,6 +4,7 @@
  * standby can never take over, and a blind spot, where Route 53 can fail over but Failwatch cannot read
  * its verdict. Decidable for every pair, whether or not its serving side can be judged.
  */
+import { adviceForUnreadableTarget } from './alias-targets';
 import { canonicalAnswer, evaluatesTargetHealth, unreadableTargetsOf } from './failover';
 import { verdictByDefinition } from './health';
 import { FailoverRole, Verdict, type FailoverPair, type HealthCheckDefinition, type RecordSet } from './model';
@@ -23,7 +24,7 @@ export const ConfigRiskReason = {
   SECONDARY_ALWAYS_UNHEALTHY: 'SECONDARY_ALWAYS_UNHEALTHY',
   /** DR hole: both records answer the same value, so failing over changes nothing. */
   SAME_ANSWER: 'SAME_ANSWER',
-  /** Blind spot: a target-health alias to a resource outside the zone, whose health Failwatch cannot read. */
+  /** Blind spot: a target-health alias to a resource outside the zone, other than a load balancer, whose health Failwatch cannot read. */
   TARGET_HEALTH_UNREADABLE: 'TARGET_HEALTH_UNREADABLE',
 } as const;
 export type ConfigRiskReason = (typeof ConfigRiskReason)[keyof typeof ConfigRiskReason];
@@ -108,6 +109,7 @@ function unreadableTargets(pair: FailoverPair, side: FailoverRole, zoneRecords: 
   const record = side === FailoverRole.PRIMARY ? pair.primary : pair.secondary;
   return unreadableTargetsOf(record, pair.id.zoneId, zoneRecords).map(({ record: holder, alias }) => {
     const target = alias.dnsName.replace(/\.$/, '').toLowerCase();
+    const advice = adviceForUnreadableTarget(alias);
     const via = holder === record ? `the ${side.toLowerCase()} record` : `the record ${describeRecord(holder)}, which the ${side.toLowerCase()} record's alias reaches,`;
     return {
       kind: ConfigRiskKind.BLIND_SPOT,
@@ -115,8 +117,8 @@ function unreadableTargets(pair: FailoverPair, side: FailoverRole, zoneRecords: 
       id: `${ConfigRiskReason.TARGET_HEALTH_UNREADABLE}#${side}#${target}`,
       side,
       ...(holder.healthCheckId === undefined ? {} : { healthCheckId: holder.healthCheckId }),
-      problem: `${via} evaluates the health of ${target}: Route 53 can fail over on it, but Failwatch cannot read that health, so it reports the ${side.toLowerCase()}'s health as unknown unless a health check of its own fails`,
-      fix: `give Route 53 a verdict Failwatch can read: associate a health check that watches what ${target}'s health means (for a load balancer, a CLOUDWATCH_METRIC check on its HealthyHostCount alarm) and set Evaluate Target Health to No`,
+      problem: `${via} evaluates the health of ${advice.what}: Route 53 can fail over on it, but Failwatch cannot read that health (${advice.why}), so it reports the ${side.toLowerCase()}'s health as unknown unless a health check of its own fails`,
+      fix: advice.fix,
     };
   });
 }

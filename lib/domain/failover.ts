@@ -2,6 +2,7 @@
  * Route 53's failover choice: each record's health (its health check, or the health of the alias
  * target it evaluates) → which side of a pair DNS serves.
  */
+import { adviceForUnreadableTarget, classifyAliasTarget, AliasTargetKind, loadBalancerKey, type LoadBalancerRef } from './alias-targets';
 import {
   FailoverRole,
   ServingState,
@@ -28,10 +29,19 @@ const NO_HEALTH_CHECK: SideHealth = {
   evidence: NO_EVIDENCE,
 };
 
+/**
+ * The health of the load balancers target-health aliases point at, by `loadBalancerKey`
+ * (lib/domain/load-balancer-health.ts judges each); a balancer missing from it is UNKNOWN.
+ */
+export type TargetHealth = ReadonlyMap<string, SideHealth>;
+
+const NO_TARGETS: TargetHealth = new Map();
+
 interface Zone {
   readonly zoneId: string;
   readonly records: readonly RecordSet[];
   readonly checks: ReadonlyMap<string, HealthAssessment>;
+  readonly targets: TargetHealth;
 }
 
 export function assessRecordHealth(
@@ -39,8 +49,9 @@ export function assessRecordHealth(
   zoneId: string,
   zoneRecords: readonly RecordSet[],
   checks: ReadonlyMap<string, HealthAssessment>,
+  targets: TargetHealth = NO_TARGETS,
 ): SideHealth {
-  return assessRecord(record, { zoneId, records: zoneRecords, checks }, []);
+  return assessRecord(record, { zoneId, records: zoneRecords, checks, targets }, []);
 }
 
 export function chooseServingState(primary: Verdict, secondary: Verdict): ServingState {
@@ -69,9 +80,10 @@ export function observePair(
   checks: ReadonlyMap<string, HealthAssessment>,
   observedAt: string,
   trigger: Trigger,
+  targets: TargetHealth = NO_TARGETS,
 ): PairObservation {
-  const primary = assessRecordHealth(pair.primary, pair.id.zoneId, zoneRecords, checks);
-  const secondary = assessRecordHealth(pair.secondary, pair.id.zoneId, zoneRecords, checks);
+  const primary = assessRecordHealth(pair.primary, pair.id.zoneId, zoneRecords, checks, targets);
+  const secondary = assessRecordHealth(pair.secondary, pair.id.zoneId, zoneRecords, checks, targets);
   return { pair, serving: chooseServingState(primary.verdict, secondary.verdict), primary, secondary, observedAt, trigger };
 }
 
@@ -97,17 +109,29 @@ export function aliasTargetsOfPair(pair: FailoverPair, zoneRecords: readonly Rec
 
 /**
  * The target-health aliases `record`'s health depends on (its own, and those of the in-zone records it
- * reaches, recursively) that point outside the zone: a load balancer, an API Gateway, another zone.
- * Route 53 reads their health; Failwatch cannot, so it judges such a record UNKNOWN unless its own
- * health check fails. Each with the record that holds it, in visiting order.
+ * reaches, recursively) that point outside the zone at something other than a load balancer: an API
+ * Gateway, a Global Accelerator, an S3 website... Route 53 reads their health; Failwatch cannot, so it
+ * judges such a record UNKNOWN unless its own health check fails. Each with the record that holds it,
+ * in visiting order. (A load balancer's health Failwatch reads: `loadBalancersOfPair`.)
  */
 export function unreadableTargetsOf(record: RecordSet, zoneId: string, zoneRecords: readonly RecordSet[]): { readonly record: RecordSet; readonly alias: AliasTarget }[] {
   const found: { record: RecordSet; alias: AliasTarget }[] = [];
   visitRecords([record], zoneId, zoneRecords, (visited) => {
-    const alias = evaluatedAlias(visited);
-    if (alias && !isInZone(alias, zoneId)) found.push({ record: visited, alias });
+    const alias = externalAlias(visited, zoneId);
+    if (alias && classifyAliasTarget(alias).kind !== AliasTargetKind.LOAD_BALANCER) found.push({ record: visited, alias });
   });
   return found;
+}
+
+/** The load balancers the pair's health depends on through target-health aliases (its own records', and those of the in-zone records they reach), each once. */
+export function loadBalancersOfPair(pair: FailoverPair, zoneRecords: readonly RecordSet[]): LoadBalancerRef[] {
+  const found = new Map<string, LoadBalancerRef>();
+  visitPairRecords(pair, zoneRecords, (record) => {
+    const alias = externalAlias(record, pair.id.zoneId);
+    const target = alias && classifyAliasTarget(alias);
+    if (target?.kind === AliasTargetKind.LOAD_BALANCER) found.set(loadBalancerKey(target.loadBalancer), target.loadBalancer);
+  });
+  return [...found.values()];
 }
 
 /** Whether Route 53 judges the record by its alias target's health (Evaluate Target Health: Yes). */
@@ -172,13 +196,19 @@ function healthOfCheck(healthCheckId: string, checks: ReadonlyMap<string, Health
 
 function aliasTargetHealth(alias: AliasTarget, type: string, zone: Zone, path: readonly string[]): SideHealth {
   const name = displayName(alias.dnsName);
-  if (!isInZone(alias, zone.zoneId)) {
-    return unknownSide(
-      `alias target ${name} evaluates target health, which Failwatch cannot observe; attach a Route 53 health check to this record`,
-    );
-  }
+  if (!isInZone(alias, zone.zoneId)) return externalTargetHealth(alias, zone.targets);
   const members = targetRecords(alias, type, zone.records).map((record) => ({ record, health: assessRecord(record, zone, path) }));
   return healthOfRecordSet(`${name} ${type}`, members);
+}
+
+/** A load balancer's health as judged from its targets; any other external target's is not published, so UNKNOWN with advice that works. */
+function externalTargetHealth(alias: AliasTarget, targets: TargetHealth): SideHealth {
+  const name = displayName(alias.dnsName);
+  const target = classifyAliasTarget(alias);
+  const judged = target.kind === AliasTargetKind.LOAD_BALANCER ? targets.get(loadBalancerKey(target.loadBalancer)) : undefined;
+  if (judged) return { ...judged, basis: `alias target ${name}: ${judged.basis}` };
+  const advice = adviceForUnreadableTarget(alias);
+  return unknownSide(`alias target ${name} evaluates the health of ${advice.what}, which Failwatch cannot read: ${advice.why}; to have it watched, ${advice.fix}`);
 }
 
 interface AssessedMember {
@@ -216,6 +246,12 @@ function combineCheckAndTarget(check: SideHealth, target: SideHealth): SideHealt
 
 function evaluatedAlias(record: RecordSet): AliasTarget | undefined {
   return record.alias?.evaluateTargetHealth ? record.alias : undefined;
+}
+
+/** The record's target-health alias when it points outside the zone. */
+function externalAlias(record: RecordSet, zoneId: string): AliasTarget | undefined {
+  const alias = evaluatedAlias(record);
+  return alias && !isInZone(alias, zoneId) ? alias : undefined;
 }
 
 function isInZone(alias: AliasTarget, zoneId: string): boolean {

@@ -118,6 +118,16 @@ export interface RecordSet {
   readonly values: readonly string[];
 }
 
+/** What a record answers, for people: its values, or its alias target's name (without the trailing dot). */
+export function answerValues(record: RecordSet): readonly string[] {
+  return record.alias ? [record.alias.dnsName.replace(/\.$/, '')] : record.values;
+}
+
+/** The values of the side DNS serves in `state`. */
+export function servedValues(pair: FailoverPair, state: KnownServingState): readonly string[] {
+  return answerValues(servedRole(state) === FailoverRole.SECONDARY ? pair.secondary : pair.primary);
+}
+
 export interface PairId {
   readonly zoneId: string;
   readonly name: string;
@@ -128,6 +138,8 @@ export interface PairId {
 export interface FailoverPair {
   readonly id: PairId;
   readonly zoneName: string;
+  /** Set (true) only for a private hosted zone, where TestDNSAnswer cannot be asked. */
+  readonly privateZone?: boolean;
   readonly primary: RecordSet;
   readonly secondary: RecordSet;
 }
@@ -246,6 +258,33 @@ export type Delivery =
   | { readonly status: 'HELD'; readonly reason: string }
   | { readonly status: 'SILENCED'; readonly silence: SilenceNote };
 
+export const DnsAgreement = {
+  /** Route 53 answers the decided side's values. */
+  AGREES: 'AGREES',
+  /** Route 53 answers something else: the other side's values, or neither's. */
+  DISAGREES: 'DISAGREES',
+  /** The decided side is an alias (a load balancer's addresses): reported, not compared. */
+  NOT_COMPARED: 'NOT_COMPARED',
+  SKIPPED: 'SKIPPED',
+  UNAVAILABLE: 'UNAVAILABLE',
+} as const;
+export type DnsAgreement = (typeof DnsAgreement)[keyof typeof DnsAgreement];
+
+/** What Route 53 answered (TestDNSAnswer) when a transition was recorded, and what it says about the decided side. */
+export interface DnsConfirmation {
+  readonly status: DnsAgreement;
+  /** The side Failwatch decided DNS serves. */
+  readonly decided: FailoverRole;
+  /** What Route 53 answered (absent when skipped or unreadable). */
+  readonly values?: readonly string[];
+  readonly responseCode?: string;
+  readonly askedAt?: string;
+  /** Why it was skipped or could not be read. */
+  readonly reason?: string;
+  /** The finding in a sentence or two, as the email and the Slack message print it. */
+  readonly sentence: string;
+}
+
 /** One recorded change of a pair, the unit of history and of notification. */
 export interface Transition {
   /** `<zoneId>|<name>|<type>#<sequence>`: unique and stable, used to deduplicate notifications. */
@@ -270,6 +309,8 @@ export interface Transition {
   /** With hysteresis (more than one confirmation): when the new side was first seen, and on how many observations. */
   readonly confirmation?: { readonly firstSeenAt: string; readonly observations: number };
   readonly delivery?: Delivery;
+  /** What Route 53 answered for the name when this was recorded; absent when no answer was asked for. */
+  readonly dnsAnswer?: DnsConfirmation;
 }
 
 export function pairKey(id: PairId): string {

@@ -4,7 +4,7 @@
  * state to store. Pure: time is the observation's, and the decision is plain data.
  */
 import { confirmChange } from './hysteresis';
-import { FailoverRole, ServingState, servedRole, type Delivery, type FailoverPair, type KnownServingState, type PairObservation, type PairState, type Transition } from './model';
+import { ServingState, servedValues, type Delivery, type PairObservation, type PairState, type Transition } from './model';
 import { NoticeKind, buildNotice, type Notice, type NoticeFields } from './notices';
 import { activeSilence, silenceNote, type Silence } from './silences';
 import { decideTransitions, describeUnknown, elapsedSeconds } from './transitions';
@@ -243,15 +243,10 @@ function notice(step: Step, about: string, fields: Omit<NoticeFields, 'serving' 
   return buildNotice(
     state.pairId,
     about,
-    { ...fields, serving, servingSince: state.servingSince, servingValues: valuesServed(observation.pair, serving) },
+    { ...fields, serving, servingSince: state.servingSince, servingValues: servedValues(observation.pair, serving) },
     observation.observedAt,
     observation.trigger,
   );
-}
-
-function valuesServed(pair: FailoverPair, serving: KnownServingState): readonly string[] {
-  const record = servedRole(serving) === FailoverRole.SECONDARY ? pair.secondary : pair.primary;
-  return record.alias ? [record.alias.dnsName] : record.values;
 }
 
 /** Sets the given optional fields, dropping those that are undefined (absent, not `undefined`, in stored state). */

@@ -10,8 +10,7 @@ import {
   TransitionKind,
   Verdict,
   pairKey,
-  servedRole,
-  type FailoverPair,
+  servedValues,
   type KnownServingState,
   type PairObservation,
   type PairState,
@@ -181,11 +180,6 @@ function buildTransition(
     stateAfter,
     ...confirmed,
   };
-}
-
-function servedValues(pair: FailoverPair, state: KnownServingState): readonly string[] {
-  const record = servedRole(state) === FailoverRole.SECONDARY ? pair.secondary : pair.primary;
-  return record.alias ? [record.alias.dnsName] : record.values;
 }
 
 /** Whole seconds, never negative: clocks of different runs may disagree slightly. */

@@ -3,7 +3,7 @@
  * can send anything, so the message is checked before it is rendered.
  */
 import * as z from '../zod';
-import { Severity } from '../domain/model';
+import { DnsAgreement, Severity } from '../domain/model';
 import { NOTIFICATION_SCHEMA, type NotificationPayload } from './payload';
 import { cloudWatchAlarmMessageSchema, type CloudWatchAlarmMessage } from './slack-alarm';
 
@@ -46,6 +46,7 @@ export const notificationPayloadSchema = z.object({
       lastedSeconds: count,
     }),
   ),
+  dnsAnswer: z.optional(z.object({ status: z.enum(DnsAgreement), values: z.optional(z.array(z.string())), sentence: z.string() })),
   observedAt: z.nonEmptyString,
   test: z.optional(z.boolean()),
 }) satisfies z.ZodMiniType<NotificationPayload>;

@@ -2,7 +2,7 @@
  * The structured notification every channel renders from. It travels inside the SNS message
  * (the `lambda` part of a MessageStructure=json publish), so the Slack function never re-reads AWS.
  */
-import type { Evidence, PairId, Severity } from '../domain/model';
+import type { DnsAgreement, Evidence, PairId, Severity } from '../domain/model';
 
 export const NOTIFICATION_SCHEMA = 'failwatch.notification/v1';
 
@@ -63,6 +63,8 @@ export interface NotificationPayload {
   readonly covered?: readonly string[];
   /** A configuration notice's risk (DR_HOLE, DR_HOLE_CLOSED, BLIND_SPOT, BLIND_SPOT_CLEARED); absent otherwise. */
   readonly risk?: NotificationRisk;
+  /** A transition's check of what Route 53 answered when it was recorded (`Route 53 answers 10.0.1.1, ...`); absent otherwise. */
+  readonly dnsAnswer?: { readonly status: DnsAgreement; readonly values?: readonly string[]; readonly sentence: string };
   readonly observedAt: string;
   /** A test sent with `failwatch test-alert`: nothing happened to the pair. Absent for real notifications. */
   readonly test?: boolean;

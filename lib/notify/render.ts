@@ -183,8 +183,11 @@ export function renderTransition(t: Transition, context: RenderContext & PairVal
   const summary = summarySentence(t, context.zoneName);
   const facts = factsFor(t, context.zoneName);
   const links = linksFor(t);
+  // What Route 53 answered when the change was recorded, right under what Failwatch decided.
+  const dns = t.dnsAnswer;
   const text = [
     summary,
+    ...(dns ? ['', dns.sentence] : []),
     '',
     ...facts.map((fact) => `${`${fact.label}:`.padEnd(30)} ${fact.value}`),
     '',
@@ -211,6 +214,7 @@ export function renderTransition(t: Transition, context: RenderContext & PairVal
       { side: 'secondary', healthCheckId: t.secondary.healthCheckId, evidence: t.secondary.evidence },
     ],
     links,
+    ...(dns ? { dnsAnswer: { status: dns.status, ...(dns.values ? { values: dns.values } : {}), sentence: dns.sentence } } : {}),
     observedAt: t.observedAt,
   };
   return {

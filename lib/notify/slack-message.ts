@@ -102,6 +102,7 @@ export function renderSlackMessage(payload: NotificationPayload): SlackMessage {
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncateText(`${style.emoji} ${singleLine(payload.subject)}`, SlackLimits.HEADER_TEXT), emoji: true } },
       ...(summary ? [mrkdwnSection(truncateMrkdwn(summary, SlackLimits.SECTION_TEXT))] : []),
+      ...dnsAnswerSection(payload.dnsAnswer),
     ],
     attachments: [{ color: style.color, blocks: details }],
     unfurl_links: false,
@@ -117,6 +118,13 @@ export function renderPlainSlackMessage(subject: string | undefined, text: strin
   if (full.length <= SlackLimits.MESSAGE_TEXT) return { text: full, unfurl_links: false, unfurl_media: false };
   const note = `\n_(cut: the message is longer than Slack accepts, ${text.length} characters; other subscribers of the topic received it whole)_`;
   return { text: truncateEscaped(full, SlackLimits.MESSAGE_TEXT - note.length) + note, unfurl_links: false, unfurl_media: false };
+}
+
+/** What Route 53 answered, beside the summary, where a disagreement cannot be folded away. */
+function dnsAnswerSection(answer: NotificationPayload['dnsAnswer']): SlackSectionBlock[] {
+  if (answer === undefined) return [];
+  const marker = answer.status === 'DISAGREES' ? ':warning: ' : '';
+  return [mrkdwnSection(marker + truncateMrkdwn(singleLine(answer.sentence), SlackLimits.SECTION_TEXT - marker.length))];
 }
 
 function mrkdwnSection(text: string): SlackSectionBlock {

@@ -60,6 +60,9 @@ export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, messa
   if (result.unknownPairs.length > 0) {
     log.warn('some pairs could not be judged: Failwatch reports no change for them until it can', { unknownPairs: result.unknownPairs.length, reasons: result.unknownReasons ?? [] });
   }
+  if (result.dnsDisagreements) {
+    log.warn('Route 53 answers another side than the one recorded (DNS changes take up to a minute to propagate; the messages say so)', { dnsDisagreements: result.dnsDisagreements });
+  }
   logPublishFailures(log, result.publishFailures ?? []);
   if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
   if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });

@@ -12,18 +12,29 @@ import { DynamoPairDefinitionStore } from '../aws/dynamodb/pair-definitions';
 import { DynamoSilenceStore } from '../aws/dynamodb/silences';
 import { DynamoStateStore } from '../aws/dynamodb/state-store';
 import { createDynamoDocumentClient } from '../aws/dynamodb/table';
+import { CloudWatchTargetCountSource } from '../aws/cloudwatch/target-counts';
+import { ElbLoadBalancerDirectory, type LoadBalancerClients } from '../aws/elb/directory';
+import { RequestBudget } from '../aws/request-budget';
 import { Route53CheckerStatusSource } from '../aws/route53/checkers';
+import { Route53DnsAnswerSource } from '../aws/route53/dns-answer';
 import { Route53InventorySource } from '../aws/route53/inventory';
-import { createCloudWatchClient, createRoute53Client } from '../aws/sdk-clients';
+import { createCloudWatchClient, createLoadBalancerClients, createRegionalCloudWatchClients, createRoute53Client, ROUTE53_BUDGET_DEFAULTS, type RegionalClients } from '../aws/sdk-clients';
 import { createSnsClient, SnsNotifier } from '../aws/sns-notifier';
 import { CachedInventorySource } from '../usecases/cached-inventory';
+import { CachedLoadBalancerDirectory } from '../usecases/cached-load-balancers';
 import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';
 import type { Clock } from '../ports';
 import { DEFAULT_WATCH_SETTINGS, type WatchDeps } from '../usecases/watch';
 
 export interface AwsClients {
   readonly route53: Route53Client;
+  /** The Route 53 client's share of the account-wide rate: TestDNSAnswer looks at it before asking. */
+  readonly route53Budget: RequestBudget;
+  /** us-east-1: Route 53's HealthCheckStatus metrics and the managed alarms. */
   readonly cloudWatch: CloudWatchClient;
+  /** In load balancers' regions, made on first use: their target counts. */
+  readonly regionalCloudWatch: RegionalClients<CloudWatchClient>;
+  readonly loadBalancers: RegionalClients<LoadBalancerClients>;
   readonly dynamo: DynamoDBDocumentClient;
   readonly sns: SNSClient;
 }
@@ -31,12 +42,26 @@ export interface AwsClients {
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createAwsClients(config: WatchConfig): AwsClients {
+  const route53Budget = new RequestBudget({ requestsPerSecond: config.route53RequestsPerSecond, burst: ROUTE53_BUDGET_DEFAULTS.burst });
   return {
-    route53: createRoute53Client({ requestsPerSecond: config.route53RequestsPerSecond, statusRequestsPerSecond: config.statusRequestsPerSecond }),
+    route53: createRoute53Client({ budget: route53Budget, statusRequestsPerSecond: config.statusRequestsPerSecond }),
+    route53Budget,
     cloudWatch: createCloudWatchClient(),
+    regionalCloudWatch: createRegionalCloudWatchClients(),
+    loadBalancers: createLoadBalancerClients(),
     dynamo: createDynamoDocumentClient(),
     sns: createSnsClient(),
   };
+}
+
+/** Closes every client's connections (tests and tools; a Lambda container never needs to). */
+export function destroyAwsClients(clients: AwsClients): void {
+  clients.route53.destroy();
+  clients.cloudWatch.destroy();
+  clients.regionalCloudWatch.destroy();
+  clients.loadBalancers.destroy();
+  clients.dynamo.destroy();
+  clients.sns.destroy();
 }
 
 /**
@@ -56,6 +81,11 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
     notifier: new SnsNotifier(clients.sns, config.topicArn),
     silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName, reader }),
     definitions: new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName, reader }),
+    loadBalancers: {
+      directory: new CachedLoadBalancerDirectory(new ElbLoadBalancerDirectory((region) => clients.loadBalancers.in(region)), clock, { maxAgeSeconds: config.discoveryMaxAgeMinutes * 60 }),
+      targetCounts: new CloudWatchTargetCountSource((region) => clients.regionalCloudWatch.in(region)),
+    },
+    dnsAnswers: new Route53DnsAnswerSource(clients.route53, clients.route53Budget),
     clock,
     settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences, alarmPrefix: config.alarms.prefix, watchedZoneIds: config.zoneIds },
   };

@@ -9,7 +9,7 @@
  * an alarm run never does, which keeps it to the read, the commit and the mark.
  */
 import { isConfigNotice } from '../domain/config-notices';
-import { pairKey, type FailoverPair, type RecordSet, type Transition } from '../domain/model';
+import { answerValues, pairKey, type FailoverPair, type Transition } from '../domain/model';
 import { mapBounded } from '../batches';
 import { NotifierError } from '../errors';
 import { isPastDeadline } from './deadline';
@@ -148,10 +148,6 @@ function statusOf(item: OutboxItem): PublishStatus {
   return item.kind === 'TRANSITION' ? item.transition.publishStatus : item.notice.publishStatus;
 }
 
-export function recordValues(record: RecordSet): readonly string[] {
-  return record.alias ? [record.alias.dnsName] : record.values;
-}
-
 /**
  * Publishes the entries, a few pairs at once (`pairConcurrency`) and each pair's one by one, in sequence
  * order. Past `deadline` no entry is started: it stays pending for the next run.
@@ -216,7 +212,7 @@ interface EntryOps {
 function opsFor(deps: PublishDeps, entry: OutboxEntry): EntryOps {
   const { pair } = entry;
   const { store } = deps;
-  const context = { zoneName: pair.zoneName, primaryValues: recordValues(pair.primary), secondaryValues: recordValues(pair.secondary) };
+  const context = { zoneName: pair.zoneName, primaryValues: answerValues(pair.primary), secondaryValues: answerValues(pair.secondary) };
   if (entry.kind === 'TRANSITION') {
     const { sequence } = entry;
     return {

@@ -1,4 +1,5 @@
 /** What a watch run returns and logs: counts first, then only the pairs where something happened. */
+import type { DnsAgreement } from '../domain/model';
 import { oldestPendingObservedAt, publishFailuresOf, type PublishFailure } from './publish';
 import type { WatchSummary } from './watch';
 
@@ -15,7 +16,10 @@ export interface RunResult {
   readonly publishFailures?: readonly PublishFailure[];
   /** Present only when notifications are left pending: how long the oldest has waited, in seconds, at the run's start. */
   readonly oldestPendingSeconds?: number;
-  readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[] }[];
+  /** `dns`: how Route 53's answer (TestDNSAnswer) compared with the side decided, when transitions were recorded. */
+  readonly changes: readonly { readonly pair: string; readonly recorded: readonly string[]; readonly notices: readonly string[]; readonly dns?: DnsAgreement }[];
+  /** Present only when Route 53 answered another side than the one decided: each pair with the sentence its message carries. */
+  readonly dnsDisagreements?: readonly { readonly pair: string; readonly sentence: string }[];
   /**
    * Present only when configuration notices were recorded: each with its pair and the risk it is about
    * (`<reason>#<what>`), a DR hole or blind spot that appeared (DR_HOLE, BLIND_SPOT) or is gone
@@ -43,7 +47,10 @@ export function toRunResult(summary: WatchSummary): RunResult {
     notificationsSent: summary.notificationsSent,
     notificationsPending: summary.notificationsPending,
     ...publishingProblemsOf(summary),
-    changes: summary.outcomes.filter((o) => o.recorded.length + o.notices.length > 0).map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices })),
+    changes: summary.outcomes
+      .filter((o) => o.recorded.length + o.notices.length > 0)
+      .map((o) => ({ pair: o.pair, recorded: o.recorded, notices: o.notices, ...(o.dnsAnswer === undefined ? {} : { dns: o.dnsAnswer.status }) })),
+    ...dnsDisagreementsOf(summary),
     ...configNoticesOf(summary),
     unknownPairs: summary.unknownPairs,
     ...unknownReasonsOf(summary),
@@ -52,6 +59,11 @@ export function toRunResult(summary: WatchSummary): RunResult {
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
     ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
   };
+}
+
+function dnsDisagreementsOf(summary: WatchSummary): Pick<RunResult, 'dnsDisagreements'> {
+  const disagreeing = summary.outcomes.flatMap((outcome) => (outcome.dnsAnswer?.status === 'DISAGREES' ? [{ pair: outcome.pair, sentence: outcome.dnsAnswer.sentence }] : []));
+  return disagreeing.length === 0 ? {} : { dnsDisagreements: disagreeing };
 }
 
 function publishingProblemsOf(summary: WatchSummary): Pick<RunResult, 'publishFailures' | 'oldestPendingSeconds'> {

@@ -4,7 +4,7 @@
  * evidence of the last transition, what is still waiting to be sent, the silences in force (set from the CLI
  * and configured), flapping and held changes, and the pairs it cannot read, with why. Reads only.
  */
-import { describePair, ServingState, Verdict, pairKey, servedRole, type KnownServingState, type PairId, type SideHealth } from '../domain/model';
+import { answerValues, describePair, ServingState, Verdict, pairKey, servedRole, type KnownServingState, type PairId, type SideHealth } from '../domain/model';
 import type { ConfigRiskKind } from '../domain/config-risks';
 import { NoticeKind } from '../domain/notices';
 import { silenceCovers, type Silence } from '../domain/silences';
@@ -14,7 +14,6 @@ import { historyReference } from '../notify/reference';
 import { judgedState, PublishStatus, type SilenceStore, type StoredTransition } from '../ports';
 import type { HistoryReader, PairHistory, StoredPairCatalog } from './console-ports';
 import { catalogPairs, selectPairs, unreadableWarnings, type CatalogPair, type PairFilter } from './pair-selection';
-import { recordValues } from './publish';
 
 export interface StatusDeps {
   readonly pairs: StoredPairCatalog;
@@ -164,7 +163,7 @@ function side(verdict: Verdict, since: string, last: StoredTransition | undefine
 function servingValues(pair: CatalogPair, serving: KnownServingState, last: StoredTransition | undefined): readonly string[] {
   if (pair.definition) {
     const record = servedRole(serving) === 'SECONDARY' ? pair.definition.pair.secondary : pair.definition.pair.primary;
-    return recordValues(record);
+    return answerValues(record);
   }
   return last?.to === serving ? last.toValues : [];
 }

@@ -4,13 +4,12 @@
  * email, Slack and filter policies can be checked end to end; then records it as a test, apart from every
  * pair's history, where no report counts it.
  */
-import { FailoverRole, type FailoverPair, type PairId, type Severity, type Transition } from '../domain/model';
+import { answerValues, FailoverRole, type FailoverPair, type PairId, type Severity, type Transition } from '../domain/model';
 import { PairSelectionError, StoreError, describeError } from '../errors';
 import { renderTestAlert, type TestAlertKind, type TestAlertPair } from '../notify/render-test-alert';
 import type { Notifier } from '../ports';
 import type { HistoryReader, StoredPairCatalog, TestAlert, TestAlertLog } from './console-ports';
 import { catalogPairs, describeFilter, selectPairs, type PairFilter } from './pair-selection';
-import { recordValues } from './publish';
 
 export interface TestAlertDeps {
   readonly pairs: StoredPairCatalog;
@@ -62,7 +61,7 @@ async function watchedPair(deps: Pick<TestAlertDeps, 'pairs' | 'history'>, reque
 }
 
 function pairValues(pair: FailoverPair): TestAlertPair {
-  return { id: pair.id, zoneName: pair.zoneName, primaryValues: recordValues(pair.primary), secondaryValues: recordValues(pair.secondary) };
+  return { id: pair.id, zoneName: pair.zoneName, primaryValues: answerValues(pair.primary), secondaryValues: answerValues(pair.secondary) };
 }
 
 /** Without a stored definition: the addresses the recorded transitions name for each side. */

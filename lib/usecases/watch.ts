@@ -8,11 +8,14 @@ import { mapBounded } from '../batches';
 import { checksForCheckerEvidence, checksForCheckerVerdict } from '../domain/checker-reports';
 import { isConfigNotice, type ConfigLook } from '../domain/config-notices';
 import { detectConfigRisks } from '../domain/config-risks';
-import { observePair } from '../domain/failover';
+import { dnsAnswerSkipReason, withDnsAnswer, type DnsAnswer } from '../domain/dns-answer';
+import { loadBalancersOfPair, observePair, type TargetHealth } from '../domain/failover';
+import { loadBalancerKey } from '../domain/alias-targets';
 import { assessHealthChecks } from '../domain/health';
 import {
   pairKey,
   type CheckerReadings,
+  type DnsAgreement,
   type HealthCheckDefinition,
   type HealthSignals,
   type MetricReading,
@@ -28,6 +31,7 @@ import { StaleStateError, describeError } from '../errors';
 import { isPastDeadline } from './deadline';
 import { judgedState, type Clock, type Inventory, type PairNotice, type RecordedPair, type StoredPair, type WatchPorts } from '../ports';
 import { countPublishing, finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
+import { judgeLoadBalancers } from './load-balancer-health';
 import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
 
 export type { Discovery, WatchScope };
@@ -47,6 +51,8 @@ export interface PairOutcome {
   readonly notices: readonly string[];
   /** The configuration notices among them, each with the risk it is about (`<reason>#<what>`). */
   readonly configNotices: readonly { readonly kind: string; readonly risk: string }[];
+  /** What Route 53 answered when this run recorded transitions for the pair; absent when none were. */
+  readonly dnsAnswer?: { readonly status: DnsAgreement; readonly sentence: string };
   readonly reason: string;
 }
 
@@ -126,7 +132,12 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
 
   const checkerReads = new Map<string, CheckerReadings>();
   const withoutData = checksForCheckerVerdict(healthCheckIds, healthChecks, metrics);
-  await readCheckers(deps, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline);
+  // Load balancers behind target-health aliases are read beside the checkers: other services, other budgets.
+  const balancers = new Map(plans.flatMap((plan) => loadBalancersOfPair(plan.pair, plan.zoneRecords)).map((ref) => [loadBalancerKey(ref), ref]));
+  const [targets] = await Promise.all([
+    judgeLoadBalancers(deps.loadBalancers, [...balancers.values()], now),
+    readCheckers(deps, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline),
+  ]);
   // No metric and no checker reading: nothing says whether the check is new (healthy until it has data)
   // or failing, so it is unknown; judging it healthy could report a failback Route 53 never made.
   for (const id of withoutData) {
@@ -136,7 +147,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   // Per pair: whether a check without a datapoint is new or in a gap is known from the pair's own past.
   const observeAll = () => {
     const signals = signalsFor(healthCheckIds, metrics, checkerReads);
-    return new Map(plans.map((plan) => [pairKey(plan.pair.id), observe(plan, healthChecks, signals, states.get(pairKey(plan.pair.id)), observedAt, request.trigger)]));
+    return new Map(plans.map((plan) => [pairKey(plan.pair.id), observe(plan, healthChecks, signals, targets, states.get(pairKey(plan.pair.id)), observedAt, request.trigger)]));
   };
   let observations = observeAll();
   const observationOf = (plan: PairPlan): PairObservation => observations.get(pairKey(plan.pair.id))!;
@@ -191,12 +202,13 @@ function observe(
   plan: PairPlan,
   healthChecks: ReadonlyMap<string, HealthCheckDefinition>,
   signals: ReadonlyMap<string, HealthSignals>,
+  targets: TargetHealth,
   stored: StoredPair | undefined,
   observedAt: string,
   trigger: Trigger,
 ): PairObservation {
   const assessments = assessHealthChecks(plan.healthCheckIds, healthChecks, signals, checksWithDataOf(stored?.watch));
-  return observePair(plan.pair, plan.zoneRecords, assessments, observedAt, trigger);
+  return observePair(plan.pair, plan.zoneRecords, assessments, observedAt, trigger, targets);
 }
 
 /** The pair's configuration as listed for this run; undefined when the run cannot date it (definitions from the table). */
@@ -235,6 +247,23 @@ function checksWhoseVerdictChanged(stored: StoredPair | undefined, observation: 
   return changed.filter((id): id is string => id !== undefined);
 }
 
+/**
+ * What Route 53 answers for the pair now, to store with the transitions about to be committed: optional
+ * evidence, so it is skipped for a private zone and near the deadline, bounded by the adapter (about 2 s),
+ * and never holds the commit back with a failure.
+ */
+async function askDnsAnswer(deps: WatchDeps, plan: PairPlan, deadline: Date | undefined): Promise<DnsAnswer | undefined> {
+  if (deps.dnsAnswers === undefined) return undefined;
+  const skip = dnsAnswerSkipReason(plan.pair);
+  if (skip !== undefined) return { kind: 'SKIPPED', reason: skip };
+  if (isPastDeadline(deps.clock, deadline, EVIDENCE_CUTOFF_MS)) return { kind: 'SKIPPED', reason: `the run is within ${EVIDENCE_CUTOFF_MS / 1000} s of its deadline: recording comes first` };
+  try {
+    return await deps.dnsAnswers.askDnsAnswer(plan.pair.id, deps.clock.now());
+  } catch (error) {
+    return { kind: 'UNAVAILABLE', reason: describeError(error) };
+  }
+}
+
 /** Evidence is optional; recording is not. Reading stops this long before the run's deadline. */
 const EVIDENCE_CUTOFF_MS = 10_000;
 
@@ -252,20 +281,26 @@ async function recordPair(deps: WatchDeps, plan: PairPlan, loaded: StoredPair | 
     return { plan, status: 'unfinished', pair: key, error: 'deadline reached before this pair was recorded', state: loaded };
   }
   let state = loaded;
+  // Asked once per pair and run, even when a lost race makes it decide again.
+  let answer: DnsAnswer | undefined;
   try {
     for (let attempt = 0; ; attempt++) {
       const decision = decide(plan, state, observation);
+      if (decision.transitions.length > 0) answer ??= await askDnsAnswer(deps, plan, deadline);
+      const transitions = answer === undefined ? decision.transitions : withDnsAnswer(decision.transitions, plan.pair, answer);
+      const dns = transitions.at(-1)?.dnsAnswer;
       const outcome: PairOutcome = {
         pair: key,
         serving: observation.serving,
-        recorded: decision.transitions.map((t) => t.kind),
+        recorded: transitions.map((t) => t.kind),
         notices: decision.notices.map((n) => n.kind),
         configNotices: decision.notices.flatMap((n) => (isConfigNotice(n) ? [{ kind: n.kind, risk: n.risk.id }] : [])),
+        ...(dns === undefined ? {} : { dnsAnswer: { status: dns.status, sentence: dns.sentence } }),
         reason: decision.reason,
       };
       if (!decision.write) return { plan, status: 'done', outcome, state, recorded: [], notices: [] };
       try {
-        const { transitions, notices, next, watch } = decision;
+        const { notices, next, watch } = decision;
         // What this run records to be sent is committed already claimed for it, under the lease a claim would take.
         const claimUntil = new Date(deps.clock.now().getTime() + deps.settings.publishLeaseSeconds * 1000);
         const change = { pairId: plan.pair.id, expected: judgedState(state), next, transitions, notices, ...(watch === undefined ? {} : { watch }), expectedRevision: state?.revision };

@@ -1,11 +1,11 @@
 /**
- * CloudWatch GetMetricData on 127.0.0.1. The SDK's CloudWatch client speaks AWS JSON 1.0
+ * CloudWatch GetMetricData on 127.0.0.1, for every region. The SDK's CloudWatch client speaks AWS JSON 1.0
  * (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`, timestamps as epoch seconds), which is
  * easy to answer over HTTP, so the real client, retry included, runs as deployed.
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { SimulatedAws } from '../simulated-aws';
-import { invocationIdOf, latencySource, readBody, startHttpServer, type LatencyRange, type RunningServer } from './http';
+import { invocationIdOf, latencySource, readBody, regionOf, startHttpServer, type LatencyRange, type RunningServer } from './http';
 import { Service, type Traffic } from './traffic';
 
 /** GetMetricData's documented limit. */
@@ -38,7 +38,8 @@ export function startCloudWatchStandIn(world: SimulatedAws, traffic: Traffic, op
     const input = JSON.parse(body) as GetMetricDataBody;
     const queries = input.MetricDataQueries ?? [];
     if (queries.length > MAX_QUERIES) return fail('InvalidParameterValue', `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
-    const output = world.getMetricData({ MetricDataQueries: queries, EndTime: new Date((input.EndTime ?? Date.now() / 1000) * 1000) });
+    // Answered for the region the client signed for: HealthCheckStatus exists only in us-east-1, a load balancer's metrics in its own.
+    const output = world.getMetricData({ MetricDataQueries: queries, EndTime: new Date((input.EndTime ?? Date.now() / 1000) * 1000) }, regionOf(request));
     const results = output.MetricDataResults.map((result) => ({ ...result, Timestamps: result.Timestamps.map((at) => at.getTime() / 1000) }));
     response.writeHead(200).end(JSON.stringify({ MetricDataResults: results, Messages: [] }));
   });

@@ -41,6 +41,12 @@ export function invocationIdOf(request: IncomingMessage): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** The region a signed request is for: SigV4's credential scope, `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
+export function regionOf(request: IncomingMessage, fallback = 'us-east-1'): string {
+  const authorization = String(request.headers['authorization'] ?? '');
+  return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization)?.[1] ?? fallback;
+}
+
 export interface RunningServer {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;

@@ -1,7 +1,7 @@
 /**
  * Route 53 on 127.0.0.1, speaking REST-XML to the real SDK client (found through the standard
  * AWS_ENDPOINT_URL_ROUTE_53 variable), so the request budget and the SDK retry run as deployed.
- * Answers come from a SimulatedAws world; like Route 53 it answers HTTP 400 `Throttling`
+ * Answers come from a SimulatedAws world (TestDNSAnswer: what the world's Route 53 chooses now); like Route 53 it answers HTTP 400 `Throttling`
  * ("Rate exceeded") past its account-wide rate (a sliding one-second window) and past
  * GetHealthCheckStatus's own burst-then-rate, and every answer takes a while.
  */
@@ -96,6 +96,15 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
         root: 'ListHealthChecksResponse',
         // MaxItems as the SDK sends it (`maxitems`); the world caps the page at 1,000 as Route 53 does.
         body: world.listHealthChecks({ ...optional({ Marker: query.get('marker') }), ...maxItems(query.get('maxitems')) }) as unknown as Record<string, XmlValue>,
+      }),
+    };
+  }
+  if (resource === 'testdnsanswer' && id === undefined) {
+    return {
+      operation: 'TestDNSAnswer',
+      answer: (world, _path, query) => ({
+        root: 'TestDNSAnswerResponse',
+        body: world.testDnsAnswer({ HostedZoneId: query.get('hostedzoneid') ?? '', RecordName: query.get('recordname') ?? '', RecordType: query.get('recordtype') ?? '' }) as unknown as Record<string, XmlValue>,
       }),
     };
   }

@@ -11,7 +11,7 @@ export interface OperationCount {
 
 export type ServiceTraffic = Record<string, OperationCount>;
 
-export const Service = { ROUTE53: 'route53', CLOUDWATCH: 'cloudwatch', DYNAMODB: 'dynamodb', SNS: 'sns' } as const;
+export const Service = { ROUTE53: 'route53', CLOUDWATCH: 'cloudwatch', DYNAMODB: 'dynamodb', SNS: 'sns', ELB: 'elb' } as const;
 export type Service = (typeof Service)[keyof typeof Service];
 
 export interface TrafficSnapshot {
@@ -21,7 +21,7 @@ export interface TrafficSnapshot {
 }
 
 export class Traffic {
-  private readonly services: Record<Service, ServiceTraffic> = { route53: {}, cloudwatch: {}, dynamodb: {}, sns: {} };
+  private readonly services: Record<Service, ServiceTraffic> = { route53: {}, cloudwatch: {}, dynamodb: {}, sns: {}, elb: {} };
   /** invocation id → was its latest attempt throttled? Bounded: the bench forgets it between steps. */
   private readonly lastAttemptThrottled = new Map<string, boolean>();
 

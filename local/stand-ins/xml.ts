@@ -1,4 +1,4 @@
-/** Just enough XML writing for Route 53 (REST-XML) and SNS (Query) answers built from SDK-shaped objects. */
+/** Just enough XML writing for Route 53 (REST-XML), SNS and Elastic Load Balancing (Query) answers built from SDK-shaped objects. */
 export type XmlValue = string | number | boolean | Date | undefined | null | readonly XmlValue[] | { readonly [key: string]: XmlValue };
 
 /** List wrapper element → member element, as the AWS XML protocols name them. */
@@ -11,6 +11,7 @@ export const MEMBER_NAMES: Readonly<Record<string, string>> = {
   Regions: 'Region',
   HealthCheckObservations: 'HealthCheckObservation',
   Dimensions: 'Dimension',
+  RecordData: 'RecordDataEntry',
 };
 
 function escapeXml(text: string): string {

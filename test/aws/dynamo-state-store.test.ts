@@ -4,7 +4,7 @@ import { pairKey } from '../../lib/domain/model';
 import { ConfigurationError, StoreError } from '../../lib/errors';
 import { PublishStatus } from '../../lib/ports';
 import { createTestClient, createTestDocumentClient } from '../../local/dynalite';
-import { failRequests, firstState, freshPairId, minutesAfter, publishAndMove, readOutboxEntry, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
+import { failRequests, firstState, freshPairId, isStateUpdate, minutesAfter, publishAndMove, readOutboxEntry, readRawItem, recordRequests, seenAgain, transitionsAfter, type WireRequest, startLocalStore, stopLocalStore, type LocalStore } from './dynamo-state-store-fixtures';
 
 const HISTORY_DAYS = 30;
 let { db, tableName, client, store } = {} as LocalStore;
@@ -46,6 +46,26 @@ describe('DynamoStateStore: state and history round trip', () => {
       expect(await readRawItem(client, tableName, start.pairId, transition.sequence)).toMatchObject({ publishStatus: PublishStatus.PUBLISHED, id: transition.id });
     }
     expect(await store.loadStateConsistent(start.pairId)).toEqual({ ...next, revision: 2, pendingSequences: [] });
+  });
+
+  test("Route 53's DNS answer is committed with its transition, in the same write, and read back from the outbox and from history", async () => {
+    const start = firstState(freshPairId());
+    await store.record({ expected: undefined, next: start, transitions: [], expectedRevision: undefined });
+    const { transitions, next } = transitionsAfter(start, 2);
+    const dnsAnswer = { status: 'DISAGREES', decided: 'SECONDARY', values: ['10.0.0.1'], responseCode: 'NOERROR', askedAt: '2026-11-25T09:01:00.500Z', sentence: 'Route 53 answers 10.0.0.1, the primary\'s address, not the secondary Failwatch decided.' } as const;
+    const skipped = { status: 'SKIPPED', decided: 'SECONDARY', reason: 'the hosted zone is private', sentence: "Route 53's answer was not asked for: the hosted zone is private." } as const;
+    const answered = [{ ...transitions[0]!, dnsAnswer }, { ...transitions[1]!, dnsAnswer: skipped }];
+    const counted = createTestDocumentClient(db.endpoint);
+    const requests = recordRequests(counted);
+    await new DynamoStateStore({ client: counted, tableName, historyDays: HISTORY_DAYS }).record({ expected: start, next, transitions: answered, expectedRevision: 1 });
+    counted.destroy();
+
+    // One write: the state's commit carries both transitions and their answers in its outbox.
+    expect(requests.map((request) => [request.commandName, isStateUpdate(request), JSON.stringify(request.input).includes('not the secondary Failwatch decided')])).toEqual([['UpdateItemCommand', true, true]]);
+    expect((await store.getTransition(start.pairId, 1))?.dnsAnswer).toStrictEqual(dnsAnswer);
+    expect((await store.getTransition(start.pairId, 2))?.dnsAnswer).toStrictEqual(skipped);
+    await publishAndMove(store, start.pairId, minutesAfter(next.lastObservedAt, 1));
+    expect((await store.getTransition(start.pairId, 1))?.dnsAnswer).toStrictEqual(dnsAnswer);
   });
 
   test('a state refresh without transitions bumps the revision and keeps the sequence', async () => {

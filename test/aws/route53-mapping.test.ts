@@ -1,10 +1,10 @@
 import type { HealthCheck, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import fc from 'fast-check';
-import { buildPairs, recordsPairsReach, toHealthCheckDefinition, toRecordSet, type Zone } from '../../lib/aws/route53/mapping';
+import { buildPairs, recordsPairsReach, toHealthCheckDefinition, toRecordSet, toZone, type Zone } from '../../lib/aws/route53/mapping';
 import { observePair } from '../../lib/domain/failover';
 import { TriggerKind, Verdict, type HealthAssessment } from '../../lib/domain/model';
 
-const ZONE: Zone = { id: 'Z1', name: 'example.com.' };
+const ZONE: Zone = { id: 'Z1', name: 'example.com.', private: false };
 
 type RecordSpec = Partial<ResourceRecordSet> & { Name: string };
 const record = (spec: RecordSpec): ResourceRecordSet => ({ Type: 'A', TTL: 60, ...spec });
@@ -119,5 +119,16 @@ describe('toRecordSet and toHealthCheckDefinition: only what is present', () => 
     children.push('hc-c');
     expect(calculated).toMatchObject({ childHealthCheckIds: ['hc-a', 'hc-b'], healthThreshold: 1 });
     expect(toRecordSet({ Name: 'x.example.com.', Type: 'A', AliasTarget: { DNSName: 'y.example.com', HostedZoneId: 'Z1', EvaluateTargetHealth: false } }).values).toEqual([]);
+  });
+});
+
+describe('toZone and buildPairs: a private zone\'s pairs say so, for TestDNSAnswer "only supports querying public hosted zones"', () => {
+  it.each([
+    ['a private zone', { Id: '/hostedzone/Z9', Name: 'corp.internal.', CallerReference: 'r', Config: { PrivateZone: true } }, true],
+    ['a public zone: no field at all, so its stored definitions are as before', { Id: '/hostedzone/Z1', Name: 'example.com.', CallerReference: 'r', Config: { PrivateZone: false } }, undefined],
+    ['a zone without Config', { Id: '/hostedzone/Z1', Name: 'example.com.', CallerReference: 'r' }, undefined],
+  ] as const)('%s', (_case, hostedZone, privateZone) => {
+    const [pair] = buildPairs(toZone(hostedZone), records).pairs;
+    expect(pair && Object.entries(pair).filter(([key]) => key === 'privateZone')).toEqual(privateZone === undefined ? [] : [['privateZone', privateZone]]);
   });
 });

@@ -2,7 +2,6 @@ import { configRisksOfDefinition, detectConfigRisks, type ConfigRisk } from '../
 import type { FailoverPair, HealthCheckDefinition, RecordSet } from '../../lib/domain/model';
 import { definePair } from '../../lib/domain/pair-definition';
 import {
-  OTHER_ZONE_ID,
   PRIMARY_CHECK_ID,
   ZONE_ID,
   aCalculatedDefinition,
@@ -12,10 +11,12 @@ import {
   anAlias,
   definitionsOf,
 } from '../support/domain-fixtures';
-import { GUIDE, quoting, type GuideSentence } from './route53-guide';
+import { GUIDE, LOAD_BALANCER_DOCS, quoting, type GuideSentence } from './route53-guide';
 
 const ELB = 'dualstack.app-lb-123.eu-west-1.elb.amazonaws.com.';
 const ELB_ZONE = 'Z32O12XQLNTSW2';
+const API = 'd-abc123.execute-api.eu-west-1.amazonaws.com.';
+const API_ZONE = 'ZLY8HYME6SFDD';
 
 interface RiskCase {
   readonly behaviour: string;
@@ -56,7 +57,7 @@ describe('detectConfigRisks: DR holes on the primary (Route 53 itself can never 
     { behaviour: 'primary without a health check → DR hole', guide: GUIDE.noCheckAlwaysHealthy, pair: aPair({ primary: noHealthCheck }), risks: [['DR_HOLE', 'PRIMARY_WITHOUT_HEALTH_CHECK', 'PRIMARY_WITHOUT_HEALTH_CHECK#primary', 'PRIMARY']] },
     { behaviour: 'primary alias that does not evaluate target health, no check → DR hole', guide: GUIDE.noCheckAlwaysHealthy, pair: aPair({ primary: { ...noHealthCheck, ...elbAlias(false) } }), risks: [['DR_HOLE', 'PRIMARY_WITHOUT_HEALTH_CHECK', 'PRIMARY_WITHOUT_HEALTH_CHECK#primary', 'PRIMARY']] },
     { behaviour: 'primary in-zone alias evaluating target health, no check → no DR hole (its target decides)', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: { ...noHealthCheck, values: [], alias: anAlias('api.example.com.') } }), zone: [aRecord({ name: 'api.example.com.', healthCheckId: 'hc-api' })], checks: [aDefinition({ id: 'hc-api' })], risks: [] },
-    { behaviour: 'primary disabled check but an alias evaluating target health → no DR hole (the target still decides), a blind spot for the ELB', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: elbAlias() }), checks: [aDefinition({ disabled: true })], risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#PRIMARY#${ELB.slice(0, -1)}`, 'PRIMARY']] },
+    { behaviour: 'primary disabled check but an alias evaluating target health → no DR hole (the target still decides), no blind spot (Failwatch reads the load balancer)', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: elbAlias() }), checks: [aDefinition({ disabled: true })], risks: [] },
     { behaviour: 'primary CALCULATED check with threshold 0 → DR hole (always healthy)', guide: GUIDE.calculatedZero, pair: aPair(), checks: [aCalculatedDefinition(PRIMARY_CHECK_ID, ['a'], 0), aDefinition({ id: 'a' })], risks: [['DR_HOLE', 'PRIMARY_CHECK_ALWAYS_HEALTHY', 'PRIMARY_CHECK_ALWAYS_HEALTHY#hc-primary', 'PRIMARY']] },
     { behaviour: 'primary CALCULATED check whose children are all disabled → DR hole (always healthy)', guide: GUIDE.disabledChildHealthy, pair: aPair(), checks: [aCalculatedDefinition(PRIMARY_CHECK_ID, ['a', 'b'], 2), aDefinition({ id: 'a', disabled: true }), aDefinition({ id: 'b', disabled: true })], risks: [['DR_HOLE', 'PRIMARY_CHECK_ALWAYS_HEALTHY', 'PRIMARY_CHECK_ALWAYS_HEALTHY#hc-primary', 'PRIMARY']] },
     { behaviour: 'primary CALCULATED check with threshold above its children → no DR hole (always unhealthy: traffic is on the secondary)', guide: GUIDE.calculatedAbove, pair: aPair(), checks: [aCalculatedDefinition(PRIMARY_CHECK_ID, ['a'], 2), aDefinition({ id: 'a' })], risks: [] },
@@ -78,14 +79,24 @@ describe('detectConfigRisks: DR holes on the secondary and the pair (the standby
   describe.each(bySentence(cases))('%s', (_quote, rows) => runTable(rows));
 });
 
+const apiAlias = (evaluateTargetHealth = true) => ({ values: [], alias: anAlias(API, API_ZONE, evaluateTargetHealth) });
+
 describe(`detectConfigRisks: blind spots (Route 53 can fail over, Failwatch cannot read why) — ${quoting(GUIDE.evaluateTargetHealth)}`, () => {
-  const target = ELB.slice(0, -1);
+  const target = API.slice(0, -1);
   runTable([
-    { behaviour: 'primary alias evaluating an ELB target → blind spot on the primary', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: { ...noHealthCheck, ...elbAlias() } }), risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#PRIMARY#${target}`, 'PRIMARY']] },
-    { behaviour: 'primary alias evaluating an ELB target and a health check → still a blind spot (both must be healthy)', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: elbAlias() }), risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#PRIMARY#${target}`, 'PRIMARY']] },
-    { behaviour: 'secondary alias evaluating an ELB target → blind spot on the secondary', guide: GUIDE.evaluateTargetHealth, pair: aPair({ secondary: elbAlias() }), risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#SECONDARY#${target}`, 'SECONDARY']] },
-    { behaviour: 'an alias to an ELB that does not evaluate target health → no blind spot (Route 53 counts it healthy)', guide: GUIDE.noCheckAlwaysHealthy, pair: aPair({ secondary: elbAlias(false) }), risks: [] },
-    { behaviour: 'an in-zone alias reaching a record that evaluates an ELB → blind spot on that side', guide: GUIDE.evaluateTargetHealth, pair: aPair({ secondary: { values: [], alias: anAlias('dr.example.com.') } }), zone: [aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-lb', values: [], alias: anAlias(ELB, OTHER_ZONE_ID) })], risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#SECONDARY#${target}`, 'SECONDARY']] },
+    { behaviour: 'primary alias evaluating an API Gateway target → blind spot on the primary', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: { ...noHealthCheck, ...apiAlias() } }), risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#PRIMARY#${target}`, 'PRIMARY']] },
+    { behaviour: 'primary alias evaluating an API Gateway target and a health check → still a blind spot (both must be healthy)', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: apiAlias() }), risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#PRIMARY#${target}`, 'PRIMARY']] },
+    { behaviour: 'secondary alias evaluating an API Gateway target → blind spot on the secondary', guide: GUIDE.evaluateTargetHealth, pair: aPair({ secondary: apiAlias() }), risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#SECONDARY#${target}`, 'SECONDARY']] },
+    { behaviour: 'an alias to an API Gateway that does not evaluate target health → no blind spot (Route 53 counts it healthy)', guide: GUIDE.noCheckAlwaysHealthy, pair: aPair({ secondary: apiAlias(false) }), risks: [] },
+    { behaviour: 'an in-zone alias reaching a record that evaluates an API Gateway → blind spot on that side', guide: GUIDE.evaluateTargetHealth, pair: aPair({ secondary: { values: [], alias: anAlias('dr.example.com.') } }), zone: [aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-api', values: [], alias: anAlias(API, API_ZONE) })], risks: [['BLIND_SPOT', 'TARGET_HEALTH_UNREADABLE', `TARGET_HEALTH_UNREADABLE#SECONDARY#${target}`, 'SECONDARY']] },
+  ]);
+});
+
+describe(`detectConfigRisks: a load balancer is no blind spot, Failwatch reads its target groups — ${quoting(LOAD_BALANCER_DOCS.albRule)}`, () => {
+  runTable([
+    { behaviour: 'primary alias evaluating an ELB target → no risk', guide: GUIDE.evaluateTargetHealth, pair: aPair({ primary: { ...noHealthCheck, ...elbAlias() } }), risks: [] },
+    { behaviour: 'secondary alias evaluating an ELB target → no risk', guide: GUIDE.evaluateTargetHealth, pair: aPair({ secondary: elbAlias() }), risks: [] },
+    { behaviour: 'an in-zone alias reaching a record that evaluates an ELB → no risk', guide: GUIDE.evaluateTargetHealth, pair: aPair({ secondary: { values: [], alias: anAlias('dr.example.com.') } }), zone: [aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-lb', values: [], alias: anAlias(ELB, ELB_ZONE) })], risks: [] },
   ]);
 });
 
@@ -103,14 +114,14 @@ describe('detectConfigRisks: what each risk says', () => {
     });
   });
 
-  it('a blind spot reached through an in-zone alias names the record that holds it', () => {
+  it('a blind spot reached through an in-zone alias names the record that holds it, and advice that works', () => {
     const pair = aPair({ secondary: { values: [], alias: anAlias('dr.example.com.') } });
-    const holder = aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-lb', values: [], alias: anAlias(ELB, OTHER_ZONE_ID) });
+    const holder = aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-api', values: [], alias: anAlias(API, API_ZONE) });
     const [risk] = detectConfigRisks(pair, [holder], definitionsOf(aDefinition()));
     expect(risk?.problem).toBe(
-      `the record dr.example.com A 'dr-lb' alias ${ELB.slice(0, -1)}, which the secondary record's alias reaches, evaluates the health of ${ELB.slice(0, -1)}: Route 53 can fail over on it, but Failwatch cannot read that health, so it reports the secondary's health as unknown unless a health check of its own fails`,
+      `the record dr.example.com A 'dr-api' alias ${API.slice(0, -1)}, which the secondary record's alias reaches, evaluates the health of the API Gateway API ${API.slice(0, -1)}: Route 53 can fail over on it, but Failwatch cannot read that health (API Gateway is highly available by design: the API reference says "EvaluateTargetHealth provides no operational benefit and Route 53 health checks are recommended instead for failover scenarios"), so it reports the secondary's health as unknown unless a health check of its own fails`,
     );
-    expect(risk?.fix).toMatch(/set Evaluate Target Health to No$/);
+    expect(risk?.fix).toMatch(/health check of its own .* AND set Evaluate Target Health to No, so the record's health is that check's, which Failwatch reads$/);
   });
 
   it('several risks at once come in a fixed order: primary, secondary, pair, then blind spots', () => {
@@ -123,7 +134,7 @@ describe('detectConfigRisks: what each risk says', () => {
 describe('configRisksOfDefinition: the same risks from the stored definition as from the whole listing', () => {
   it.each([
     ['a disabled primary check', aPair(), [], [aDefinition({ disabled: true })]],
-    ['a blind spot through an in-zone alias', aPair({ secondary: { values: [], alias: anAlias('dr.example.com.') } }), [aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-lb', values: [], alias: anAlias(ELB, OTHER_ZONE_ID) })], [aDefinition()]],
+    ['a blind spot through an in-zone alias', aPair({ secondary: { values: [], alias: anAlias('dr.example.com.') } }), [aRecord({ name: 'dr.example.com.', setIdentifier: 'dr-api', values: [], alias: anAlias(API, API_ZONE) })], [aDefinition()]],
     ['a CALCULATED primary whose children are all disabled', aPair(), [], [aCalculatedDefinition(PRIMARY_CHECK_ID, ['a'], 1), aDefinition({ id: 'a', disabled: true })]],
   ] as const)('%s', (_behaviour, pair, others, checks) => {
     const zone = [aRecord({ name: 'noise.example.com.', setIdentifier: 'noise', healthCheckId: 'hc-noise' }), pair.primary, pair.secondary, ...others];

@@ -1,5 +1,5 @@
-import { assessRecordHealth, certainServedRole, chooseServingState, healthCheckIdsOfPair, observePair } from '../../lib/domain/failover';
-import { ServingState, Verdict, type HealthAssessment, type RecordSet } from '../../lib/domain/model';
+import { assessRecordHealth, certainServedRole, chooseServingState, healthCheckIdsOfPair, loadBalancersOfPair, observePair } from '../../lib/domain/failover';
+import { ServingState, Verdict, type HealthAssessment, type RecordSet, type SideHealth } from '../../lib/domain/model';
 import {
   OTHER_ZONE_ID,
   PRIMARY_CHECK_ID,
@@ -13,7 +13,7 @@ import {
   anAssessment,
   assessmentsOf,
 } from '../support/domain-fixtures';
-import { GUIDE, quoting } from './route53-guide';
+import { GUIDE, LOAD_BALANCER_DOCS, quoting } from './route53-guide';
 
 const { HEALTHY, UNHEALTHY, UNKNOWN } = Verdict;
 
@@ -150,13 +150,61 @@ describe('assessRecordHealth: alias evaluating target health', () => {
   });
 
   it.each([
-    ['an ELB', anAlias('dualstack.my-lb-123.eu-west-1.elb.amazonaws.com.', 'Z32O12XQLNTSW2'), 'dualstack.my-lb-123.eu-west-1.elb.amazonaws.com'],
-    ['CloudFront', anAlias('d111111abcdef8.cloudfront.net.', 'Z2FDTNDATAQYW2'), 'd111111abcdef8.cloudfront.net'],
-    ['another hosted zone', anAlias('app.other-zone.com.', OTHER_ZONE_ID), 'app.other-zone.com'],
-  ] as const)('alias to %s evaluating target health → UNKNOWN: Failwatch cannot observe it', (_target, alias, name) => {
-    expect(assess(front({ alias }))).toMatchObject({
-      verdict: UNKNOWN,
-      basis: `alias target ${name} evaluates target health, which Failwatch cannot observe; attach a Route 53 health check to this record`,
+    ['CloudFront', anAlias('d111111abcdef8.cloudfront.net.', 'Z2FDTNDATAQYW2'), 'd111111abcdef8.cloudfront.net', 'the CloudFront distribution'],
+    ['an API Gateway API', anAlias('d-abc123.execute-api.eu-west-1.amazonaws.com.', 'ZLY8HYME6SFDD'), 'd-abc123.execute-api.eu-west-1.amazonaws.com', 'the API Gateway API'],
+    ['another hosted zone', anAlias('app.other-zone.com.', OTHER_ZONE_ID), 'app.other-zone.com', 'app.other-zone.com'],
+  ] as const)('alias to %s evaluating target health → UNKNOWN, with advice that works', (_target, alias, name, what) => {
+    const side = assess(front({ alias }));
+    expect(side.verdict).toBe(UNKNOWN);
+    expect(side.basis).toMatch(new RegExp(`^alias target ${name.replace(/\./g, '\\.')} evaluates the health of ${what}`));
+    expect(side.basis).toMatch(/health check of its own .* AND set Evaluate Target Health to No/);
+  });
+
+  describe(`alias to a load balancer: its health as judged from its targets — ${quoting(LOAD_BALANCER_DOCS.albRule)}`, () => {
+    const LB = 'dualstack.my-lb-123.eu-west-1.elb.amazonaws.com.';
+    const lbAlias = anAlias(LB, 'Z32O12XQLNTSW2');
+    const judged = (verdict: Verdict): ReadonlyMap<string, SideHealth> => new Map([['my-lb-123.eu-west-1.elb.amazonaws.com', { verdict, basis: `Application Load Balancer my-lb is ${verdict.toLowerCase()}`, evidence: { failingRegions: [] } }]]);
+
+    it.each([HEALTHY, UNHEALTHY, UNKNOWN])('the balancer %s → the record %s', (verdict) => {
+      const side = assessRecordHealth(front({ alias: lbAlias }), ZONE_ID, [], new Map(), judged(verdict));
+      expect(side).toMatchObject({ verdict, basis: `alias target dualstack.my-lb-123.eu-west-1.elb.amazonaws.com: Application Load Balancer my-lb is ${verdict.toLowerCase()}` });
+    });
+
+    it('a balancer not judged in this run → UNKNOWN, never healthy', () => {
+      expect(assess(front({ alias: lbAlias }))).toMatchObject({ verdict: UNKNOWN, basis: expect.stringMatching(/its health was not read in this run/) });
+    });
+
+    describe(`with a health check of the record's own: healthy only when both are — ${quoting(LOAD_BALANCER_DOCS.checkAndTarget)}; ${quoting(LOAD_BALANCER_DOCS.checkMustPass)}`, () => {
+      it.each([
+        ['check healthy, balancer healthy → HEALTHY', HEALTHY, HEALTHY, HEALTHY],
+        ['check healthy, balancer unhealthy → UNHEALTHY', HEALTHY, UNHEALTHY, UNHEALTHY],
+        ['check unhealthy, balancer healthy → UNHEALTHY', UNHEALTHY, HEALTHY, UNHEALTHY],
+        ['check unhealthy, balancer unknown → UNHEALTHY', UNHEALTHY, UNKNOWN, UNHEALTHY],
+        ['check healthy, balancer unknown → UNKNOWN', HEALTHY, UNKNOWN, UNKNOWN],
+      ] as const)('%s', (_behaviour, check, balancer, expected) => {
+        const record = front({ healthCheckId: 'hc-own', alias: lbAlias });
+        const side = assessRecordHealth(record, ZONE_ID, [], checksWith(['hc-own', check]), judged(balancer));
+        expect(side.verdict).toBe(expected);
+        expect(side.healthCheckId).toBe('hc-own');
+        expect(side.basis).toMatch(/^health check: .*; alias target dualstack\.my-lb-123\.eu-west-1\.elb\.amazonaws\.com: Application Load Balancer my-lb/);
+      });
+    });
+
+    it('a pair of aliases to balancers in two regions: each side takes its own balancer\'s health', () => {
+      const pair = aPair({
+        primary: { healthCheckId: undefined, values: [], alias: lbAlias },
+        secondary: { values: [], alias: anAlias('dualstack.dr-lb-456.us-west-2.elb.amazonaws.com.', 'Z1H1FL5HABSF5') },
+      });
+      const targets = new Map([...judged(UNHEALTHY), ['dr-lb-456.us-west-2.elb.amazonaws.com', { verdict: HEALTHY, basis: 'Application Load Balancer dr-lb is healthy', evidence: { failingRegions: [] } }]]);
+      const observation = observePair(pair, [pair.primary, pair.secondary], new Map(), '2026-11-25T10:00:00.000Z', SCHEDULE_TRIGGER, targets);
+      expect([observation.primary.verdict, observation.secondary.verdict, observation.serving]).toEqual([UNHEALTHY, HEALTHY, ServingState.SECONDARY]);
+      expect(loadBalancersOfPair(pair, [pair.primary, pair.secondary]).map((ref) => [ref.region, ref.name])).toEqual([['eu-west-1', 'my-lb'], ['us-west-2', 'dr-lb']]);
+    });
+
+    it('loadBalancersOfPair follows in-zone aliases, lists each balancer once, and skips aliases that do not evaluate target health', () => {
+      const pair = aPair({ primary: { values: [], alias: anAlias('api.example.com.') }, secondary: { values: [], alias: anAlias(LB.toUpperCase(), 'Z32O12XQLNTSW2', false) } });
+      const zone = [pair.primary, pair.secondary, api({ setIdentifier: 'a', values: [], alias: lbAlias }), api({ setIdentifier: 'b', values: [], alias: anAlias('my-lb-123.eu-west-1.elb.amazonaws.com', 'Z32O12XQLNTSW2') })];
+      expect(loadBalancersOfPair(pair, zone).map((ref) => ref.dnsName)).toEqual(['my-lb-123.eu-west-1.elb.amazonaws.com']);
     });
   });
 

@@ -83,6 +83,68 @@ export const GUIDE = {
   ),
 } as const;
 
+/**
+ * The sentences the load balancer rules follow (lib/domain/load-balancer-health.ts, alias-targets.ts,
+ * dns-answer.ts), verbatim, each with its document and page: the Route 53 API reference (AliasTarget,
+ * TestDNSAnswer, ChangeResourceRecordSets), the Route 53 developer guide, the Elastic Load Balancing user
+ * guide (target-group-health, target-group-health-checks) and the ELB v2 API reference (TargetGroupAttribute).
+ */
+export const LOAD_BALANCER_DOCS = {
+  albRule: sentence(
+    'Route 53 API reference, AliasTarget',
+    'For an Application or Network Load Balancer to be considered healthy, every target group that contains targets must contain at least one healthy target. If any target group contains only unhealthy targets, the load balancer is considered unhealthy, and Route 53 routes queries to other resources.',
+  ),
+  emptyTargetGroup: sentence('Route 53 API reference, AliasTarget', 'A target group that has no registered targets is considered unhealthy.'),
+  classic: sentence(
+    'Route 53 API reference, AliasTarget',
+    'If you set EvaluateTargetHealth to true and either no EC2 instances are healthy or the load balancer itself is unhealthy, Route 53 routes queries to other resources.',
+  ),
+  classicDualstack: sentence('Route 53 API reference, AliasTarget', "If you're routing traffic to a Classic Load Balancer, get the value that begins with dualstack."),
+  highlyAvailable: sentence(
+    'Route 53 API reference, AliasTarget',
+    'However, because API Gateway is highly available by design, EvaluateTargetHealth provides no operational benefit and Route 53 health checks are recommended instead for failover scenarios.',
+  ),
+  cloudFront: sentence('Route 53 API reference, AliasTarget', "You can't set EvaluateTargetHealth to true when the alias target is a CloudFront distribution."),
+  checkAndTarget: sentence(
+    'Route 53 developer guide, dns-failover-complex-configs',
+    'You can associate a health check with an alias record instead of or in addition to setting the value of Evaluate Target Health to Yes.',
+  ),
+  checkMustPass: sentence('Route 53 developer guide, dns-failover-complex-configs', 'The health check associated with the latency alias record must pass.'),
+  dnsFailover: sentence(
+    'ELB user guide, target-group-health',
+    'DNS failover – When the healthy targets in a zone fall below the threshold, we mark the IP addresses of the load balancer node for the zone as unhealthy in DNS.',
+  ),
+  eitherThreshold: sentence(
+    'ELB user guide, target-group-health',
+    'If you specify both types of thresholds for an action (count and percentage), the load balancer takes the action when either threshold is breached.',
+  ),
+  crossZoneOff: sentence(
+    'ELB user guide, target-group-health',
+    'If cross-zone load balancing is off, each node sends traffic only to the targets in its own zone, which means that the thresholds apply to the number of targets in each enabled zone separately.',
+  ),
+  crossZoneOn: sentence(
+    'ELB user guide, target-group-health',
+    'If cross-zone load balancing is on, each node sends traffic to all targets in all enabled zones, which means that the specified thresholds apply to the total number targets in all enabled zones.',
+  ),
+  allZonesUnhealthy: sentence(
+    'ELB user guide, target-group-health',
+    'With DNS failover, if all load balancer zones are considered unhealthy, the load balancer sends traffic to all zones, including the unhealthy zones.',
+  ),
+  failOpen: sentence(
+    'ELB user guide, target-group-health-checks',
+    'If a target group contains only unhealthy registered targets, the load balancer routes requests to all those targets, regardless of their health status.',
+  ),
+  countDefault: sentence(
+    'ELB v2 API reference, TargetGroupAttribute',
+    'If the number of healthy targets is below this value, mark the zone as unhealthy in DNS, so that traffic is routed only to healthy zones. The possible values are off or an integer from 1 to the maximum number of targets. The default is 1.',
+  ),
+  publicZonesOnly: sentence('Route 53 API reference, TestDNSAnswer', 'This call only supports querying public hosted zones.'),
+  propagation: sentence(
+    'Route 53 API reference, ChangeResourceRecordSets',
+    'Changes generally propagate to all Route 53 name servers managing the hosted zone within 60 seconds.',
+  ),
+} as const;
+
 /** `"<sentence>" (<page>)`: a describe title for the rows that follow one sentence. */
 export function quoting(guide: GuideSentence): string {
   return `"${guide.sentence}" (${guide.page})`;

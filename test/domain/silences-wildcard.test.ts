@@ -10,7 +10,7 @@ import type { SilenceStore } from '../../lib/ports';
 import { FixedClock } from '../../local/fixed-clock';
 
 const NOW = new Date('2026-11-25T10:00:00.000Z');
-const ZONE = { id: 'Z0EXAMPLE12345', name: 'example.com.' };
+const ZONE = { id: 'Z0EXAMPLE12345', name: 'example.com.', private: false };
 const IN_WINDOW = '2026-11-25T10:30:00.000Z';
 
 /** The wildcard failover pair exactly as ListResourceRecordSets reports it. */

@@ -173,10 +173,10 @@ describe('decideTransitions: sequences, ids, stateAfter and durations', () => {
     expect(at('2026-11-25T10:00:05.000Z')).toBe(0);
   });
 
-  it('an alias side is described by its alias target name', () => {
+  it('an alias side is described by its alias target name, without the trailing dot (it ends sentences in messages)', () => {
     const pair = aPair({ secondary: { values: [], alias: anAlias('dr.example.net.', 'Z2FDTNDATAQYW2', false) } });
     const [failover] = decideTransitions(aPairState(), anObservation('SECONDARY', T1, { pair, primary: aSide(UNHEALTHY) })).transitions;
-    expect(failover).toMatchObject({ fromValues: ['10.0.0.1'], toValues: ['dr.example.net.'] });
+    expect(failover).toMatchObject({ fromValues: ['10.0.0.1'], toValues: ['dr.example.net'] });
   });
 
   it('the reason names what happened', () => {

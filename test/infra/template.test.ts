@@ -24,6 +24,11 @@ const STAR_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   'route53:ListHostedZones': 'Route 53 defines no resource type for ListHostedZones: it lists the whole account',
   'route53:ListHealthChecks': 'Route 53 defines no resource type for ListHealthChecks: it lists the whole account',
   'cloudwatch:GetMetricData': 'CloudWatch has no resource-level permissions for GetMetricData',
+  'route53:TestDNSAnswer': 'Route 53 defines no resource type for TestDNSAnswer',
+  'elasticloadbalancing:DescribeLoadBalancers': 'Elastic Load Balancing\'s Describe actions take no resource-level permission (the balancers are found by DNS name, in any region)',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes': 'Elastic Load Balancing\'s Describe actions take no resource-level permission',
+  'elasticloadbalancing:DescribeTargetGroups': 'Elastic Load Balancing\'s Describe actions take no resource-level permission',
+  'elasticloadbalancing:DescribeTargetGroupAttributes': 'Elastic Load Balancing\'s Describe actions take no resource-level permission',
 };
 
 /** ARNs with a wildcard are accepted only in these shapes. */

@@ -61,18 +61,19 @@ describe('renderConfigNotice: a DR hole or blind spot, said once when it appears
   const opened = '2026-11-25T09:00:00.000Z';
   const closed = '2026-11-25T11:05:00.000Z';
   const disabledPrimary = detectConfigRisks(pair, [], definitionsOf(aDefinition({ disabled: true })));
-  const elbPrimary = detectConfigRisks(aPair({ primary: { healthCheckId: undefined, values: [], alias: anAlias('lb-1.eu-west-1.elb.amazonaws.com.', 'Z32O12XQLNTSW2') } }), [], new Map());
+  // An API Gateway: a load balancer is no blind spot (Failwatch reads its target groups).
+  const apiPrimary = detectConfigRisks(aPair({ primary: { healthCheckId: undefined, values: [], alias: anAlias('d-abc123.execute-api.eu-west-1.amazonaws.com.', 'ZLY8HYME6SFDD') } }), [], new Map());
   const look = (risks: readonly ConfigRisk[], at: string) => ({ risks, readAt: at, observedAt: at, trigger: SCHEDULE_TRIGGER });
   const appeared = (risks: readonly ConfigRisk[]) => decideConfigNotices(undefined, pair.id, look(risks, opened));
   const gone = (risks: readonly ConfigRisk[]) => decideConfigNotices(appeared(risks).next, pair.id, look([], closed)).notices[0]!;
   const drHole = appeared(disabledPrimary).notices[0]!;
-  const blindSpot = appeared(elbPrimary).notices[0]!;
+  const blindSpot = appeared(apiPrimary).notices[0]!;
 
   it.each([
     [drHole, 'DR_HOLE app.example.com A: primary check disabled, not inverted: no failover possible'],
     [gone(disabledPrimary), 'DR_HOLE_CLOSED app.example.com A: closed after 2h 5m (primary check disabled, not inverted)'],
     [blindSpot, 'BLIND_SPOT app.example.com A: primary target health unreadable: Failwatch cannot judge it'],
-    [gone(elbPrimary), 'BLIND_SPOT_CLEARED app.example.com A: cleared after 2h 5m (primary target health unreadable)'],
+    [gone(apiPrimary), 'BLIND_SPOT_CLEARED app.example.com A: cleared after 2h 5m (primary target health unreadable)'],
   ] as const)('%#: the headline, at warning severity, with the filter attributes and the reference', (n, subject) => {
     const rendered = renderConfigNotice(n, context);
     expect(rendered.subject).toBe(subject);
@@ -105,7 +106,8 @@ describe('renderConfigNotice: a DR hole or blind spot, said once when it appears
 
   it('a blind spot names the target whose health Failwatch cannot read, and what to attach instead', () => {
     const { text } = renderConfigNotice(blindSpot, context);
-    expect(text).toContain('has a blind spot: the primary record evaluates the health of lb-1.eu-west-1.elb.amazonaws.com');
-    expect(text).toContain('What to change: give Route 53 a verdict Failwatch can read');
+    expect(text).toContain('has a blind spot: the primary record evaluates the health of the API Gateway API d-abc123.execute-api.eu-west-1.amazonaws.com');
+    expect(text).toContain('What to change: associate a Route 53 health check of its own with the record');
+    expect(text).toContain('AND set Evaluate Target Health to No');
   });
 });

@@ -3,6 +3,7 @@
  * person on call can act on.
  */
 import { TransitionKind, type Evidence, type KnownServingState, type Transition } from '../../lib/domain/model';
+import { readSnsMessageContent } from '../../lib/notify/payload-schema';
 import { renderTransition, toSnsSubject } from '../../lib/notify/render';
 import { historyReference } from '../../lib/notify/reference';
 import { aPairState, aSide, SCHEDULE_TRIGGER, ZONE_ID } from '../support/domain-fixtures';
@@ -112,6 +113,29 @@ describe('transition email text', () => {
       record: 'app.example.com',
       transitionId: `${ZONE_ID}|app.example.com.|A#3`,
     });
+  });
+});
+
+describe("what Route 53 answered, in the email and the payload the Slack message is drawn from", () => {
+  const agrees = { status: 'AGREES', decided: 'SECONDARY', values: ['10.0.1.1'], responseCode: 'NOERROR', askedAt: '2026-11-25T08:02:00.400Z', sentence: "Route 53 answers 10.0.1.1, the secondary's address, as Failwatch decided." } as const;
+  const disagrees = { ...agrees, status: 'DISAGREES', values: ['10.0.0.1'], sentence: "Route 53 answers 10.0.0.1, the primary's address, not the secondary Failwatch decided. DNS changes take up to a minute to propagate." } as const;
+
+  it('the answer is the line right under the summary', () => {
+    const { text, payload } = render({ ...aTransition('FAILOVER'), dnsAnswer: agrees });
+    const lines = text.split('\n');
+    expect(lines.slice(1, 3)).toEqual(['', "Route 53 answers 10.0.1.1, the secondary's address, as Failwatch decided."]);
+    expect(payload).toMatchObject({ dnsAnswer: { status: 'AGREES', values: ['10.0.1.1'], sentence: agrees.sentence } });
+    expect(readSnsMessageContent(JSON.stringify(payload)).kind).toBe('payload');
+  });
+
+  it('a disagreement says so plainly, and that DNS changes take up to a minute', () => {
+    expect(render({ ...aTransition('FAILOVER'), dnsAnswer: disagrees }).text).toContain("Route 53 answers 10.0.0.1, the primary's address, not the secondary Failwatch decided. DNS changes take up to a minute to propagate.");
+  });
+
+  it('a transition recorded without an answer says nothing about DNS', () => {
+    const { text, payload } = render(aTransition('FAILOVER'));
+    expect(text).not.toContain('Route 53 answers');
+    expect(payload).not.toHaveProperty('dnsAnswer');
   });
 });
 

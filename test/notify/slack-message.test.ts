@@ -211,6 +211,26 @@ describe('renderSlackMessage', () => {
   });
 });
 
+describe("renderSlackMessage: what Route 53 answered, beside the summary", () => {
+  const answered = (status: 'AGREES' | 'DISAGREES', sentence: string): NotificationPayload => ({ ...loadSamplePayload(), dnsAnswer: { status, sentence } });
+  const topTexts = (message: SlackMessage) => (message.blocks ?? []).flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []));
+
+  it('prints "Route 53 answers …" under the summary, outside the attachment that Slack may fold', () => {
+    const message = renderSlackMessage(answered('AGREES', "Route 53 answers 10.0.1.1, the secondary's address, as Failwatch decided."));
+    expect(topTexts(message).at(-1)).toBe("Route 53 answers 10.0.1.1, the secondary's address, as Failwatch decided.");
+    expect(blockKitViolations(message)).toEqual([]);
+  });
+
+  it('marks a disagreement with a warning', () => {
+    const message = renderSlackMessage(answered('DISAGREES', "Route 53 answers 10.0.0.1, the primary's address, not the secondary Failwatch decided."));
+    expect(topTexts(message).at(-1)).toMatch(/^:warning: Route 53 answers 10\.0\.0\.1/);
+  });
+
+  it('no answer, no such section', () => {
+    expect(topTexts(renderSlackMessage(loadSamplePayload())).some((text) => text.includes('Route 53 answers'))).toBe(false);
+  });
+});
+
 describe('renderPlainSlackMessage', () => {
   it('posts a plain SNS message as its text, subject first, with Slack control characters escaped', () => {
     expect(renderPlainSlackMessage('Maintenance <tonight>', 'Failover test at 22:00 & <!here> be ready')).toEqual({

@@ -2,7 +2,8 @@
  * An alarm for one check, whatever the account's size: a Failwatch alarm's description names the pairs
  * of its check, the sweep has stored their definitions, so even a cold alarm container judges them with
  * no Route 53 listing: one BatchGetItem (definitions, states, silences), one GetMetricData, one
- * GetHealthCheckStatus (the changed check's evidence). Every way the hint can fall short falls back to
+ * GetHealthCheckStatus (the changed check's evidence), one TestDNSAnswer (what Route 53 answers, stored
+ * with the transition). Every way the hint can fall short falls back to
  * the listing, and records the same transition.
  *
  * The world: a simulated account of 200 pairs (Route 53, CloudWatch and its alarms, SNS at the SDK
@@ -71,14 +72,16 @@ function alarmEventFor(pair: GeneratedPair, description = account.alarms.get(ala
 }
 
 /** What one run cost, at the SDK boundary. */
-async function measure<T>(run: () => Promise<T>): Promise<{ result: T; route53Lists: number; statusReads: number; metricReads: number; reads: Request[] }> {
+async function measure<T>(run: () => Promise<T>): Promise<{ result: T; route53Lists: number; statusReads: number; dnsAnswers: number; metricReads: number; reads: Request[] }> {
   const before = { ...account.calls };
+  const dnsAnswersBefore = account.route53Operations['TestDNSAnswer'] ?? 0;
   requests.length = 0;
   const result = await run();
   return {
     result,
-    route53Lists: account.calls.route53 - before.route53 - (account.calls.getHealthCheckStatus - before.getHealthCheckStatus),
+    route53Lists: account.calls.route53 - before.route53 - (account.calls.getHealthCheckStatus - before.getHealthCheckStatus) - ((account.route53Operations['TestDNSAnswer'] ?? 0) - dnsAnswersBefore),
     statusReads: account.calls.getHealthCheckStatus - before.getHealthCheckStatus,
+    dnsAnswers: (account.route53Operations['TestDNSAnswer'] ?? 0) - dnsAnswersBefore,
     metricReads: account.calls.cloudwatch - before.cloudwatch,
     reads: requests.filter((request) => !WRITES.has(request.command)),
   };
@@ -95,17 +98,18 @@ function coldAlarmRun(pair: GeneratedPair, event: unknown = alarmEventFor(pair))
 }
 
 describe('a cold alarm container, one check, 200 pairs: no Route 53 listing', () => {
-  it('the alarm function: 0 listings, 1 GetHealthCheckStatus, 1 GetMetricData, and ONE BatchGetItem for definition, state and silences', async () => {
+  it('the alarm function: 0 listings, 1 GetHealthCheckStatus, 1 TestDNSAnswer, 1 GetMetricData, and ONE BatchGetItem for definition, state and silences', async () => {
     const pair = pairs[150]!;
     account.setHealthy(pair.primaryCheckId, false);
     harness.clock.advanceSeconds(60);
     const cold = buildWatchDeps(harness.config, harness.clients, harness.clock);
     const published = account.published.length;
 
-    const { result, route53Lists, statusReads, metricReads, reads } = await measure(() => createAlarmHandler(() => cold)(alarmEventFor(pair)));
+    const { result, route53Lists, statusReads, dnsAnswers, metricReads, reads } = await measure(() => createAlarmHandler(() => cold)(alarmEventFor(pair)));
 
     expect(result).toMatchObject({ pairsInScope: 1, transitionsRecorded: 1, changes: [{ pair: keyOf(pair), recorded: ['FAILOVER'] }], unfinishedPairs: [] });
-    expect({ route53Lists, statusReads, metricReads }).toEqual({ route53Lists: 0, statusReads: 1, metricReads: 1 });
+    // One more Route 53 call than the evidence: what Route 53 answers, asked before the commit.
+    expect({ route53Lists, statusReads, dnsAnswers, metricReads }).toEqual({ route53Lists: 0, statusReads: 1, dnsAnswers: 1, metricReads: 1 });
     expect(reads.map((read) => read.command)).toEqual(['BatchGetItemCommand']);
     expect([...reads[0]!.keys].sort()).toEqual([definitionKey(pair), stateKey(pair), 'SILENCE/ALL'].sort());
     expect(account.published.slice(published).map((message) => message.attributes['kind'])).toEqual(['FAILOVER']);

@@ -1,6 +1,6 @@
 /**
  * A blind spot, through the poll handler: a failover pair whose primary is an alias evaluating the health
- * of a load balancer, with no Route 53 health check of its own. Route 53 can fail it over; Failwatch cannot
+ * of an API Gateway API (a load balancer's Failwatch reads), with no Route 53 health check of its own. Route 53 can fail it over; Failwatch cannot
  * read that health, so the pair is UNKNOWN and has no serving state. It is still told once, on the first
  * look, and once when the owners fix it (a health check attached, the records listed again when the
  * discovery cache expires): the notices are kept in the pair's item without a serving state.
@@ -14,9 +14,9 @@ import { kinds, minutesIn } from '../support/notice-scenario';
 
 const API = { zoneId: REFERENCE.zoneId, name: 'api.example.com.', type: 'A' } as const;
 const API_CHECK_ID = 'dddddddd-0000-4000-8000-0000000000a1';
-const ELB = { HostedZoneId: 'Z32O12XQLNTSW2', DNSName: 'api-lb-1234.eu-west-1.elb.amazonaws.com.', EvaluateTargetHealth: true };
+const API_GATEWAY = { HostedZoneId: 'ZLY8HYME6SFDD', DNSName: 'd-api1234.execute-api.eu-west-1.amazonaws.com.', EvaluateTargetHealth: true };
 
-const apiPrimary: ResourceRecordSet = { Name: API.name, Type: 'A', SetIdentifier: 'api-primary', Failover: 'PRIMARY', AliasTarget: ELB };
+const apiPrimary: ResourceRecordSet = { Name: API.name, Type: 'A', SetIdentifier: 'api-primary', Failover: 'PRIMARY', AliasTarget: API_GATEWAY };
 const apiSecondary: ResourceRecordSet = { Name: API.name, Type: 'A', SetIdentifier: 'api-secondary', Failover: 'SECONDARY', TTL: 60, ResourceRecords: [{ Value: '10.0.2.1' }] };
 
 describe('a blind spot: said on the first look, not again, and cleared once fixed', () => {
@@ -42,9 +42,9 @@ describe('a blind spot: said on the first look, not again, and cleared once fixe
     await sweepAt(5);
     whileBlind = await harness.store.loadStateConsistent(API);
     noticesWhileBlind = (await harness.store.listNotices(API)).map((n) => [n.kind, n.publishStatus]);
-    // The owners attach a health check to the primary and stop evaluating the load balancer's health.
-    account.addHealthCheck({ Id: API_CHECK_ID, CallerReference: 'api', HealthCheckVersion: 1, HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'api-lb-1234.eu-west-1.elb.amazonaws.com', Port: 443, ResourcePath: '/health', Inverted: false, Disabled: false } });
-    account.replaceRecord(API.zoneId, 'api-primary', { ...apiPrimary, AliasTarget: { ...ELB, EvaluateTargetHealth: false }, HealthCheckId: API_CHECK_ID });
+    // The owners attach a health check to the primary and stop evaluating the API's health.
+    account.addHealthCheck({ Id: API_CHECK_ID, CallerReference: 'api', HealthCheckVersion: 1, HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: 'api.example.com', Port: 443, ResourcePath: '/health', Inverted: false, Disabled: false } });
+    account.replaceRecord(API.zoneId, 'api-primary', { ...apiPrimary, AliasTarget: { ...API_GATEWAY, EvaluateTargetHealth: false }, HealthCheckId: API_CHECK_ID });
     await sweepAt(6);
     // The records are listed again once the discovery cache (15 minutes) has expired.
     await sweepAt(16);
@@ -68,9 +68,9 @@ describe('a blind spot: said on the first look, not again, and cleared once fixe
     const [notice] = runs.get(0)!.sent;
     expect(notice?.attributes).toMatchObject({ kind: 'BLIND_SPOT', severity: 'warning', record: 'api.example.com' });
     expect(notice?.subject).toBe('BLIND_SPOT api.example.com A: primary target health unreadable: Failwatch cannot judge it');
-    expect(notice?.text).toContain('evaluates the health of api-lb-1234.eu-west-1.elb.amazonaws.com');
-    expect(notice?.text).toContain('What to change: give Route 53 a verdict Failwatch can read');
-    expect(runs.get(0)!.result.configNotices).toEqual([{ pair: pairKey(API), kind: 'BLIND_SPOT', risk: 'TARGET_HEALTH_UNREADABLE#PRIMARY#api-lb-1234.eu-west-1.elb.amazonaws.com' }]);
+    expect(notice?.text).toContain('evaluates the health of the API Gateway API d-api1234.execute-api.eu-west-1.amazonaws.com');
+    expect(notice?.text).toContain('What to change: associate a Route 53 health check of its own with the record');
+    expect(runs.get(0)!.result.configNotices).toEqual([{ pair: pairKey(API), kind: 'BLIND_SPOT', risk: 'TARGET_HEALTH_UNREADABLE#PRIMARY#d-api1234.execute-api.eu-west-1.amazonaws.com' }]);
   });
 
   it('while blind the pair is UNKNOWN and has no serving state: its notice and its watch live in an item without one', () => {

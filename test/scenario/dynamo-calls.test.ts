@@ -104,7 +104,7 @@ describe('every DynamoDB call of the performance targets', () => {
   it('pairs that cannot be judged and pairs with a DR hole: their notices cost the first sweep\'s writes only; a steady sweep reads their items with the rest and writes nothing', async () => {
     const account = referenceAccount();
     account.zones[0]!.records.push(
-      { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'api-primary', Failover: 'PRIMARY', AliasTarget: { HostedZoneId: 'Z32O12XQLNTSW2', DNSName: 'lb-1.eu-west-1.elb.amazonaws.com.', EvaluateTargetHealth: true } },
+      { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'api-primary', Failover: 'PRIMARY', AliasTarget: { HostedZoneId: 'ZLY8HYME6SFDD', DNSName: 'd-abc123.execute-api.eu-west-1.amazonaws.com.', EvaluateTargetHealth: true } },
       { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'api-secondary', Failover: 'SECONDARY', TTL: 60, ResourceRecords: [{ Value: '10.0.2.1' }] },
       // A DR hole: no health check on the primary.
       { Name: 'www.example.com.', Type: 'A', SetIdentifier: 'www-primary', Failover: 'PRIMARY', TTL: 60, ResourceRecords: [{ Value: '10.0.3.1' }] },
@@ -119,7 +119,7 @@ describe('every DynamoDB call of the performance targets', () => {
       // state with its notice), each notice's check that history does not hold it yet, and its published mark.
       expect(callsOf(requests)).toEqual([
         'BatchGetItemCommand STATE',
-        'GetItemCommand N#BLIND_SPOT#TARGET_HEALTH_UNREADABLE#PRIMARY#lb-1.eu-west-1.elb.amazonaws.com#1',
+        'GetItemCommand N#BLIND_SPOT#TARGET_HEALTH_UNREADABLE#PRIMARY#d-abc123.execute-api.eu-west-1.amazonaws.com#1',
         'GetItemCommand N#DR_HOLE#PRIMARY_WITHOUT_HEALTH_CHECK#primary#1',
         ...Array(5).fill('UpdateItemCommand STATE'),
       ]);
@@ -177,16 +177,17 @@ describe('every DynamoDB call of the performance targets', () => {
       account.setHealthy(REFERENCE.primaryCheckId, primaryHealthy);
       harness.clock.set(new Date(Date.parse(at)));
       const before = { ...account.calls };
+      const route53Before = { ...account.route53Operations };
       const requests = recordRequests(harness.clients.dynamo);
       try {
         const run = await harness.alarm(loadEvent(event));
-        return { run, requests: [...requests], route53: account.calls.route53 - before.route53, cloudwatch: account.calls.cloudwatch - before.cloudwatch, sns: account.calls.sns - before.sns };
+        return { run, requests: [...requests], route53: operationsSince(route53Before, account.route53Operations), cloudwatch: account.calls.cloudwatch - before.cloudwatch, sns: account.calls.sns - before.sns };
       } finally {
         harness.clients.dynamo.middlewareStack.remove('failwatchTestRecordRequests');
       }
     }
 
-    /** One transition recorded and sent with the read (state and silences), the commit and the published mark; ≤ 1 Route 53, 1 CloudWatch call. */
+    /** One transition recorded and sent with the read (state and silences), the commit and the published mark; Route 53: ≤ 1 GetHealthCheckStatus and 1 TestDNSAnswer; 1 CloudWatch call. */
     function expectOneTransitionInThreeCalls({ run, requests, route53, cloudwatch, sns }: Awaited<ReturnType<typeof alarmAt>>): void {
       expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
       expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
@@ -195,10 +196,11 @@ describe('every DynamoDB call of the performance targets', () => {
       expect(keysOf(requests[0]!)).toEqual(expect.arrayContaining([PAIR_STATE, SILENCES]));
       expect(String(requests[1]?.input['UpdateExpression'])).toContain('#revision');
       expect(String(requests[2]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
-      expect({ route53: route53 <= 1, cloudwatch, sns }).toEqual({ route53: true, cloudwatch: 1, sns: 1 });
+      // What Route 53 answers is asked once, before the commit, and stored with the transition.
+      expect({ evidence: (route53['GetHealthCheckStatus'] ?? 0) <= 1, route53: { ...route53, GetHealthCheckStatus: undefined }, cloudwatch, sns }).toEqual({ evidence: true, route53: { TestDNSAnswer: 1 }, cloudwatch: 1, sns: 1 });
     }
 
-    it('a FAILOVER: three DynamoDB calls (the read of state and silences, the commit, the published mark), at most one Route 53 call, one CloudWatch call', async () => {
+    it('a FAILOVER: three DynamoDB calls (the read of state and silences, the commit, the published mark), at most one GetHealthCheckStatus and one TestDNSAnswer, one CloudWatch call', async () => {
       expectOneTransitionInThreeCalls(await alarmAt('2026-11-25T08:11:41Z', 'alarm-alarm.json', false));
       // Not moved to history by the alarm: the published entry waits in the outbox for the sweep.
       expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001']);

@@ -58,14 +58,20 @@ describe('disable + invert the primary\'s check for maintenance, then enable it 
     expect(kinds(sweeps.get(minute)!.sent)).toEqual(expected);
   });
 
-  it('judges the change at the next sweep from the definitions alone: zones and records stay cached, only ListHealthChecks is called', () => {
+  it('judges the change at the next sweep from the definitions alone: zones and records stay cached, only ListHealthChecks is listed', () => {
     expect(sweeps.get(0)!.route53).toEqual({ ListHostedZones: 1, ListResourceRecordSets: 1, ListHealthChecks: 1 });
     // A steady sweep: one ListHealthChecks page (up to 1,000 checks), nothing else.
     expect(sweeps.get(1)!.route53).toEqual({ ListHealthChecks: 1 });
     // The disabled check gets no GetHealthCheckStatus: its checkers' reports say nothing of its verdict.
-    expect(sweeps.get(2)!.route53).toEqual({ ListHealthChecks: 1 });
-    // Enabled again, its verdict changed: one evidence read.
-    expect(sweeps.get(4)!.route53).toEqual({ ListHealthChecks: 1, GetHealthCheckStatus: 1 });
+    // Recording the FAILOVER asks Route 53 what it answers now, once.
+    expect(sweeps.get(2)!.route53).toEqual({ ListHealthChecks: 1, TestDNSAnswer: 1 });
+    // Enabled again, its verdict changed: one evidence read, and the answer for the FAILBACK.
+    expect(sweeps.get(4)!.route53).toEqual({ ListHealthChecks: 1, GetHealthCheckStatus: 1, TestDNSAnswer: 1 });
+  });
+
+  it('Route 53 answers the secondary while the check is disabled and inverted, as Failwatch decided, and the primary once enabled', () => {
+    expect(sweeps.get(2)!.sent[0]?.text).toContain("Route 53 answers 10.0.1.1, the secondary's address, as Failwatch decided.");
+    expect(sweeps.get(4)!.sent[0]?.text).toContain("Route 53 answers 10.0.0.1, the primary's address, as Failwatch decided.");
   });
 
   it('the FAILOVER is critical and says why: the check is disabled and inverted, whatever its metric says', () => {

@@ -121,7 +121,7 @@ describe('pair definitions, kept by the poll function', () => {
     const stored = (await harness.deps.definitions!.loadDefinitions([{ zoneId: maintained.zoneId, name: maintained.name, type: maintained.type }])).values().next().value;
     expect(stored?.healthChecks.find((check) => check.id === maintained.primaryCheckId)).toMatchObject({ disabled: true, inverted: true });
     // And the sweep itself saw it at once: the pair failed over.
-    expect(result.changes).toEqual([{ pair: pairKey({ zoneId: maintained.zoneId, name: maintained.name, type: maintained.type }), recorded: ['FAILOVER'], notices: [] }]);
+    expect(result.changes).toEqual([{ pair: pairKey({ zoneId: maintained.zoneId, name: maintained.name, type: maintained.type }), recorded: ['FAILOVER'], notices: [], dns: 'AGREES' }]);
 
     harness.clock.advanceSeconds(60);
     const steady = await sweep(poll);

@@ -59,5 +59,5 @@ it('…so the alarm on the primary check records the FAILOVER Route 53 made', as
 
   const result = await alarmContainer(harness)(ownAlarmEvent(account, PREFIX, pair.primaryCheckId));
 
-  expect('changes' in result ? result.changes : []).toEqual([{ pair: keyOf(pair), recorded: ['FAILOVER'], notices: [] }]);
+  expect('changes' in result ? result.changes : []).toEqual([{ pair: keyOf(pair), recorded: ['FAILOVER'], notices: [], dns: 'AGREES' }]);
 });

@@ -2,7 +2,7 @@
  * Domain values ↔ DynamoDB items (document-client form). Reading checks the shape, so a damaged or
  * foreign item becomes one clear StoreError instead of a wrong decision later.
  */
-import { type PairId, type PairState, Severity, type SideHealth, type Transition, TransitionKind, type Trigger, Verdict } from '../../domain/model';
+import { DnsAgreement, type DnsConfirmation, FailoverRole, type PairId, type PairState, Severity, type SideHealth, type Transition, TransitionKind, type Trigger, Verdict } from '../../domain/model';
 import { StoreError } from '../../errors';
 import { type OutboxItem, PublishStatus, type StoredPair, type StoredTransition } from '../../ports';
 import { type Item, KNOWN_SERVING_STATES, malformed, map, NOTICE_SORT_KEY_PREFIX, number, oneOf, optionalText, pairPartitionKey, PARTITION_KEY, SORT_KEY, text, texts, TRANSITION_SORT_KEY_PREFIX, TransitionAttribute, transitionSortKey, TTL_ATTRIBUTE, whole } from './table';
@@ -74,6 +74,7 @@ export function transitionItem(transition: Transition, historyDays: number): Ite
     stateAfter: pairStateMap(transition.stateAfter),
     confirmation: transition.confirmation,
     delivery: transition.delivery,
+    dnsAnswer: transition.dnsAnswer && { ...transition.dnsAnswer },
     [TransitionAttribute.PUBLISH_STATUS]: transition.delivery?.status ?? PublishStatus.PENDING,
   };
   if (historyDays > 0) item[TTL_ATTRIBUTE] = expiryEpochSeconds(transition, historyDays);
@@ -167,8 +168,22 @@ export function parseTransitionItem(item: Item): StoredTransition {
     ...transition,
     ...(item['confirmation'] === undefined ? {} : { confirmation: map(item, 'confirmation', where) as unknown as Transition['confirmation'] }),
     ...(item['delivery'] === undefined ? {} : { delivery: map(item, 'delivery', where) as unknown as Transition['delivery'] }),
+    ...(item['dnsAnswer'] === undefined ? {} : { dnsAnswer: parseDnsConfirmation(map(item, 'dnsAnswer', where), `${where} dnsAnswer`) }),
     ...(snsMessageId === undefined ? {} : { snsMessageId }),
     ...(publishedAt === undefined ? {} : { publishedAt }),
+  };
+}
+
+/** Route 53's answer stored with a transition (absent from transitions recorded before it was asked for). */
+function parseDnsConfirmation(source: Item, where: string): DnsConfirmation {
+  const values = source['values'] === undefined ? undefined : texts(source, 'values', where);
+  const optional = { responseCode: optionalText(source, 'responseCode', where), askedAt: optionalText(source, 'askedAt', where), reason: optionalText(source, 'reason', where) };
+  return {
+    status: oneOf(source, 'status', Object.values(DnsAgreement), where),
+    decided: oneOf(source, 'decided', Object.values(FailoverRole), where),
+    ...(values === undefined ? {} : { values }),
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    sentence: text(source, 'sentence', where),
   };
 }
 

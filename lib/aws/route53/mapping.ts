@@ -17,6 +17,8 @@ export interface Skipped {
 export interface Zone {
   readonly id: string;
   readonly name: string;
+  /** A private hosted zone (TestDNSAnswer cannot be asked there). */
+  readonly private: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export function bareZoneId(id: string): string {
 }
 
 export function toZone(zone: HostedZone): Zone {
-  return { id: bareZoneId(zone.Id ?? ''), name: normaliseName(zone.Name ?? '') };
+  return { id: bareZoneId(zone.Id ?? ''), name: normaliseName(zone.Name ?? ''), private: zone.Config?.PrivateZone === true };
 }
 
 function toFailoverRole(value: string | undefined): FailoverRole | undefined {
@@ -86,7 +88,8 @@ export function buildPairs(zone: Zone, records: readonly RecordSet[]): { pairs: 
     const [primary] = primaries;
     const [secondary] = secondaries;
     if (primaries.length === 1 && secondaries.length === 1 && primary !== undefined && secondary !== undefined) {
-      pairs.push({ id: { zoneId: zone.id, name, type }, zoneName: zone.name, primary, secondary });
+      // Only a private zone's pairs carry the flag: a public pair's stored definition is the same as before it existed.
+      pairs.push({ id: { zoneId: zone.id, name, type }, zoneName: zone.name, ...(zone.private ? { privateZone: true } : {}), primary, secondary });
       continue;
     }
     const where = `${zone.name} (${zone.id}) ${name} ${type}`;

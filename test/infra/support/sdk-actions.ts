@@ -16,6 +16,9 @@ const SERVICE_PREFIXES: Readonly<Record<string, string>> = {
   '@aws-sdk/lib-dynamodb': 'dynamodb',
   '@aws-sdk/client-sns': 'sns',
   '@aws-sdk/client-ssm': 'ssm',
+  // Both load balancer APIs authorize under one prefix (DescribeLoadBalancers is one action for both).
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-elastic-load-balancing': 'elasticloadbalancing',
 };
 
 /** The document client's commands carry shorter names than the operations they send. */
@@ -31,7 +34,7 @@ const DOCUMENT_CLIENT_OPERATIONS: Readonly<Record<string, string>> = {
 };
 
 /** Names that make calls this scan cannot attribute to one operation. */
-const OPAQUE_IMPORTS = /^(Route53|CloudWatch|DynamoDB|DynamoDBDocument|SNS|SSM)$|^Transact/;
+const OPAQUE_IMPORTS = /^(Route53|CloudWatch|DynamoDB|DynamoDBDocument|SNS|SSM|ElasticLoadBalancing|ElasticLoadBalancingV2)$|^Transact/;
 
 export interface SdkUsage {
   /** IAM actions, e.g. `route53:ListHostedZones`. */

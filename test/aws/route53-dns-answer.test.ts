@@ -1,0 +1,81 @@
+/**
+ * Route 53 TestDNSAnswer through the real SDK client and its request budget, against the Route 53
+ * stand-in on 127.0.0.1 answering from the simulated account: what it answers, and that it never waits
+ * long (a short budget skips it, a slow answer is abandoned at its bound).
+ */
+import { RequestBudget } from '../../lib/aws/request-budget';
+import { Route53DnsAnswerSource } from '../../lib/aws/route53/dns-answer';
+import { createRoute53Client } from '../../lib/aws/sdk-clients';
+import { REFERENCE, referenceAccount, type SimulatedAws } from '../../local/simulated-aws';
+import type { RunningServer } from '../../local/stand-ins/http';
+import { startRoute53StandIn } from '../../local/stand-ins/route53-server';
+import { Traffic, totalRequests } from '../../local/stand-ins/traffic';
+
+const PAIR = { zoneId: REFERENCE.zoneId, name: REFERENCE.recordName, type: 'A' };
+const AT = new Date('2026-11-25T08:00:00Z');
+const CLIENT_OPTIONS = { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 2, backoffBaseMs: 1 };
+
+let account: SimulatedAws;
+let traffic: Traffic;
+const servers: RunningServer[] = [];
+const stops: (() => void)[] = [];
+
+async function sourceWith(options: { latencyMs?: number; budget?: RequestBudget; boundMs?: number } = {}): Promise<Route53DnsAnswerSource> {
+  const latency = { minMs: options.latencyMs ?? 0, maxMs: options.latencyMs ?? 0 };
+  const server = await startRoute53StandIn(account, traffic, { requestsPerSecond: 100, statusBurst: 4, statusPerSecond: 1, latency, seed: 1 });
+  servers.push(server);
+  const budget = options.budget ?? new RequestBudget({ requestsPerSecond: 5 });
+  const client = createRoute53Client({ ...CLIENT_OPTIONS, endpoint: server.endpoint, budget });
+  stops.push(() => client.destroy());
+  return new Route53DnsAnswerSource(client, budget, options.boundMs);
+}
+
+beforeEach(() => {
+  account = referenceAccount();
+  traffic = new Traffic();
+});
+
+afterEach(async () => {
+  stops.splice(0).forEach((stop) => stop());
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+const testDnsAnswerCalls = () => totalRequests(traffic.snapshot().services.route53, ['TestDNSAnswer']);
+
+describe('Route53DnsAnswerSource', () => {
+  it("answers what Route 53 chooses now: the primary's address, then the secondary's once the primary is unhealthy", async () => {
+    const source = await sourceWith();
+    expect(await source.askDnsAnswer(PAIR, AT)).toEqual({ kind: 'ANSWERED', values: ['10.0.0.1'], responseCode: 'NOERROR', askedAt: AT.toISOString() });
+    account.setHealthy(REFERENCE.primaryCheckId, false);
+    expect(await source.askDnsAnswer(PAIR, AT)).toMatchObject({ kind: 'ANSWERED', values: ['10.0.1.1'] });
+    expect(testDnsAnswerCalls()).toBe(2);
+  });
+
+  it('a budget that would make it queue past its bound (a storm) → SKIPPED with the reason, and no request sent', async () => {
+    const budget = new RequestBudget({ requestsPerSecond: 1, now: () => 0 });
+    for (let index = 0; index < 4; index++) void budget.acquire();
+    const answer = await (await sourceWith({ budget })).askDnsAnswer(PAIR, AT);
+    expect(answer).toEqual({ kind: 'SKIPPED', reason: 'the Route 53 request budget is short (a request would wait 4.0 s, more than 2 s): other changes and listings come first' });
+    expect(testDnsAnswerCalls()).toBe(0);
+  });
+
+  it('an answer slower than its bound → UNAVAILABLE at the bound, never a throw', async () => {
+    const source = await sourceWith({ latencyMs: 1_500, boundMs: 200 });
+    const started = Date.now();
+    expect(await source.askDnsAnswer(PAIR, AT)).toEqual({ kind: 'UNAVAILABLE', reason: 'TestDNSAnswer gave no answer within 0.2 s' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('a refusal → UNAVAILABLE saying what to grant', async () => {
+    const source = await sourceWith();
+    const install = account.testDnsAnswer.bind(account);
+    account.testDnsAnswer = () => {
+      throw Object.assign(new Error('User is not authorized to perform: route53:TestDNSAnswer'), { name: 'AccessDenied' });
+    };
+    try {
+      expect(await source.askDnsAnswer(PAIR, AT)).toMatchObject({ kind: 'UNAVAILABLE', reason: expect.stringMatching(/^Route 53 refused TestDNSAnswer .*grant route53:TestDNSAnswer on \* to the function's role$/) });
+    } finally {
+      account.testDnsAnswer = install;
+    }
+  });
+});
