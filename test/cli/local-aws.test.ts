@@ -10,7 +10,7 @@ import { createHandler as createPollHandler } from '../../handlers/poll';
 import { main } from '../../lib/cli/main';
 import { loadWatchConfig } from '../../lib/runtime/config';
 import { buildPollDeps } from '../../lib/runtime/poll-wiring';
-import { createAwsClients } from '../../lib/runtime/wiring';
+import { createAwsClients, destroyAwsClients } from '../../lib/runtime/wiring';
 import { loadEvent } from '../../local/harness';
 import { LOCAL_TABLE, startLocalAws, type LocalAws } from '../../local/local-aws';
 import { REFERENCE } from '../../local/simulated-aws';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await poll(loadEvent('scheduled.json'));
   local.world.setHealthy(REFERENCE.primaryCheckId, false);
   await poll(loadEvent('scheduled.json'));
-  for (const client of Object.values(clients)) (client as { destroy(): void }).destroy();
+  destroyAwsClients(clients);
 });
 
 afterAll(async () => {
