@@ -55,7 +55,7 @@ describe('failwatch on npm run local-aws', () => {
   it('status shows the failover the function recorded', async () => {
     const { code, out } = await failwatch('status');
     expect(code).toBe(0);
-    expect(out[0]).toBe(`1 pair in table ${LOCAL_TABLE}: 0 on primary, 1 on secondary, 0 all unhealthy, 0 unknown; 0 notifications pending.`);
+    expect(out[0]).toBe(`2 pairs in table ${LOCAL_TABLE}: 1 on primary, 1 on secondary, 0 all unhealthy, 0 unknown; 0 notifications pending.`);
     expect(out).toContainEqual(expect.stringMatching(/^ {2}DNS serves {2}secondary 10\.0\.1\.1 since /));
   });
 
