@@ -12,8 +12,9 @@ export default tseslint.config(
     },
   },
   {
-    // Loaded with require() by osls while it reads serverless.yml, from plain Node.
-    files: ['scripts/*.cjs'],
+    // Plain Node CommonJS: scripts/*.cjs are loaded with require() by osls while it reads serverless.yml;
+    // bin/failwatch.cjs is the `failwatch` command's launcher.
+    files: ['scripts/*.cjs', 'bin/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -51,6 +51,13 @@ export class ConfigurationError extends UserInputError {
   }
 }
 
+/** A request names no recorded pair (a misspelt record, another zone), or several where it needs one. Nothing was sent. */
+export class PairSelectionError extends UserInputError {
+  static {
+    nameErrorClass(this, 'PairSelectionError');
+  }
+}
+
 /** Another run recorded this pair first; reload the state and decide again. */
 export class StaleStateError extends FailwatchError {
   static {

@@ -35,6 +35,11 @@ curl -fsS -X POST "$FAILWATCH_LOCAL_CONTROL/primary/unhealthy" > /dev/null
 invoke -f poll -p events/scheduled.json > /dev/null
 grep -q '"FAILOVER"' "$log/stdout" || { echo "second sweep should record FAILOVER"; cat "$log/stdout" "$log/stderr"; exit 1; }
 grep -q '"notificationsSent": 1' "$log/stdout" || { echo "FAILOVER should be published"; cat "$log/stdout"; exit 1; }
+# The failwatch command reads what the functions recorded (its table and topic are in .local-aws.env).
+npx failwatch status > "$log/status" 2>&1 || { echo "failwatch status failed"; cat "$log/status"; exit 1; }
+grep -q 'DNS serves  secondary 10.0.1.1' "$log/status" || { echo "failwatch status should show the secondary serving"; cat "$log/status"; exit 1; }
+npx failwatch history > "$log/history" 2>&1 || { echo "failwatch history failed"; cat "$log/history"; exit 1; }
+grep -q 'FAILOVER' "$log/history" || { echo "failwatch history should list the FAILOVER"; cat "$log/history"; exit 1; }
 if invoke -f alarm -p events/malformed.json > /dev/null; then echo "malformed event should fail the invocation"; exit 1; fi
 grep -q '"errorType": "InvalidEventError"' "$log/stdout" || { echo "malformed event should end in InvalidEventError"; cat "$log/stdout"; exit 1; }
-echo "invoke local: first sweep stored state, second recorded and published FAILOVER, malformed event rejected (default stage and --stage local)"
+echo "invoke local: first sweep stored state, second recorded and published FAILOVER (failwatch status and history show it), malformed event rejected (default stage and --stage local)"

@@ -9,9 +9,9 @@
  * found against what docs/guarantees.md promises.
  */
 import { createHandler as createPollHandler } from '../handlers/poll';
-import { DynamoSilenceStore } from '../lib/aws/dynamodb/silences';
-import { runCli } from '../lib/cli/cli';
+import { runCli } from '../lib/cli/run';
 import { isConfigNotice } from '../lib/domain/config-notices';
+import { harnessConnection, localCliContext } from '../local/console';
 import type { HealthMetricSource } from '../lib/ports';
 import { loadEvent, type Harness } from '../local/harness';
 import { REFERENCE, type SimulatedAws } from '../local/simulated-aws';
@@ -56,7 +56,7 @@ const STEPS: readonly Step[] = [
   { at: '15:04', kind: 'sweep', healthy: false, what: 'flap 5: more than 4 in 60 min', expectSent: 'FLAPPING' },
   { at: '15:05', kind: 'sweep', healthy: true, what: 'flap 6 (held)', expectSent: '-' },
   { at: '16:05', kind: 'sweep', healthy: true, what: 'stable for 60 min', expectSent: 'FLAPPING_ENDED' },
-  { at: '17:00', kind: 'cli', argv: ['silence', 'app.example.com', '--for', '1h', '--reason', 'DR drill'], what: 'npm run failwatch -- silence app.example.com --for 1h --reason "DR drill"', expectSent: '-' },
+  { at: '17:00', kind: 'cli', argv: ['silence', '--record', 'app.example.com', '--for', '1h', '--reason', 'DR drill'], what: 'failwatch silence --record app.example.com --for 1h --reason "DR drill"', expectSent: '-' },
   { at: '17:10', kind: 'sweep', healthy: false, what: 'drill: primary taken down', expectSent: '-' },
   { at: '17:40', kind: 'sweep', healthy: true, what: 'drill: primary back', expectSent: '-' },
   { at: '18:00', kind: 'sweep', healthy: true, what: 'the window has ended', expectSent: 'SILENCE_SUMMARY' },
@@ -82,7 +82,7 @@ async function runTimeline(harness: Harness, account: SimulatedAws, steps: reado
       readable ? harness.deps.metrics.readHealthMetrics(ids, at) : new Map(ids.map((id) => [id, { kind: 'UNAVAILABLE', reason: 'GetMetricData: ThrottlingException' }] as const)),
   };
   const poll = createPollHandler(() => ({ ...harness.deps, metrics }));
-  const silences = new DynamoSilenceStore({ client: harness.clients.dynamo, tableName: harness.config.tableName });
+  const cli = localCliContext(harnessConnection(harness), { clock: harness.clock, print: () => undefined, newId: () => 'demo0001' });
   const rows: TimelineRow[] = [];
   const problems: string[] = [];
   for (const step of steps) {
@@ -91,7 +91,7 @@ async function runTimeline(harness: Harness, account: SimulatedAws, steps: reado
     const before = { transitions: (await harness.store.listTransitions(pairId, 1000)).length, notices: new Set((await harness.store.listNotices(pairId, 1000)).map((n) => n.key)), sent: account.published.length };
     if (step.kind === 'sweep' && step.check !== undefined) account.updateHealthCheck(REFERENCE.primaryCheckId, step.check);
     if (step.kind === 'cli') {
-      await runCli(step.argv, { silences, clock: harness.clock, newId: () => 's-demo0001', print: () => undefined });
+      await runCli(step.argv, cli);
     } else {
       account.setHealthy(REFERENCE.primaryCheckId, step.healthy);
       readable = step.kind === 'sweep' ? step.readable ?? true : true;

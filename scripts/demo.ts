@@ -6,7 +6,8 @@
  * Route 53, CloudWatch and SNS are simulated at the SDK boundary; DynamoDB is real (dynalite, in
  * memory, on 127.0.0.1); the primary and secondary sites are real HTTP servers on 127.0.0.1, so the
  * "request served by" column is an actual request to whatever address DNS answers with.
- * Needs no AWS account and no network. Exits 1 if the outcome differs from the expected table.
+ * Needs no AWS account and no network. Exits 1 if the outcome differs from the expected table. It ends
+ * with what the `failwatch` command shows of the run (status, history) and the report page's path.
  * `npm run demo -- --logs` also shows the handler's structured logs.
  */
 import './quiet-logs';
@@ -14,9 +15,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatDuration } from '../lib/notify/render';
 import { historyReference } from '../lib/notify/reference';
-import { loadEvent, startHarness } from '../local/harness';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../lib/cli/run';
+import { harnessConnection, localCliContext } from '../local/console';
+import { loadEvent, startHarness, type Harness } from '../local/harness';
 import { runMaintenanceTimeline, runNoticeTimeline, type TimelineRow } from './demo-notices';
 import { REFERENCE, referenceAccount } from '../local/simulated-aws';
+
+/** Where the demo writes its report page (the system's temporary directory: nothing is left in the repository). */
+const REPORT_PAGE = join(tmpdir(), 'failwatch-demo-report.html');
 
 interface Row {
   step: number;
@@ -62,6 +70,18 @@ function printTimeline(rows: readonly TimelineRow[]): void {
   console.log(format(all[0]!));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const line of all.slice(1)) console.log(format(line));
+}
+
+/** The end of the demo: what an operator sees of this run with the `failwatch` command, and the report page. */
+async function showConsole(harness: Harness): Promise<void> {
+  const cli = localCliContext(harnessConnection(harness), { clock: harness.clock, print: (line) => console.log(line) });
+  const record = REFERENCE.recordName.replace(/\.$/, '');
+  console.log(`\n----- failwatch status --record ${record} -----\n`);
+  await runCli(['status', '--record', record], cli);
+  console.log(`\n----- failwatch history --record ${record} --since 1d -----\n`);
+  await runCli(['history', '--record', record, '--since', '1d'], cli);
+  console.log(`\n----- failwatch report --since 12h --html ${REPORT_PAGE} -----\n`);
+  await runCli(['report', '--since', '12h', '--html', REPORT_PAGE], cli);
 }
 
 async function main(): Promise<number> {
@@ -124,24 +144,20 @@ async function main(): Promise<number> {
       console.log(message.text);
     }
 
-    const noticeProblems = [...maintenance.problems, ...timeline.problems];
-    if (noticeProblems.length > 0) {
-      console.error(`\nDEMO FAILED: the notices differ from what docs/guarantees.md promises:\n  ${noticeProblems.join('\n  ')}`);
-      return 1;
-    }
+    const problems = [
+      ...[...maintenance.problems, ...timeline.problems].map((problem) => `the notices differ from what docs/guarantees.md promises: ${problem}`),
+      ...rows.flatMap((row, index) => {
+        const expected = EXPECTED[index]!;
+        return (Object.keys(expected) as (keyof typeof expected)[])
+          .filter((column) => row[column] !== expected[column])
+          .map((column) => `the outcome differs from the expected table: step ${row.step}: ${column} is "${row[column]}", expected "${expected[column]}"`);
+      }),
+    ];
+    if (problems.length > 0) console.error(`\nDEMO FAILED:\n  ${problems.join('\n  ')}`);
+    else console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; the maintenance FAILOVER/FAILBACK and the DR hole told once and closed; every notice after it as promised.');
 
-    const problems = rows.flatMap((row, index) => {
-      const expected = EXPECTED[index]!;
-      return (Object.keys(expected) as (keyof typeof expected)[])
-        .filter((column) => row[column] !== expected[column])
-        .map((column) => `step ${row.step}: ${column} is "${row[column]}", expected "${expected[column]}"`);
-    });
-    if (problems.length > 0) {
-      console.error(`\nDEMO FAILED: the outcome differs from the expected table:\n  ${problems.join('\n  ')}`);
-      return 1;
-    }
-    console.log('\nOutcome as expected: one FAILOVER at step 3, one FAILBACK at step 5, nothing else; the maintenance FAILOVER/FAILBACK and the DR hole told once and closed; every notice after it as promised.');
-    return 0;
+    await showConsole(harness);
+    return problems.length > 0 ? 1 : 0;
   } finally {
     await harness.stop();
     for (const site of sites.values()) site.server.close();

@@ -5,48 +5,25 @@
  * Route 53's REST-XML, CloudWatch's JSON 1.0 and SNS's Query protocol, all answering from the spec's
  * reference account (primary 10.0.0.1 with a health check, secondary 10.0.1.1 without).
  *
- * It prints (and writes to .local-aws.env) the SDK's own endpoint variables, and a control URL to
- * flip the primary's health. It stops by itself after --minutes (default 30), or on Ctrl-C.
+ * It prints (and writes to .local-aws.env) the SDK's own endpoint variables, the table's and topic's
+ * names (FAILWATCH_TABLE, FAILWATCH_TOPIC_ARN: what `npx failwatch` reads without --stage), and a control
+ * URL to flip the primary's health. It stops by itself after --minutes (default 30), or on Ctrl-C.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { tableDefinition } from '../lib/aws/dynamodb/table';
-import { REFERENCE, referenceAccount } from '../local/simulated-aws';
-import { startCloudWatchStandIn } from '../local/stand-ins/cloudwatch-server';
-import { startDynamoStandIn } from '../local/stand-ins/dynamo';
-import type { RunningServer } from '../local/stand-ins/http';
-import { startRoute53StandIn } from '../local/stand-ins/route53-server';
-import { startSnsStandIn } from '../local/stand-ins/sns-server';
-import { Traffic } from '../local/stand-ins/traffic';
+import { startLocalAws } from '../local/local-aws';
+import { REFERENCE } from '../local/simulated-aws';
 
-/** Must match the `local` stage's params in serverless.yml. */
-const LOCAL_TABLE = 'failwatch-local-history';
 const ENV_FILE = '.local-aws.env';
-const NO_LATENCY = { minMs: 0, maxMs: 0 };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
   const minutes = Number(values.minutes);
   if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got ${values.minutes}`);
 
-  const world = referenceAccount();
-  const traffic = new Traffic();
-  const servers: RunningServer[] = [];
-  const dynamo = await startDynamoStandIn(traffic);
-  servers.push(dynamo);
-  const route53 = await startRoute53StandIn(world, traffic, { requestsPerSecond: 5, statusBurst: 4, statusPerSecond: 1, latency: NO_LATENCY, seed: 1 });
-  servers.push(route53);
-  const cloudWatch = await startCloudWatchStandIn(world, traffic, { latency: NO_LATENCY, seed: 2 });
-  servers.push(cloudWatch);
-  const sns = await startSnsStandIn(world, traffic, { latency: NO_LATENCY, seed: 3 });
-  servers.push(sns);
-
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(new CreateTableCommand(tableDefinition(LOCAL_TABLE)));
-  client.destroy();
+  const { world, environment, stop: stopServers } = await startLocalAws();
 
   // POST /primary/healthy or /primary/unhealthy flips the reference primary's health check.
   const control = createServer((request, response) => {
@@ -63,11 +40,7 @@ async function main(): Promise<void> {
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 
   const exports = [
-    'export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
-    `export AWS_ENDPOINT_URL_DYNAMODB=${dynamo.endpoint}`,
-    `export AWS_ENDPOINT_URL_ROUTE_53=${route53.endpoint}`,
-    `export AWS_ENDPOINT_URL_CLOUDWATCH=${cloudWatch.endpoint}`,
-    `export AWS_ENDPOINT_URL_SNS=${sns.endpoint}`,
+    ...Object.entries(environment).map(([name, value]) => `export ${name}=${value}`),
     `export FAILWATCH_LOCAL_CONTROL=${controlUrl}`,
   ];
   writeFileSync(ENV_FILE, `${exports.join('\n')}\n`);
@@ -75,7 +48,8 @@ async function main(): Promise<void> {
   console.log(`  source ${ENV_FILE}     # or paste:\n${exports.map((line) => `  ${line}`).join('\n')}\n`);
   console.log('  npx serverless invoke local --stage local -f poll -p events/scheduled.json');
   console.log('  curl -X POST "$FAILWATCH_LOCAL_CONTROL/primary/unhealthy"');
-  console.log('  npx serverless invoke local --stage local -f poll -p events/scheduled.json   # records FAILOVER\n');
+  console.log('  npx serverless invoke local --stage local -f poll -p events/scheduled.json   # records FAILOVER');
+  console.log('  npx failwatch status; npx failwatch history   # what it recorded (the table and topic are in the file)\n');
 
   let stopping = false;
   const stop = async (reason: string) => {
@@ -85,7 +59,7 @@ async function main(): Promise<void> {
     for (const message of world.published) console.log(`  ${message.subject}`);
     control.closeAllConnections();
     control.close();
-    await Promise.all(servers.map((server) => server.stop()));
+    await stopServers();
     process.exit(0);
   };
   setTimeout(() => void stop(`${minutes} minutes passed`), minutes * 60_000).unref();

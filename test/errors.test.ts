@@ -4,7 +4,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { buildSync } from 'esbuild';
-import * as cli from '../lib/cli/cli';
+import * as cli from '../lib/cli/command';
 import * as errors from '../lib/errors';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -45,7 +45,7 @@ describe('error class names', () => {
   it('the names survive a minified build without keepNames, as the deployed bundles are built', () => {
     const built = buildSync({
       stdin: {
-        contents: `import * as errors from './lib/errors'; import { CliUsageError } from './lib/cli/cli';
+        contents: `import * as errors from './lib/errors'; import { CliUsageError } from './lib/cli/command';
           const all = { ...errors, CliUsageError };
           globalThis.report = Object.entries(all).filter(([, c]) => typeof c === 'function' && c.prototype instanceof Error)
             .map(([key, c]) => [key, c.name, new c('m', false).name]);`,

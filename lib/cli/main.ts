@@ -1,39 +1,42 @@
 /**
- * `npm run failwatch -- silence app.example.com --for 2h --reason "DR drill"` (and `silences`,
- * `unsilence <id>`). Reads FAILWATCH_TABLE; the AWS region and credentials are the SDK's own.
+ * The `failwatch` command (package.json `bin`, through bin/failwatch.cjs; `npm run failwatch -- <command>`):
+ * wires the commands to AWS and the terminal, and turns a failure into one line and an exit code.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoSilenceStore } from '../aws/dynamodb/silences';
-import { createDynamoDocumentClient } from '../aws/dynamodb/table';
-import { CliUsageError, runCli } from './cli';
-import { loadCliConfig } from '../runtime/config';
-import { FailwatchError } from '../errors';
+import { writeFile } from 'node:fs/promises';
 import { systemClock } from '../runtime/wiring';
+import type { CliContext } from './command';
+import { explainFailure, exitCodeFor } from './failures';
+import { runCli } from './run';
+import { connectToAws } from './wiring';
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  // Usage problems are reported before any configuration or AWS access is needed.
-  const silences = () => {
-    const { tableName } = loadCliConfig();
-    return new DynamoSilenceStore({ client: createDynamoDocumentClient(), tableName });
-  };
-  let store: DynamoSilenceStore | undefined;
-  return runCli(argv, {
-    get silences() {
-      store ??= silences();
-      return store;
-    },
-    clock: systemClock,
-    newId: () => `s-${randomUUID().slice(0, 8)}`,
-    print: (line) => console.log(line),
-  });
+export interface Terminal {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const known = error instanceof CliUsageError || error instanceof FailwatchError;
-    console.error(known ? `failwatch: ${error.message}` : error);
-    process.exit(known && error instanceof CliUsageError ? 2 : 1);
-  },
-);
+/** Runs one command line; never throws. `env`: for tests (default: the process's, read by lib/runtime/config.ts). */
+export async function main(argv: readonly string[], terminal: Terminal, env?: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const context: CliContext = {
+    print: terminal.out,
+    warn: terminal.err,
+    clock: systemClock,
+    newId: () => randomUUID().slice(0, 8),
+    connect: (target) => connectToAws(target, env),
+    writeFile: (path, content) => writeFile(path, content, 'utf8'),
+  };
+  try {
+    return await runCli(argv, context);
+  } catch (error) {
+    terminal.err(`failwatch: ${explainFailure(error)}`);
+    return exitCodeFor(error);
+  }
+}
+
+/** The process's own command line, terminal and exit code. */
+export function runAsProgram(): void {
+  // Exit at once: the SDK's idle keep-alive sockets would hold the process open for a while.
+  void main(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => process.exit(code));
+}
+
+if (require.main === module) runAsProgram();

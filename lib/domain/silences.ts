@@ -35,6 +35,11 @@ export function silenceCovers(silence: Silence, pairId: PairId, at: string): boo
   const instant = Date.parse(at);
   if (silence.from !== undefined && Date.parse(silence.from) > instant) return false;
   if (Date.parse(silence.until) <= instant) return false;
+  return silenceNamesPair(silence, pairId);
+}
+
+/** Whether the silence is about the pair (its record and zone), whenever it is in force. */
+export function silenceNamesPair(silence: Silence, pairId: PairId): boolean {
   if (silence.zoneId !== undefined && silence.zoneId !== pairId.zoneId) return false;
   return silence.record === ALL_RECORDS || normalizeRecordName(silence.record) === normalizeRecordName(pairId.name);
 }

@@ -47,6 +47,7 @@ export const notificationPayloadSchema = z.object({
     }),
   ),
   observedAt: z.nonEmptyString,
+  test: z.optional(z.boolean()),
 }) satisfies z.ZodMiniType<NotificationPayload>;
 
 /** What an SNS message turned out to be. */

@@ -64,4 +64,6 @@ export interface NotificationPayload {
   /** A configuration notice's risk (DR_HOLE, DR_HOLE_CLOSED, BLIND_SPOT, BLIND_SPOT_CLEARED); absent otherwise. */
   readonly risk?: NotificationRisk;
   readonly observedAt: string;
+  /** A test sent with `failwatch test-alert`: nothing happened to the pair. Absent for real notifications. */
+  readonly test?: boolean;
 }

@@ -145,6 +145,11 @@ function evidenceLines(evidence: Evidence): string[] {
   return lines;
 }
 
+/** One line of a side's health for a terminal (`failwatch status`): the rule that decided (and its check), then the evidence lines joined. */
+export function evidenceSummary(side: SideHealth): string {
+  return [`${side.basis}${side.healthCheckId ? ` (health check ${side.healthCheckId})` : ''}`, ...evidenceLines(side.evidence)].join('; ');
+}
+
 function sideBlock(label: string, side: SideHealth, values: readonly string[]): string[] {
   const check = side.healthCheckId ? `health check ${side.healthCheckId}` : 'no health check';
   return [

@@ -238,13 +238,37 @@ function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 
+/** What the `failwatch` CLI needs of a deployment: its table and topic, its configured silences, its history retention. */
+export interface DeploymentSettings {
+  readonly tableName: string;
+  /** Absent when nothing names it (a local run without FAILWATCH_TOPIC_ARN); only `test-alert` needs it. */
+  readonly topicArn?: string;
+  /** FAILWATCH_SILENCES, as the functions read it. */
+  readonly silences: readonly Silence[];
+  readonly historyDays: number;
+}
+
 const cliSchema = z.object({
-  FAILWATCH_TABLE: watchSchema.shape.FAILWATCH_TABLE,
+  FAILWATCH_TABLE: z.optional(watchSchema.shape.FAILWATCH_TABLE),
+  FAILWATCH_TOPIC_ARN: watchSchema.shape.FAILWATCH_TOPIC_ARN,
+  FAILWATCH_SILENCES: watchSchema.shape.FAILWATCH_SILENCES,
+  FAILWATCH_HISTORY_DAYS: watchSchema.shape.FAILWATCH_HISTORY_DAYS,
 });
 
-/** What `npm run failwatch` needs: the table the functions use (AWS_REGION and credentials are the SDK's). */
-export function loadCliConfig(env: Env = process.env): { readonly tableName: string } {
-  return { tableName: parse(cliSchema, env).FAILWATCH_TABLE };
+/**
+ * The CLI without --stage: the environment names the deployment, as it does for the functions (a local run:
+ * `npm run local-aws` writes FAILWATCH_TABLE and FAILWATCH_TOPIC_ARN to .local-aws.env). Undefined when
+ * FAILWATCH_TABLE is not set. AWS_REGION and the credentials are the SDK's.
+ */
+export function loadCliEnvironment(env: Env = process.env): DeploymentSettings | undefined {
+  const parsed = parse(cliSchema, env);
+  if (parsed.FAILWATCH_TABLE === undefined) return undefined;
+  return {
+    tableName: parsed.FAILWATCH_TABLE,
+    ...(parsed.FAILWATCH_TOPIC_ARN === undefined ? {} : { topicArn: parsed.FAILWATCH_TOPIC_ARN }),
+    silences: parsed.FAILWATCH_SILENCES.map(toSilence),
+    historyDays: parsed.FAILWATCH_HISTORY_DAYS,
+  };
 }
 
 export function loadSlackConfig(env: Env = process.env): SlackConfig {

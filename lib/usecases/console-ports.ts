@@ -7,7 +7,9 @@
  */
 import type { PairDefinition } from '../domain/pair-definition';
 import type { Silence } from '../domain/silences';
-import type { StoredPair } from '../ports';
+import type { PairId, Severity, TransitionKind } from '../domain/model';
+import type { NoticeKind } from '../domain/notices';
+import type { StoredNotice, StoredPair, StoredTransition } from '../ports';
 
 /**
  * The names the stack gives a stage's resources (serverless.yml: service `failwatch`): test/infra
@@ -15,6 +17,9 @@ import type { StoredPair } from '../ports';
  */
 export interface StageNames {
   readonly stage: string;
+  /** The history table: what `failwatch status`, `history`, `report` read without any other lookup. */
+  readonly table: string;
+  readonly topic: string;
   readonly functions: { readonly poll: string; readonly alarm: string; readonly slack: string };
   /** EventBridge rules that deliver to poll and alarm (their dead letters name them in RULE_ARN). */
   readonly rules: { readonly poll: string; readonly alarm: string };
@@ -27,6 +32,8 @@ export function stageNames(stage: string): StageNames {
   const base = `failwatch-${stage}`;
   return {
     stage,
+    table: `${base}-history`,
+    topic: `${base}-alerts`,
     functions: { poll: `${base}-poll`, alarm: `${base}-alarm`, slack: `${base}-slack` },
     rules: { poll: `${base}-poll`, alarm: `${base}-alarm` },
     deadLetterQueue: `${base}-dead-letters`,
@@ -45,6 +52,8 @@ export interface StageDeployment {
   readonly slackWebhookParameter: string | undefined;
   /** Silences set in the deployment's configuration (FAILWATCH_SILENCES); the CLI's own are in the table. */
   readonly configuredSilences: readonly Silence[];
+  /** FAILWATCH_HISTORY_DAYS: how long history items (and test alerts) are kept; 0 forever. */
+  readonly historyDays: number;
 }
 
 export interface StageDeploymentSource {
@@ -56,7 +65,7 @@ export interface StageDeploymentSource {
 export interface StoredPairs {
   /** What the last sweeps kept of each pair (lib/usecases/sync-pair-definitions.ts). */
   readonly definitions: readonly PairDefinition[];
-  /** Each pair's state, outbox included. */
+  /** Each pair's stored item, outbox included: its serving state, or none for a pair never judged so far. */
   readonly states: readonly StoredPair[];
   /** Items that could not be read, and why: reported, never guessed at. */
   readonly unreadable: readonly { readonly item: string; readonly problem: string }[];
@@ -120,4 +129,42 @@ export interface DeadLetterQueue {
 export interface FunctionInvoker {
   /** Invokes the function asynchronously, as EventBridge and SNS do (Lambda queues the event and answers at once). Throws DeadLetterError. */
   invokeAsync(functionName: string, payload: unknown): Promise<void>;
+}
+
+/** One pair's history as stored, the state's outbox merged in (an entry in both places counts once, as history). */
+export interface PairHistory {
+  /** The pair's stored item (with or without a serving state); absent when none is stored. */
+  readonly state?: StoredPair;
+  /** Oldest first (by sequence). */
+  readonly transitions: readonly StoredTransition[];
+  /** Oldest first (by observedAt, then key). */
+  readonly notices: readonly StoredNotice[];
+}
+
+/** A pair's whole history, for `failwatch status`, `history` and `report`: the very items the watch decides from. */
+export interface HistoryReader {
+  /** The pair's state item, read first, then every transition and notice in history, merged with the state's outbox. Throws StoreError. */
+  readPairHistory(pairId: PairId): Promise<PairHistory>;
+}
+
+/** A notification `failwatch test-alert` published: kept apart from the pairs' histories, so no report or decision ever counts it. */
+export interface TestAlert {
+  readonly id: string;
+  /** The short reference its message ends with (lib/notify/reference.ts). */
+  readonly reference: string;
+  readonly kind: TransitionKind | NoticeKind;
+  readonly severity: Severity;
+  /** The pair it names: a watched pair, or the sample pair when none was given. */
+  readonly pairId: PairId;
+  readonly subject: string;
+  readonly sentAt: string;
+  readonly snsMessageId: string;
+}
+
+/** Where test alerts are recorded. */
+export interface TestAlertLog {
+  /** Throws StoreError. */
+  recordTestAlert(alert: TestAlert): Promise<void>;
+  /** Newest first; with `since`, those sent at or after it. Throws StoreError. */
+  listTestAlerts(since?: Date): Promise<readonly TestAlert[]>;
 }

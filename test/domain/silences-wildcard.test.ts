@@ -3,7 +3,7 @@
  * `\052.example.com.` (Route 53 Developer Guide, "DNS domain name format"; the mapping keeps the escape).
  */
 import { buildPairs, toRecordSet } from '../../lib/aws/route53/mapping';
-import { runCli } from '../../lib/cli/cli';
+import { cliProbe } from '../support/cli';
 import { loadWatchConfig } from '../../lib/runtime/config';
 import { activeSilence, type Silence } from '../../lib/domain/silences';
 import type { SilenceStore } from '../../lib/ports';
@@ -40,12 +40,7 @@ class MemoryStore implements SilenceStore {
 describe('silencing the wildcard record *.example.com', () => {
   it('a CLI silence on *.example.com (accepted by the CLI) covers the wildcard pair Route 53 lists as \\052.example.com.', async () => {
     const store = new MemoryStore();
-    const code = await runCli(['silence', '*.example.com', '--for', '2h', '--reason', 'DR drill'], {
-      silences: store,
-      clock: new FixedClock(NOW),
-      newId: () => 's-0001',
-      print: () => undefined,
-    });
+    const code = await cliProbe({ silences: store }, new FixedClock(NOW)).run('silence', '--record', '*.example.com', '--for', '2h', '--reason', 'DR drill', '--id', 's-0001');
     expect(code).toBe(0);
     expect(store.silences).toHaveLength(1);
     expect(activeSilence(store.silences, wildcardPairId(), IN_WINDOW)?.id).toBe('s-0001');

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamodb/table';
+import { stageNames } from '../../lib/usecases/console-ports';
 import { loadSlackConfig, loadWatchConfig } from '../../lib/runtime/config';
 import { FailwatchMetric, METRICS_NAMESPACE } from '../../lib/metric-names';
 import { allPolicyStatements, asArray, conditionImplies, describeResource, evaluateCondition, findInMap, guardedReferences, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
@@ -429,6 +430,20 @@ describe('resources', () => {
     expect(definition.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.Properties?.['KeySchema']).toEqual(definition.KeySchema);
     expect(table.Properties?.['AttributeDefinitions']).toEqual(definition.AttributeDefinitions);
+  });
+
+  it('the failwatch CLI finds the stage\'s table, topic, queue and functions by the names the stack gives them', () => {
+    for (const [service, stage] of [[standard, 'ci'], [configured, 'prod']] as const) {
+      const names = stageNames(stage);
+      expect({
+        table: resource(service.template, 'HistoryTable').Properties?.['TableName'],
+        topic: resource(service.template, 'AlertTopic').Properties?.['TopicName'],
+        deadLetterQueue: resource(service.template, 'DeadLetterQueue').Properties?.['QueueName'],
+        poll: fnProperties(service.template, 'poll')['FunctionName'],
+        alarm: fnProperties(service.template, 'alarm')['FunctionName'],
+        slack: fnProperties(service.template, 'slack')['FunctionName'],
+      }).toEqual({ table: names.table, topic: names.topic, deadLetterQueue: names.deadLetterQueue, ...names.functions });
+    }
   });
 
   it('the table is encrypted with KMS: the AWS managed key by default (DynamoDB wants it unnamed), the configured alias otherwise', () => {

@@ -57,6 +57,7 @@ describe('LambdaStageDeployment', () => {
       alarms: { manage: true, prefix: 'failwatch-prod' },
       slackWebhookParameter: '/failwatch/prod/slack-webhook',
       configuredSilences: [{ id: 's-mig', record: 'app.example.com', until: '2026-12-24T00:00:00.000Z', reason: 'migration' }],
+      historyDays: 400,
     });
   });
 

@@ -4,8 +4,8 @@
  * low-severity summary follows the end of the window.
  */
 import { createHandler as createPollHandler } from '../../handlers/poll';
-import { DynamoSilenceStore } from '../../lib/aws/dynamodb/silences';
-import { runCli } from '../../lib/cli/cli';
+import { harnessConnection } from '../../local/console';
+import { cliProbe, type CliProbe } from '../support/cli';
 import { historyReference } from '../../lib/notify/reference';
 import { loadEvent, startHarness, type Harness } from '../../local/harness';
 import { history, kinds, minutesIn, notices, sweepAt } from '../support/notice-scenario';
@@ -52,26 +52,20 @@ describe('a silence from the configuration (FAILWATCH_SILENCES)', () => {
   });
 });
 
-describe('a silence from the CLI (npm run failwatch -- silence ...), ended early with unsilence', () => {
+describe('a silence from the CLI (failwatch silence --record ...), ended early with unsilence', () => {
   let account: SimulatedAws;
   let harness: Harness;
-  const printed: string[] = [];
   const sent: string[][] = [];
-
-  const cli = (...argv: string[]) =>
-    runCli(argv, {
-      silences: new DynamoSilenceStore({ client: harness.clients.dynamo, tableName: harness.config.tableName }),
-      clock: harness.clock,
-      newId: () => 's-test0001',
-      print: (line) => printed.push(line),
-    });
+  let probe: CliProbe;
+  const cli = (...argv: string[]) => probe.run(...argv);
 
   beforeAll(async () => {
     account = referenceAccount();
     harness = await startHarness(account);
+    probe = cliProbe(harnessConnection(harness), harness.clock, () => 'test0001');
     sent.push(kinds((await sweepAt(harness, account, 0, true)).sent));
     harness.clock.set(minutesIn(5));
-    await cli('silence', 'app.example.com', '--for', '2h', '--reason', 'DR drill');
+    await cli('silence', '--record', 'app.example.com', '--for', '2h', '--reason', 'DR drill');
     for (const [minute, healthy] of [[10, false], [20, true], [30, false]] as const) sent.push(kinds((await sweepAt(harness, account, minute, healthy)).sent));
     harness.clock.set(minutesIn(35));
     await cli('silences');
@@ -82,8 +76,9 @@ describe('a silence from the CLI (npm run failwatch -- silence ...), ended early
   afterAll(() => harness.stop());
 
   it('the CLI says what it did, with the id to end it early', () => {
+    const printed = probe.out;
     expect(printed[0]).toBe(`Silenced app.example.com from ${minutesIn(5).toISOString()} until ${minutesIn(125).toISOString()} (2h): DR drill`);
-    expect(printed).toContain('End it early with: npm run failwatch -- unsilence s-test0001');
+    expect(printed).toContain('End it early with: failwatch unsilence s-test0001');
     expect(printed).toContain(`s-test0001  app.example.com  now -> ${minutesIn(125).toISOString()}  DR drill`);
     expect(printed.at(-1)).toBe('Ended silence s-test0001. Transitions recorded during it are summarized on the next sweep.');
   });

@@ -19,6 +19,7 @@ export function aDeployment(overrides: Partial<StageDeployment> = {}): StageDepl
     alarms: { manage: true, prefix: PREFIX },
     slackWebhookParameter: '/failwatch/prod/slack-webhook',
     configuredSilences: [],
+    historyDays: 400,
     ...overrides,
   };
 }

@@ -7,7 +7,9 @@
  * Silences set from the CLI live in one item, partition `SILENCE`, sort key `ALL` (a map by silence id),
  * so the sweep reads them in the same BatchGetItem as the pair states. Each pair's definition (what judging
  * it needs from Route 53, kept by the sweep) is an item of the pair's partition, sort key `DEFINITION`,
- * read by the alarm function in the same BatchGetItem as the pair's state.
+ * read by the alarm function in the same BatchGetItem as the pair's state. Test alerts sent with
+ * `failwatch test-alert` live apart from every pair, in partition `TEST_ALERT` (sort key `<sent at>#<id>`),
+ * so nothing that reads a pair's history (the watch, the report) ever sees one.
  */
 import { type CreateTableCommandInput, DynamoDBClient, type UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
@@ -38,6 +40,7 @@ export const TRANSITION_SORT_KEY_PREFIX = 'T#';
 export const NOTICE_SORT_KEY_PREFIX = 'N#';
 export const SILENCE_PARTITION_KEY = 'SILENCE';
 export const SILENCES_SORT_KEY = 'ALL';
+export const TEST_ALERT_PARTITION_KEY = 'TEST_ALERT';
 const SEQUENCE_DIGITS = 10;
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {

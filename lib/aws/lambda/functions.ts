@@ -45,6 +45,7 @@ export class LambdaStageDeployment implements StageDeploymentSource {
       alarms: { manage: watch.alarms.manage, prefix: watch.alarms.prefix },
       slackWebhookParameter: slackParameter,
       configuredSilences: watch.silences,
+      historyDays: watch.historyDays,
     };
   }
 
