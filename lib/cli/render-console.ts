@@ -64,13 +64,15 @@ export function renderDeadLetterListing(listing: DeadLetterListing): string[] {
   return lines;
 }
 
+const NOT_FOUND = 'NOT FOUND';
+
 export function renderReplayReport(report: ReplayReport): string[] {
   if (report.letters.length === 0 && report.notFound.length === 0 && report.stoppedBy === undefined) return [`${report.queue}: no dead letter to replay.`];
   const { REPLAYED, DISCARDED, KEPT, FAILED, NOT_DELETED } = report.counts;
   const lines = [`${report.queue}: ${REPLAYED} replayed, ${DISCARDED} discarded, ${KEPT} kept, ${FAILED} failed${NOT_DELETED > 0 ? `, ${NOT_DELETED} replayed but not deleted` : ''}.`];
-  const width = Math.max(...report.letters.map((letter) => letter.outcome.length), 0) + 2;
+  const width = Math.max(...report.letters.map((letter) => letter.outcome.length), report.notFound.length > 0 ? NOT_FOUND.length : 0) + 2;
   for (const letter of report.letters) lines.push(`  ${padded(letter.outcome, width)}${letter.messageId}  ${letter.detail}`);
-  for (const id of report.notFound) lines.push(`  ${padded('NOT FOUND', width)}${id}  not in the queue, or being read by someone else`);
+  for (const id of report.notFound) lines.push(`  ${padded(NOT_FOUND, width)}${id}  not in the queue, or being read by someone else`);
   if (report.stoppedBy !== undefined) lines.push(`Stopped: ${report.stoppedBy}. Letters not reached stay in the queue.`);
   else if (!report.complete) lines.push('Stopped at --max: more letters wait; run replay again.');
   return lines;

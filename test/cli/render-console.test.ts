@@ -91,6 +91,14 @@ describe('renderDeadLetterListing and renderReplayReport', () => {
       '  NOT FOUND  m-gone  not in the queue, or being read by someone else',
     ]);
   });
+
+  it('a letter asked for that the queue did not hand out, alone: its column as wide as NOT FOUND', async () => {
+    const report = await replayDeadLetters({ queue: new InMemoryDeadLetterQueue(), invoker: new RecordingFunctionInvoker() }, { names: NAMES, only: ['m-gone'] });
+    expect(renderReplayReport(report)).toEqual([
+      'failwatch-prod-dead-letters: 0 replayed, 0 discarded, 0 kept, 0 failed.',
+      '  NOT FOUND  m-gone  not in the queue, or being read by someone else',
+    ]);
+  });
 });
 
 describe('renderStageAlarms and renderAlarmRemoval', () => {
