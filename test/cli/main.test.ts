@@ -91,6 +91,7 @@ describe('bad usage exits 2 with one line naming what to fix', () => {
     [['alarms', 'remove', '--stage', 'prod'], 'failwatch: alarms remove needs either --all or --alarm <names> (alarm names or health check ids, comma-separated)'],
     [['alarms', 'remove', '--stage', 'prod', '--all', '--alarm', 'x'], 'failwatch: alarms remove needs either --all or --alarm <names> (alarm names or health check ids, comma-separated)'],
     [['alarms', 'list', '--stage', 'prod', '--all'], 'failwatch: --alarm and --all are for alarms remove; alarms list shows every managed alarm'],
+    [['alarms', 'list', '--stage', 'prod', '--prefix', 'a b'], 'failwatch: --prefix "a b" is not an alarm prefix: 1-200 letters, digits or _.- such as failwatch-prod'],
     [['alarms', 'list', '--stage', 'prod/eu'], 'failwatch: --stage "prod/eu" is not a stage name: letters, digits and -, such as prod'],
   ])('failwatch %j', async (argv, message) => {
     expect(await failwatch(argv)).toEqual({ code: 2, out: '', err: [message] });

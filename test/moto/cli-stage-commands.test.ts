@@ -153,6 +153,16 @@ describe('failwatch alarms --stage', () => {
   });
 });
 
+describe('failwatch alarms after the stage was removed', () => {
+  it('without --prefix: the stage is not deployed (exit 2); with it, the tagged alarms are removed', async () => {
+    const manager = new CloudWatchAlarmManager(createCloudWatchClient(), { prefix: PREFIX });
+    for (const id of [A, B]) await manager.putAlarm({ name: alarmNameFor(PREFIX, id), healthCheckId: id, settings: DEFAULT_ALARM_SETTINGS, description: alarmDescriptionFor(PREFIX, id) });
+
+    expect((await failwatch('alarms', 'remove', '--stage', 'prod', '--all')).code).toBe(2);
+    expect(await failwatch('alarms', 'remove', '--stage', 'prod', '--all', '--prefix', PREFIX)).toEqual({ code: 0, out: `Removed 2 alarms: ${PREFIX}-${A}, ${PREFIX}-${B}.`, err: [] });
+  });
+});
+
 describe('failwatch dead-letters --stage', () => {
   async function threeLetters(stage: MotoStage): Promise<void> {
     const sqs = new SQSClient({});
