@@ -6,7 +6,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch/alarms';
 import { createCloudWatchClient } from '../../lib/aws/sdk-clients';
 import { main } from '../../lib/cli/main';
@@ -14,22 +14,15 @@ import { alarmDescriptionFor, alarmNameFor, DEFAULT_ALARM_SETTINGS } from '../..
 import type { DoctorReport } from '../../lib/usecases/doctor';
 import type { DeadLetterListing } from '../../lib/usecases/dead-letters';
 import { alarmEvent, eventTargetLetter, FUNCTION_ARN, invocationRecordLetter, snsEvent, snsRedriveLetter } from '../support/dead-letter-fixtures';
-import { startMoto, type MotoServer } from '../support/moto';
-import { createStageOnMoto, type MotoStage } from '../support/moto-stage';
+import { useMoto } from '../support/moto';
+import { createStageOnMoto, sendDeadLetters, type MotoStage } from '../support/moto-stage';
 
 const PREFIX = 'failwatch-prod';
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 const C = '33333333-3333-4333-8333-333333333333';
 
-let moto: MotoServer;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  await moto.configure({ lambda: { use_docker: false } });
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
+useMoto({ lambda: { use_docker: false } });
 
 async function failwatch(...argv: string[]): Promise<{ code: number; out: string; err: string[] }> {
   const out: string[] = [];
@@ -164,18 +157,12 @@ describe('failwatch alarms after the stage was removed', () => {
 });
 
 describe('failwatch dead-letters --stage', () => {
-  async function threeLetters(stage: MotoStage): Promise<void> {
-    const sqs = new SQSClient({});
-    for (const letter of [
+  const threeLetters = (stage: MotoStage) =>
+    sendDeadLetters(stage, [
       eventTargetLetter('', 'failwatch-prod-alarm', 'failwatch-prod-alarm', alarmEvent()),
       invocationRecordLetter('', FUNCTION_ARN('failwatch-prod-slack'), snsEvent()),
       snsRedriveLetter(''),
-    ]) {
-      const MessageAttributes = Object.fromEntries(Object.entries(letter.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
-      await sqs.send(new SendMessageCommand({ QueueUrl: stage.deadLetterQueueUrl, MessageBody: letter.body, MessageAttributes }));
-    }
-    sqs.destroy();
-  }
+    ]);
 
   it('list shows each letter and leaves it; replay sends them back and empties the queue', async () => {
     const stage = await createStageOnMoto('prod', { slackWebhookParameter: '/failwatch/prod/slack-webhook' });

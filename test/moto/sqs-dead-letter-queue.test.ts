@@ -5,7 +5,6 @@
  * (EventBridge's facts as message attributes). Replays reach moto's Lambda through LambdaFunctionInvoker;
  * moto runs no code (no Docker), so what each function was sent is recorded on the way.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createLambdaClient, LambdaFunctionInvoker } from '../../lib/aws/lambda/functions';
 import { createSqsClient, SqsDeadLetterQueue } from '../../lib/aws/sqs/dead-letter-queue';
 import { ConsoleReadError, DeadLetterError } from '../../lib/errors';
@@ -13,33 +12,10 @@ import { DeadLetterSource } from '../../lib/usecases/dead-letter-shapes';
 import { listDeadLetters, replayDeadLetters, ReplayOutcome } from '../../lib/usecases/dead-letters';
 import type { FunctionInvoker } from '../../lib/usecases/console-ports';
 import { alarmEvent, eventTargetLetter, FUNCTION_ARN, invocationRecordLetter, scheduledEvent, snsEvent, snsMessage, snsRedriveLetter, type LetterContent } from '../support/dead-letter-fixtures';
-import { startMoto, type MotoServer } from '../support/moto';
-import { createStageOnMoto, type MotoStage } from '../support/moto-stage';
+import { useMoto } from '../support/moto';
+import { createStageOnMoto, sendDeadLetters } from '../support/moto-stage';
 
-let moto: MotoServer;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  await moto.configure({ lambda: { use_docker: false } });
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
-
-/** Sends each letter's body and attributes as AWS would; returns the message ids SQS gave them, in order. */
-async function sendLetters(stage: MotoStage, letters: readonly LetterContent[]): Promise<string[]> {
-  const sqs = new SQSClient({});
-  try {
-    const ids: string[] = [];
-    for (const letter of letters) {
-      const MessageAttributes = Object.fromEntries(Object.entries(letter.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
-      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: stage.deadLetterQueueUrl, MessageBody: letter.body, MessageAttributes }));
-      ids.push(sent.MessageId ?? '');
-    }
-    return ids;
-  } finally {
-    sqs.destroy();
-  }
-}
+useMoto({ lambda: { use_docker: false } });
 
 /** The three shapes, each for a function that replays it, plus a missed sweep (discarded) and a stranger (kept). */
 function theLetters(): LetterContent[] {
@@ -66,7 +42,7 @@ describe('SqsDeadLetterQueue', () => {
   it('lists every letter with its shape, attributes, send time and receive count, and leaves them all waiting', async () => {
     const stage = await createStageOnMoto('prod');
     const before = Date.now();
-    const ids = await sendLetters(stage, theLetters());
+    const ids = await sendDeadLetters(stage, theLetters());
     const queue = new SqsDeadLetterQueue(createSqsClient(), stage.names.deadLetterQueue);
 
     const listing = await listDeadLetters({ queue }, { names: stage.names });
@@ -91,7 +67,7 @@ describe('SqsDeadLetterQueue', () => {
 
   it('replays the three shapes to the functions that failed, discards the missed sweep, keeps the stranger', async () => {
     const stage = await createStageOnMoto('prod', { slackWebhookParameter: '/failwatch/prod/slack-webhook' });
-    const ids = await sendLetters(stage, theLetters());
+    const ids = await sendDeadLetters(stage, theLetters());
     const queue = new SqsDeadLetterQueue(createSqsClient(), stage.names.deadLetterQueue);
     const invoker = new RecordingLambdaInvoker();
 
@@ -123,7 +99,7 @@ describe('SqsDeadLetterQueue', () => {
 
   it('counts a letter someone is reading as in flight, and a released one as waiting again', async () => {
     const stage = await createStageOnMoto('prod');
-    await sendLetters(stage, theLetters().slice(0, 2));
+    await sendDeadLetters(stage, theLetters().slice(0, 2));
     const queue = new SqsDeadLetterQueue(createSqsClient(), stage.names.deadLetterQueue);
 
     const received = await queue.receive(1, 300);

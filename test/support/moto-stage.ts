@@ -7,9 +7,10 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { tableDefinition } from '../../lib/aws/dynamodb/table';
 import { stageNames, type StageNames } from '../../lib/usecases/console-ports';
+import type { LetterContent } from './dead-letter-fixtures';
 
 /** An empty zip archive: moto stores the code, and never runs it (invocations answer without Docker). */
 const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
@@ -56,5 +57,21 @@ export async function createStageOnMoto(stage: string, options: MotoStageOptions
     return { names, tableName, topicArn: topic.TopicArn ?? '', deadLetterQueueUrl: queue.QueueUrl ?? '' };
   } finally {
     for (const client of [iam, lambda, sns, dynamo, sqs]) client.destroy();
+  }
+}
+
+/** Sends each letter's body and attributes to the stage's dead-letter queue as AWS would (EventBridge's facts as string attributes); returns the message ids SQS gave them, in order. */
+export async function sendDeadLetters(stage: MotoStage, letters: readonly LetterContent[]): Promise<string[]> {
+  const sqs = new SQSClient({});
+  try {
+    const ids: string[] = [];
+    for (const letter of letters) {
+      const MessageAttributes = Object.fromEntries(Object.entries(letter.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
+      const sent = await sqs.send(new SendMessageCommand({ QueueUrl: stage.deadLetterQueueUrl, MessageBody: letter.body, MessageAttributes }));
+      ids.push(sent.MessageId ?? '');
+    }
+    return ids;
+  } finally {
+    sqs.destroy();
   }
 }
