@@ -1,15 +1,11 @@
 /**
  * What `doctor`, `dead-letters` and `alarms` print for a person: pure functions from the use cases'
- * results to lines of text. With `--json` a command prints `renderJson(result)` instead: the results
- * are plain data (strings, numbers, booleans, lists, objects), so the JSON is the result itself.
+ * results to lines of text. With `--json` a command prints the result itself (printJson, lib/cli/format.ts):
+ * the results are plain data (strings, numbers, booleans, lists, objects).
  */
 import type { AlarmRemoval, ListedAlarm, StageAlarms } from '../usecases/alarms';
 import type { DeadLetterListing, ReplayReport } from '../usecases/dead-letters';
 import type { DoctorReport } from '../usecases/doctor';
-
-export function renderJson(result: unknown): string {
-  return JSON.stringify(result, null, 2);
-}
 
 const CHECK_STATUS_WORD: Readonly<Record<DoctorReport['checks'][number]['status'], string>> = { PASSED: 'passed', FOUND: 'found', SKIPPED: 'skipped', FAILED: 'FAILED' };
 

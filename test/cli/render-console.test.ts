@@ -1,5 +1,5 @@
 /** What `doctor`, `dead-letters` and `alarms` print: the text a person reads, and JSON that is the result itself. */
-import { renderAlarmRemoval, renderDeadLetterListing, renderDoctorReport, renderJson, renderReplayReport, renderStageAlarms } from '../../lib/cli/render-console';
+import { renderAlarmRemoval, renderDeadLetterListing, renderDoctorReport, renderReplayReport, renderStageAlarms } from '../../lib/cli/render-console';
 import { stageNames } from '../../lib/usecases/console-ports';
 import { listDeadLetters, replayDeadLetters } from '../../lib/usecases/dead-letters';
 import type { DoctorReport } from '../../lib/usecases/doctor';
@@ -52,8 +52,8 @@ describe('renderDoctorReport', () => {
     expect(lines.at(-1)).toBe('Result: 0 critical, 0 warnings, 0 info.');
   });
 
-  it('--json is the report itself', () => {
-    expect(JSON.parse(renderJson(REPORT))).toEqual(REPORT);
+  it('the report is plain data: --json prints it as it is', () => {
+    expect(JSON.parse(JSON.stringify(REPORT))).toEqual(REPORT);
   });
 });
 
@@ -74,7 +74,7 @@ describe('renderDeadLetterListing and renderReplayReport', () => {
       '  failed:  Throttling: Rate Exceeded.',
       '  replay deletes it: a missed sweep needs no replay: the next sweep looked at every pair',
     ]);
-    expect(JSON.parse(renderJson(listing))).toEqual(listing);
+    expect(JSON.parse(JSON.stringify(listing))).toEqual(listing);
   });
 
   it('an empty queue', async () => {
