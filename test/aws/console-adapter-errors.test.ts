@@ -135,6 +135,11 @@ describe('SqsDeadLetterQueue', () => {
     await expect(counting).rejects.toThrow('AWS refused sqs:GetQueueAttributes on queue failwatch-prod-dead-letters (AccessDenied: AccessDenied happened (HTTP 403)): grant sqs:GetQueueAttributes to the identity running the command');
   });
 
+  it('a count SQS does not answer is said, not taken as 0', async () => {
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '3' } });
+    await expect(queue().countWaiting()).rejects.toThrow('sqs:GetQueueAttributes on queue failwatch-prod-dead-letters answered ApproximateNumberOfMessagesNotVisible = undefined, not a count');
+  });
+
   it('a letter received again by someone else since: its deletion says to list again', async () => {
     sqs.on(DeleteMessageCommand).rejects(serviceError(SQSServiceException, 'ReceiptHandleIsInvalid', 400));
     await expect(queue().delete(letter('m-1'))).rejects.toThrow(/^Letter m-1 was received again by someone else \(ReceiptHandleIsInvalid: .*\): it stays in queue failwatch-prod-dead-letters; list the letters again$/);

@@ -45,15 +45,20 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
   ) {}
 
   async countWaiting(): Promise<{ readonly visible: number; readonly inFlight: number }> {
-    const queueUrl = await this.queueUrl((message, retryable, cause) => new ConsoleReadError(message, retryable, { cause }));
+    const queueUrl = await this.queueUrl(consoleReadError);
+    let attributes: Partial<Record<string, string>>;
     try {
       const output = await this.client.send(
         new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
       );
-      return { visible: count(output.Attributes?.ApproximateNumberOfMessages), inFlight: count(output.Attributes?.ApproximateNumberOfMessagesNotVisible) };
+      attributes = output.Attributes ?? {};
     } catch (error) {
-      throw this.failure('GetQueueAttributes', error, (message, retryable, cause) => new ConsoleReadError(message, retryable, { cause }));
+      throw this.failure('GetQueueAttributes', error, consoleReadError);
     }
+    return {
+      visible: count(attributes['ApproximateNumberOfMessages'], 'ApproximateNumberOfMessages', this.queueName),
+      inFlight: count(attributes['ApproximateNumberOfMessagesNotVisible'], 'ApproximateNumberOfMessagesNotVisible', this.queueName),
+    };
   }
 
   async receive(max: number, hideSeconds: number): Promise<readonly DeadLetter[]> {
@@ -147,10 +152,12 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
 type ErrorOf = (message: string, retryable: boolean, cause: unknown) => Error;
 
 const deadLetterError: ErrorOf = (message, retryable, cause) => new DeadLetterError(message, retryable, { cause });
+const consoleReadError: ErrorOf = (message, retryable, cause) => new ConsoleReadError(message, retryable, { cause });
 
-function count(attribute: string | undefined): number {
-  const value = Number(attribute ?? '0');
-  return Number.isFinite(value) ? value : 0;
+/** SQS answers each count as a string of digits; anything else is said, not taken as 0. */
+function count(attribute: string | undefined, name: string, queueName: string): number {
+  if (attribute !== undefined && /^\d+$/.test(attribute)) return Number(attribute);
+  throw new ConsoleReadError(`sqs:GetQueueAttributes on queue ${queueName} answered ${name} = ${JSON.stringify(attribute)}, not a count`, true);
 }
 
 /** A message without an id or receipt handle cannot be handled (SQS always gives both): left out. */
