@@ -3,7 +3,7 @@
  * own run with them, and scenario tests drive the real handlers, then the real commands, on one dynalite.
  */
 import { writeFile } from 'node:fs/promises';
-import type { CliContext, Connection } from '../lib/cli/command';
+import { CliUsageError, type CliContext, type Connection, type StageConnection } from '../lib/cli/command';
 import { tableConnection } from '../lib/cli/wiring';
 import type { Clock } from '../lib/ports';
 import type { DeploymentSettings } from '../lib/runtime/config';
@@ -28,6 +28,8 @@ export interface LocalCliOptions {
   readonly warn?: (line: string) => void;
   readonly newId?: () => string;
   readonly writeFile?: (path: string, content: string) => Promise<void>;
+  /** For `doctor`, `dead-letters` and `alarms`; without it they say they need a deployed stage. */
+  readonly stage?: StageConnection;
 }
 
 /** A context whose every command works on `connection`, whatever --stage says. */
@@ -39,6 +41,10 @@ export function localCliContext(connection: Connection, options: LocalCliOptions
     clock: options.clock,
     newId: options.newId ?? (() => String(++ids).padStart(8, '0')),
     connect: () => connection,
+    connectStage: (_target, command) => {
+      if (options.stage === undefined) throw new CliUsageError(`failwatch ${command} reads a deployed stage's functions, alarms and queue: run it with --stage against AWS`);
+      return options.stage;
+    },
     writeFile: options.writeFile ?? ((path, content) => writeFile(path, content, 'utf8')),
   };
 }

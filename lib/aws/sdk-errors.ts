@@ -78,11 +78,15 @@ export function describeSdkError(facts: SdkErrorFacts): string {
  */
 export function consoleReadError(action: string, what: string, error: unknown): ConsoleReadError {
   const facts = sdkErrorFacts(error);
+  return new ConsoleReadError(failedCallMessage(action, what, facts), facts.retryable, { cause: error });
+}
+
+/** What the operator console says of a failed call: no credentials, refused (what to grant), or failed (why). */
+export function failedCallMessage(action: string, what: string, facts: SdkErrorFacts): string {
   const detail = describeSdkError(facts);
-  const message = isMissingCredentials(facts)
+  return isMissingCredentials(facts)
     ? `No AWS credentials to call ${action} on ${what}: ${MISSING_CREDENTIALS_ADVICE}`
     : isAccessDenied(facts)
       ? `AWS refused ${action} on ${what} (${detail}): grant ${action} to the identity running the command`
       : `${action} on ${what} failed (${detail})`;
-  return new ConsoleReadError(message, facts.retryable, { cause: error });
 }

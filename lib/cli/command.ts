@@ -8,8 +8,19 @@
 import { parseArgs } from 'node:util';
 import { FailwatchError, nameErrorClass } from '../errors';
 import type { DeploymentSettings } from '../runtime/config';
-import type { Clock, Notifier, SilenceStore } from '../ports';
-import type { HistoryReader, StoredPairCatalog, TestAlertLog } from '../usecases/console-ports';
+import type { AlarmManager, Clock, Notifier, SilenceStore } from '../ports';
+import type {
+  DeadLetterQueue,
+  FunctionInvoker,
+  HistoryReader,
+  ParameterInspector,
+  StageDeployment,
+  StageNames,
+  StoredPairCatalog,
+  SweepMetricSource,
+  TestAlertLog,
+  TopicInspector,
+} from '../usecases/console-ports';
 
 /** A command line Failwatch cannot act on; the message says what to type instead. Exit code 2. */
 export class CliUsageError extends FailwatchError {
@@ -24,6 +35,8 @@ export const ExitCode = {
   FAILED: 1,
   /** Bad usage: an unknown command or option, a missing or malformed value. */
   USAGE: 2,
+  /** `doctor` only: a critical finding (DR or alerting is broken), so a script tells it from "cannot read AWS" (1). */
+  CRITICAL_FINDING: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -60,6 +73,25 @@ export interface Connection {
   notifier(): Promise<Notifier>;
 }
 
+/**
+ * A deployed stage, for the commands that need more of it than its table (`doctor`, `dead-letters`,
+ * `alarms`): its deployment as its functions' configuration says, and the adapters on its resources,
+ * each made on first use.
+ */
+export interface StageConnection {
+  readonly names: StageNames;
+  /** Read once. Throws ConfigurationError when the stage is not deployed there. */
+  deployment(): Promise<StageDeployment>;
+  storedPairs(tableName: string): StoredPairCatalog;
+  /** The managed alarms under `prefix` (the deployment's). */
+  alarms(prefix: string): AlarmManager;
+  readonly topic: TopicInspector;
+  readonly parameters: ParameterInspector;
+  readonly deadLetters: DeadLetterQueue;
+  readonly sweeps: SweepMetricSource;
+  readonly invoker: FunctionInvoker;
+}
+
 export interface CliContext {
   /** One line of the command's answer, on standard output. */
   readonly print: (line: string) => void;
@@ -70,6 +102,8 @@ export interface CliContext {
   readonly newId: () => string;
   /** Throws CliUsageError when neither --stage nor the environment names a deployment. */
   connect(target: TargetOptions): Connection;
+  /** Throws CliUsageError without --stage: these commands read the stage's functions, alarms and queue by their names. */
+  connectStage(target: TargetOptions, command: string): StageConnection;
   writeFile(path: string, content: string): Promise<void>;
 }
 
@@ -187,6 +221,7 @@ export function programHelp(commands: readonly Command[]): string {
     '',
     `Every command takes --stage <name> and --region <region> (or, without --stage, FAILWATCH_TABLE and the`,
     `environment name the deployment), and --help. Read commands take --json. ${PROGRAM} <command> --help says more.`,
-    'Exit codes: 0 done, 1 an AWS call failed or the command could not do what was asked, 2 bad usage.',
+    'Exit codes: 0 done, 1 an AWS call failed or the command could not do what was asked, 2 bad usage,',
+    '4 (doctor only) a critical finding.',
   ].join('\n');
 }

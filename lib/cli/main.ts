@@ -8,7 +8,7 @@ import { systemClock } from '../runtime/wiring';
 import type { CliContext } from './command';
 import { explainFailure, exitCodeFor } from './failures';
 import { runCli } from './run';
-import { connectToAws } from './wiring';
+import { connectToAws, connectToStage } from './wiring';
 
 export interface Terminal {
   readonly out: (line: string) => void;
@@ -23,6 +23,7 @@ export async function main(argv: readonly string[], terminal: Terminal, env?: Re
     clock: systemClock,
     newId: () => randomUUID().slice(0, 8),
     connect: (target) => connectToAws(target, env),
+    connectStage: connectToStage,
     writeFile: (path, content) => writeFile(path, content, 'utf8'),
   };
   try {

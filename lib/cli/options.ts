@@ -1,7 +1,7 @@
 /** Reading the values options share between commands: each check names the option and shows a value that works. */
 import { DURATION_FORMS, normalizeRecordName, parseDuration, ALL_RECORDS } from '../domain/silences';
 import type { ReportWindow } from '../domain/report';
-import { CliUsageError, textOption, type ParsedCommand } from './command';
+import { CliUsageError, PROGRAM, textOption, type ParsedCommand } from './command';
 
 const RECORD_NAME = /^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 const ZONE_ID = /^[A-Z0-9]{1,32}$/;
@@ -77,4 +77,30 @@ export function choiceOption<T extends string>(parsed: ParsedCommand, name: stri
   const match = allowed.find((choice) => choice.toLowerCase() === text.trim().toLowerCase());
   if (match === undefined) throw new CliUsageError(`--${name} ${JSON.stringify(text)} is not one of ${allowed.join(', ')}`);
   return match;
+}
+
+/** The sub-command of `dead-letters list|replay`, `alarms list|remove`: the first bare argument, one of `actions`. */
+export function actionOf<T extends string>(parsed: ParsedCommand, command: string, actions: readonly T[]): T {
+  const given = parsed.positionals[0] ?? '';
+  const action = actions.find((candidate) => candidate === given);
+  if (action === undefined) throw new CliUsageError(`${PROGRAM} ${command} ${JSON.stringify(given)}: say ${actions.map((a) => `${command} ${a}`).join(' or ')} (see ${PROGRAM} ${command} --help)`);
+  return action;
+}
+
+/** `--max 50`: a whole number from 1 to `limit`. */
+export function countOption(parsed: ParsedCommand, name: string, limit: number): number | undefined {
+  const text = textOption(parsed, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > limit) throw new CliUsageError(`--${name} ${JSON.stringify(text)} is not a count: give a whole number from 1 to ${limit}`);
+  return value;
+}
+
+/** `--only a,b`: the comma-separated values, blanks dropped; at least one when the option is given. */
+export function listOption(parsed: ParsedCommand, name: string, what: string): string[] | undefined {
+  const text = textOption(parsed, name);
+  if (text === undefined) return undefined;
+  const values = [...new Set(text.split(',').map((value) => value.trim()).filter(Boolean))];
+  if (values.length === 0) throw new CliUsageError(`--${name} ${JSON.stringify(text)} names no ${what}: give one or more, separated by commas`);
+  return values;
 }

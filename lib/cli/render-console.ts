@@ -1,15 +1,11 @@
 /**
  * What `doctor`, `dead-letters` and `alarms` print for a person: pure functions from the use cases'
- * results to lines of text. With `--json` a command prints `renderJson(result)` instead: the results
- * are plain data (strings, numbers, booleans, lists, objects), so the JSON is the result itself.
+ * results to lines of text. With `--json` a command prints the result itself (printJson, lib/cli/format.ts):
+ * the results are plain data (strings, numbers, booleans, lists, objects).
  */
 import type { AlarmRemoval, ListedAlarm, StageAlarms } from '../usecases/alarms';
 import type { DeadLetterListing, ReplayReport } from '../usecases/dead-letters';
 import type { DoctorReport } from '../usecases/doctor';
-
-export function renderJson(result: unknown): string {
-  return JSON.stringify(result, null, 2);
-}
 
 const CHECK_STATUS_WORD: Readonly<Record<DoctorReport['checks'][number]['status'], string>> = { PASSED: 'passed', FOUND: 'found', SKIPPED: 'skipped', FAILED: 'FAILED' };
 
@@ -64,13 +60,15 @@ export function renderDeadLetterListing(listing: DeadLetterListing): string[] {
   return lines;
 }
 
+const NOT_FOUND = 'NOT FOUND';
+
 export function renderReplayReport(report: ReplayReport): string[] {
   if (report.letters.length === 0 && report.notFound.length === 0 && report.stoppedBy === undefined) return [`${report.queue}: no dead letter to replay.`];
   const { REPLAYED, DISCARDED, KEPT, FAILED, NOT_DELETED } = report.counts;
   const lines = [`${report.queue}: ${REPLAYED} replayed, ${DISCARDED} discarded, ${KEPT} kept, ${FAILED} failed${NOT_DELETED > 0 ? `, ${NOT_DELETED} replayed but not deleted` : ''}.`];
-  const width = Math.max(...report.letters.map((letter) => letter.outcome.length), 0) + 2;
+  const width = Math.max(...report.letters.map((letter) => letter.outcome.length), report.notFound.length > 0 ? NOT_FOUND.length : 0) + 2;
   for (const letter of report.letters) lines.push(`  ${padded(letter.outcome, width)}${letter.messageId}  ${letter.detail}`);
-  for (const id of report.notFound) lines.push(`  ${padded('NOT FOUND', width)}${id}  not in the queue, or being read by someone else`);
+  for (const id of report.notFound) lines.push(`  ${padded(NOT_FOUND, width)}${id}  not in the queue, or being read by someone else`);
   if (report.stoppedBy !== undefined) lines.push(`Stopped: ${report.stoppedBy}. Letters not reached stay in the queue.`);
   else if (!report.complete) lines.push('Stopped at --max: more letters wait; run replay again.');
   return lines;

@@ -5,19 +5,27 @@
  * usual credentials (AWS_PROFILE, SSO, ...). Endpoints are the SDK's own variables (AWS_ENDPOINT_URL...),
  * which is how a local run reaches `npm run local-aws`.
  */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CloudWatchAlarmManager } from '../aws/cloudwatch/alarms';
+import { CloudWatchSweepMetrics } from '../aws/cloudwatch/sweep-metrics';
 import { DynamoHistoryReader } from '../aws/dynamodb/history-reader';
 import { DynamoSilenceStore } from '../aws/dynamodb/silences';
 import { DynamoStoredPairCatalog } from '../aws/dynamodb/stored-pairs';
 import { createDynamoDocumentClient } from '../aws/dynamodb/table';
 import { DynamoTestAlertLog } from '../aws/dynamodb/test-alerts';
-import { createLambdaClient, LambdaStageDeployment } from '../aws/lambda/functions';
+import { createLambdaClient, LambdaFunctionInvoker, LambdaStageDeployment } from '../aws/lambda/functions';
+import { createCloudWatchClient } from '../aws/sdk-clients';
 import { createSnsClient, SnsNotifier } from '../aws/sns-notifier';
+import { SnsTopicInspector } from '../aws/sns/subscriptions';
+import { createSqsClient, SqsDeadLetterQueue } from '../aws/sqs/dead-letter-queue';
+import { SsmParameterInspector } from '../aws/ssm/parameters';
 import { ConfigurationError } from '../errors';
 import { loadCliEnvironment, type DeploymentSettings } from '../runtime/config';
-import { stageNames } from '../usecases/console-ports';
-import { CliUsageError, PROGRAM, type Connection, type TargetOptions } from './command';
+import { createSsmClient } from '../slack/ssm-webhook-url-source';
+import { stageNames, type StageDeployment } from '../usecases/console-ports';
+import { CliUsageError, PROGRAM, type Connection, type StageConnection, type TargetOptions } from './command';
 
 /** What Serverless accepts as a stage name. */
 const STAGE_NAME = /^[A-Za-z0-9-]{1,64}$/;
@@ -28,8 +36,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function connectToAws(target: TargetOptions, env?: Env): Connection {
   const clientOptions = target.region === undefined ? {} : { region: target.region };
   if (target.stage !== undefined) {
-    if (!STAGE_NAME.test(target.stage)) throw new CliUsageError(`--stage ${JSON.stringify(target.stage)} is not a stage name: letters, digits and -, such as prod`);
-    const names = stageNames(target.stage);
+    const names = stageNames(checkedStage(target.stage));
     let settings: Promise<DeploymentSettings> | undefined;
     // The poll function's own configuration: the silences, retention and topic it runs with.
     const deployment = () =>
@@ -55,6 +62,54 @@ export function connectToAws(target: TargetOptions, env?: Env): Connection {
     dynamo: () => createDynamoDocumentClient(clientOptions),
     sns: () => createSnsClient(clientOptions),
   });
+}
+
+function checkedStage(stage: string): string {
+  if (!STAGE_NAME.test(stage)) throw new CliUsageError(`--stage ${JSON.stringify(stage)} is not a stage name: letters, digits and -, such as prod`);
+  return stage;
+}
+
+/** A deployed stage's functions, alarms, topic, Slack parameter, queue and metrics, for `doctor`, `dead-letters` and `alarms`. */
+export function connectToStage(target: TargetOptions, command: string): StageConnection {
+  if (target.stage === undefined) {
+    throw new CliUsageError(`${PROGRAM} ${command} needs --stage <name> (such as --stage prod): it reads the deployed stage's functions, alarms and queue by their names`);
+  }
+  const names = stageNames(checkedStage(target.stage));
+  const clientOptions = target.region === undefined ? {} : { region: target.region };
+  const once = <T>(make: () => T): (() => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const lambda = once(() => createLambdaClient(clientOptions));
+  const cloudwatch = once((): CloudWatchClient => createCloudWatchClient(clientOptions));
+  const dynamo = once(() => createDynamoDocumentClient(clientOptions));
+  const topic = once(() => new SnsTopicInspector(createSnsClient(clientOptions)));
+  const parameters = once(() => new SsmParameterInspector(createSsmClient(clientOptions)));
+  const deadLetters = once(() => new SqsDeadLetterQueue(createSqsClient(clientOptions), names.deadLetterQueue));
+  const sweeps = once(() => new CloudWatchSweepMetrics(cloudwatch()));
+  const invoker = once(() => new LambdaFunctionInvoker(lambda()));
+  let deployment: Promise<StageDeployment> | undefined;
+  return {
+    names,
+    deployment: () => (deployment ??= new LambdaStageDeployment(lambda()).readDeployment(names.stage)),
+    storedPairs: (tableName) => new DynamoStoredPairCatalog({ client: dynamo(), tableName }),
+    alarms: (prefix) => new CloudWatchAlarmManager(cloudwatch(), { prefix }),
+    get topic() {
+      return topic();
+    },
+    get parameters() {
+      return parameters();
+    },
+    get deadLetters() {
+      return deadLetters();
+    },
+    get sweeps() {
+      return sweeps();
+    },
+    get invoker() {
+      return invoker();
+    },
+  };
 }
 
 export interface ConnectionParts {

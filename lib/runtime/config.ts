@@ -79,6 +79,9 @@ const silences = z.pipe(
   z.array(silenceEntry, { error: 'FAILWATCH_SILENCES must be a JSON array of silences' }),
 );
 
+/** What a managed alarms' prefix may be: the name leaves room for "-<health check id>" (37 characters) within CloudWatch's 255, and is an IAM ARN pattern's prefix. */
+export const ALARM_PREFIX = /^[A-Za-z0-9_.-]{1,200}$/;
+
 const watchSchema = z.object({
   FAILWATCH_TABLE: z.string({ error: 'FAILWATCH_TABLE is not set: name the DynamoDB table' }).check(z.minLength(1, 'FAILWATCH_TABLE is empty: name the DynamoDB table')),
   // Either the full ARN, or the topic's name in the function's own partition, region and account
@@ -104,8 +107,7 @@ const watchSchema = z.object({
   ),
   FAILWATCH_ALARM_PREFIX: z.pipe(
     z._default(z.string(), 'failwatch'),
-    // The name leaves room for "-<health check id>" (37 characters) within CloudWatch's 255, and is an IAM ARN pattern's prefix.
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,200}$/, 'FAILWATCH_ALARM_PREFIX must be 1-200 letters, digits or _.- such as failwatch-prod')),
+    z.string().check(z.regex(ALARM_PREFIX, 'FAILWATCH_ALARM_PREFIX must be 1-200 letters, digits or _.- such as failwatch-prod')),
   ),
   FAILWATCH_ALARM_RECONCILE_MINUTES: wholeNumber(15, 0),
 });

@@ -14,23 +14,9 @@
  * Route53Throttles) are sent only when not 0: a Sum over no data is 0, and the alarms treat it so.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { FailwatchMetric, METRICS_NAMESPACE, MetricsDimension, type MetricsFunction } from '../metric-names';
 import { route53ThrottlesSoFar } from './invocation';
 import type { RunResult } from '../usecases/run-result';
-
-export const METRICS_NAMESPACE = 'Failwatch';
-
-export const FailwatchMetric = {
-  SWEEPS_COMPLETED: 'SweepsCompleted',
-  PAIRS_WATCHED: 'PairsWatched',
-  PAIRS_UNKNOWN: 'PairsUnknown',
-  TRANSITIONS_RECORDED: 'TransitionsRecorded',
-  NOTIFICATIONS_SENT: 'NotificationsSent',
-  NOTIFICATIONS_PENDING: 'NotificationsPending',
-  OLDEST_PENDING_NOTIFICATION_AGE_SECONDS: 'OldestPendingNotificationAgeSeconds',
-  PUBLISH_FAILURES: 'PublishFailures',
-  ROUTE53_THROTTLES: 'Route53Throttles',
-} as const;
-export type FailwatchMetric = (typeof FailwatchMetric)[keyof typeof FailwatchMetric];
 
 const UNITS: Readonly<Record<FailwatchMetric, (typeof MetricUnit)[keyof typeof MetricUnit]>> = {
   SweepsCompleted: MetricUnit.Count,
@@ -43,10 +29,6 @@ const UNITS: Readonly<Record<FailwatchMetric, (typeof MetricUnit)[keyof typeof M
   PublishFailures: MetricUnit.Count,
   Route53Throttles: MetricUnit.Count,
 };
-
-/** The `function` dimension. */
-export const MetricsFunction = { POLL: 'poll', ALARM: 'alarm', SLACK: 'slack' } as const;
-export type MetricsFunction = (typeof MetricsFunction)[keyof typeof MetricsFunction];
 
 /** One invocation's values; a count left out (or 0, for the counts below) is not sent. */
 export type MetricFigures = Partial<Record<FailwatchMetric, number>>;
@@ -74,7 +56,7 @@ const COUNTS_OF_EVENTS: ReadonlySet<FailwatchMetric> = new Set([
 export function publishInvocationMetrics(sink: Metrics, fn: MetricsFunction, figures: MetricFigures): void {
   const sent = Object.entries(figures).filter(([name, value]) => value !== undefined && !(value === 0 && COUNTS_OF_EVENTS.has(name as FailwatchMetric)));
   if (sent.length === 0) return;
-  sink.addDimension('function', fn);
+  sink.addDimension(MetricsDimension.FUNCTION, fn);
   for (const [name, value] of sent) sink.addMetric(name, UNITS[name as FailwatchMetric], value as number);
   sink.publishStoredMetrics();
 }

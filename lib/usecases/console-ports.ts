@@ -2,8 +2,8 @@
  * What the operator console's AWS-facing commands (`doctor`, `dead-letters`, `alarms`) need from the
  * outside world, in Failwatch's own words, beside lib/ports.ts (which the functions' use cases share).
  * Adapters: lib/aws/lambda (the stage's deployed functions), lib/aws/dynamodb/stored-pairs.ts,
- * lib/aws/sns/subscriptions.ts, lib/aws/ssm/parameters.ts, lib/aws/cloudwatch/sweep-metrics.ts (and
- * lib/aws/cloudwatch/alarms.ts for the AlarmManager of lib/ports.ts).
+ * lib/aws/sns/subscriptions.ts, lib/aws/ssm/parameters.ts, lib/aws/cloudwatch/sweep-metrics.ts,
+ * lib/aws/sqs/dead-letter-queue.ts (and lib/aws/cloudwatch/alarms.ts for the AlarmManager of lib/ports.ts).
  */
 import type { PairDefinition } from '../domain/pair-definition';
 import type { Silence } from '../domain/silences';

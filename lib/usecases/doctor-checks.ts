@@ -1,5 +1,6 @@
 /** Each check `failwatch doctor` makes (lib/usecases/doctor.ts runs them): what it reads, what it finds, what it tells a person to do. */
 import { ALARM_OWNER_TAG, alarmNameFor, blockedBecause } from '../domain/alarm-plan';
+import { ConfigRiskKind, configRisksOfDefinition } from '../domain/config-risks';
 import { describePair, pairKey, Severity, type PairId } from '../domain/model';
 import { formatDuration } from '../notify/render';
 import { PublishStatus, type AlarmListing, type StoredPair } from '../ports';
@@ -55,14 +56,13 @@ async function checkStoredPairs({ stored }: DoctorContext): Promise<CheckOutcome
 }
 
 async function checkDrConfiguration({ stored, deps }: DoctorContext): Promise<CheckOutcome> {
-  const rules = deps.configRisksOf;
-  if (rules === undefined) return skipped('this build has no rules for DR holes and blind spots yet (issue 13)');
+  const rules = deps.configRisksOf ?? configRisksOfDefinition;
   const { definitions } = await stored;
   const findings = definitions.flatMap((definition) =>
     rules(definition).map(
       (risk): Finding => ({
-        severity: risk.kind === 'DR_HOLE' ? Severity.CRITICAL : Severity.WARNING,
-        problem: `${describePair(definition.pair.id)} (zone ${definition.pair.id.zoneId}): ${risk.kind === 'DR_HOLE' ? 'DR hole' : 'blind spot'}: ${risk.problem}`,
+        severity: risk.kind === ConfigRiskKind.DR_HOLE ? Severity.CRITICAL : Severity.WARNING,
+        problem: `${describePair(definition.pair.id)} (zone ${definition.pair.id.zoneId}): ${risk.kind === ConfigRiskKind.DR_HOLE ? 'DR hole' : 'blind spot'}: ${risk.problem}`,
         action: risk.fix,
       }),
     ),

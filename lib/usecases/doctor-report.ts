@@ -2,6 +2,7 @@
  * What `failwatch doctor` reports (lib/usecases/doctor.ts runs the checks of lib/usecases/doctor-checks.ts),
  * what it needs, and the thresholds it judges by.
  */
+import type { ConfigRisk } from '../domain/config-risks';
 import type { Severity } from '../domain/model';
 import type { PairDefinition } from '../domain/pair-definition';
 import type { AlarmManager } from '../ports';
@@ -61,12 +62,8 @@ export interface DoctorReport {
   readonly incomplete: boolean;
 }
 
-/** A pair's configuration risk, as issue 13's rules state it (lib/domain/config-risks.ts `ConfigRisk` has this shape). */
-export interface PairConfigRisk {
-  readonly kind: 'DR_HOLE' | 'BLIND_SPOT';
-  readonly problem: string;
-  readonly fix: string;
-}
+/** What the DR check reads of a pair's configuration risk (lib/domain/config-risks.ts, issue 13). */
+export type PairConfigRisk = Pick<ConfigRisk, 'kind' | 'problem' | 'fix'>;
 
 export interface DoctorDeps {
   readonly pairs: StoredPairCatalog;
@@ -76,8 +73,8 @@ export interface DoctorDeps {
   readonly deadLetters: Pick<DeadLetterQueue, 'countWaiting'>;
   readonly sweeps: SweepMetricSource;
   /**
-   * The hook for DR holes and blind spots: the rules that find them in a pair's definition
-   * (`configRisksOfDefinition` of lib/domain/config-risks.ts, issue 13). Absent: the check is SKIPPED and says so.
+   * The rules that find DR holes and blind spots in a pair's definition. Absent: issue 13's,
+   * `configRisksOfDefinition` of lib/domain/config-risks.ts.
    */
   readonly configRisksOf?: (definition: PairDefinition) => readonly PairConfigRisk[];
 }

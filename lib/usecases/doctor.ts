@@ -50,6 +50,11 @@ async function settle(run: () => Promise<CheckOutcome>): Promise<{ status: Check
   }
 }
 
+/** serverless.yml's default pollRate (custom.defaultPollRate): every 5 minutes with managed alarms, every minute without. */
+export function defaultSweepIntervalSeconds(manageAlarms: boolean): number {
+  return manageAlarms ? 300 : 60;
+}
+
 const RATE = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { minute: 60, minutes: 60, hour: 3_600, hours: 3_600, day: 86_400, days: 86_400 };
 
@@ -59,7 +64,7 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { minute: 60, minutes: 60
  * expression, which has no single interval: the caller must then give one.
  */
 export function sweepIntervalSeconds(pollRate: string | null | undefined, manageAlarms: boolean): number | undefined {
-  if (pollRate === null || pollRate === undefined || pollRate.trim() === '') return manageAlarms ? 300 : 60;
+  if (pollRate === null || pollRate === undefined || pollRate.trim() === '') return defaultSweepIntervalSeconds(manageAlarms);
   const match = RATE.exec(pollRate.trim());
   if (!match) return undefined;
   return Number(match[1]) * (UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);

@@ -69,7 +69,7 @@ describe('--help', () => {
 
 describe('bad usage exits 2 with one line naming what to fix', () => {
   it.each([
-    [['mute'], 'failwatch: Unknown command "mute": the commands are status, history, report, test-alert, silence, silences, unsilence (see failwatch --help)'],
+    [['mute'], 'failwatch: Unknown command "mute": the commands are status, history, report, test-alert, silence, silences, unsilence, doctor, dead-letters, alarms (see failwatch --help)'],
     [['status', '--bogus'], "failwatch: failwatch status: Unknown option '--bogus' (see failwatch status --help)"],
     [['status', '--stage'], "failwatch: failwatch status: Option '--stage <value>' argument missing (see failwatch status --help)"],
     [['status'], 'failwatch: Say which deployment: --stage <name> (such as --stage prod), or set FAILWATCH_TABLE (for a local run, source .local-aws.env after npm run local-aws); see failwatch --help'],
@@ -77,6 +77,22 @@ describe('bad usage exits 2 with one line naming what to fix', () => {
     [['history', '--since', 'a month'], 'failwatch: --since "a month" is not a duration: use 30m, 2h, 1d, 90s or combined like 1h30m'],
     [['report', '--month', '2026-13'], 'failwatch: --month "2026-13" is not a month: write it as 2026-11'],
     [['silence', 'app.example.com', '--for', '2h', '--reason', 'x'], 'failwatch: failwatch silence takes no bare arguments, got "app.example.com"; give a record as --record app.example.com (see failwatch silence --help)'],
+    [['doctor'], "failwatch: failwatch doctor needs --stage <name> (such as --stage prod): it reads the deployed stage's functions, alarms and queue by their names"],
+    [['doctor', '--stage', 'prod', '--sweep-interval', 'often'], 'failwatch: --sweep-interval "often" is not a duration: use 30m, 2h, 1d, 90s or combined like 1h30m'],
+    [['doctor', '--stage', 'prod', '--sweep-interval', '30s'], 'failwatch: --sweep-interval 30s is shorter than a minute: EventBridge schedules poll every minute at most'],
+    [['doctor', '--stage', 'prod', 'now'], 'failwatch: failwatch doctor takes no bare arguments, got "now" (see failwatch doctor --help)'],
+    [['dead-letters', '--stage', 'prod'], 'failwatch: failwatch dead-letters takes 1 argument (<list|replay>), got none (see failwatch dead-letters --help)'],
+    [['dead-letters', 'purge', '--stage', 'prod'], 'failwatch: failwatch dead-letters "purge": say dead-letters list or dead-letters replay (see failwatch dead-letters --help)'],
+    [['dead-letters', 'list'], "failwatch: failwatch dead-letters needs --stage <name> (such as --stage prod): it reads the deployed stage's functions, alarms and queue by their names"],
+    [['dead-letters', 'list', '--stage', 'prod', '--only', 'abc'], 'failwatch: --only is for dead-letters replay; list shows every letter (use --max to see fewer)'],
+    [['dead-letters', 'replay', '--stage', 'prod', '--max', '0'], 'failwatch: --max "0" is not a count: give a whole number from 1 to 10000'],
+    [['dead-letters', 'replay', '--stage', 'prod', '--only', ' , '], 'failwatch: --only " , " names no message id: give one or more, separated by commas'],
+    [['alarms', 'delete', '--stage', 'prod'], 'failwatch: failwatch alarms "delete": say alarms list or alarms remove (see failwatch alarms --help)'],
+    [['alarms', 'remove', '--stage', 'prod'], 'failwatch: alarms remove needs either --all or --alarm <names> (alarm names or health check ids, comma-separated)'],
+    [['alarms', 'remove', '--stage', 'prod', '--all', '--alarm', 'x'], 'failwatch: alarms remove needs either --all or --alarm <names> (alarm names or health check ids, comma-separated)'],
+    [['alarms', 'list', '--stage', 'prod', '--all'], 'failwatch: --alarm and --all are for alarms remove; alarms list shows every managed alarm'],
+    [['alarms', 'list', '--stage', 'prod', '--prefix', 'a b'], 'failwatch: --prefix "a b" is not an alarm prefix: 1-200 letters, digits or _.- such as failwatch-prod'],
+    [['alarms', 'list', '--stage', 'prod/eu'], 'failwatch: --stage "prod/eu" is not a stage name: letters, digits and -, such as prod'],
   ])('failwatch %j', async (argv, message) => {
     expect(await failwatch(argv)).toEqual({ code: 2, out: '', err: [message] });
   });

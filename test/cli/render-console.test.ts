@@ -1,5 +1,5 @@
 /** What `doctor`, `dead-letters` and `alarms` print: the text a person reads, and JSON that is the result itself. */
-import { renderAlarmRemoval, renderDeadLetterListing, renderDoctorReport, renderJson, renderReplayReport, renderStageAlarms } from '../../lib/cli/render-console';
+import { renderAlarmRemoval, renderDeadLetterListing, renderDoctorReport, renderReplayReport, renderStageAlarms } from '../../lib/cli/render-console';
 import { stageNames } from '../../lib/usecases/console-ports';
 import { listDeadLetters, replayDeadLetters } from '../../lib/usecases/dead-letters';
 import type { DoctorReport } from '../../lib/usecases/doctor';
@@ -52,8 +52,8 @@ describe('renderDoctorReport', () => {
     expect(lines.at(-1)).toBe('Result: 0 critical, 0 warnings, 0 info.');
   });
 
-  it('--json is the report itself', () => {
-    expect(JSON.parse(renderJson(REPORT))).toEqual(REPORT);
+  it('the report is plain data: --json prints it as it is', () => {
+    expect(JSON.parse(JSON.stringify(REPORT))).toEqual(REPORT);
   });
 });
 
@@ -74,7 +74,7 @@ describe('renderDeadLetterListing and renderReplayReport', () => {
       '  failed:  Throttling: Rate Exceeded.',
       '  replay deletes it: a missed sweep needs no replay: the next sweep looked at every pair',
     ]);
-    expect(JSON.parse(renderJson(listing))).toEqual(listing);
+    expect(JSON.parse(JSON.stringify(listing))).toEqual(listing);
   });
 
   it('an empty queue', async () => {
@@ -88,6 +88,14 @@ describe('renderDeadLetterListing and renderReplayReport', () => {
       'failwatch-prod-dead-letters: 1 replayed, 1 discarded, 0 kept, 0 failed.',
       '  REPLAYED   m-alarm  replayed to failwatch-prod-alarm',
       '  DISCARDED  m-poll  a missed sweep needs no replay: the next sweep looked at every pair',
+      '  NOT FOUND  m-gone  not in the queue, or being read by someone else',
+    ]);
+  });
+
+  it('a letter asked for that the queue did not hand out, alone: its column as wide as NOT FOUND', async () => {
+    const report = await replayDeadLetters({ queue: new InMemoryDeadLetterQueue(), invoker: new RecordingFunctionInvoker() }, { names: NAMES, only: ['m-gone'] });
+    expect(renderReplayReport(report)).toEqual([
+      'failwatch-prod-dead-letters: 0 replayed, 0 discarded, 0 kept, 0 failed.',
       '  NOT FOUND  m-gone  not in the queue, or being read by someone else',
     ]);
   });

@@ -226,15 +226,29 @@ describe('runDoctor: checks that do not apply, or cannot read', () => {
     expect(world.alarms.listings).toBe(0);
   });
 
-  it('without issue 13\'s rules the DR check says it was not made', async () => {
+  it('by default issue 13\'s rules judge the stored definitions: a disabled primary check is a DR hole', async () => {
     const world = healthyWorld();
     delete world.risks;
+    const pair = aPair({ primary: { name: 'shop.example.com.', healthCheckId: CHECK_A } });
+    const disabled = definePair(pair, [pair.primary, pair.secondary], definitionsOf(aDefinition({ id: CHECK_A, disabled: true })));
+    world.stored = someStoredPairs({ definitions: [disabled, API], states: [] });
+
     const report = await doctor(world);
+
     expect(report.checks.find((c) => c.check === DoctorCheck.DR_CONFIGURATION)).toEqual({
       check: DoctorCheck.DR_CONFIGURATION,
-      status: CheckStatus.SKIPPED,
-      summary: 'this build has no rules for DR holes and blind spots yet (issue 13)',
+      status: CheckStatus.FOUND,
+      summary: '2 pairs: 1 DR hole, 0 blind spots',
     });
+    expect(report.findings.filter((finding) => finding.check === DoctorCheck.DR_CONFIGURATION)).toEqual([
+      {
+        check: DoctorCheck.DR_CONFIGURATION,
+        severity: 'critical',
+        problem: `shop.example.com A (zone Z0FAILWATCH): DR hole: the primary's health check ${CHECK_A} is disabled and not inverted: Route 53 counts it always healthy, so the pair never fails over`,
+        action: `enable health check ${CHECK_A} again; to move traffic off the primary on purpose, invert it as well as disabling it`,
+      },
+    ]);
+    expect(report.hasCritical).toBe(true);
   });
 
   it('a read that fails fails its checks only, with why; the report is incomplete', async () => {

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { tableDefinition, TTL_ATTRIBUTE } from '../../lib/aws/dynamodb/table';
 import { stageNames } from '../../lib/usecases/console-ports';
 import { loadSlackConfig, loadWatchConfig } from '../../lib/runtime/config';
-import { FailwatchMetric, METRICS_NAMESPACE } from '../../lib/runtime/metrics';
+import { FailwatchMetric, METRICS_NAMESPACE } from '../../lib/metric-names';
 import { allPolicyStatements, asArray, conditionImplies, describeResource, evaluateCondition, findInMap, guardedReferences, referencedResources, resolveConditionals, resource, resourcesOfType, statementsOfRole, type Resource, type Statement, type Template } from './support/cloudformation';
 import { matchesEventPattern } from './support/event-pattern';
 import { packageService, PROJECT_ROOT, type PackagedService } from './support/package-service';

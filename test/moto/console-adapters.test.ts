@@ -27,18 +27,11 @@ import { createSsmClient } from '../../lib/slack/ssm-webhook-url-source';
 import { stageNames } from '../../lib/usecases/console-ports';
 import { firstState, freshPairId } from '../aws/dynamo-state-store-fixtures';
 import { aDefinition, aPair, definitionsOf } from '../support/domain-fixtures';
-import { startMoto, type MotoServer } from '../support/moto';
+import { useMoto } from '../support/moto';
 import { createStageOnMoto } from '../support/moto-stage';
 
-let moto: MotoServer;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  // Invoke answers without running the code (no Docker here).
-  await moto.configure({ lambda: { use_docker: false } });
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
+// Invoke answers without running the code (no Docker here).
+useMoto({ lambda: { use_docker: false } });
 
 describe('LambdaStageDeployment', () => {
   it('reads the stage from its deployed functions: table, topic ARN built from the function\'s ARN, alarms, Slack\'s parameter, configured silences', async () => {

@@ -1,12 +1,13 @@
 /**
  * `failwatch doctor` against a stage made in moto, through the real adapters, wired as the CLI wires
  * them: the deployment read from the functions, the stored pairs from moto's DynamoDB, the managed
- * alarms, the topic's subscriptions, Slack's parameter and the SweepsCompleted metric. The dead-letter
- * queue is the one in-memory port: no SQS client is installed yet (@aws-sdk/client-sqs).
+ * alarms, the topic's subscriptions, Slack's parameter, the dead-letter queue and the SweepsCompleted
+ * metric.
  */
 import { CloudWatchClient, DeleteAlarmsCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { SubscribeCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CloudWatchAlarmManager } from '../../lib/aws/cloudwatch/alarms';
 import { CloudWatchSweepMetrics } from '../../lib/aws/cloudwatch/sweep-metrics';
 import { DynamoPairDefinitionWriter } from '../../lib/aws/dynamodb/pair-definition-writer';
@@ -18,13 +19,13 @@ import { createCloudWatchClient } from '../../lib/aws/sdk-clients';
 import { createSnsClient } from '../../lib/aws/sns-notifier';
 import { SnsTopicInspector } from '../../lib/aws/sns/subscriptions';
 import { SsmParameterInspector } from '../../lib/aws/ssm/parameters';
+import { createSqsClient, SqsDeadLetterQueue } from '../../lib/aws/sqs/dead-letter-queue';
 import { alarmDescriptionFor, alarmNameFor, DEFAULT_ALARM_SETTINGS } from '../../lib/domain/alarm-plan';
 import { definePair } from '../../lib/domain/pair-definition';
 import { createSsmClient } from '../../lib/slack/ssm-webhook-url-source';
 import { CheckStatus, DoctorCheck, runDoctor, type DoctorReport } from '../../lib/usecases/doctor';
 import { judgedState } from '../../lib/ports';
 import { firstState, nextTransition } from '../aws/dynamo-state-store-fixtures';
-import { InMemoryDeadLetterQueue } from '../support/console-fakes';
 import { aDefinition, aPair, definitionsOf } from '../support/domain-fixtures';
 import { startMoto, type MotoServer } from '../support/moto';
 import { createStageOnMoto } from '../support/moto-stage';
@@ -50,6 +51,7 @@ interface Breakage {
   readonly parameterType?: 'String' | 'none';
   readonly stuckNotification?: boolean;
   readonly noSweeps?: boolean;
+  readonly deadLetter?: boolean;
 }
 
 /** The stage as a running deployment leaves it, with what `broken` says changed; returns when it was looked at. */
@@ -60,6 +62,7 @@ async function aStage(broken: Breakage = {}): Promise<Date> {
   const cloudwatch = new CloudWatchClient({});
   const sns = new SNSClient({});
   const ssm = new SSMClient({});
+  const sqs = new SQSClient({});
   try {
     const definitions = [CHECK_A, CHECK_B].map((id, index) => {
       const pair = aPair({ primary: { name: `app${index}.example.com.`, healthCheckId: id } });
@@ -84,6 +87,7 @@ async function aStage(broken: Breakage = {}): Promise<Date> {
     if (broken.alarmWithoutData) await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarmNameFor(PREFIX, CHECK_A), StateValue: 'INSUFFICIENT_DATA', StateReason: 'Insufficient Data' }));
     if (!broken.nobodySubscribed) await sns.send(new SubscribeCommand({ TopicArn: stage.topicArn, Protocol: 'email', Endpoint: 'oncall@example.com' }));
     if (broken.parameterType !== 'none') await ssm.send(new PutParameterCommand({ Name: PARAMETER, Type: broken.parameterType ?? 'SecureString', Value: 'https://hooks.slack.com/services/T/B/x' }));
+    if (broken.deadLetter) await sqs.send(new SendMessageCommand({ QueueUrl: stage.deadLetterQueueUrl, MessageBody: '{"detail-type":"Scheduled Event"}' }));
     if (!broken.noSweeps) {
       for (const minutesAgo of [2, 7, 12]) {
         await cloudwatch.send(
@@ -95,7 +99,7 @@ async function aStage(broken: Breakage = {}): Promise<Date> {
       }
     }
   } finally {
-    for (const client of [dynamo, cloudwatch, sns, ssm]) client.destroy();
+    for (const client of [dynamo, cloudwatch, sns, ssm, sqs]) client.destroy();
   }
   return now;
 }
@@ -109,7 +113,7 @@ async function doctor(now: Date): Promise<DoctorReport> {
       alarms: new CloudWatchAlarmManager(createCloudWatchClient(), { prefix: deployment.alarms.prefix }),
       topic: new SnsTopicInspector(createSnsClient()),
       parameters: new SsmParameterInspector(createSsmClient()),
-      deadLetters: new InMemoryDeadLetterQueue(),
+      deadLetters: new SqsDeadLetterQueue(createSqsClient(), deployment.names.deadLetterQueue),
       sweeps: new CloudWatchSweepMetrics(createCloudWatchClient()),
     },
     { deployment, now, sweepIntervalSeconds: 300 },
@@ -117,13 +121,13 @@ async function doctor(now: Date): Promise<DoctorReport> {
 }
 
 describe('doctor on moto', () => {
-  it('a stage with nothing wrong: every check passes (DR holes wait for issue 13\'s rules)', async () => {
+  it('a stage with nothing wrong: every check passes', async () => {
     const report = await doctor(await aStage());
 
     expect(report.findings).toEqual([]);
     expect(report.checks.map((check) => [check.check, check.status])).toEqual([
       [DoctorCheck.STORED_PAIRS, CheckStatus.PASSED],
-      [DoctorCheck.DR_CONFIGURATION, CheckStatus.SKIPPED],
+      [DoctorCheck.DR_CONFIGURATION, CheckStatus.PASSED],
       [DoctorCheck.ALARM_COVERAGE, CheckStatus.PASSED],
       [DoctorCheck.ALARM_DATA, CheckStatus.PASSED],
       [DoctorCheck.TOPIC, CheckStatus.PASSED],
@@ -137,7 +141,7 @@ describe('doctor on moto', () => {
   });
 
   it('a stage broken in every way moto can show: each finding, critical ones first', async () => {
-    const report = await doctor(await aStage({ alarmMissing: true, alarmWithoutData: true, nobodySubscribed: true, parameterType: 'none', stuckNotification: true, noSweeps: true }));
+    const report = await doctor(await aStage({ alarmMissing: true, alarmWithoutData: true, nobodySubscribed: true, parameterType: 'none', stuckNotification: true, noSweeps: true, deadLetter: true }));
 
     expect(report.findings.map((finding) => [finding.severity, finding.check, finding.problem.slice(0, 60)])).toEqual([
       ['critical', DoctorCheck.TOPIC, 'Topic arn:aws:sns:us-east-1:123456789012:failwatch-prod-alerts has no subscription'.slice(0, 60)],
@@ -146,6 +150,7 @@ describe('doctor on moto', () => {
       ['critical', DoctorCheck.SWEEPS, 'No sweep completed in the last 15m (3 × the 5m schedule): Failwatch is not watching'.slice(0, 60)],
       ['warning', DoctorCheck.ALARM_COVERAGE, `Health check ${CHECK_B} (used by app1.example.com A (zone Z0FAILWATCH)) has no managed alarm`.slice(0, 60)],
       ['warning', DoctorCheck.ALARM_DATA, `Managed alarm ${PREFIX}-${CHECK_A} has been INSUFFICIENT_DATA since`.slice(0, 60)],
+      ['warning', DoctorCheck.DEAD_LETTERS, '1 dead letter waits in failwatch-prod-dead-letters: deliveries that failed for good'.slice(0, 60)],
     ]);
     expect(report).toMatchObject({ hasCritical: true, incomplete: false });
   });

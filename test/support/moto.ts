@@ -7,6 +7,8 @@
  *   afterAll(() => moto.stop());
  *   beforeEach(() => moto.reset());
  *
+ * or, for a suite that needs nothing more, `useMoto()` (with moto's settings: `useMoto({ lambda: { use_docker: false } })`).
+ *
  * It listens on 127.0.0.1 and a port the system picks, read from what the server prints, so no other
  * process can take it in between; test/support/moto-server.py starts it, and stops it when its standard
  * input closes, so it ends with the test process however that ends. The SDK reaches it through its
@@ -66,6 +68,17 @@ export async function startMoto(): Promise<MotoServer> {
       await exited;
     },
   };
+}
+
+/** The hooks above, for a suite: one server for the file, every resource forgotten before each test; `config` set once started. */
+export function useMoto(config?: Readonly<Record<string, unknown>>): void {
+  let moto: MotoServer | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+    if (config !== undefined) await moto.configure(config);
+  });
+  afterAll(() => moto?.stop());
+  beforeEach(() => moto?.reset());
 }
 
 /** The endpoint the server prints once it listens; fails with the install hint if it cannot start. */

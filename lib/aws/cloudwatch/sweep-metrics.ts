@@ -6,11 +6,9 @@
  */
 import { paginateGetMetricData, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SweepMetricSource } from '../../usecases/console-ports';
+import { FailwatchMetric, METRICS_NAMESPACE, MetricsDimension, MetricsFunction } from '../../metric-names';
 import { consoleReadError } from '../sdk-errors';
 
-export const FAILWATCH_METRICS_NAMESPACE = 'Failwatch';
-export const SWEEPS_COMPLETED_METRIC = 'SweepsCompleted';
-const POLL_FUNCTION_DIMENSION = 'poll';
 /** CloudWatch takes periods in whole minutes. */
 const MINUTE_SECONDS = 60;
 
@@ -32,11 +30,11 @@ export class CloudWatchSweepMetrics implements SweepMetricSource {
               Id: 'sweeps',
               MetricStat: {
                 Metric: {
-                  Namespace: FAILWATCH_METRICS_NAMESPACE,
-                  MetricName: SWEEPS_COMPLETED_METRIC,
+                  Namespace: METRICS_NAMESPACE,
+                  MetricName: FailwatchMetric.SWEEPS_COMPLETED,
                   Dimensions: [
-                    { Name: 'service', Value: metricsService },
-                    { Name: 'function', Value: POLL_FUNCTION_DIMENSION },
+                    { Name: MetricsDimension.SERVICE, Value: metricsService },
+                    { Name: MetricsDimension.FUNCTION, Value: MetricsFunction.POLL },
                   ],
                 },
                 Period: period,
@@ -50,7 +48,7 @@ export class CloudWatchSweepMetrics implements SweepMetricSource {
         for (const result of page.MetricDataResults ?? []) sum += (result.Values ?? []).reduce((total, value) => total + value, 0);
       }
     } catch (error) {
-      throw consoleReadError('cloudwatch:GetMetricData', `metric ${FAILWATCH_METRICS_NAMESPACE}/${SWEEPS_COMPLETED_METRIC} of ${metricsService}`, error);
+      throw consoleReadError('cloudwatch:GetMetricData', `metric ${METRICS_NAMESPACE}/${FailwatchMetric.SWEEPS_COMPLETED} of ${metricsService}`, error);
     }
     return sum;
   }
