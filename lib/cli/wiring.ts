@@ -17,7 +17,7 @@ import { createDynamoDocumentClient } from '../aws/dynamodb/table';
 import { DynamoTestAlertLog } from '../aws/dynamodb/test-alerts';
 import { createLambdaClient, LambdaFunctionInvoker, LambdaStageDeployment } from '../aws/lambda/functions';
 import { createCloudWatchClient } from '../aws/sdk-clients';
-import { createSnsClient, SnsNotifier } from '../aws/sns-notifier';
+import { createSnsClient, SnsNotifier } from '../aws/sns/notifier';
 import { SnsTopicInspector } from '../aws/sns/subscriptions';
 import { createSqsClient, SqsDeadLetterQueue } from '../aws/sqs/dead-letter-queue';
 import { SsmParameterInspector } from '../aws/ssm/parameters';

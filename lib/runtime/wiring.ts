@@ -19,7 +19,7 @@ import { Route53CheckerStatusSource } from '../aws/route53/checkers';
 import { Route53DnsAnswerSource } from '../aws/route53/dns-answer';
 import { Route53InventorySource } from '../aws/route53/inventory';
 import { createCloudWatchClient, createLoadBalancerClients, createRegionalCloudWatchClients, createRoute53Client, ROUTE53_BUDGET_DEFAULTS, type RegionalClients } from '../aws/sdk-clients';
-import { createSnsClient, SnsNotifier } from '../aws/sns-notifier';
+import { createSnsClient, SnsNotifier } from '../aws/sns/notifier';
 import { CachedInventorySource } from '../usecases/cached-inventory';
 import { CachedLoadBalancerDirectory } from '../usecases/cached-load-balancers';
 import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';

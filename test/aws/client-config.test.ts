@@ -6,7 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, HTTP_TIMEOUT_DEFAULTS, RETRY_DEFAULTS, RetryWithinDeadline } from '../../lib/aws/client-config';
 import { createDynamoDocumentClient } from '../../lib/aws/dynamodb/table';
 import { createCloudWatchClient, createRoute53Client } from '../../lib/aws/sdk-clients';
-import { createSnsClient } from '../../lib/aws/sns-notifier';
+import { createSnsClient } from '../../lib/aws/sns/notifier';
 import { ConfigurationError } from '../../lib/errors';
 import { createSsmClient } from '../../lib/slack/ssm-webhook-url-source';
 import { listenOnLoopback, type RunningServer } from '../../local/stand-ins/http';

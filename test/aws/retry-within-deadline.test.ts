@@ -10,7 +10,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo } from '@smithy/types';
 import { RetryWithinDeadline } from '../../lib/aws/client-config';
-import { createSnsClient } from '../../lib/aws/sns-notifier';
+import { createSnsClient } from '../../lib/aws/sns/notifier';
 import { createHandler as createAlarmHandler } from '../../handlers/alarm';
 import { createHandler as createPollHandler } from '../../handlers/poll';
 import { currentInvocationEnd, withinInvocation } from '../../lib/runtime/invocation';

@@ -16,7 +16,7 @@ import { DynamoStoredPairCatalog } from '../../lib/aws/dynamodb/stored-pairs';
 import { createDynamoDocumentClient } from '../../lib/aws/dynamodb/table';
 import { createLambdaClient, LambdaStageDeployment } from '../../lib/aws/lambda/functions';
 import { createCloudWatchClient } from '../../lib/aws/sdk-clients';
-import { createSnsClient } from '../../lib/aws/sns-notifier';
+import { createSnsClient } from '../../lib/aws/sns/notifier';
 import { SnsTopicInspector } from '../../lib/aws/sns/subscriptions';
 import { SsmParameterInspector } from '../../lib/aws/ssm/parameters';
 import { createSqsClient, SqsDeadLetterQueue } from '../../lib/aws/sqs/dead-letter-queue';

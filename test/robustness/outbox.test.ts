@@ -6,7 +6,7 @@
  */
 import { InternalErrorException, PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SnsNotifier } from '../../lib/aws/sns-notifier';
+import { SnsNotifier } from '../../lib/aws/sns/notifier';
 import { pairKey } from '../../lib/domain/model';
 import { NotifierError } from '../../lib/errors';
 import type { OutgoingNotification } from '../../lib/ports';

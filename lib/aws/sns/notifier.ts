@@ -3,9 +3,9 @@
  * people (email) get the plain text, the Slack function and queues get the structured payload.
  */
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
-import { NotifierError } from '../errors';
-import type { Notifier, OutgoingNotification } from '../ports';
-import { clientConfig, type AwsClientOptions } from './client-config';
+import { NotifierError } from '../../errors';
+import type { Notifier, OutgoingNotification } from '../../ports';
+import { clientConfig, type AwsClientOptions } from '../client-config';
 
 /** SNS's limit for the whole message, in bytes. */
 export const MAX_SNS_MESSAGE_BYTES = 256 * 1024;
