@@ -199,14 +199,16 @@ export function evaluateTargets(sizes: readonly SizeFigures[]): TargetResult[] {
     change5k === undefined ? 'not run' : `${seconds(change5k.wallMs)} s, ${change5k.route53ByOperation['GetHealthCheckStatus'] ?? 0} GetHealthCheckStatus, ${change5k.route53ThrottledUnretried} unretried throttles`,
   );
   for (const size of sizes) {
-    // Per changed check: its evidence (GetHealthCheckStatus) and, for the FAILOVER it records, what Route 53 answers (TestDNSAnswer).
-    const limit = (changed: number) => Math.ceil(size.checks / 500) + 2 * changed;
+    // Every sweep: the metrics (GetMetricData, 500 checks a call) and the health check definitions (ListHealthChecks, 1,000 a page,
+    // so a disabled or inverted check is judged by the next sweep). Per changed check: its evidence (GetHealthCheckStatus) and, for
+    // the FAILOVER it records, what Route 53 answers (TestDNSAnswer).
+    const limit = (changed: number) => Math.ceil(size.checks / 500) + Math.ceil(size.checks / 1000) + 2 * changed;
     for (const [run, step, changed] of [
       ['steady', size.optimized.steady, 0],
       ['1% change', size.optimized.change, size.changedChecks],
     ] as const) {
       push(
-        `${size.checks} checks ${run}: Route 53 + CloudWatch calls ≤ ceil(N/500) + 2 × changed checks = ${limit(changed)}`,
+        `${size.checks} checks ${run}: Route 53 + CloudWatch calls ≤ ceil(N/500) + ceil(N/1000) + 2 × changed checks = ${limit(changed)}`,
         step === undefined ? undefined : step.route53Calls + step.cloudWatchCalls <= limit(changed),
         step === undefined ? 'not run' : `${step.route53Calls} Route 53 + ${step.cloudWatchCalls} CloudWatch = ${step.route53Calls + step.cloudWatchCalls}`,
       );
