@@ -53,7 +53,7 @@ describe('SNS refuses every publish: the topic does not exist', () => {
       }),
     ]);
     // What to fix, for the person reading the line.
-    expect(errors[0]?.['errorMessage']).toMatch(/does not exist: check FAILWATCH_TOPIC_ARN/);
+    expect(errors[0]?.['errorMessage']).toMatch(/does not exist: check the stage's topicArn setting/);
   });
 
   it('the run result carries the failure, the pending count and how long the oldest has waited', async () => {

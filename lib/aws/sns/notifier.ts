@@ -46,7 +46,7 @@ function hintFor(error: SNSServiceException, topicArn: string): string | undefin
   switch (error.name) {
     case 'NotFound':
     case 'NotFoundException':
-      return `topic ${topicArn} does not exist: check FAILWATCH_TOPIC_ARN`;
+      return `topic ${topicArn} does not exist: check the stage's topicArn setting (stages/<stage>.yml), or that the stack's alert topic was not deleted`;
     case 'AuthorizationError':
     case 'AuthorizationErrorException':
       return `the function's role may not sns:Publish to ${topicArn}`;
