@@ -135,3 +135,22 @@ describe('CloudWatchHealthMetricSource', () => {
     expect(metricDataCallsNeeded(count)).toBe(calls);
   });
 });
+
+describe('GetMetricData calls of one read', () => {
+  it('run concurrently, at most 4 at once: 10 calls for 5,000 checks overlap instead of queuing', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    cloudwatch.on(GetMetricDataCommand).callsFake(async (input: GetMetricDataCommandInput) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      return answerFrom({})(input);
+    });
+    const readings = await source().readHealthMetrics(ids(5000), at);
+
+    expect(cloudwatch.commandCalls(GetMetricDataCommand)).toHaveLength(10);
+    expect(readings.size).toBe(5000);
+    expect(mostInFlight).toBe(4);
+  });
+});
