@@ -8,6 +8,7 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../lib/aws/dynamodb/table';
+import { stageNames } from '../lib/usecases/console-ports';
 import { addLoadBalancerPair } from './load-balancer-pair';
 import { referenceAccount, type SimulatedAws } from './simulated-aws';
 import { startCloudWatchStandIn } from './stand-ins/cloudwatch-server';
@@ -19,7 +20,7 @@ import { startSnsStandIn } from './stand-ins/sns-server';
 import { Traffic } from './stand-ins/traffic';
 
 /** The `local` stage's names (serverless.yml, stages/local.yml). */
-export const LOCAL_TABLE = 'failwatch-local-history';
+export const LOCAL_TABLE = stageNames('local').table;
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:failwatch-local-alerts';
 const NO_LATENCY = { minMs: 0, maxMs: 0 };
 
