@@ -10,6 +10,11 @@ export interface SdkErrorFacts {
   readonly attempts?: number;
   /** Whether calling again later may help. */
   readonly retryable: boolean;
+  /**
+   * The endpoint answered with something the SDK could not read as the service's answer: a page of a proxy,
+   * or of an emulator that lacks the operation (moto answers its HTML 404 page for TestDNSAnswer).
+   */
+  readonly unreadableAnswer?: true;
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'NotAuthorized']);
@@ -37,6 +42,9 @@ export function sdkErrorFacts(error: unknown): SdkErrorFacts {
   const name = typeof rawName === 'string' && rawName !== '' ? rawName : 'Error';
   const message = typeof rawMessage === 'string' && rawMessage !== '' ? rawMessage : String(error);
   const metadata = field(error, '$metadata');
+  // The SDK hangs the raw answer on every error that came from one; only those it could read as the
+  // service's own error carry a fault (client or server).
+  const unreadableAnswer = field(error, '$response') !== undefined && field(error, '$fault') === undefined;
   const httpStatus = numberField(metadata, 'httpStatusCode');
   const attempts = numberField(metadata, 'attempts');
   // No HTTP status means the request never got an answer (network, timeout): worth another try.
@@ -44,10 +52,12 @@ export function sdkErrorFacts(error: unknown): SdkErrorFacts {
   const retryable = THROTTLED.has(name) || field(error, '$retryable') !== undefined || answeredRetryable;
   return {
     name,
-    message,
+    // The SDK's own hint on a second line ("Deserialization error: ... inspect {error}.$response") means nothing to the reader of a message.
+    message: unreadableAnswer ? (message.split('\n')[0] ?? message) : message,
     ...(httpStatus !== undefined ? { httpStatus } : {}),
     ...(attempts !== undefined ? { attempts } : {}),
     retryable,
+    ...(unreadableAnswer ? { unreadableAnswer } : {}),
   };
 }
 
@@ -63,8 +73,9 @@ export function isThrottled(facts: Pick<SdkErrorFacts, 'name'>): boolean {
   return THROTTLED.has(facts.name);
 }
 
-/** `Throttling: Rate exceeded (HTTP 400, 3 attempts)` */
+/** `Throttling: Rate exceeded (HTTP 400, 3 attempts)`; an unreadable answer: `HTTP 404 answer that is no AWS response (the SDK could not read it: ...)`. */
 export function describeSdkError(facts: SdkErrorFacts): string {
+  if (facts.unreadableAnswer) return `HTTP ${facts.httpStatus ?? 'status unknown'} answer that is no AWS response (the SDK could not read it: ${facts.message})`;
   const details = [
     ...(facts.httpStatus !== undefined ? [`HTTP ${facts.httpStatus}`] : []),
     ...(facts.attempts !== undefined && facts.attempts > 1 ? [`${facts.attempts} attempts`] : []),

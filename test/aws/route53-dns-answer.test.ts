@@ -3,6 +3,8 @@
  * stand-in on 127.0.0.1 answering from the simulated account: what it answers, and that it never waits
  * long (a short budget skips it, a slow answer is abandoned at its bound).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { RequestBudget } from '../../lib/aws/request-budget';
 import { Route53DnsAnswerSource } from '../../lib/aws/route53/dns-answer';
 import { createRoute53Client } from '../../lib/aws/sdk-clients';
@@ -64,6 +66,26 @@ describe('Route53DnsAnswerSource', () => {
     const started = Date.now();
     expect(await source.askDnsAnswer(PAIR, AT)).toEqual({ kind: 'UNAVAILABLE', reason: 'TestDNSAnswer gave no answer within 0.2 s' });
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('an endpoint without TestDNSAnswer (an emulator answering its HTML 404 page) → UNAVAILABLE saying so, on one line', async () => {
+    // What moto 5.2 answers: the web framework's page for a path it has no route for.
+    const page = '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n';
+    const server = createServer((_request, response) => response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const budget = new RequestBudget({ requestsPerSecond: 5 });
+    const client = createRoute53Client({ ...CLIENT_OPTIONS, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, budget });
+    try {
+      const answer = await new Route53DnsAnswerSource(client, budget).askDnsAnswer(PAIR, AT);
+      expect(answer).toEqual({
+        kind: 'UNAVAILABLE',
+        reason: 'The Route 53 endpoint does not offer TestDNSAnswer: it answered HTTP 404 with no Route 53 error (an emulator or a proxy without this operation; Route 53 itself has it)',
+      });
+    } finally {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a refusal → UNAVAILABLE saying what to grant', async () => {

@@ -35,6 +35,9 @@ export function route53FailureReason(error: unknown, call: Route53Call): string 
   if (facts.name === 'NoSuchHealthCheck') {
     return `Health check ${call.resource.replace(/^healthcheck\//, '')} does not exist (${what}): it was deleted or the id is wrong`;
   }
+  if (facts.unreadableAnswer && facts.httpStatus === 404) {
+    return `The Route 53 endpoint does not offer ${call.operation}: it answered HTTP 404 with no Route 53 error (an emulator or a proxy without this operation; Route 53 itself has it)`;
+  }
   if (facts.name === 'InvalidInput' && call.configuredZoneId !== undefined) {
     return `FAILWATCH_ZONE_IDS entry ${call.configuredZoneId} is not a valid hosted zone id (${what})`;
   }
