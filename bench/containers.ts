@@ -130,6 +130,11 @@ export class Container {
     return done;
   }
 
+  /** Gone: stopped, crashed, or ended by a timed-out invocation (as Lambda ends a container). */
+  get gone(): boolean {
+    return this.exited;
+  }
+
   /** The last few KB the child printed, for a failure report. */
   tail(): string {
     return this.output;
