@@ -60,5 +60,5 @@ export const NATIVE_CANNOT_TELL: readonly (readonly [string, string])[] = [
   ['disabled / inverted checks: a maintenance failover (disable + invert) is an alarm on a metric that may still read healthy, or none', 'judges disabled and inverted checks by Route 53\'s order of rules'],
   ['silent DR holes: a primary without a check, a disabled check, an alias whose health is not published', 'DR_HOLE / BLIND_SPOT notices'],
   ['evidence: which regions fail and why', 'GetHealthCheckStatus evidence in the message (while its rate allows)'],
-  ['history: a queryable record per pair (alarm history is per alarm and kept 14 days)', 'transitions in DynamoDB with evidence and SNS message id'],
+  ['history: a queryable record per pair', 'transitions in DynamoDB with evidence and SNS message id'],
 ];

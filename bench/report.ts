@@ -106,8 +106,8 @@ export function evaluateTargets(sweeps: readonly SweepSize[], storm: StormFigure
     const callLimit = (changed: number) => Math.ceil(n / 500) + Math.ceil(n / 1000) + 2 * changed;
     for (const [run, step, changed] of [['steady', steady, 0], ['1% change', size.change, size.changedChecks]] as const) {
       push(
-        `${n} checks ${run}: Route 53 + CloudWatch calls ≤ ⌈N/500⌉ + ⌈N/1000⌉ + 2 × changed = ${callLimit(changed)}, no Throttling left unretried`,
-        step === undefined ? undefined : step.route53Calls + step.cloudWatchCalls <= callLimit(changed) && ok(step),
+        `${n} checks ${run}: Route 53 + CloudWatch calls ≤ ⌈N/500⌉ + ⌈N/1000⌉ + 2 × changed = ${callLimit(changed)}${changed === 0 ? ', no Throttling left unretried' : ''}`,
+        step === undefined ? undefined : step.route53Calls + step.cloudWatchCalls <= callLimit(changed) && (changed === 0 ? ok(step) : step.error === undefined),
         step === undefined ? 'not run' : `${step.route53Calls} Route 53 + ${step.cloudWatchCalls} CloudWatch, ${step.route53ThrottledUnretried} unretried throttles, ${seconds(step.wallMs)} s`,
       );
     }

@@ -13,6 +13,7 @@ import { evaluateTargets, renderMemoryTable, renderSweepTable, renderTargets, SW
 import { BASELINE_NOTES, renderBaselineTable, renderNativeModel, renderStorm } from './report-baselines';
 import { COLD_START_NOTES, renderColdStartTable } from './report-cold-start';
 import { rounded } from './report-format';
+import { renderFigures, writeFiguresInto } from './readme-figures';
 import { ACCOUNT_SETTINGS, type BenchContext } from './stand';
 import { benchStorm, STORM_CONCURRENCY, STORM_SHARE, type StormFigures } from './storm-bench';
 import { benchSweep, type SweepSize } from './sweep-bench';
@@ -157,6 +158,9 @@ async function main(): Promise<number> {
     const file = join(ROOT, 'bench', flags.full ? 'results.json' : 'results-quick.json');
     writeFileSync(file, `${JSON.stringify(rounded(results), null, 2)}\n`);
     log(`bench: figures written to ${file}`);
+    const figures = renderFigures({ command: results.command, measuredAt: results.measuredAt, node: process.version, cpus: cpus().length, tookSeconds, sweeps, baselines, storm, targets });
+    if (flags.full && writeFiguresInto(join(ROOT, 'bench', 'README.md'), figures)) log('bench: bench/README.md\'s figures rewritten from this run');
+    else process.stdout.write(`\nFigures as bench/README.md quotes them (written there by the full run only)\n\n${figures}\n`);
     return problems.length > 0 ? 1 : 0;
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ import { alarmEventFor, containerEnvironment, loadEvent, MB, noteStep, runStep, 
 /** Lambda's concurrency for the alarm function in this scenario: at most this many containers at once. */
 export const STORM_CONCURRENCY = 50;
 export const STORM_SHARE = 0.1;
+const CONTAINER_START_TIMEOUT_MS = 180_000;
+const SAMPLE_CHARS = 1500;
 
 export interface AlarmStormFigures {
   readonly invocations: number;
@@ -49,6 +51,10 @@ export interface AlarmStormFigures {
   readonly messagesWithEvidence: number;
   readonly messagesWithEvidenceNote: number;
   readonly sampleEvidenceNote?: string;
+  /** The start of one FAILOVER message without evidence, to show what a person reads then. */
+  readonly sampleWithoutEvidence?: string;
+  /** The first error of an unfinished pair, when some were. */
+  readonly firstUnfinished?: string;
   readonly peakRssMb: number;
 }
 
@@ -135,7 +141,8 @@ export async function benchStorm(checks: number, context: BenchContext): Promise
         containers += 1;
         let container: Container | undefined;
         try {
-          container = (await Container.start(context.children.alarm, env)).container;
+          // 50 Node processes starting at once on this machine take far longer than one.
+          container = (await Container.start(context.children.alarm, env, [], CONTAINER_START_TIMEOUT_MS)).container;
           while (queue.length > 0 && !container.gone) {
             const event = queue.shift()!;
             const result = await container.invoke(event, context.stepTimeoutMs);
@@ -160,6 +167,8 @@ export async function benchStorm(checks: number, context: BenchContext): Promise
     const notes = messages.map((m) => EVIDENCE_NOTE.exec(m.text)?.[0]).filter((line): line is string => line !== undefined);
     const sum = (key: string) => done.reduce((total, d) => total + (d.result[key] ?? 0), 0);
     const errors = done.filter((d) => d.error !== undefined);
+    const withoutEvidence = messages.find((m) => !m.text.includes('Checkers reporting healthy'));
+    const unfinished = done.map((d) => d.firstErrors?.['unfinishedPairs']).find((e) => e !== undefined);
     return {
       invocations: done.length,
       containers,
@@ -185,6 +194,8 @@ export async function benchStorm(checks: number, context: BenchContext): Promise
       messagesWithEvidence: messages.filter((m) => m.text.includes('Checkers reporting healthy')).length,
       messagesWithEvidenceNote: notes.length,
       ...(notes[0] !== undefined ? { sampleEvidenceNote: notes[0].trim() } : {}),
+      ...(withoutEvidence !== undefined ? { sampleWithoutEvidence: withoutEvidence.text.slice(0, SAMPLE_CHARS) } : {}),
+      ...(unfinished !== undefined ? { firstUnfinished: unfinished } : {}),
       peakRssMb: peakRss,
     };
   }

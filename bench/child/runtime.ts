@@ -21,6 +21,8 @@ export interface DoneMessage {
   readonly error?: string;
   /** Numbers and list lengths of what the handler returned. */
   readonly result: Readonly<Record<string, number>>;
+  /** For each list in the result whose entries carry an `error` (unfinishedPairs...): the first one's. */
+  readonly firstErrors?: Readonly<Record<string, string>>;
   /** Most heap in use at a 100 ms sample or at the end: a lower bound of the peak (a 5 ms sampler cost ~5% CPU). */
   readonly heapPeakBytes: number;
   readonly maxRssBytes: number;
@@ -47,6 +49,18 @@ export function countsOf(result: unknown, prefix = ''): Record<string, number> {
     else if (typeof value === 'object' && value !== null && prefix === '') Object.assign(counts, countsOf(value, `${key}.`));
   }
   return counts;
+}
+
+const optionalErrors = (firstErrors: Record<string, string> | undefined) => (firstErrors === undefined ? {} : { firstErrors });
+
+function firstErrorsOf(result: unknown): Record<string, string> | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const errors: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result)) {
+    const first: unknown = Array.isArray(value) ? value[0] : undefined;
+    if (typeof first === 'object' && first !== null && 'error' in first) errors[key] = String(first.error);
+  }
+  return Object.keys(errors).length === 0 ? undefined : errors;
 }
 
 const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
@@ -100,7 +114,7 @@ export function serveInvocations(invoke: Invoke, options: { readonly timeoutSeco
       const wallMs = performance.now() - begin;
       clearInterval(sampler);
       heapPeakBytes = Math.max(heapPeakBytes, process.memoryUsage().heapUsed);
-      const done: DoneMessage = { type: 'done', id: message.id, wallMs, ...(error !== undefined ? { error } : {}), result: countsOf(result), heapPeakBytes, maxRssBytes: maxRssBytes(), ...(timedOut ? { timedOut } : {}) };
+      const done: DoneMessage = { type: 'done', id: message.id, wallMs, ...(error !== undefined ? { error } : {}), result: countsOf(result), ...optionalErrors(firstErrorsOf(result)), heapPeakBytes, maxRssBytes: maxRssBytes(), ...(timedOut ? { timedOut } : {}) };
       // As on Lambda, a timed-out invocation takes its container with it: whatever it was doing stops here.
       if (timedOut) process.send?.(done, () => process.exit(1));
       else send(done);
