@@ -5,28 +5,27 @@
  * The same prices give Failwatch's and the competent poller's own CloudWatch bill beside it.
  */
 
-/** US East (N. Virginia) list prices, as read on 2026-12-06 (see PRICE_SOURCES). */
+/** US East (N. Virginia) list prices, as read on 2026-12-06 (see PRICE_SOURCES); no free tier counted, as in docs/cost-and-detection-delay.md. */
 export const PRICES = {
-  /** A standard-resolution alarm on one metric, per month; the free tier covers 10 alarm metrics. */
+  /** A standard-resolution alarm on one metric, per month (the free tier's 10 alarm metrics are not counted). */
   standardAlarmMonth: 0.1,
-  freeAlarmMetrics: 10,
   /** GetMetricData, per metric requested (every sweep reads one per health check). */
   getMetricDataPerMetric: 0.01 / 1000,
-  /** SNS standard topic: per publish past the first million a month; per email delivery past the first 1,000. */
+  /** SNS standard topic: per publish; per email delivery. */
   snsPublish: 0.5 / 1_000_000,
   snsEmailDelivery: 2 / 100_000,
 } as const;
 
 export const PRICE_SOURCES = [
-  'CloudWatch: https://aws.amazon.com/cloudwatch/pricing/ (standard-resolution alarm $0.10 per alarm metric-month, 10 alarm metrics free; GetMetricData $0.01 per 1,000 metrics requested, no free tier); read 2026-12-06',
-  'SNS: $0.50 per million publishes (first million a month free), email $2.00 per 100,000 deliveries (first 1,000 free): https://aws.amazon.com/sns/pricing/, as summarised 2026-06-13 by https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/; read 2026-12-06',
+  'CloudWatch: https://aws.amazon.com/cloudwatch/pricing/ (standard-resolution alarm $0.10 per alarm metric-month; GetMetricData $0.01 per 1,000 metrics requested); read 2026-12-06; free tiers not counted',
+  'SNS: $0.50 per million publishes, email $2.00 per 100,000 deliveries: https://aws.amazon.com/sns/pricing/, as summarised 2026-06-13 by https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/; read 2026-12-06',
 ] as const;
 
 const MINUTES_A_MONTH = 30 * 24 * 60;
 
 export interface NativeModelRow {
   readonly checks: number;
-  /** One alarm per health check, free tier deducted. */
+  /** One alarm per health check. */
   readonly alarmsMonthlyUsd: number;
   /** What a notification costs (publish + one email delivery); the alarm setup sends one per alarm state change, ALARM and OK. */
   readonly perNotificationUsd: number;
@@ -39,7 +38,7 @@ export interface NativeModelRow {
 }
 
 export function nativeModelRow(checks: number): NativeModelRow {
-  const alarms = Math.max(0, checks - PRICES.freeAlarmMetrics) * PRICES.standardAlarmMonth;
+  const alarms = checks * PRICES.standardAlarmMonth;
   const sweepMetrics = (sweepsAMonth: number) => checks * sweepsAMonth * PRICES.getMetricDataPerMetric;
   return {
     checks,
