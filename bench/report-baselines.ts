@@ -73,7 +73,7 @@ export function renderStorm(storm: StormFigures): string {
       `      ${a.transitionsRecorded} transitions recorded; pairs notified once ${a.pairsNotifiedOnce}, twice or more ${a.pairsNotifiedTwiceOrMore}, not at all ${a.pairsNotNotified}; ${a.notificationsPending} left pending; ${a.errors} errors (${a.timedOut} timeouts), ${a.unfinishedPairs} pairs unfinished${a.firstError ? `; first error: ${a.firstError}` : ''}${a.firstUnfinished ? `; first unfinished pair: ${a.firstUnfinished}` : ''}.`,
       `      Route 53: ${ops}; ${a.route53ThrottledUnretried} calls left throttled after the SDK's retries. CloudWatch: ${a.cloudWatchCalls} GetMetricData (+${a.cloudWatchThrottled} throttled). DynamoDB ${a.dynamoCalls}, SNS ${a.snsCalls}.`,
       `      Evidence: ${a.messagesWithEvidence} FAILOVER messages carry checker evidence, ${a.messagesWithEvidenceNote} say why it is missing${a.sampleEvidenceNote ? ` (e.g. "${a.sampleEvidenceNote}")` : ''}. Peak RSS of an alarm container ${mb(a.peakRssMb)} MB.`,
-      `      The sweep after the storm recorded ${storm.sweepAfterAlarms?.result['transitionsRecorded'] ?? 'n/a'} transitions and made ${storm.sweepAfterAlarms?.snsCalls ?? 'n/a'} SNS calls (0 and 0: nothing was lost).`,
+      `      The sweep after the storm recorded ${storm.sweepAfterAlarms?.result['transitionsRecorded'] ?? 'n/a'} transitions and made ${storm.sweepAfterAlarms?.snsCalls ?? 'n/a'} SNS calls: what the alarms left unrecorded or unsent (0 and 0 when they left nothing).`,
       `      On this 2-core machine, ${STORM_CONCURRENCY} Node processes starting and running at once measure the machine as much as Failwatch: on Lambda each container has its own CPU.`,
     );
   }
