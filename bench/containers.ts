@@ -106,6 +106,10 @@ export class Container {
     child.on('exit', () => {
       this.exited = true;
     });
+    // A send to a container that has just gone is answered by invoke(); without a listener it would end the bench.
+    child.on('error', () => {
+      this.exited = true;
+    });
   }
 
   /**
@@ -131,6 +135,7 @@ export class Container {
   }
 
   async invoke(event: unknown, timeoutMs: number): Promise<DoneMessage> {
+    if (this.exited || !this.child.connected) throw new Error(`container is gone (it exited or timed out): ${this.output.slice(-400)}`);
     const id = this.nextId++;
     const message: InvokeMessage = { type: 'invoke', id, event };
     const done = this.waitFor<DoneMessage>((m) => m.type === 'done' && (m as DoneMessage).id === id, timeoutMs, `invocation ${id}`);

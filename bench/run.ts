@@ -136,7 +136,7 @@ async function main(): Promise<number> {
       out.push('', `Cold start (median of ${flags.runs} fresh processes per variant; load + init = total, ms)`, '', renderColdStartTable(coldStart), '', ...COLD_START_NOTES.map((n) => `  ${n}`));
       if (!coldStart.packaging.ok) out.push(`  serverless package failed after ${coldStart.packaging.attempts} attempts: ${coldStart.packaging.error ?? ''}`);
     }
-    out.push('', 'Targets', '', renderTargets(targets));
+    if (targets.length > 0) out.push('', 'Targets', '', renderTargets(targets));
     const problems = [...sweeps.flatMap((s) => s.problems), ...baselines.flatMap((b) => b.problems), ...(storm?.problems ?? [])];
     if (problems.length > 0) out.push('', 'Problems', '', ...problems.map((p) => `  ${p}`));
     const tookSeconds = (performance.now() - started) / 1000;
