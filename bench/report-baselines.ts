@@ -27,8 +27,8 @@ export function renderBaselineTable(sweeps: readonly SweepSize[], baselines: rea
   for (const b of baselines) {
     const s = sweeps.find((size) => size.checks === b.checks);
     const add = (run: string, who: string, step: StepFigures | undefined, ratios: string[] = ['', '', '']) => rows.push([String(b.checks), run, who, ...cells(step), ...ratios]);
-    add('first run, empty table', 'Failwatch', s?.firstDefinitionsStore);
-    add('', '(b) competent poller', b.competent.firstRun, ratioCells(s?.firstDefinitionsStore, b.competent.firstRun));
+    add('first run, empty table', 'Failwatch', s?.listingSweep);
+    add('', '(b) competent poller', b.competent.firstRun, ratioCells(s?.listingSweep, b.competent.firstRun));
     add('steady', 'Failwatch', s?.steady);
     add('', '(b) competent poller', b.competent.steady, ratioCells(s?.steady, b.competent.steady));
     if (b.naive !== undefined) add('', 'naive sweep', b.naive.steady, ratioCells(s?.steady, b.naive.steady));

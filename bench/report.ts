@@ -12,8 +12,10 @@ export interface TargetResult {
   readonly measured: string;
 }
 
-function stepCells(step: StepFigures | undefined, note = ''): string[] {
-  if (step === undefined) return ['n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', note || 'not measured'];
+function stepCells(step: StepFigures | undefined, given = ''): string[] {
+  if (step === undefined) return ['n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', given || 'not measured'];
+  const unfinished = step.result['unfinishedPairs'] ?? 0;
+  const note = [given, unfinished > 0 ? `${unfinished} pairs unfinished` : ''].filter((part) => part !== '').join('; ');
   const cw = step.cloudWatchThrottled > 0 ? `${step.cloudWatchCalls} (+${step.cloudWatchThrottled} thr)` : String(step.cloudWatchCalls);
   const dynamo = step.dynamoDefinitionCalls > 0 ? `${step.dynamoCalls} (${step.dynamoDefinitionCalls} def)` : String(step.dynamoCalls);
   const writes = step.dynamoDefinitionWrites > 0 ? `${step.dynamoWrites} (${step.dynamoDefinitionWrites} def)` : String(step.dynamoWrites);
@@ -22,7 +24,7 @@ function stepCells(step: StepFigures | undefined, note = ''): string[] {
 
 /** The DynamoDB requests about definitions alone, from the sweep that completed the listing. */
 function definitionCells(step: StepFigures | undefined): string[] {
-  if (step === undefined) return stepCells(undefined);
+  if (step === undefined) return stepCells(undefined, 'no sweep of the first containers wrote a definition');
   const written = step.result['definitions.written'];
   return ['(in it)', '', '', String(step.dynamoDefinitionCalls), String(step.dynamoDefinitionWrites), '', '', `${written ?? 'n/a'} definitions written; ${describeOps(definitionOps(step))}`];
 }
@@ -43,15 +45,15 @@ export function renderSweepTable(sizes: readonly SweepSize[]): string {
       row(`cold, no stored listing: sweep ${index + 1}`, stepCells(sweep, note));
     });
     row('first store of definitions', definitionCells(size.firstDefinitionsStore));
-    row('steady', stepCells(size.steady));
+    const notSteady = (step: StepFigures | undefined) => (step !== undefined && step.dynamoWrites > 0 ? `NOT steady: ${step.dynamoWrites} writes` : '');
+    row('steady', stepCells(size.steady, notSteady(size.steady)));
     row(`change ${size.changedChecks} checks (1%)`, stepCells(size.change));
-    row('cold, stored listing', stepCells(size.coldStoredListing));
+    row('cold, stored listing', stepCells(size.coldStoredListing, size.definitionsStoredBefore === undefined ? '' : `${size.definitionsStoredBefore} definitions stored before it`));
     row('re-listing sweep (warm)', stepCells(size.relist, size.relist === undefined ? '' : `DDB reads ${(size.relist.dynamoCalls - size.relist.dynamoWrites).toString()}`));
     row('alarm, 1 check, cold container', stepCells(size.alarmCold));
     row('alarm, 1 check, warm container', stepCells(size.alarmWarm));
     if (size.steadyHeapCapped !== undefined) {
-      const writes = size.steadyHeapCapped.dynamoWrites;
-      row('steady, V8 heap capped †', stepCells(size.steadyHeapCapped, writes === 0 ? '' : `NOT steady: ${writes} writes`));
+      row('steady, V8 heap capped †', stepCells(size.steadyHeapCapped, notSteady(size.steadyHeapCapped)));
     }
   }
   return renderGrid(header, rows, new Set([1, 9]));
@@ -63,7 +65,7 @@ export const SWEEP_TABLE_NOTES = [
   'R53 = Route 53 calls answered (+ attempts answered Throttling); CW = GetMetricData calls; DDB = DynamoDB requests, (N def) of them about pair definitions; DDB wr = Put/Update/Delete/BatchWrite/TransactWrite; SNS = Publish calls.',
   'RSS MB = the container\'s peak RSS up to that run (process.resourceUsage().maxRSS, the kernel\'s high-water mark).',
   'cold, no stored listing: a new container on an empty table, sweeping until the run result says the listing is complete (listing.complete; without that field, a sweep that returns within its timeout).',
-  'first store of definitions: the DynamoDB requests about definitions within the sweep that completed the listing (their time is inside that sweep\'s).',
+  'first store of definitions: the DynamoDB requests about definitions within the first sweep (of the cold, steady and change rows) that wrote one (their time is inside that sweep\'s).',
   're-listing sweep: the second sweep of a container with FAILWATCH_DISCOVERY_MAX_AGE_MINUTES=0 (it lists Route 53 again with everything stored).',
   `† a poll container with ${CAPPED_HEAP_FLAGS.join(' ')} on top (the bench's choice, tighter than Lambda's); after its cold sweep and one that settles what the earlier rows left, a sweep with nothing to do; its DDB wr must be 0.`,
 ];

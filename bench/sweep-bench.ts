@@ -52,8 +52,12 @@ export interface SweepSize {
   readonly zones: number;
   readonly changedChecks: number;
   readonly coldNoListing?: ColdListing;
-  /** The sweep that completed the listing, whose definitions' requests make the "first store of definitions" row. */
+  /** The first sweep of the first containers that wrote pair definitions: its definitions' requests make the "first store of definitions" row. */
   readonly firstDefinitionsStore?: StepFigures;
+  /** The sweep that completed the listing on the empty table (Failwatch's "first run" beside the baselines'). */
+  readonly listingSweep?: StepFigures;
+  /** Definitions the first containers had written (`definitions.written`) when the stored-listing container started. */
+  readonly definitionsStoredBefore?: number;
   readonly steady?: StepFigures;
   readonly change?: StepFigures;
   readonly coldStoredListing?: StepFigures;
@@ -125,8 +129,9 @@ export async function benchSweep(checks: number, context: BenchContext): Promise
           if (sweep.timedOut === true) break;
           if (listingCompleted(sweep)) {
             done = true;
-            size.firstDefinitionsStore = sweep;
+            size.listingSweep = sweep;
             size.steady = await step('steady sweep', poll, scheduled);
+            size.definitionsStoredBefore = [...sweeps, size.steady].reduce((sum, x) => sum + (x.result['definitions.written'] ?? 0), 0);
             // The cold container with a stored listing runs between steady and change, on a table nothing has changed since.
             const stored = await withContainer(stand, context, 'poll container, stored listing', context.children.poll, env, problems, async (second) => {
               size.coldStoredListing = await step('cold sweep, stored listing', second, scheduled);
@@ -145,6 +150,7 @@ export async function benchSweep(checks: number, context: BenchContext): Promise
       if (run.loadedRssMb === undefined) break;
     }
     size.coldNoListing = { sweeps, maxSweeps, containers, ...(done ? { sweepsToComplete: sweeps.length } : {}) };
+    size.firstDefinitionsStore = [...sweeps, size.steady, size.change].find((x) => x !== undefined && x.dynamoDefinitionWrites > 0);
     if (!done) problems.push(`${checks} checks: the listing did not complete within ${maxSweeps} sweeps; the rows that need it were not measured`);
 
     if (done) {
