@@ -14,7 +14,9 @@ import { benchMemorySize, benchNodeFlags, deployedEsbuildOptions, packageFunctio
 export interface ChildScripts {
   readonly poll: string;
   readonly alarm: string;
+  /** Baselines, never deployed: bench/naive-sweep.ts and bench/competent-poller.ts. */
   readonly naive: string;
+  readonly competent: string;
 }
 
 /** How a container's `node` is started; written beside each child script as `<script>.launch.json`. */
@@ -45,31 +47,37 @@ export async function buildChildren(root: string, outDir: string, log: (line: st
   await build({ entryPoints: [join(root, 'bench', 'child', 'runtime.ts')], outfile: runtime, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
 
   const scripts: Record<string, string> = {};
-  for (const name of ['poll', 'alarm'] as const) {
-    const deployed = packaging.functions.get(name);
-    if (deployed === undefined) throw new Error(`serverless package produced no ${name} bundle`);
+  const writeContainerScript = (name: string, bundlePath: string, timeoutSeconds: number): string => {
     const script = join(outDir, `${name}.cjs`);
     writeFileSync(
       script,
       [
         "'use strict';",
-        '// A container: the bench harness, then the deployed bundle, loaded as the Lambda runtime loads it.',
+        '// A container: the bench harness, then the bundle, loaded as the Lambda runtime loads it.',
         `const { serveInvocations } = require(${JSON.stringify(runtime)});`,
-        `serveInvocations(require(${JSON.stringify(deployed.bundlePath)}).handler, { timeoutSeconds: ${deployed.timeoutSeconds} });`,
+        `serveInvocations(require(${JSON.stringify(bundlePath)}).handler, { timeoutSeconds: ${timeoutSeconds} });`,
         '',
       ].join('\n'),
     );
-    writeLaunch(script, { execArgv, ...(deployed.nodeOptions !== undefined ? { nodeOptions: deployed.nodeOptions } : {}), describe: describeMemory(memoryMb) });
-    scripts[name] = script;
+    return script;
+  };
+  for (const name of ['poll', 'alarm'] as const) {
+    const deployed = packaging.functions.get(name);
+    if (deployed === undefined) throw new Error(`serverless package produced no ${name} bundle`);
+    scripts[name] = writeContainerScript(name, deployed.bundlePath, deployed.timeoutSeconds);
+    writeLaunch(scripts[name], { execArgv, ...(deployed.nodeOptions !== undefined ? { nodeOptions: deployed.nodeOptions } : {}), describe: describeMemory(memoryMb) });
   }
 
-  // The naive sweep is compared with poll, so it runs as poll does: same bundling, flags and NODE_OPTIONS.
-  const naive = join(outDir, 'naive.cjs');
+  // The baselines are compared with poll, so they run as poll does: same bundling, flags, NODE_OPTIONS and timeout.
+  const poll = packaging.functions.get('poll')!;
   const esbuildOptions = await deployedEsbuildOptions(root, log);
-  await build({ ...esbuildOptions, entryPoints: [join(root, 'bench', 'child', 'naive-child.ts')], outfile: naive, format: 'cjs', logLevel: 'silent' });
-  const poll = packaging.functions.get('poll');
-  writeLaunch(naive, { execArgv, ...(poll?.nodeOptions !== undefined ? { nodeOptions: poll.nodeOptions } : {}), describe: describeMemory(memoryMb) });
-  return { poll: scripts['poll']!, alarm: scripts['alarm']!, naive };
+  for (const name of ['naive', 'competent'] as const) {
+    const bundle = join(outDir, `${name}-bundle.cjs`);
+    await build({ ...esbuildOptions, entryPoints: [join(root, 'bench', 'child', `${name}-child.ts`)], outfile: bundle, format: 'cjs', logLevel: 'silent' });
+    scripts[name] = writeContainerScript(name, bundle, poll.timeoutSeconds);
+    writeLaunch(scripts[name], { execArgv, ...(poll.nodeOptions !== undefined ? { nodeOptions: poll.nodeOptions } : {}), describe: describeMemory(memoryMb) });
+  }
+  return { poll: scripts['poll']!, alarm: scripts['alarm']!, naive: scripts['naive']!, competent: scripts['competent']! };
 }
 
 function writeLaunch(script: string, launch: Launch): void {
@@ -98,6 +106,10 @@ export class Container {
     child.on('exit', () => {
       this.exited = true;
     });
+    // A send to a container that has just gone is answered by invoke(); without a listener it would end the bench.
+    child.on('error', () => {
+      this.exited = true;
+    });
   }
 
   /**
@@ -123,11 +135,17 @@ export class Container {
   }
 
   async invoke(event: unknown, timeoutMs: number): Promise<DoneMessage> {
+    if (this.exited || !this.child.connected) throw new Error(`container is gone (it exited or timed out): ${this.output.slice(-400)}`);
     const id = this.nextId++;
     const message: InvokeMessage = { type: 'invoke', id, event };
     const done = this.waitFor<DoneMessage>((m) => m.type === 'done' && (m as DoneMessage).id === id, timeoutMs, `invocation ${id}`);
     this.child.send(message);
     return done;
+  }
+
+  /** Gone: stopped, crashed, or ended by a timed-out invocation (as Lambda ends a container). */
+  get gone(): boolean {
+    return this.exited;
   }
 
   /** The last few KB the child printed, for a failure report. */

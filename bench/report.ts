@@ -1,7 +1,10 @@
-/** The bench's output: one table of sweep figures beside the naive sweep's, the cold start table, the targets. */
-import type { ColdStartReport, ProbeFigures } from './cold-start';
-import { benchMemorySize, benchNodeFlags } from './deployed';
-import { CAPPED_HEAP_FLAGS, type SizeFigures, type StepFigures } from './sweep-bench';
+/** Part `sweep`'s table, the memory table, and the targets. */
+import type { BaselineSize } from './baseline-bench';
+import { describeContainerNode } from './report-cold-start';
+import { describeOps, mb, renderGrid, route53Cell, seconds, wallCell } from './report-format';
+import type { StepFigures } from './stand';
+import type { StormFigures } from './storm-bench';
+import { CAPPED_HEAP_FLAGS, type SweepSize } from './sweep-bench';
 
 export interface TargetResult {
   readonly target: string;
@@ -9,258 +12,155 @@ export interface TargetResult {
   readonly measured: string;
 }
 
-const NOT_RUN = '—';
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+function stepCells(step: StepFigures | undefined, given = ''): string[] {
+  if (step === undefined) return ['n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', given || 'not measured'];
+  const unfinished = step.result['unfinishedPairs'] ?? 0;
+  const note = [given, unfinished > 0 ? `${unfinished} pairs unfinished` : ''].filter((part) => part !== '').join('; ');
+  const cw = step.cloudWatchThrottled > 0 ? `${step.cloudWatchCalls} (+${step.cloudWatchThrottled} thr)` : String(step.cloudWatchCalls);
+  const dynamo = step.dynamoDefinitionCalls > 0 ? `${step.dynamoCalls} (${step.dynamoDefinitionCalls} def)` : String(step.dynamoCalls);
+  const writes = step.dynamoDefinitionWrites > 0 ? `${step.dynamoWrites} (${step.dynamoDefinitionWrites} def)` : String(step.dynamoWrites);
+  return [wallCell(step), route53Cell(step), cw, dynamo, writes, String(step.snsCalls), mb(step.peakRssMb), note];
 }
 
-function ratio(naive: number, optimized: number): string {
-  if (optimized === 0) return naive === 0 ? '1×' : '∞';
-  const r = naive / optimized;
-  return `${r >= 100 ? Math.round(r) : r.toFixed(1)}×`;
+/** The DynamoDB requests about definitions alone, from the sweep that completed the listing. */
+function definitionCells(step: StepFigures | undefined): string[] {
+  if (step === undefined) return stepCells(undefined, 'no sweep of the first containers wrote a definition');
+  const written = step.result['definitions.written'];
+  return ['(in it)', '', '', String(step.dynamoDefinitionCalls), String(step.dynamoDefinitionWrites), '', '', `${written ?? 'n/a'} definitions written; ${describeOps(definitionOps(step))}`];
 }
 
-function renderGrid(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
-  return [line(header), `|${widths.map((width, column) => (rightAligned.has(column) ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`, ...rows.map(line)].join('\n');
+function definitionOps(step: StepFigures): Record<string, number> {
+  return Object.fromEntries(Object.entries(step.dynamoByOperation).filter(([operation]) => operation.endsWith('(definitions)')));
 }
 
-function r53(step: StepFigures): string {
-  return step.route53Throttled > 0 ? `${step.route53Calls} (+${step.route53Throttled} thr)` : String(step.route53Calls);
-}
-
-function optimizedCells(step: StepFigures | undefined, rssMb: number | undefined): string[] {
-  if (step === undefined) return Array(7).fill('n/a') as string[];
-  return [
-    `${seconds(step.wallMs)}${step.error !== undefined ? ' ERR' : ''}`,
-    r53(step),
-    ...countCells(step, rssMb),
-  ];
-}
-
-/** The columns both sweeps report alike: calls other than Route 53, writes, and peak memory. */
-function countCells(step: StepFigures, rssMb: number | undefined): string[] {
-  return [String(step.cloudWatchCalls), String(step.dynamoCalls), String(step.dynamoWrites), String(step.snsCalls), rssMb === undefined ? 'n/a' : rssMb.toFixed(1)];
-}
-
-function naiveCells(step: StepFigures | undefined, rssMb: number | undefined): string[] {
-  if (step === undefined) return Array(7).fill(NOT_RUN) as string[];
-  const estimate = step.extrapolated;
-  return [
-    estimate ? `~${seconds(estimate.wallMs)}*` : seconds(step.wallMs),
-    estimate ? `~${estimate.route53Calls}*` : r53(step),
-    ...countCells(step, rssMb),
-  ];
-}
-
-function ratioCells(optimized: StepFigures | undefined, naive: StepFigures | undefined): string[] {
-  if (optimized === undefined || naive === undefined) return [NOT_RUN, NOT_RUN, NOT_RUN];
-  const naiveWall = naive.extrapolated?.wallMs ?? naive.wallMs;
-  const naiveCalls = (naive.extrapolated?.route53Calls ?? naive.route53Calls) + naive.cloudWatchCalls;
-  const mark = naive.extrapolated ? '~' : '';
-  return [`${mark}${ratio(naiveWall, optimized.wallMs)}`, `${mark}${ratio(naiveCalls, optimized.route53Calls + optimized.cloudWatchCalls)}`, ratio(naive.dynamoCalls, optimized.dynamoCalls)];
-}
-
-export function renderSweepTable(sizes: readonly SizeFigures[]): string {
-  const header = [
-    'checks',
-    'run',
-    'wall s',
-    'R53',
-    'CW',
-    'DDB',
-    'DDB wr',
-    'SNS',
-    'RSS MB',
-    '‖ naive wall s',
-    'R53',
-    'CW',
-    'DDB',
-    'DDB wr',
-    'SNS',
-    'RSS MB',
-    '‖ × wall',
-    '× R53+CW',
-    '× DDB',
-  ];
+export function renderSweepTable(sizes: readonly SweepSize[]): string {
+  const header = ['checks', 'row', 'wall s', 'R53', 'CW', 'DDB', 'DDB wr', 'SNS', 'RSS MB', 'note'];
   const rows: string[][] = [];
   for (const size of sizes) {
-    const o = size.optimized;
-    const label = `${size.checks}`;
-    const line = (run: string, step: StepFigures | undefined, rss: number | undefined, naive?: StepFigures) => [
-      label,
-      run,
-      ...optimizedCells(step, rss),
-      ...naiveCells(naive, naive === undefined ? undefined : size.naive.peakRssMb),
-      ...ratioCells(step, naive),
-    ];
-    rows.push(line('first sweep, cold container', o.firstSweep, o.firstSweep?.peakRssMb));
-    rows.push(line('steady', o.steady, o.pollPeakRssMb, size.naive.steady));
-    rows.push(line(`change ${size.changedChecks} checks (1%)`, o.change, o.pollPeakRssMb, size.naive.change));
-    rows.push(line('alarm, 1 check, cold container', o.alarmCold, o.alarmCold?.peakRssMb));
-    rows.push(line('alarm, 1 check, warm container', o.alarmWarm, o.alarmPeakRssMb));
-    rows.push(line('steady, V8 heap capped †', o.steadyHeapCapped, o.heapCappedPeakRssMb));
+    const row = (label: string, cells: string[]) => rows.push([String(size.checks), label, ...cells]);
+    const listing = size.coldNoListing;
+    listing?.sweeps.forEach((sweep, index) => {
+      const last = index === listing.sweeps.length - 1;
+      const note = last ? (listing.sweepsToComplete !== undefined ? `listing complete after ${listing.sweepsToComplete} sweep(s), ${listing.containers} container(s)` : `listing NOT complete after ${listing.maxSweeps} sweeps`) : '';
+      row(`cold, no stored listing: sweep ${index + 1}`, stepCells(sweep, note));
+    });
+    row('first store of definitions', definitionCells(size.firstDefinitionsStore));
+    const notSteady = (step: StepFigures | undefined) => (step !== undefined && step.dynamoWrites > 0 ? `NOT steady: ${step.dynamoWrites} writes` : '');
+    row('steady', stepCells(size.steady, notSteady(size.steady)));
+    row(`change ${size.changedChecks} checks (1%)`, stepCells(size.change));
+    row('cold, stored listing', stepCells(size.coldStoredListing, size.definitionsStoredBefore === undefined ? '' : `${size.definitionsStoredBefore} definitions stored before it`));
+    row('re-listing sweep (warm)', stepCells(size.relist, size.relist === undefined ? '' : `DDB reads ${(size.relist.dynamoCalls - size.relist.dynamoWrites).toString()}`));
+    row('alarm, 1 check, cold container', stepCells(size.alarmCold));
+    row('alarm, 1 check, warm container', stepCells(size.alarmWarm));
+    if (size.steadyHeapCapped !== undefined) {
+      row('steady, V8 heap capped †', stepCells(size.steadyHeapCapped, notSteady(size.steadyHeapCapped)));
+    }
   }
-  const right = new Set(Array.from({ length: header.length }, (_, i) => i).filter((i) => i !== 1));
-  return renderGrid(header, rows, right);
-}
-
-/** How the containers' `node` ran: the memory size whose Lambda flags they had, or plain node. */
-export function describeContainerNode(): string {
-  const memoryMb = benchMemorySize();
-  return memoryMb === undefined
-    ? 'plain node (BENCH_LAMBDA_MEMORY_MB=none: V8 sizes its heap for this machine)'
-    : `node ${benchNodeFlags(memoryMb).join(' ')} (the Lambda runtime's flags for a ${memoryMb} MB function)`;
+  return renderGrid(header, rows, new Set([1, 9]));
 }
 
 export const SWEEP_TABLE_NOTES = [
-  'Failwatch = the deployed poll/alarm bundle (unpacked from serverless package), one fresh Node process per container, with the deployed NODE_OPTIONS; naive = bench/naive-sweep.ts, same clients, stand-ins and bundling.',
+  'Failwatch = the deployed poll/alarm bundle (unpacked from serverless package), one fresh Node process per container, with the deployed NODE_OPTIONS and timeout (a sweep past 60 s is stopped there, as Lambda does: TIMEOUT).',
   `Every container ran ${describeContainerNode()}.`,
-  'R53 = Route 53 calls answered (+ attempts answered Throttling, all retried unless the targets say otherwise); CW = GetMetricData calls; DDB = DynamoDB requests (wr = Put/Update/Delete); SNS = Publish calls.',
-  'RSS MB = the container\'s peak RSS up to that run (the cold first sweep included): process.resourceUsage().maxRSS.',
-  '* ~ = estimate, not a measurement: the naive sweep read GetHealthCheckStatus for a sample (12, plus every changed check); each skipped read adds 1 s (its 1-per-second limit) and 1 Route 53 call.',
-  '× = naive / Failwatch (∞: Failwatch made none). Ratios use the estimates where marked ~.',
-  `† a second poll container with ${CAPPED_HEAP_FLAGS.join(' ')} on top (the bench's choice, tighter than Lambda's): its steady sweep, after its own cold one; shows whether the sweep fits a small heap.`,
+  'R53 = Route 53 calls answered (+ attempts answered Throttling); CW = GetMetricData calls; DDB = DynamoDB requests, (N def) of them about pair definitions; DDB wr = Put/Update/Delete/BatchWrite/TransactWrite; SNS = Publish calls.',
+  'RSS MB = the container\'s peak RSS up to that run (process.resourceUsage().maxRSS, the kernel\'s high-water mark).',
+  'cold, no stored listing: a new container on an empty table, sweeping until the run result says the listing is complete (listing.complete; without that field, a sweep that returns within its timeout).',
+  'first store of definitions: the DynamoDB requests about definitions within the first sweep (of the cold, steady and change rows) that wrote one (their time is inside that sweep\'s).',
+  're-listing sweep: the second sweep of a container with FAILWATCH_DISCOVERY_MAX_AGE_MINUTES=0 (it lists Route 53 again with everything stored).',
+  `† a poll container with ${CAPPED_HEAP_FLAGS.join(' ')} on top (the bench's choice, tighter than Lambda's); after its cold sweep and one that settles what the earlier rows left, a sweep with nothing to do; its DDB wr must be 0.`,
 ];
 
-/** RSS of each container once its bundle is loaded, before any invocation: the floor every row above stands on. */
-export function renderLoadedRss(sizes: readonly SizeFigures[]): string {
-  const mb = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
-  return sizes
-    .map((size) => `  ${size.checks} checks: RSS after loading the bundle: poll ${mb(size.optimized.pollLoadedRssMb)} MB, alarm ${mb(size.optimized.alarmLoadedRssMb)} MB, naive ${mb(size.naive.loadedRssMb)} MB`)
-    .join('\n');
+/** Peak RSS per function and size: what a Lambda memory size must hold. */
+export function renderMemoryTable(sweeps: readonly SweepSize[], baselines: readonly BaselineSize[], storm: StormFigures | undefined): string {
+  const header = ['checks', 'poll (cold, no listing → change)', 'poll (cold, stored listing)', 'poll (re-listing)', 'poll, heap capped †', 'alarm', 'competent poller', 'naive', 'poll / alarm loaded'];
+  const checks = [...new Set([...sweeps.map((s) => s.checks), ...baselines.map((b) => b.checks)])].sort((a, b) => a - b);
+  const rows = checks.map((n) => {
+    const s = sweeps.find((x) => x.checks === n);
+    const b = baselines.find((x) => x.checks === n);
+    return [String(n), mb(s?.peakRssMb.poll), mb(s?.peakRssMb.pollStoredListing), mb(s?.peakRssMb.pollRelist), mb(s?.peakRssMb.heapCapped), mb(s?.peakRssMb.alarm), mb(b?.competent.peakRssMb), mb(b?.naive?.peakRssMb), `${mb(s?.loadedRssMb.poll)} / ${mb(s?.loadedRssMb.alarm)}`];
+  });
+  if (storm?.alarms !== undefined) rows.push([`${storm.checks} storm`, '', '', '', '', `${mb(storm.alarms.peakRssMb)} (max of ${storm.alarms.containers})`, '', '', '']);
+  return renderGrid(header, rows, new Set());
 }
 
-function figures(probe: ProbeFigures | undefined): string {
-  return probe === undefined ? 'n/a' : `${probe.loadMs.toFixed(0)} + ${probe.initMs.toFixed(0)} = ${probe.loadAndInitMs.toFixed(0)}`;
-}
-
-export function renderColdStartTable(report: ColdStartReport): string {
-  const header = [
-    'function',
-    'zip KB',
-    'bundle KB',
-    'map KB',
-    'NODE_OPTIONS',
-    'bundle load+init ms (as deployed)',
-    'unbundled tsc load+init ms',
-    'bundle / unbundled',
-    'modules (bundle/tsc)',
-    'RSS MB (bundle/tsc)',
-    'what-if: + --enable-source-maps, ms',
-  ];
-  const kb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(0));
-  const mb = (probe: ProbeFigures | undefined) => (probe === undefined || Number.isNaN(probe.rssMb) ? 'n/a' : probe.rssMb.toFixed(1));
-  const rows = report.functions.map((fn) => [
-    fn.name,
-    kb(fn.zipBytes),
-    kb(fn.bundleBytes),
-    kb(fn.sourceMapBytes),
-    fn.nodeOptions ?? '(none)',
-    figures(fn.bundle),
-    figures(fn.unbundled),
-    fn.ratio === undefined ? 'n/a' : fn.ratio.toFixed(2),
-    `${fn.bundle?.modules ?? 'n/a'} / ${fn.unbundled?.modules ?? 'n/a'}`,
-    `${mb(fn.bundle)} / ${mb(fn.unbundled)}`,
-    fn.bundleWithSourceMaps === undefined ? 'n/a' : `${figures(fn.bundleWithSourceMaps)} (RSS ${mb(fn.bundleWithSourceMaps)})`,
-  ]);
-  return renderGrid(header, rows, new Set([1, 2, 3, 5, 6, 7, 8, 9, 10]));
-}
-
-export const COLD_START_NOTES = [
-  'load = require() of the handler module in a fresh process; init = from there to the handler\'s first outbound HTTP request (configuration read, clients built, first command signed; the request is not sent). Medians.',
-  `Every variant ran as deployed: ${describeContainerNode()}, and the function's NODE_OPTIONS as packaged (column NODE_OPTIONS).`,
-  'One unmeasured round of every variant first, so the bundle and the ~200 files of the unbundled output are all in the page cache (on a cold Lambda the unbundled files would be first reads).',
-  'modules = entries in require.cache at that point. Node built-ins are not counted. RSS = at the first outbound request.',
-  'unbundled = tsc output of handlers/ and lib/ in a temporary outDir, node_modules resolved from the project.',
-  'what-if (not deployed): the deployed bundle with --enable-source-maps (what readable stack traces cost at start).',
-  'Cold start is reported as information: no target (the detection delay is a minute of CloudWatch time).',
-];
-
-export function evaluateTargets(sizes: readonly SizeFigures[]): TargetResult[] {
+export function evaluateTargets(sweeps: readonly SweepSize[], storm: StormFigures | undefined): TargetResult[] {
   const targets: TargetResult[] = [];
-  const push = (target: string, met: boolean | undefined, measured: string) =>
-    targets.push({ target, status: met === undefined ? 'NOT MEASURED' : met ? 'MET' : 'MISSED', measured });
-  const five = sizes.find((size) => size.checks === 5000);
-
-  const steady5k = five?.optimized.steady;
-  push(
-    '5,000 checks steady: sweep under 60 s, 5 req/s Route 53, no Throttling left unretried',
-    steady5k === undefined ? undefined : steady5k.wallMs < 60_000 && steady5k.route53ThrottledUnretried === 0 && steady5k.error === undefined,
-    steady5k === undefined ? 'not run (--quick or failed)' : `${seconds(steady5k.wallMs)} s, ${steady5k.route53Throttled} throttled attempts, ${steady5k.route53ThrottledUnretried} unretried`,
-  );
-  const change5k = five?.optimized.change;
-  push(
-    "5,000 checks, 1% change: within the poll function's 60 s timeout (not a stated target, which is for the steady state)",
-    change5k === undefined ? undefined : change5k.wallMs < 60_000 && change5k.route53ThrottledUnretried === 0 && change5k.error === undefined,
-    change5k === undefined ? 'not run' : `${seconds(change5k.wallMs)} s, ${change5k.route53ByOperation['GetHealthCheckStatus'] ?? 0} GetHealthCheckStatus, ${change5k.route53ThrottledUnretried} unretried throttles`,
-  );
-  for (const size of sizes) {
-    // Every sweep: the metrics (GetMetricData, 500 checks a call) and the health check definitions (ListHealthChecks, 1,000 a page,
-    // so a disabled or inverted check is judged by the next sweep). Per changed check: its evidence (GetHealthCheckStatus) and, for
-    // the FAILOVER it records, what Route 53 answers (TestDNSAnswer).
-    const limit = (changed: number) => Math.ceil(size.checks / 500) + Math.ceil(size.checks / 1000) + 2 * changed;
-    for (const [run, step, changed] of [
-      ['steady', size.optimized.steady, 0],
-      ['1% change', size.optimized.change, size.changedChecks],
-    ] as const) {
-      push(
-        `${size.checks} checks ${run}: Route 53 + CloudWatch calls ≤ ceil(N/500) + ceil(N/1000) + 2 × changed checks = ${limit(changed)}`,
-        step === undefined ? undefined : step.route53Calls + step.cloudWatchCalls <= limit(changed),
-        step === undefined ? 'not run' : `${step.route53Calls} Route 53 + ${step.cloudWatchCalls} CloudWatch = ${step.route53Calls + step.cloudWatchCalls}`,
-      );
-    }
-    const ddbLimit = 2 + Math.ceil(size.pairs / 100);
-    const steady = size.optimized.steady;
+  const push = (target: string, met: boolean | undefined, measured: string) => targets.push({ target, status: met === undefined ? 'NOT MEASURED' : met ? 'MET' : 'MISSED', measured });
+  const ok = (step: StepFigures) => step.error === undefined && step.route53ThrottledUnretried === 0;
+  for (const size of sweeps) {
+    const n = size.checks;
+    const ddbSteady = 2 + Math.ceil(size.pairs / 100);
+    const ddbRelist = 2 + 2 * Math.ceil(size.pairs / 100);
+    const { steady, relist, coldStoredListing } = size;
     push(
-      `${size.checks} checks steady: DynamoDB calls ≤ 2 + ceil(pairs/100) = ${ddbLimit}, zero writes`,
-      steady === undefined ? undefined : steady.dynamoCalls <= ddbLimit && steady.dynamoWrites === 0,
+      `${n} checks steady: DynamoDB ≤ 2 + ⌈pairs/100⌉ = ${ddbSteady} calls, 0 writes`,
+      steady === undefined ? undefined : steady.dynamoCalls <= ddbSteady && steady.dynamoWrites === 0,
       steady === undefined ? 'not run' : `${steady.dynamoCalls} calls (${describeOps(steady.dynamoByOperation)}), ${steady.dynamoWrites} writes`,
     );
-    // A cold container counts as much as a warm one: "whatever the account's size" rules out listing Route 53 first.
-    for (const [container, alarm] of [
-      ['cold', size.optimized.alarmCold],
-      ['warm', size.optimized.alarmWarm],
-    ] as const) {
+    push(
+      `${n} checks re-listing sweep: DynamoDB reads ≤ 2 + 2·⌈pairs/100⌉ = ${ddbRelist}, writes only what changed (nothing: 0)`,
+      relist === undefined ? undefined : relist.dynamoCalls - relist.dynamoWrites <= ddbRelist && relist.dynamoWrites === 0,
+      relist === undefined ? 'not run' : `${relist.dynamoCalls - relist.dynamoWrites} reads, ${relist.dynamoWrites} writes (${describeOps(relist.dynamoByOperation)}); ${relist.route53Calls} Route 53 calls`,
+    );
+    // Per sweep: the metrics (500 checks a GetMetricData call) and the health check definitions (ListHealthChecks, 1,000 a page,
+    // so a disabled or inverted check is judged by the next sweep). Per changed check: its evidence (GetHealthCheckStatus) and,
+    // for the FAILOVER it records, what Route 53 answers (TestDNSAnswer).
+    const callLimit = (changed: number) => Math.ceil(n / 500) + Math.ceil(n / 1000) + 2 * changed;
+    for (const [run, step, changed] of [['steady', steady, 0], ['1% change', size.change, size.changedChecks]] as const) {
       push(
-        `${size.checks} checks: alarm for 1 check (${container} container) ≤ 2 Route 53 (evidence, DNS answer), 1 CloudWatch, 3 DynamoDB calls`,
+        `${n} checks ${run}: Route 53 + CloudWatch calls ≤ ⌈N/500⌉ + ⌈N/1000⌉ + 2 × changed = ${callLimit(changed)}${changed === 0 ? ', no Throttling left unretried' : ''}`,
+        step === undefined ? undefined : step.route53Calls + step.cloudWatchCalls <= callLimit(changed) && (changed === 0 ? ok(step) : step.error === undefined),
+        step === undefined ? 'not run' : `${step.route53Calls} Route 53 + ${step.cloudWatchCalls} CloudWatch, ${step.route53ThrottledUnretried} unretried throttles, ${seconds(step.wallMs)} s`,
+      );
+    }
+    for (const [container, alarm] of [['cold', size.alarmCold], ['warm', size.alarmWarm]] as const) {
+      push(
+        `${n} checks: alarm for 1 check (${container} container) ≤ 2 Route 53, 1 CloudWatch, 3 DynamoDB calls, records its transition`,
         alarm === undefined ? undefined : alarm.route53Calls <= 2 && alarm.cloudWatchCalls <= 1 && alarm.dynamoCalls <= 3 && (alarm.result['transitionsRecorded'] ?? 0) > 0,
-        alarm === undefined
-          ? 'not run'
-          : `${alarm.route53Calls} Route 53 (${describeOps(alarm.route53ByOperation)}), ${alarm.cloudWatchCalls} CloudWatch, ${alarm.dynamoCalls} DynamoDB (${describeOps(alarm.dynamoByOperation)}); ` +
-            `${alarm.result['transitionsRecorded'] ?? 0} transition, ${alarm.snsCalls} SNS, ${seconds(alarm.wallMs)} s`,
+        alarm === undefined ? 'not run' : `${alarm.route53Calls} Route 53 (${describeOps(alarm.route53ByOperation)}), ${alarm.cloudWatchCalls} CloudWatch, ${alarm.dynamoCalls} DynamoDB; ${alarm.result['transitionsRecorded'] ?? 0} transition, ${seconds(alarm.wallMs)} s`,
+      );
+    }
+    if (n >= 20_000) {
+      push(`${n} checks: cold container's first sweep with a stored listing < 30 s`, coldStoredListing === undefined ? undefined : coldStoredListing.wallMs < 30_000 && ok(coldStoredListing), coldStoredListing === undefined ? 'not run' : `${seconds(coldStoredListing.wallMs)} s${coldStoredListing.error ? ` (${coldStoredListing.error})` : ''}`);
+      push(`${n} checks: steady sweep < 5 s`, steady === undefined ? undefined : steady.wallMs < 5_000 && ok(steady), steady === undefined ? 'not run (the listing never completed)' : `${seconds(steady.wallMs)} s`);
+      const listing = size.coldNoListing;
+      push(
+        `${n} checks: with no stored listing, the listing completes (report the number of sweeps)`,
+        listing === undefined ? undefined : listing.sweepsToComplete !== undefined,
+        listing === undefined ? 'not run' : listing.sweepsToComplete !== undefined ? `${listing.sweepsToComplete} sweep(s), ${seconds(listing.sweeps.reduce((t, s) => t + s.wallMs, 0))} s in all` : `not after ${listing.maxSweeps} sweeps (${listing.sweeps.filter((s) => s.timedOut).length} timed out)`,
       );
     }
   }
-  const peak = five === undefined ? undefined : Math.max(five.optimized.pollPeakRssMb ?? 0, five.optimized.alarmPeakRssMb ?? 0);
-  push(
-    '5,000 checks: peak memory under 128 MB',
-    peak === undefined ? undefined : peak < 128,
-    five === undefined
-      ? 'not run'
-      : `${describeContainerNode()}: peak RSS poll container ${five.optimized.pollPeakRssMb?.toFixed(1) ?? 'n/a'} MB, alarm container ${five.optimized.alarmPeakRssMb?.toFixed(1) ?? 'n/a'} MB; ` +
-        `with the heap capped, poll ${five.optimized.heapCappedPeakRssMb?.toFixed(1) ?? 'n/a'} MB${five.optimized.steadyHeapCapped?.error !== undefined ? ' (FAILED)' : ''}; ` +
-        `after loading the bundle, before any work: ${five.optimized.pollLoadedRssMb?.toFixed(1) ?? 'n/a'} MB`,
-  );
+  const five = sweeps.find((size) => size.checks === 5000);
+  if (five !== undefined) {
+    const peaks = [five.peakRssMb.poll, five.peakRssMb.pollStoredListing, five.peakRssMb.pollRelist, five.peakRssMb.alarm].filter((v): v is number => v !== undefined);
+    const peak = peaks.length === 0 ? undefined : Math.max(...peaks);
+    push('5,000 checks: peak RSS < 128 MB on Node 24, every poll and alarm container', peak === undefined ? undefined : peak < 128, `${describeContainerNode()}: max ${mb(peak)} MB (poll ${mb(five.peakRssMb.poll)}, stored listing ${mb(five.peakRssMb.pollStoredListing)}, re-listing ${mb(five.peakRssMb.pollRelist)}, alarm ${mb(five.peakRssMb.alarm)})`);
+  }
+  if (storm?.alarms !== undefined) {
+    const a = storm.alarms;
+    push(
+      `storm, ${storm.failing} of ${storm.checks} checks through alarms: every transition recorded once and sent, none lost to throttling`,
+      a.pairsNotifiedOnce === storm.failing && a.pairsNotifiedTwiceOrMore === 0 && a.errors === 0 && a.unfinishedPairs === 0 && (storm.sweepAfterAlarms?.result['transitionsRecorded'] ?? 0) === 0,
+      `${a.transitionsRecorded} recorded, ${a.pairsNotifiedOnce} pairs notified once, ${a.pairsNotifiedTwiceOrMore} twice or more, ${a.pairsNotNotified} not; ${a.errors} errors, ${a.unfinishedPairs} unfinished; the sweep after recorded ${storm.sweepAfterAlarms?.result['transitionsRecorded'] ?? 'n/a'} and sent ${storm.sweepAfterAlarms?.snsCalls ?? 'n/a'}; last notification after ${a.lastNotificationSeconds?.toFixed(1) ?? 'n/a'} s (real clock)`,
+    );
+    const status = a.route53ByOperation['GetHealthCheckStatus'];
+    push(
+      'storm through alarms: evidence reads within GetHealthCheckStatus\'s rate (no throttled attempt), the rest skipped with a note in the message',
+      (status?.throttled ?? 0) === 0 && a.messagesWithEvidence + a.messagesWithEvidenceNote >= a.pairsNotifiedOnce,
+      `GetHealthCheckStatus ${status?.answered ?? 0} answered, ${status?.throttled ?? 0} throttled attempts; ${a.messagesWithEvidence} messages with evidence, ${a.messagesWithEvidenceNote} with a note saying why not${a.sampleEvidenceNote ? ` ("${a.sampleEvidenceNote}")` : ''}`,
+    );
+  }
+  if (storm?.sweep !== undefined) {
+    push(
+      `storm, ${storm.failing} of ${storm.checks} checks through the sweep: all recorded by the first sweep, all sent within two`,
+      storm.sweep.recordedByFirst === storm.failing && storm.sweep.sentWithinTwo === storm.failing,
+      `${storm.sweep.recordedByFirst} recorded by the first sweep (${seconds(storm.sweep.first?.wallMs ?? 0)} s), ${storm.sweep.sentWithinTwo} sent within two`,
+    );
+  }
   return targets;
-}
-
-function describeOps(byOperation: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(byOperation);
-  return entries.length === 0 ? 'none' : entries.map(([operation, count]) => `${count} ${operation}`).join(', ');
 }
 
 export function renderTargets(targets: readonly TargetResult[]): string {
   return targets.map((t) => `${t.status === 'MET' ? '[met]   ' : t.status === 'MISSED' ? '[MISSED]' : '[n/a]   '} ${t.target} — ${t.measured}`).join('\n');
-}
-
-/** Floats to 2 decimals so the committed JSON does not churn on noise below that. */
-export function rounded(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
-  if (Array.isArray(value)) return value.map(rounded);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, rounded(v)]));
-  return value;
 }

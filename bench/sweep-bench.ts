@@ -1,348 +1,201 @@
 /**
- * One account size: a simulated account of N health checks (N/2 failover pairs) served by HTTP
- * stand-ins on 127.0.0.1 in this process, and the functions in child processes, each one a fresh
- * container. Every figure of a step is the difference of the stand-ins' counters around it.
+ * Part `sweep`: Failwatch's poll and alarm functions on one account size, as deployed, each container a
+ * fresh Node process. The rows, in order (see bench/README.md):
+ *   - cold, no stored listing: a new poll container on an empty table, sweeping until its run result
+ *     says the listing is complete (a container ended by the timeout is replaced, as Lambda does);
+ *   - first store of definitions: the DynamoDB requests about pair definitions in the sweep that completed it;
+ *   - steady, then change 1%: the same container;
+ *   - cold, stored listing: a new poll container on the table the first one filled, nothing changed;
+ *   - re-listing sweep: a container with FAILWATCH_DISCOVERY_MAX_AGE_MINUTES=0, its second (warm) sweep;
+ *   - alarm for one check, cold then warm container;
+ *   - steady, V8 heap capped (sizes up to 5,000): a container with a smaller heap, after a sweep that
+ *     settles what earlier rows left to move, so the measured sweep has nothing to write.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { alarmDescriptionFor, alarmNameFor } from '../lib/domain/alarm-plan';
-import { pairKey } from '../lib/domain/model';
-import { createTestDocumentClient, createTestTable } from '../local/dynalite';
-import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../local/simulated-aws';
-import type { DoneMessage } from './child/runtime';
-import { Container, type ChildScripts } from './containers';
-import { startCloudWatchStandIn } from '../local/stand-ins/cloudwatch-server';
-import { DYNAMO_WRITE_OPERATIONS, startDynamoStandIn } from '../local/stand-ins/dynamo';
-import type { RunningServer } from '../local/stand-ins/http';
-import { startRoute53StandIn } from '../local/stand-ins/route53-server';
-import { startSnsStandIn } from '../local/stand-ins/sns-server';
-import { Traffic, totalRequests, totalThrottled, trafficBetween, type ServiceTraffic, type TrafficSnapshot } from '../local/stand-ins/traffic';
+import { createTestTable } from '../local/dynalite';
+import type { Container } from './containers';
+import {
+  alarmEventFor,
+  changedCheckCount,
+  containerEnvironment,
+  loadEvent,
+  noteStep,
+  runStep,
+  spreadPrimaries,
+  startStand,
+  stopStand,
+  withContainer,
+  type BenchContext,
+  type StepFigures,
+} from './stand';
 
-export const ACCOUNT_SETTINGS = {
-  /** Route 53's documented account-wide rate (older pages), and Failwatch's FAILWATCH_ROUTE53_RPS default. */
-  route53RequestsPerSecond: 5,
-  statusBurst: 4,
-  statusPerSecond: 1,
-  route53Latency: { minMs: 30, maxMs: 80 },
-  cloudWatchLatency: { minMs: 40, maxMs: 120 },
-  snsLatency: { minMs: 20, maxMs: 60 },
-  /** Route 53's page sizes (for health checks the most a page holds: Failwatch asks for 1,000); the adapters follow markers and assume none. */
-  pageSizes: { hostedZones: 100, recordSets: 300, healthChecks: 1000 },
-  pairsPerZone: 250,
-  /** Share of health checks that change in the "1% change" scenario (at least one). */
-  changeShare: 0.01,
-  /** The naive sweep reads at most this many statuses (plus every changed check); the rest are extrapolated. */
-  naiveStatusSample: 12,
-} as const;
+/**
+ * Extra V8 caps for the heap-capped row: Node sizes its heap from the machine and collects lazily when it
+ * may grow, so an uncapped peak RSS overstates what a small function needs. The bench's choice, not Lambda's.
+ */
+export const CAPPED_HEAP_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=1'] as const;
+/** The heap-capped container runs where the memory target is stated, not beyond. */
+const HEAP_CAPPED_MAX_CHECKS = 5000;
 
-export interface StepFigures {
-  readonly wallMs: number;
-  readonly route53Calls: number;
-  readonly route53Throttled: number;
-  /** SDK calls whose last attempt was answered Throttling: nobody retried them. */
-  readonly route53ThrottledUnretried: number;
-  readonly route53ByOperation: Readonly<Record<string, number>>;
-  readonly cloudWatchCalls: number;
-  readonly dynamoCalls: number;
-  readonly dynamoWrites: number;
-  readonly dynamoByOperation: Readonly<Record<string, number>>;
-  readonly snsCalls: number;
-  readonly heapPeakMb: number;
-  /** Peak RSS of the container so far (it includes earlier steps in the same container). */
-  readonly peakRssMb: number;
-  readonly result: Readonly<Record<string, number>>;
-  readonly error?: string;
-  /** Naive sweep on a sample: what the skipped status reads add, at GetHealthCheckStatus's 1 call a second. */
-  readonly extrapolated?: { readonly statusReadsSkipped: number; readonly wallMs: number; readonly route53Calls: number };
+export interface ColdListing {
+  /** Every sweep of the cold containers until the listing completed (or the bench gave up), in order. */
+  readonly sweeps: readonly StepFigures[];
+  /** How many sweeps it took; absent when it did not complete within `maxSweeps`. */
+  readonly sweepsToComplete?: number;
+  readonly maxSweeps: number;
+  /** Containers started: more than one when a sweep ran past the timeout and Lambda would have replaced the container. */
+  readonly containers: number;
 }
 
-export interface SizeFigures {
+export interface SweepSize {
   readonly checks: number;
   readonly pairs: number;
   readonly zones: number;
   readonly changedChecks: number;
-  readonly optimized: {
-    readonly firstSweep?: StepFigures;
-    readonly steady?: StepFigures;
-    readonly change?: StepFigures;
-    readonly alarmCold?: StepFigures;
-    readonly alarmWarm?: StepFigures;
-    /** A second poll container with V8's heap capped (CAPPED_HEAP_FLAGS): its steady sweep, after its own cold one. */
-    readonly steadyHeapCapped?: StepFigures;
-    readonly pollPeakRssMb?: number;
-    readonly alarmPeakRssMb?: number;
-    readonly heapCappedPeakRssMb?: number;
-    /** RSS once the function's bundle is loaded, before the first invocation. */
-    readonly pollLoadedRssMb?: number;
-    readonly alarmLoadedRssMb?: number;
-  };
-  readonly naive: { readonly steady?: StepFigures; readonly change?: StepFigures; readonly peakRssMb?: number; readonly loadedRssMb?: number };
+  readonly coldNoListing?: ColdListing;
+  /** The first sweep of the first containers that wrote pair definitions: its definitions' requests make the "first store of definitions" row. */
+  readonly firstDefinitionsStore?: StepFigures;
+  /** The sweep that completed the listing on the empty table (Failwatch's "first run" beside the baselines'). */
+  readonly listingSweep?: StepFigures;
+  /** Definitions the first containers had written (`definitions.written`) when the stored-listing container started. */
+  readonly definitionsStoredBefore?: number;
+  readonly steady?: StepFigures;
+  readonly change?: StepFigures;
+  readonly coldStoredListing?: StepFigures;
+  /** The max-age-0 container's own first (cold) sweep, before the measured re-listing one. */
+  readonly relistFirstSweep?: StepFigures;
+  readonly relist?: StepFigures;
+  readonly alarmCold?: StepFigures;
+  readonly alarmWarm?: StepFigures;
+  readonly steadyHeapCapped?: StepFigures;
+  /** Peak RSS (the kernel's maxRSS) of each container at its end, and right after loading its bundle. */
+  readonly peakRssMb: { readonly poll?: number; readonly pollStoredListing?: number; readonly pollRelist?: number; readonly alarm?: number; readonly heapCapped?: number };
+  readonly loadedRssMb: { readonly poll?: number; readonly alarm?: number };
   readonly problems: readonly string[];
 }
 
-export interface SweepBenchOptions {
-  readonly root: string;
-  readonly children: ChildScripts;
-  readonly stepTimeoutMs: number;
-  readonly log: (line: string) => void;
-}
-
-const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:failwatch-bench-alerts';
-/** FAILWATCH_ALARM_PREFIX's default: the alarm events are those of Failwatch's own alarms. */
-const ALARM_PREFIX = 'failwatch';
-
 /**
- * Whether the sweep still runs in a small V8 heap: Node sizes its heap from the machine (24 GB here,
- * a cgroup's limit on Lambda) and collects lazily when it may grow, so an uncapped peak RSS overstates
- * what a 128 MB function needs. These caps are the bench's choice, not Lambda's documented settings.
+ * Whether a sweep completed the listing: `listing.complete` (or `listingComplete`) when the run result
+ * reports it (a resumable listing); otherwise a sweep that returned within its timeout listed everything
+ * (a listing in one go, which the timeout throws away).
  */
-export const CAPPED_HEAP_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=1'] as const;
-const MB = 1024 * 1024;
-
-interface Stand {
-  readonly world: SimulatedAws;
-  readonly pairs: readonly GeneratedPair[];
-  readonly traffic: Traffic;
-  readonly servers: { readonly route53: RunningServer; readonly cloudWatch: RunningServer; readonly sns: RunningServer; readonly dynamo: RunningServer };
+export function listingCompleted(step: StepFigures): boolean {
+  const reported = step.result['listing.complete'] ?? step.result['listingComplete'];
+  if (reported !== undefined) return reported === 1;
+  return step.error === undefined && step.timedOut !== true;
 }
 
-async function startStand(checks: number): Promise<Stand> {
-  const { account: world, pairs } = generatedAccount({ healthChecks: checks, pairsPerZone: ACCOUNT_SETTINGS.pairsPerZone, pageSizes: ACCOUNT_SETTINGS.pageSizes });
-  const traffic = new Traffic();
-  const s = ACCOUNT_SETTINGS;
-  const servers = {
-    route53: await startRoute53StandIn(world, traffic, {
-      requestsPerSecond: s.route53RequestsPerSecond,
-      statusBurst: s.statusBurst,
-      statusPerSecond: s.statusPerSecond,
-      latency: s.route53Latency,
-      seed: checks,
-    }),
-    cloudWatch: await startCloudWatchStandIn(world, traffic, { latency: s.cloudWatchLatency, seed: checks + 1 }),
-    sns: await startSnsStandIn(world, traffic, { latency: s.snsLatency, seed: checks + 2 }),
-    dynamo: await startDynamoStandIn(traffic),
-  };
-  return { world, pairs, traffic, servers };
+/** Enough sweeps for a listing that resumes at ~5,000 checks a run, and one more. */
+export function maxListingSweeps(checks: number): number {
+  return Math.ceil(checks / 5000) + 1;
 }
 
-function containerEnvironment(stand: Stand, tableName: string): Record<string, string> {
-  return {
-    PATH: process.env['PATH'] ?? '',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIDFAILWATCHBENCH',
-    AWS_SECRET_ACCESS_KEY: 'not-a-secret',
-    // The SDK's own standard variables, as a deployed function would find AWS.
-    AWS_ENDPOINT_URL_ROUTE_53: stand.servers.route53.endpoint,
-    AWS_ENDPOINT_URL_CLOUDWATCH: stand.servers.cloudWatch.endpoint,
-    AWS_ENDPOINT_URL_SNS: stand.servers.sns.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: stand.servers.dynamo.endpoint,
-    FAILWATCH_TABLE: tableName,
-    FAILWATCH_TOPIC_ARN: TOPIC_ARN,
-    FAILWATCH_ROUTE53_RPS: String(ACCOUNT_SETTINGS.route53RequestsPerSecond),
-    // The bench measures the sweep itself; alarm upkeep runs only when due and is tested elsewhere.
-    FAILWATCH_MANAGE_ALARMS: 'false',
-    POWERTOOLS_SERVICE_NAME: 'failwatch',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-  };
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function requestsByOperation(traffic: ServiceTraffic, answeredOnly: boolean): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(traffic)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([operation, counts]) => [operation, answeredOnly ? counts.requests - counts.throttled : counts.requests]),
-  );
-}
-
-function figuresOf(done: DoneMessage, traffic: TrafficSnapshot): StepFigures {
-  const { route53, cloudwatch, dynamodb, sns } = traffic.services;
-  const throttled = totalThrottled(route53);
-  return {
-    wallMs: done.wallMs,
-    route53Calls: totalRequests(route53) - throttled,
-    route53Throttled: throttled,
-    route53ThrottledUnretried: traffic.throttledInvocations,
-    route53ByOperation: requestsByOperation(route53, true),
-    cloudWatchCalls: totalRequests(cloudwatch),
-    dynamoCalls: totalRequests(dynamodb),
-    dynamoWrites: totalRequests(dynamodb, DYNAMO_WRITE_OPERATIONS),
-    dynamoByOperation: requestsByOperation(dynamodb, false),
-    snsCalls: totalRequests(sns),
-    heapPeakMb: done.heapPeakBytes / MB,
-    peakRssMb: done.maxRssBytes / MB,
-    result: done.result,
-    ...(done.error !== undefined ? { error: done.error } : {}),
-  };
-}
-
-async function runStep(stand: Stand, container: Container, event: unknown, timeoutMs: number): Promise<StepFigures> {
-  stand.traffic.forgetInvocations();
-  const before = stand.traffic.snapshot();
-  const done = await container.invoke(event, timeoutMs);
-  return figuresOf(done, trafficBetween(before, stand.traffic.snapshot()));
-}
-
-function loadEvent(root: string, name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(root, 'events', name), 'utf8')) as Record<string, unknown>;
-}
-
-/**
- * events/alarm-alarm.json, re-aimed at the primary check of one pair (a minimal event of the same shape
- * if the file is absent), with the description the reconciler gives that check's alarm: in a generated
- * account each check has exactly one pair.
- */
-function alarmEventFor(root: string, pair: GeneratedPair): unknown {
-  const healthCheckId = pair.primaryCheckId;
-  const alarmName = alarmNameFor(ALARM_PREFIX, healthCheckId);
-  const description = alarmDescriptionFor(ALARM_PREFIX, healthCheckId, [pairKey({ zoneId: pair.zoneId, name: pair.name, type: pair.type })]);
-  const metric = { namespace: 'AWS/Route53', name: 'HealthCheckStatus', dimensions: { HealthCheckId: healthCheckId } };
-  const base = existsSync(join(root, 'events', 'alarm-alarm.json'))
-    ? loadEvent(root, 'alarm-alarm.json')
-    : { version: '0', id: 'bench', 'detail-type': 'CloudWatch Alarm State Change', source: 'aws.cloudwatch', account: '123456789012', region: 'us-east-1', detail: { state: { value: 'ALARM' } } };
-  const detail = (base['detail'] ?? {}) as Record<string, unknown>;
-  return {
-    ...base,
-    time: new Date().toISOString(),
-    resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
-    detail: { ...detail, alarmName, configuration: { description, metrics: [{ id: 'm1', metricStat: { metric, period: 60, stat: 'Minimum' }, returnData: true }] } },
-  };
-}
-
-/** The naive sweep starts from stored states, as it would after its own first run. */
-async function seedNaiveStates(endpoint: string, tableName: string, pairs: readonly GeneratedPair[]): Promise<void> {
-  const client = createTestDocumentClient(endpoint);
-  try {
-    for (let start = 0; start < pairs.length; start += 25) {
-      const items = pairs.slice(start, start + 25).map((pair) => ({
-        PutRequest: { Item: { pk: `NAIVE#${pairKey({ zoneId: pair.zoneId, name: pair.name, type: pair.type })}`, sk: 'STATE', serving: 'PRIMARY', sequence: 0, observedAt: new Date().toISOString() } },
-      }));
-      await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: items } }));
-    }
-  } finally {
-    client.destroy();
-  }
-}
-
-/** Primaries of evenly spread pairs: their change moves DNS to the secondary (FAILOVER). */
-function changingChecks(pairs: readonly GeneratedPair[], checks: number): string[] {
-  const count = Math.max(1, Math.round(checks * ACCOUNT_SETTINGS.changeShare));
-  return Array.from({ length: count }, (_, i) => pairs[Math.floor((i * pairs.length) / count)]!.primaryCheckId);
-}
-
-function withExtrapolation(figures: StepFigures): StepFigures {
-  const skipped = figures.result['statusReadsSkipped'] ?? 0;
-  if (skipped === 0) return figures;
-  return {
-    ...figures,
-    extrapolated: {
-      statusReadsSkipped: skipped,
-      wallMs: figures.wallMs + (skipped * 1000) / ACCOUNT_SETTINGS.statusPerSecond,
-      route53Calls: figures.route53Calls + skipped,
-    },
-  };
-}
-
-export async function benchSize(checks: number, options: SweepBenchOptions): Promise<SizeFigures> {
+export async function benchSweep(checks: number, context: BenchContext): Promise<SweepSize> {
   const stand = await startStand(checks);
   const problems: string[] = [];
-  const zones = stand.world.zones.length;
-  const changed = changingChecks(stand.pairs, checks);
-  const optimized: { -readonly [K in keyof SizeFigures['optimized']]: SizeFigures['optimized'][K] } = {};
-  const naive: { -readonly [K in keyof SizeFigures['naive']]: SizeFigures['naive'][K] } = {};
-  const scheduled = loadEvent(options.root, 'scheduled.json');
-  const note = (what: string, figures: StepFigures | undefined) => {
-    if (figures?.error !== undefined) problems.push(`${what}: ${figures.error}`);
-    if ((figures?.result['unfinishedPairs'] ?? 0) > 0) problems.push(`${what}: ${figures!.result['unfinishedPairs']} pairs unfinished`);
-    if (figures) options.log(`  ${checks} checks, ${what}: ${(figures.wallMs / 1000).toFixed(2)} s`);
+  const size: Mutable<Omit<SweepSize, 'problems'>> = {
+    checks,
+    pairs: stand.pairs.length,
+    zones: stand.world.zones.length,
+    changedChecks: changedCheckCount(checks),
+    peakRssMb: {},
+    loadedRssMb: {},
   };
-  const contained = async (
-    what: string,
-    script: string,
-    tableName: string,
-    run: (container: Container) => Promise<number | undefined>,
-    extraFlags: readonly string[] = [],
-  ): Promise<{ peakRssMb?: number; loadedRssMb?: number }> => {
-    let container: Container | undefined;
-    const figures: { peakRssMb?: number; loadedRssMb?: number } = {};
-    try {
-      const started = await Container.start(script, containerEnvironment(stand, tableName), extraFlags);
-      container = started.container;
-      figures.loadedRssMb = started.ready.maxRssBytes / MB;
-      const peak = await run(container);
-      if (peak !== undefined) figures.peakRssMb = peak;
-    } catch (error) {
-      problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      await container?.stop();
-    }
+  const peak: Mutable<SweepSize['peakRssMb']> = {};
+  const loaded: Mutable<SweepSize['loadedRssMb']> = {};
+  const scheduled = loadEvent(context.root, 'scheduled.json');
+  const step = async (what: string, container: Container, event: unknown): Promise<StepFigures> => {
+    const figures = await runStep(stand, container, event, context.stepTimeoutMs);
+    noteStep(stand, context, problems, what, figures);
     return figures;
   };
-
   try {
     const table = await createTestTable(stand.servers.dynamo.endpoint, 'failwatch-bench-history');
-    const naiveTable = await createTestTable(stand.servers.dynamo.endpoint, 'failwatch-bench-naive');
+    const env = containerEnvironment(stand, table);
 
-    const poll = await contained('poll container', options.children.poll, table, async (poll) => {
-      optimized.firstSweep = await runStep(stand, poll, scheduled, options.stepTimeoutMs);
-      note('first sweep (cold container)', optimized.firstSweep);
-      optimized.steady = await runStep(stand, poll, scheduled, options.stepTimeoutMs);
-      note('steady sweep', optimized.steady);
-      for (const id of changed) stand.world.setHealthy(id, false);
-      optimized.change = await runStep(stand, poll, scheduled, options.stepTimeoutMs);
-      note('1% change sweep', optimized.change);
-      return optimized.change.peakRssMb;
-    });
-    optimized.pollPeakRssMb = poll.peakRssMb;
-    optimized.pollLoadedRssMb = poll.loadedRssMb;
+    // A new poll container on an empty table, and its successors while a sweep times out.
+    const maxSweeps = maxListingSweeps(checks);
+    const sweeps: StepFigures[] = [];
+    let containers = 0;
+    let done = false;
+    while (!done && sweeps.length < maxSweeps) {
+      containers += 1;
+      const run = await withContainer(stand, context, 'poll container, cold', context.children.poll, env, problems, async (poll) => {
+        while (!poll.gone && sweeps.length < maxSweeps) {
+          const sweep = await step(`cold sweep ${sweeps.length + 1}, no stored listing`, poll, scheduled);
+          sweeps.push(sweep);
+          // Lambda ends a container whose invocation timed out: the next sweep runs in a new one.
+          if (sweep.timedOut === true) break;
+          if (listingCompleted(sweep)) {
+            done = true;
+            size.listingSweep = sweep;
+            size.steady = await step('steady sweep', poll, scheduled);
+            size.definitionsStoredBefore = [...sweeps, size.steady].reduce((sum, x) => sum + (x.result['definitions.written'] ?? 0), 0);
+            // The cold container with a stored listing runs between steady and change, on a table nothing has changed since.
+            const stored = await withContainer(stand, context, 'poll container, stored listing', context.children.poll, env, problems, async (second) => {
+              size.coldStoredListing = await step('cold sweep, stored listing', second, scheduled);
+              return size.coldStoredListing.peakRssMb;
+            });
+            peak.pollStoredListing = stored.value;
+            for (const id of spreadPrimaries(stand.pairs, size.changedChecks)) stand.world.setHealthy(id, false);
+            size.change = await step(`change ${size.changedChecks} checks (1%)`, poll, scheduled);
+            return size.change.peakRssMb;
+          }
+        }
+        return sweeps.at(-1)?.peakRssMb;
+      });
+      if (run.value !== undefined) peak.poll = Math.max(peak.poll ?? 0, run.value);
+      loaded.poll ??= run.loadedRssMb;
+      if (run.loadedRssMb === undefined) break;
+    }
+    size.coldNoListing = { sweeps, maxSweeps, containers, ...(done ? { sweepsToComplete: sweeps.length } : {}) };
+    size.firstDefinitionsStore = [...sweeps, size.steady, size.change].find((x) => x !== undefined && x.dynamoDefinitionWrites > 0);
+    if (!done) problems.push(`${checks} checks: the listing did not complete within ${maxSweeps} sweeps; the rows that need it were not measured`);
+
+    if (done) {
+      const relist = await withContainer(stand, context, 'poll container, discovery max age 0', context.children.poll, containerEnvironment(stand, table, { FAILWATCH_DISCOVERY_MAX_AGE_MINUTES: '0' }), problems, async (poll) => {
+        size.relistFirstSweep = await step('cold sweep, discovery max age 0', poll, scheduled);
+        size.relist = await step('re-listing sweep (warm, discovery max age 0)', poll, scheduled);
+        return size.relist.peakRssMb;
+      });
+      peak.pollRelist = relist.value;
+    }
 
     const [coldAlarmPair, warmAlarmPair] = [stand.pairs[stand.pairs.length - 1]!, stand.pairs[stand.pairs.length - 2] ?? stand.pairs[0]!];
-    const alarm = await contained('alarm container', options.children.alarm, table, async (alarm) => {
+    const alarm = await withContainer(stand, context, 'alarm container', context.children.alarm, env, problems, async (container) => {
       stand.world.setHealthy(coldAlarmPair.primaryCheckId, false);
-      optimized.alarmCold = await runStep(stand, alarm, alarmEventFor(options.root, coldAlarmPair), options.stepTimeoutMs);
-      note('alarm, cold container', optimized.alarmCold);
+      size.alarmCold = await step('alarm, cold container', container, alarmEventFor(context.root, coldAlarmPair));
+      // Lambda replaces a container ended by the timeout: a "warm" invocation would be another cold one.
+      if (container.gone || size.alarmCold.timedOut === true) return size.alarmCold.peakRssMb;
       stand.world.setHealthy(warmAlarmPair.primaryCheckId, false);
-      optimized.alarmWarm = await runStep(stand, alarm, alarmEventFor(options.root, warmAlarmPair), options.stepTimeoutMs);
-      note('alarm, warm container', optimized.alarmWarm);
-      return optimized.alarmWarm.peakRssMb;
+      size.alarmWarm = await step('alarm, warm container', container, alarmEventFor(context.root, warmAlarmPair));
+      return size.alarmWarm.peakRssMb;
     });
-    optimized.alarmPeakRssMb = alarm.peakRssMb;
-    optimized.alarmLoadedRssMb = alarm.loadedRssMb;
+    peak.alarm = alarm.value;
+    loaded.alarm = alarm.loadedRssMb;
 
-    // Every pair is stored and nothing changes: this container's first sweep lists Route 53 and writes nothing.
-    for (const check of stand.world.checks.keys()) stand.world.setHealthy(check, true);
-    const capped = await contained(
-      'poll container, heap capped',
-      options.children.poll,
-      table,
-      async (container) => {
-        const cold = await runStep(stand, container, scheduled, options.stepTimeoutMs);
-        if (cold.error !== undefined) problems.push(`poll container, heap capped, cold sweep: ${cold.error}`);
-        optimized.steadyHeapCapped = await runStep(stand, container, scheduled, options.stepTimeoutMs);
-        note('steady sweep, heap capped', optimized.steadyHeapCapped);
-        return optimized.steadyHeapCapped.peakRssMb;
-      },
-      CAPPED_HEAP_FLAGS,
-    );
-    optimized.heapCappedPeakRssMb = capped.peakRssMb;
-
-    await seedNaiveStates(stand.servers.dynamo.endpoint, naiveTable, stand.pairs);
-    const naiveContainer = await contained('naive container', options.children.naive, naiveTable, async (container) => {
-      const sample = ACCOUNT_SETTINGS.naiveStatusSample;
-      naive.steady = withExtrapolation(await runStep(stand, container, { statusSample: { limit: sample, include: [] } }, options.stepTimeoutMs));
-      note('naive steady sweep', naive.steady);
-      for (const id of changed) stand.world.setHealthy(id, false);
-      naive.change = withExtrapolation(
-        await runStep(stand, container, { statusSample: { limit: Math.max(sample, changed.length), include: changed } }, options.stepTimeoutMs),
+    if (done && checks <= HEAP_CAPPED_MAX_CHECKS) {
+      const capped = await withContainer(
+        stand,
+        context,
+        'poll container, heap capped',
+        context.children.poll,
+        env,
+        problems,
+        async (container) => {
+          // The cold sweep observes the alarms' changes; the next one moves what they left to history. Then nothing is left to do.
+          await step('heap capped: cold sweep', container, scheduled);
+          await step('heap capped: settling sweep', container, scheduled);
+          size.steadyHeapCapped = await step('steady sweep, heap capped', container, scheduled);
+          return size.steadyHeapCapped.peakRssMb;
+        },
+        CAPPED_HEAP_FLAGS,
       );
-      note('naive 1% change sweep', naive.change);
-      return naive.change.peakRssMb;
-    });
-    naive.peakRssMb = naiveContainer.peakRssMb;
-    naive.loadedRssMb = naiveContainer.loadedRssMb;
+      peak.heapCapped = capped.value;
+    }
   } finally {
-    await Promise.all(Object.values(stand.servers).map((server) => server.stop()));
+    await stopStand(stand);
   }
-
-  return { checks, pairs: stand.pairs.length, zones, changedChecks: changed.length, optimized, naive, problems };
+  return { ...size, peakRssMb: peak, loadedRssMb: loaded, problems };
 }

@@ -1,5 +1,4 @@
-/** A container running the naive sweep (bench/naive-sweep.ts), for comparison. */
+/** The naive sweep (bench/naive-sweep.ts) as a handler module, bundled like the functions and served by bench/child/runtime.ts. */
 import { createNaiveSweep } from '../naive-sweep';
-import { serveInvocations } from './runtime';
 
-serveInvocations(createNaiveSweep());
+export const handler = createNaiveSweep();

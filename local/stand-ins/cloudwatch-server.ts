@@ -6,6 +6,7 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { SimulatedAws } from '../simulated-aws';
 import { invocationIdOf, latencySource, readBody, regionOf, startHttpServer, type LatencyRange, type RunningServer } from './http';
+import { SlidingWindow } from './route53-server';
 import { Service, type Traffic } from './traffic';
 
 /** GetMetricData's documented limit. */
@@ -14,6 +15,8 @@ const MAX_QUERIES = 500;
 export interface CloudWatchStandInOptions {
   readonly latency: LatencyRange;
   readonly seed: number;
+  /** GetMetricData calls a second before `Throttling` (sliding one-second window; AWS's default quota is 50 TPS); none when absent. */
+  readonly requestsPerSecond?: number;
 }
 
 interface GetMetricDataBody {
@@ -23,17 +26,21 @@ interface GetMetricDataBody {
 
 export function startCloudWatchStandIn(world: SimulatedAws, traffic: Traffic, options: CloudWatchStandInOptions): Promise<RunningServer> {
   const delay = latencySource(options.latency, options.seed);
+  const window = options.requestsPerSecond === undefined ? undefined : new SlidingWindow(options.requestsPerSecond);
   return startHttpServer(async (request, response) => {
+    const arrivedAt = performance.now();
     const body = await readBody(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.split('.').pop() ?? 'Unknown';
-    traffic.record(Service.CLOUDWATCH, operation, invocationIdOf(request), false);
+    const throttled = window !== undefined && !window.tryAccept(arrivedAt);
+    traffic.record(Service.CLOUDWATCH, operation, invocationIdOf(request), throttled);
     await delay();
     response.setHeader('content-type', 'application/x-amz-json-1.0');
     const fail = (type: string, message: string) => {
       response.setHeader('x-amzn-query-error', `${type};Sender`);
       response.writeHead(400).end(JSON.stringify({ __type: type, message }));
     };
+    if (throttled) return fail('Throttling', 'Rate exceeded');
     if (operation !== 'GetMetricData') return fail('InvalidAction', `The stand-in does not implement ${target}`);
     const input = JSON.parse(body) as GetMetricDataBody;
     const queries = input.MetricDataQueries ?? [];
