@@ -8,7 +8,7 @@ import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, pagina
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolveConditionals, type Template } from '../infra/support/cloudformation';
 
 export interface DeployedStack {
@@ -36,7 +36,11 @@ async function arnsOf(physicalIds: ReadonlyMap<string, string>, template: Templa
       if (type === 'AWS::IAM::Role') arn = (await iam.send(new GetRoleCommand({ RoleName: physicalId }))).Role?.Arn;
       else if (type === 'AWS::Lambda::Function') arn = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physicalId }))).FunctionArn;
       else if (type === 'AWS::DynamoDB::Table') arn = (await dynamo.send(new DescribeTableCommand({ TableName: physicalId }))).Table?.TableArn;
-      else if (type === 'AWS::SQS::Queue') arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: physicalId, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+      else if (type === 'AWS::SQS::Queue') {
+        // The stack names the queue by an sqs.<region>.amazonaws.com URL; the queue's own URL is moto's.
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: physicalId.slice(physicalId.lastIndexOf('/') + 1) }));
+        arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+      }
       else if (type === 'AWS::SNS::Topic') arn = physicalId;
       if (arn !== undefined) arns.set(logicalId, arn);
     }

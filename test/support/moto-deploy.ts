@@ -13,16 +13,11 @@ import { copyService, runServerless } from '../infra/support/package-service';
 /** How often osls polls the stack while it changes: its default, 5 s, is most of a deploy's time on moto. */
 const STACK_POLL_MS = '500';
 
-export interface ServerlessRun {
-  readonly output: string;
-  readonly seconds: number;
-}
-
 export interface ServiceOnMoto {
   readonly stage: string;
   readonly serviceDir: string;
   /** `serverless <args> --stage <stage>`; fails with osls's output when the command fails. */
-  run(...args: string[]): Promise<ServerlessRun>;
+  run(...args: string[]): Promise<{ readonly output: string }>;
   /** The template the last deploy packaged (.serverless/cloudformation-template-update-stack.json). */
   packagedTemplate(): Template;
   /** The zip the last deploy packaged for a function. */
@@ -47,10 +42,9 @@ export function serviceOnMoto(stage: string, endpoint: string): ServiceOnMoto {
     stage,
     serviceDir: copy.serviceDir,
     async run(...args) {
-      const started = process.hrtime.bigint();
       try {
         const { stdout, stderr } = await runServerless(copy, [...args, '--stage', stage], env);
-        return { output: `${stdout}\n${stderr}`, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+        return { output: `${stdout}\n${stderr}` };
       } catch (error) {
         const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
         throw new Error(`serverless ${args.join(' ')} --stage ${stage} failed against moto:\n${stdout}\n${stderr}`, { cause: error });
