@@ -1,6 +1,6 @@
 /** The moto harness itself (test/support/moto.ts): loopback, the SDK's standard variable only, reset, stop, and a loud failure without moto. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -32,7 +32,7 @@ describe('startMoto', () => {
     const path = process.env['PATH'];
     process.env['PATH'] = '/nonexistent';
     try {
-      await expect(startMoto()).rejects.toThrow("python3 was not found. moto is needed for `npm run test:moto`: install it with `pip install 'moto[server]'`");
+      await expect(startMoto()).rejects.toThrow("python3 was not found. moto and cfn-lint are needed for `npm run test:moto`: install them with `pip install 'moto[server]' cfn-lint`");
     } finally {
       process.env['PATH'] = path;
     }
@@ -47,9 +47,25 @@ describe('startMoto', () => {
     const path = process.env['PATH'];
     process.env['PATH'] = `${dir}:/usr/bin:/bin`;
     try {
-      await expect(startMoto()).rejects.toThrow(/moto ended before it listened \(exit 1\)\. moto is needed for `npm run test:moto`: install it with `pip install 'moto\[server\]'`[^]*moto is not installed/);
+      await expect(startMoto()).rejects.toThrow(/moto ended before it listened \(exit 1\)\. moto and cfn-lint are needed for `npm run test:moto`: install them with `pip install 'moto\[server\]' cfn-lint`[^]*moto is not installed/);
     } finally {
       process.env['PATH'] = path;
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('fails, saying what to install, when the python3 found has no cfn-lint (moto\'s template validation runs it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'no-cfn-lint-'));
+    // A cfnlint package first on the import path that cannot be imported, as if cfn-lint were not installed.
+    mkdirSync(join(dir, 'cfnlint'));
+    writeFileSync(join(dir, 'cfnlint', '__init__.py'), 'raise ImportError("No module named \'cfnlint\'")\n');
+    const pythonPath = process.env['PYTHONPATH'];
+    process.env['PYTHONPATH'] = dir;
+    try {
+      await expect(startMoto()).rejects.toThrow(/moto ended before it listened \(exit 1\)\. moto and cfn-lint are needed for `npm run test:moto`[^]*cfn-lint is not installed/);
+    } finally {
+      if (pythonPath === undefined) delete process.env['PYTHONPATH'];
+      else process.env['PYTHONPATH'] = pythonPath;
       rmSync(dir, { recursive: true });
     }
   });

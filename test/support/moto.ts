@@ -13,8 +13,8 @@
  * process can take it in between; test/support/moto-server.py starts it, and stops it when its standard
  * input closes, so it ends with the test process however that ends. The SDK reaches it through its
  * standard AWS_ENDPOINT_URL alone, set here for the test file's process with dummy static credentials
- * and us-east-1; `stop` puts the variables back. When moto is missing the start fails saying what to
- * install: these suites never skip.
+ * and us-east-1; `stop` puts the variables back. When moto, or the cfn-lint its template validation
+ * runs, is missing, the start fails saying what to install: these suites never skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-const INSTALL_HINT = "moto is needed for `npm run test:moto`: install it with `pip install 'moto[server]'` for the python3 on the PATH";
+const INSTALL_HINT = "moto and cfn-lint are needed for `npm run test:moto`: install them with `pip install 'moto[server]' cfn-lint` for the python3 on the PATH";
 const COMMAND = 'python3';
 const STARTER = join(__dirname, 'moto-server.py');
 const STARTED = /listening on (http:\/\/127\.0\.0\.1:\d+)/;

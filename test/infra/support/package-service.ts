@@ -43,7 +43,8 @@ function offlineEnvironment(home: string, temporary: string): NodeJS.ProcessEnv 
 /** A stage's settings, as its file stages/<stage>.yml holds them (docs/configuration.md). */
 export type StageSettings = Readonly<Record<string, string>>;
 
-interface ServiceCopy {
+export interface ServiceCopy {
+  /** The temporary folder holding the copy; removing it removes everything the commands left. */
   readonly work: string;
   readonly serviceDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -53,7 +54,7 @@ interface ServiceCopy {
  * A private copy of the project in a new temporary folder. With `settings`, the copy's
  * stages/<stage>.yml holds them (written over any file the project has for that stage).
  */
-function copyService(stage: string, settings: StageSettings | undefined): ServiceCopy {
+export function copyService(stage: string, settings: StageSettings | undefined): ServiceCopy {
   const work = mkdtempSync(join(tmpdir(), `failwatch-package-${stage}-`));
   const serviceDir = join(work, 'service');
   const home = join(work, 'home');
@@ -77,9 +78,10 @@ function writeStageFile(serviceDir: string, stage: string, settings: StageSettin
   writeFileSync(join(serviceDir, 'stages', `${stage}.yml`), stageFileText(settings));
 }
 
-function runServerless(copy: ServiceCopy, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+/** osls in the copy, with the copy's offline environment unless `env` is given. */
+export function runServerless(copy: ServiceCopy, args: readonly string[], env: NodeJS.ProcessEnv = copy.env): Promise<{ stdout: string; stderr: string }> {
   const cli = join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
-  return promisify(execFile)(process.execPath, [cli, ...args], { cwd: copy.serviceDir, env: copy.env, timeout: PACKAGE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 });
+  return promisify(execFile)(process.execPath, [cli, ...args], { cwd: copy.serviceDir, env, timeout: PACKAGE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 });
 }
 
 /**
