@@ -9,6 +9,10 @@ module.exports = {
   ...base,
   roots: ['<rootDir>/test/moto'],
   testPathIgnorePatterns: ['/node_modules/'],
-  // One moto server per suite, started in its beforeAll: two suites at once would share the 2 cores.
-  maxWorkers: 1,
+  // Each suite starts its own moto on a port of its own, so two run at once, one per core of a 2-core CI
+  // machine; most of a suite's time is osls and esbuild packaging, which use one core each.
+  maxWorkers: 2,
+  // Hooks start moto (a Python import of every service) and build a stage beside the other worker's
+  // packaging: seconds on an idle machine, but a timeout here says nothing about Failwatch.
+  testTimeout: 120_000,
 };

@@ -34,7 +34,7 @@ const INSTALL_HINT = "moto and cfn-lint are needed for `npm run test:moto`: inst
 const COMMAND = 'python3';
 const STARTER = join(__dirname, 'moto-server.py');
 const STARTED = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 90_000;
 
 /** The variables the SDK reads that would send it anywhere but moto, or sign with someone's real credentials. */
 const SDK_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'] as const;
