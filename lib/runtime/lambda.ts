@@ -65,7 +65,24 @@ export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, messa
   }
   logPublishFailures(log, result.publishFailures ?? []);
   if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
+  logDiscovery(log, result.discovery);
   if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });
+}
+
+/**
+ * A listing under way is expected after a cold start on a large account (WARN, with where it stands); a
+ * run judged from a partial listing says which pairs it could not judge yet; a failed listing call or
+ * progress write is an ERROR (what was gathered stands, and the next run goes on).
+ */
+function logDiscovery(log: Pick<Logger, 'warn' | 'error'>, discovery: RunResult['discovery']): void {
+  if (discovery === undefined) return;
+  if (discovery.error !== undefined || discovery.progressNotStored !== undefined) {
+    log.error('Route 53 discovery stopped short or its progress was not stored; what it gathered stands and the next run goes on', { discovery });
+  } else if (discovery.judgedFrom === 'PARTIAL') {
+    log.warn('Route 53 discovery is not complete yet: only the pairs of the zones listed so far were judged; the next run goes on', { discovery });
+  } else if (discovery.listing !== undefined) {
+    log.warn('a Route 53 listing is under way: pairs were judged from the last complete listing; the next run goes on', { discovery });
+  }
 }
 
 /** Each one is its own ERROR line; past this many in one run, one more line says how many were not listed. */
