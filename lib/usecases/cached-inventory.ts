@@ -119,12 +119,13 @@ export class CachedInventorySource implements InventorySource {
     const startedAtMs = this.clock.now().getTime();
     const stop = this.stopAt(request.deadline, startedAtMs);
     const problems: Problems = {};
-    if (!this.bootstrapped) await this.bootstrap(problems);
+    // Awaited only when there is something to read: a container without a store lists at once.
+    if (!this.bootstrapped && this.durable !== undefined) await this.bootstrap(problems);
     const complete = this.complete;
     let failure: Error | undefined;
     if (this.pending !== undefined || complete === undefined || this.needsListing(complete, request)) {
       failure = await this.continueFullListing(stop, problems);
-    } else if (this.pendingChecks !== undefined || this.healthChecksDue(complete, request, startedAtMs)) {
+    } else if (this.healthChecksDue(complete, request, startedAtMs)) {
       failure = await this.continueHealthCheckListing(complete, stop, problems);
     }
     const inventory = this.complete?.inventory ?? this.pending?.inventory(this.pending.startedAtMs);
@@ -158,10 +159,11 @@ export class CachedInventorySource implements InventorySource {
     return (request.refresh === true || unknownCheck) && ageMs >= this.minRefreshIntervalMs;
   }
 
+  /** Only for a caller that asks; one under way is then continued whatever the age. */
   private healthChecksDue(listing: Listing, request: InventoryRequest, askedAtMs: number): boolean {
     const maxAgeSeconds = request.healthChecksMaxAgeSeconds;
     if (maxAgeSeconds === undefined) return false;
-    if (listing.healthChecksListedAtMs === undefined) return true;
+    if (this.pendingChecks !== undefined || listing.healthChecksListedAtMs === undefined) return true;
     const ageMs = askedAtMs - listing.healthChecksListedAtMs;
     return ageMs < 0 || ageMs >= maxAgeSeconds * 1000;
   }
