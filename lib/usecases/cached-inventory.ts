@@ -76,6 +76,8 @@ export class CachedInventorySource implements InventorySource {
   private pending: ListingInProgress | undefined;
   private pendingChecks: ListingInProgress | undefined;
   private bootstrapped = false;
+  /** The table's last complete listing (its pair keys), read only if this container's own listing is not complete in its first run. */
+  private storedPairKeys: readonly string[] | undefined;
   private served: Inventory | undefined;
   private report: DiscoveryReport | undefined;
   private inFlight: Promise<Inventory> | undefined;
@@ -128,6 +130,7 @@ export class CachedInventorySource implements InventorySource {
     } else if (this.healthChecksDue(complete, request, startedAtMs)) {
       failure = await this.continueHealthCheckListing(complete, stop, problems);
     }
+    if (this.complete === undefined && this.storedPairKeys !== undefined) await this.loadStoredListing(problems);
     const inventory = this.complete?.inventory ?? this.pending?.inventory(this.pending.startedAtMs);
     // Nothing at all to judge from: the failure is the run's.
     if (inventory === undefined || (failure !== undefined && inventory.pairs.length === 0 && inventory.healthChecks.size === 0)) {
@@ -225,7 +228,7 @@ export class CachedInventorySource implements InventorySource {
     return undefined;
   }
 
-  /** Once per container: the table's last complete listing and the progress of the one under way. */
+  /** Once per container: the progress of the listing under way, and which pairs the last complete one had (one read). */
   private async bootstrap(problems: Problems): Promise<void> {
     this.bootstrapped = true;
     if (this.durable === undefined) return;
@@ -241,9 +244,19 @@ export class CachedInventorySource implements InventorySource {
           if (!listing.complete) this.pending = listing;
         }
       }
-      if (stored.complete !== undefined) this.complete = await this.storedListing(stored.complete.pairKeys);
+      this.storedPairKeys = stored.complete?.pairKeys;
     } catch (error) {
       problems.error = `the stored discovery could not be read, so this container lists from the start: ${describeError(error)}`;
+    }
+  }
+
+  private async loadStoredListing(problems: Problems): Promise<void> {
+    const keys = this.storedPairKeys!;
+    this.storedPairKeys = undefined;
+    try {
+      this.complete = await this.storedListing(keys);
+    } catch (error) {
+      problems.error = `the last complete listing could not be read from the stored pair definitions: ${describeError(error)}`;
     }
   }
 

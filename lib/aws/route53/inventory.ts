@@ -108,8 +108,7 @@ export class Route53InventorySource implements InventorySource, Route53Listings 
       if (page.NextMarker === marker) throw new HealthSourceError(`Route 53 ListHealthChecks did not advance past marker ${marker}; retry later`, true);
       return { ...cursor, healthCheckMarker: page.NextMarker };
     }
-    const { healthCheckMarker: _done, ...rest } = cursor;
-    return { ...rest, phase: cursor.scope === ListingScope.HEALTH_CHECKS ? ListingPhase.DONE : ListingPhase.ZONES };
+    return { ...without(cursor, 'healthCheckMarker'), phase: cursor.scope === ListingScope.HEALTH_CHECKS ? ListingPhase.DONE : ListingPhase.ZONES };
   }
 
   private async zonePage(cursor: ListingCursor): Promise<ListingCursor> {
@@ -130,8 +129,7 @@ export class Route53InventorySource implements InventorySource, Route53Listings 
       if (page.NextMarker === marker) throw new HealthSourceError(`Route 53 ListHostedZones did not advance past marker ${marker}; retry later`, true);
       return { ...cursor, zones, zoneMarker: page.NextMarker };
     }
-    const { zoneMarker: _done, ...rest } = cursor;
-    return { ...rest, zones, phase: ListingPhase.RECORDS };
+    return { ...without(cursor, 'zoneMarker'), zones, phase: ListingPhase.RECORDS };
   }
 
   /** There is no SDK paginator for ListResourceRecordSets: it resumes on up to three markers. */
@@ -162,9 +160,8 @@ export class Route53InventorySource implements InventorySource, Route53Listings 
     gathered.recordSetsByZone.push([zone.id, recordsPairsReach(built.pairs, records)]);
     gathered.pairs.push(...built.pairs);
     gathered.skipped.push(...built.skipped);
-    const { recordStart: _done, ...rest } = cursor;
     const zoneIndex = cursor.zoneIndex + 1;
-    return { ...rest, zoneIndex, zoneRecords: [], ...(zoneIndex >= cursor.zones.length ? { phase: ListingPhase.DONE } : {}) };
+    return { ...without(cursor, 'recordStart'), zoneIndex, zoneRecords: [], ...(zoneIndex >= cursor.zones.length ? { phase: ListingPhase.DONE } : {}) };
   }
 
   private async attempt<T>(call: Route53Call, run: () => Promise<T>): Promise<T> {
@@ -175,4 +172,11 @@ export class Route53InventorySource implements InventorySource, Route53Listings 
       throw route53Failure(error, call);
     }
   }
+}
+
+/** The cursor without a marker whose listing is done (a cursor is kept as JSON: no undefined fields). */
+function without(cursor: ListingCursor, field: 'healthCheckMarker' | 'zoneMarker' | 'recordStart'): ListingCursor {
+  const copy: Partial<Record<keyof ListingCursor, unknown>> = { ...cursor };
+  delete copy[field];
+  return copy as ListingCursor;
 }
