@@ -8,11 +8,14 @@
  * 5 zones, 10 record sets), so one listing is 4 + 2 + 10 × 3 = 36 requests: ⌈36 / 10⌉ = 4 runs.
  */
 import type { Context } from 'aws-lambda';
+import { createHandler as createAlarmHandler } from '../../handlers/alarm';
 import { createHandler as createPollHandler, type PollResult } from '../../handlers/poll';
 import { loadWatchConfig } from '../../lib/runtime/config';
 import { buildPollDeps } from '../../lib/runtime/poll-wiring';
+import { buildWatchDeps } from '../../lib/runtime/wiring';
 import { loadEvent, startHarness, type Harness } from '../../local/harness';
-import { generatedAccount, type SimulatedAws } from '../../local/simulated-aws';
+import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../../local/simulated-aws';
+import { alarmEvent } from '../support/containers';
 import { recordRequests, type WireRequest } from '../aws/dynamo-state-store-fixtures';
 
 const TIMEOUT_MS = 30_000;
@@ -22,11 +25,12 @@ const LISTING_OPERATIONS = ['ListHealthChecks', 'ListHostedZones', 'ListResource
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
 let account: SimulatedAws;
+let pairs: readonly GeneratedPair[];
 let harness: Harness;
 let requests: WireRequest[];
 
 beforeEach(async () => {
-  ({ account } = generatedAccount({ healthChecks: 200, pairsPerZone: 10, pageSizes: { healthChecks: 50, hostedZones: 5, recordSets: 10 } }));
+  ({ account, pairs } = generatedAccount({ healthChecks: 200, pairsPerZone: 10, pageSizes: { healthChecks: 50, hostedZones: 5, recordSets: 10 } }));
   harness = await startHarness(account, { environment: { FAILWATCH_MANAGE_ALARMS: 'false' } });
   // Every listing request takes a second of the run's time.
   account.listingFailure = () => {
@@ -133,4 +137,27 @@ it('FAILWATCH_DISCOVERY_MAX_AGE_MINUTES=0 lists Route 53 once per run, the defin
     expect([made('ListHealthChecks'), made('ListResourceRecordSets')]).toEqual([4, 30]);
     harness.clock.advanceSeconds(60);
   }
+});
+
+it("the alarm function's fallback listing is bounded by its deadline too, and its next invocations go on from where it stopped", async () => {
+  const deps = buildWatchDeps(harness.config, harness.clients, harness.clock);
+  const alarm = createAlarmHandler(() => deps);
+  // A pair of the last zone, alarmed without a pair hint: the alarm function lists Route 53 to find its pairs.
+  const pair = pairs.at(-1)!;
+  account.setHealthy(pair.primaryCheckId, false);
+  const results = [];
+  for (let invocation = 0; invocation < 4; invocation++) {
+    const endMs = harness.clock.now().getTime() + TIMEOUT_MS;
+    const context = { getRemainingTimeInMillis: () => endMs - harness.clock.now().getTime() } as unknown as Context;
+    results.push(await alarm(alarmEvent('failwatch-' + pair.primaryCheckId, pair.primaryCheckId, undefined), context));
+    harness.clock.advanceSeconds(5);
+  }
+  expect(results.slice(0, 3)).toEqual([1, 2, 3].map((runs) => expect.objectContaining({ pairsInScope: 0, discovery: expect.objectContaining({ judgedFrom: 'PARTIAL', listing: expect.objectContaining({ runs }) }) })));
+  // The fourth finishes the listing: the pair is found and judged (its first observation is stored).
+  expect(results[3]).toMatchObject({ pairsInScope: 1, unknownPairs: [], unfinishedPairs: [] });
+  expect(await harness.store.loadStateConsistent({ zoneId: pair.zoneId, name: pair.name, type: pair.type })).toMatchObject({ serving: 'SECONDARY' });
+  expect(results[3]).not.toHaveProperty('discovery');
+  expect(listingRequests()).toBe(PAGES_PER_LISTING);
+  // The alarm function keeps its progress in its container only: it never writes the table's discovery.
+  expect(writes().filter((request) => JSON.stringify(request.input).includes('DISCOVERY'))).toEqual([]);
 });
