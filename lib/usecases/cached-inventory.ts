@@ -33,9 +33,8 @@ import {
   type ListingStore,
   type PairDefinitionStore,
   type Route53Listings,
-  type SkippedEntry,
 } from '../ports';
-import { ListingInProgress } from './listing-progress';
+import { isHealthCheckEntry, ListingInProgress, sameHealthChecks } from './listing-progress';
 
 export interface CachedInventoryOptions {
   /** Reuse a listing of zones and records for at most this long (FAILWATCH_DISCOVERY_MAX_AGE_MINUTES); 0 lists every run. */
@@ -290,34 +289,3 @@ export class CachedInventorySource implements InventorySource {
 }
 
 type Problems = { error?: string; progressNotStored?: string };
-
-/** A skipped health check (lib/aws/route53/mapping.ts names them so), as opposed to a record that does not pair. */
-function isHealthCheckEntry(entry: SkippedEntry): boolean {
-  return entry.where.startsWith('health check ');
-}
-
-function sameHealthChecks(inventory: Inventory, listed: { readonly healthChecks: ReadonlyMap<string, HealthCheckDefinition>; readonly skipped: readonly SkippedEntry[] }): boolean {
-  const a = inventory.healthChecks;
-  const b = listed.healthChecks;
-  const skippedBefore = inventory.skipped.filter(isHealthCheckEntry);
-  if (a.size !== b.size || skippedBefore.length !== listed.skipped.length) return false;
-  if (skippedBefore.some((entry, index) => entry.where !== listed.skipped[index]?.where || entry.reason !== listed.skipped[index]?.reason)) return false;
-  for (const [id, definition] of a) {
-    const other = b.get(id);
-    if (other === undefined || !sameDefinition(definition, other)) return false;
-  }
-  return true;
-}
-
-function sameDefinition(a: HealthCheckDefinition, b: HealthCheckDefinition): boolean {
-  return (
-    a.id === b.id &&
-    a.type === b.type &&
-    a.inverted === b.inverted &&
-    a.disabled === b.disabled &&
-    a.target === b.target &&
-    a.healthThreshold === b.healthThreshold &&
-    a.childHealthCheckIds.length === b.childHealthCheckIds.length &&
-    a.childHealthCheckIds.every((child, index) => child === b.childHealthCheckIds[index])
-  );
-}
