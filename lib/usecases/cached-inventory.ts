@@ -5,7 +5,8 @@
  * caller names a health check it does not know (an alarm on a check created since) or asks for a refresh.
  *
  * A listing has no wall: each run lists only until its share of the time left before the run's deadline
- * (`listingShare`) is spent, and the next run goes on from the page where it stopped (the cursor,
+ * is spent (half with nothing else to judge from, a quarter while a complete listing is at hand), and
+ * the next run goes on from the page where it stopped (the cursor,
  * lib/ports.ts). Until a new listing is complete, runs are judged from the last complete one; with none
  * (the first listing ever) from what the listing gathered so far (PARTIAL), and the run says so. With a
  * ListingStore (the poll function), the progress of an incomplete listing is kept in the table after
@@ -44,8 +45,13 @@ export interface CachedInventoryOptions {
    * younger than this, so a burst of alarms naming a deleted check cannot re-list the account on each.
    */
   readonly minRefreshIntervalSeconds?: number;
-  /** The share of the time left before a run's deadline that listing may take; the rest is for judging and recording. */
+  /**
+   * The share of the time left before a run's deadline that listing may take while no complete listing
+   * is at hand; the rest is for judging and recording.
+   */
   readonly listingShare?: number;
+  /** The same while a complete listing (this container's or the table's) is at hand to judge from: a new one can take a few runs. */
+  readonly refreshShare?: number;
 }
 
 /** Where a container keeps listings durably (the poll function): progress and the last complete listing's pairs. */
@@ -57,6 +63,7 @@ export interface DurableListings {
 
 export const DEFAULT_MIN_REFRESH_INTERVAL_SECONDS = 60;
 export const DEFAULT_LISTING_SHARE = 0.5;
+export const DEFAULT_REFRESH_SHARE = 0.25;
 
 interface Listing {
   readonly inventory: Inventory;
@@ -70,6 +77,7 @@ export class CachedInventorySource implements InventorySource {
   private readonly maxAgeMs: number;
   private readonly minRefreshIntervalMs: number;
   private readonly listingShare: number;
+  private readonly refreshShare: number;
   private complete: Listing | undefined;
   /** A listing of everything under way, and one of the health check definitions alone. */
   private pending: ListingInProgress | undefined;
@@ -91,11 +99,14 @@ export class CachedInventorySource implements InventorySource {
     for (const [name, value] of [['maxAgeSeconds', options.maxAgeSeconds], ['minRefreshIntervalSeconds', minRefresh]] as const) {
       if (!Number.isFinite(value) || value < 0) throw new ConfigurationError(`CachedInventorySource ${name} must be 0 or more seconds, got ${String(value)}`);
     }
-    const share = options.listingShare ?? DEFAULT_LISTING_SHARE;
-    if (!(share > 0 && share <= 1)) throw new ConfigurationError(`CachedInventorySource listingShare must be above 0 and at most 1, got ${String(share)}`);
+    const shares = { listingShare: options.listingShare ?? DEFAULT_LISTING_SHARE, refreshShare: options.refreshShare ?? DEFAULT_REFRESH_SHARE };
+    for (const [name, share] of Object.entries(shares)) {
+      if (!(share > 0 && share <= 1)) throw new ConfigurationError(`CachedInventorySource ${name} must be above 0 and at most 1, got ${String(share)}`);
+    }
     this.maxAgeMs = options.maxAgeSeconds * 1000;
     this.minRefreshIntervalMs = minRefresh * 1000;
-    this.listingShare = share;
+    this.listingShare = shares.listingShare;
+    this.refreshShare = shares.refreshShare;
   }
 
   /**
@@ -118,10 +129,11 @@ export class CachedInventorySource implements InventorySource {
 
   private async load(request: InventoryRequest): Promise<Inventory> {
     const startedAtMs = this.clock.now().getTime();
-    const stop = this.stopAt(request.deadline, startedAtMs);
     const problems: Problems = {};
     // Awaited only when there is something to read: a container without a store lists at once.
     if (!this.bootstrapped && this.durable !== undefined) await this.bootstrap(problems);
+    const atHand = this.complete !== undefined || this.storedPairKeys !== undefined;
+    const stop = this.stopAt(request.deadline, startedAtMs, atHand ? this.refreshShare : this.listingShare);
     const complete = this.complete;
     let failure: Error | undefined;
     if (this.pending !== undefined || complete === undefined || this.needsListing(complete, request)) {
@@ -146,9 +158,9 @@ export class CachedInventorySource implements InventorySource {
   }
 
   /** Listing stops once its share of the time left is spent (never, without a deadline). */
-  private stopAt(deadline: Date | undefined, nowMs: number): () => boolean {
+  private stopAt(deadline: Date | undefined, nowMs: number, share: number): () => boolean {
     if (deadline === undefined) return () => false;
-    const stopAtMs = nowMs + Math.max(0, deadline.getTime() - nowMs) * this.listingShare;
+    const stopAtMs = nowMs + Math.max(0, deadline.getTime() - nowMs) * share;
     return () => this.clock.now().getTime() >= stopAtMs;
   }
 

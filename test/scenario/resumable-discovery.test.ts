@@ -105,7 +105,10 @@ it('the partial listing never replaces the last complete one: a new container ju
   await sweepUntilComplete(container());
   harness.clock.advanceSeconds(3600);
   const cold = container();
+  const listedBefore = listingRequests();
   const first = await cold();
+  // With a complete listing at hand, a new listing takes a quarter of the time left (5 s: 5 pages), not half.
+  expect(listingRequests() - listedBefore).toBe(PAGES_PER_RUN / 2);
   expect(first).toMatchObject({ pairsWatched: 100, discovery: { judgedFrom: 'STORED', listing: { runs: 1 } }, definitions: { status: 'NOT_DUE', written: 0 } });
   harness.clock.advanceSeconds(60);
   // A warm container whose listing expired keeps judging from its complete one too.
