@@ -147,10 +147,13 @@ export interface DiscoveryReport {
   readonly judgedFrom: 'COMPLETE' | InventoryOrigin;
   /** Present while a listing is under way (cut by the deadline or a failure): where it stands. */
   readonly listing?: { readonly phase: ListingPhase; readonly zonesDone: number; readonly zones: number; readonly healthChecks: number; readonly runs: number };
-  /** Why the listing stopped short this run, when a call failed (what it gathered stands). */
-  readonly error?: string;
-  /** Why its progress could not be kept in the table, when the write failed (the container still holds it). */
-  readonly progressNotStored?: string;
+  /**
+   * Why the Route 53 listing stopped short this run, when a call failed (what it gathered stands), and
+   * whether trying again may help: the invocation fails with it once it has judged and recorded.
+   */
+  readonly error?: { readonly message: string; readonly retryable: boolean };
+  /** Why the table's discovery could not be read or written (the container lists, or keeps its progress, alone meanwhile). */
+  readonly storeProblem?: string;
 }
 
 /** Route 53 listing: hosted zones, record sets, health check definitions (every page). */

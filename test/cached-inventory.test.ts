@@ -178,7 +178,7 @@ describe('CachedInventorySource', () => {
     const first = await cache.loadInventory();
     clock.advanceSeconds(900);
     expect(await cache.loadInventory()).toBe(first);
-    expect(cache.lastDiscovery()).toMatchObject({ judgedFrom: 'COMPLETE', error: expect.stringMatching(/kept throttling/) });
+    expect(cache.lastDiscovery()).toMatchObject({ judgedFrom: 'COMPLETE', error: { message: expect.stringMatching(/kept throttling/), retryable: true } });
   });
 
   it('lists again when the clock went backwards', async () => {
@@ -244,7 +244,7 @@ describe('CachedInventorySource', () => {
     inner.checkAnswers = [failure, definitionsOf(aDefinition({ id: KNOWN_CHECK }))];
     clock.advanceSeconds(60);
     expect(await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).toBe(first);
-    expect(cache.lastDiscovery()?.error).toMatch(/kept throttling/);
+    expect(cache.lastDiscovery()?.error?.message).toMatch(/kept throttling/);
     expect(await cache.loadInventory()).toBe(first);
     expect(await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).toBe(first);
     expect([inner.listings, inner.healthCheckListings]).toEqual([1, 3]);

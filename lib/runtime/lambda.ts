@@ -2,6 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { remainingTimeOf } from './invocation';
+import { HealthSourceError } from '../errors';
 import type { PublishFailure } from '../usecases/publish';
 import type { RunResult } from '../usecases/run-result';
 
@@ -71,18 +72,29 @@ export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, messa
 
 /**
  * A listing under way is expected after a cold start on a large account (WARN, with where it stands); a
- * run judged from a partial listing says which pairs it could not judge yet; a failed listing call or
- * progress write is an ERROR (what was gathered stands, and the next run goes on).
+ * run judged from a partial listing says which pairs it could not judge yet; the table's discovery that
+ * could not be read or written is an ERROR (the container lists alone meanwhile). A failed listing call is
+ * not logged here: the invocation fails with it (`failIfDiscoveryFailed`) once it has judged and recorded.
  */
 function logDiscovery(log: Pick<Logger, 'warn' | 'error'>, discovery: RunResult['discovery']): void {
   if (discovery === undefined) return;
-  if (discovery.error !== undefined || discovery.progressNotStored !== undefined) {
-    log.error('Route 53 discovery stopped short or its progress was not stored; what it gathered stands and the next run goes on', { discovery });
+  if (discovery.storeProblem !== undefined) {
+    log.error('the stored Route 53 discovery could not be read or written; this container goes on with what it holds', { discovery });
   } else if (discovery.judgedFrom === 'PARTIAL') {
     log.warn('Route 53 discovery is not complete yet: only the pairs of the zones listed so far were judged; the next run goes on', { discovery });
-  } else if (discovery.listing !== undefined) {
+  } else if (discovery.listing !== undefined && discovery.error === undefined) {
     log.warn('a Route 53 listing is under way: pairs were judged from the last complete listing; the next run goes on', { discovery });
   }
+}
+
+/**
+ * After a run judged from the last complete listing (or what was listed so far) because a Route 53 listing
+ * call failed: the invocation fails with that call's error, so it is logged once and counted in the
+ * function's Errors (the `poll-errors` alarm), and what to fix reaches a person. What the run recorded stands.
+ */
+export function failIfDiscoveryFailed(result: RunResult): void {
+  const error = result.discovery?.error;
+  if (error !== undefined) throw new HealthSourceError(error.message, error.retryable);
 }
 
 /** Each one is its own ERROR line; past this many in one run, one more line says how many were not listed. */

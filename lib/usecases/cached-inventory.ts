@@ -189,7 +189,7 @@ export class CachedInventorySource implements InventorySource {
     const listing = this.pending ?? new ListingInProgress(randomUUID(), this.clock.now().getTime(), listingStart(ListingScope.ALL));
     const step = await this.inner.continueListing(listing.cursor, stop, ListingScope.ALL);
     listing.take(step.piece, step.cursor);
-    if (step.failure !== undefined) problems.error = describeError(step.failure);
+    if (step.failure !== undefined) problems.error = failureOf(step.failure);
     if (listing.complete) {
       this.pending = undefined;
       this.complete = { inventory: listing.inventory(listing.startedAtMs), recordsListedAtMs: listing.startedAtMs, healthChecksListedAtMs: listing.startedAtMs };
@@ -208,7 +208,7 @@ export class CachedInventorySource implements InventorySource {
       await this.durable.store.saveProgress(listing.listingId, new Date(listing.startedAtMs).toISOString(), listing.storedStretches, { cursor: listing.cursor, piece });
       listing.markStored();
     } catch (error) {
-      problems.progressNotStored = describeError(error);
+      problems.storeProblem = `the listing's progress was not stored (this container keeps it): ${describeError(error)}`;
     }
   }
 
@@ -217,7 +217,7 @@ export class CachedInventorySource implements InventorySource {
     const checks = this.pendingChecks ?? new ListingInProgress(randomUUID(), this.clock.now().getTime(), listingStart(ListingScope.HEALTH_CHECKS));
     const step = await this.inner.continueListing(checks.cursor, stop, ListingScope.HEALTH_CHECKS);
     checks.take(step.piece, step.cursor);
-    if (step.failure !== undefined) problems.error = describeError(step.failure);
+    if (step.failure !== undefined) problems.error = failureOf(step.failure);
     if (!checks.complete) {
       this.pendingChecks = checks;
       return step.failure;
@@ -245,7 +245,7 @@ export class CachedInventorySource implements InventorySource {
     if (this.durable === undefined) return;
     try {
       const stored = await this.durable.store.loadListingState();
-      if (stored.problems.length > 0) problems.error = `stored discovery left out: ${stored.problems.join('; ')}`;
+      if (stored.problems.length > 0) problems.storeProblem = `stored discovery left out: ${stored.problems.join('; ')}`;
       if (stored.progress !== undefined) {
         const { listingId, startedAt, stretches } = stored.progress;
         const last = stretches.at(-1);
@@ -257,7 +257,7 @@ export class CachedInventorySource implements InventorySource {
       }
       this.storedPairKeys = stored.complete?.pairKeys;
     } catch (error) {
-      problems.error = `the stored discovery could not be read, so this container lists from the start: ${describeError(error)}`;
+      problems.storeProblem = `the stored discovery could not be read, so this container lists from the start: ${describeError(error)}`;
     }
   }
 
@@ -267,7 +267,7 @@ export class CachedInventorySource implements InventorySource {
     try {
       this.complete = await this.storedListing(keys);
     } catch (error) {
-      problems.error = `the last complete listing could not be read from the stored pair definitions: ${describeError(error)}`;
+      problems.storeProblem = `the last complete listing could not be read from the stored pair definitions: ${describeError(error)}`;
     }
   }
 
@@ -300,4 +300,8 @@ export class CachedInventorySource implements InventorySource {
   }
 }
 
-type Problems = { error?: string; progressNotStored?: string };
+type Problems = { error?: DiscoveryReport['error']; storeProblem?: string };
+
+function failureOf(error: Error): NonNullable<DiscoveryReport['error']> {
+  return { message: describeError(error), retryable: !(error instanceof HealthSourceError) || error.retryable };
+}
