@@ -3,7 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { parseAlarmEvent } from '../lib/runtime/events';
 import { withinInvocation } from '../lib/runtime/invocation';
-import { deadlineFrom, logFailures, logRunResult, once } from '../lib/runtime/lambda';
+import { deadlineFrom, failIfDiscoveryFailed, logFailures, logRunResult, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
 import { MetricsFunction } from '../lib/metric-names';
 import { alarmFigures, metrics, withInvocationMetrics } from '../lib/runtime/metrics';
@@ -40,6 +40,7 @@ export function createHandler(getDeps: (context?: Context) => WatchDeps, sink: M
         logger.warn('alarm names health checks no watched pair uses', { alarmName: plan.alarmName, healthCheckIds: plan.healthCheckIds });
       }
       logRunResult(logger, 'alarm evaluated', result, { alarmName: plan.alarmName, state: plan.state, discovery: summary.discovery });
+      failIfDiscoveryFailed(result);
       return result;
     }, alarmFigures)));
 }

@@ -3,7 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { parseScheduleEvent } from '../lib/runtime/events';
 import { withinInvocation } from '../lib/runtime/invocation';
-import { deadlineFrom, logFailures, logPublishFailures, logRunResult, once } from '../lib/runtime/lambda';
+import { deadlineFrom, failIfDiscoveryFailed, logFailures, logPublishFailures, logRunResult, once } from '../lib/runtime/lambda';
 import { logger } from '../lib/runtime/logger';
 import { MetricsFunction } from '../lib/metric-names';
 import { metrics, sweepFigures, withInvocationMetrics } from '../lib/runtime/metrics';
@@ -40,6 +40,7 @@ export function createHandler(getDeps: (context?: Context) => PollDeps, sink: Me
       if (alarms.status === AlarmReconcileStatus.UNFINISHED) logger.warn('managed alarms were not all reconciled in this run; the next sweep continues', { alarms });
       const result = { ...toRunResult(summary), ...(definitions === undefined ? {} : { definitions }), alarms };
       logRunResult(logger, 'sweep finished', result);
+      failIfDiscoveryFailed(result);
       return result;
     }, (result) => sweepFigures(result, { vanished: result.definitions?.vanishedOutboxes }))));
 }

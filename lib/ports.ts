@@ -32,20 +32,64 @@ export interface SkippedEntry {
   readonly reason: string;
 }
 
-/** Zones and their record sets: what changes rarely, and what the discovery cache keeps longest. */
-export interface RecordsListing {
+/** A hosted zone as a listing carries it. */
+export interface ListedZone {
+  readonly id: string;
+  readonly name: string;
+  /** A private hosted zone (TestDNSAnswer cannot be asked there). */
+  readonly private: boolean;
+}
+
+/** What a Route 53 listing lists first, then, then last; DONE once the last page is in. */
+export const ListingPhase = { HEALTH_CHECKS: 'HEALTH_CHECKS', ZONES: 'ZONES', RECORDS: 'RECORDS', DONE: 'DONE' } as const;
+export type ListingPhase = (typeof ListingPhase)[keyof typeof ListingPhase];
+
+/** Lists everything, or only the health check definitions (the sweep's refresh of a complete listing). */
+export const ListingScope = { ALL: 'ALL', HEALTH_CHECKS: 'HEALTH_CHECKS' } as const;
+export type ListingScope = (typeof ListingScope)[keyof typeof ListingScope];
+
+/**
+ * Where a Route 53 listing goes on from: plain JSON data, kept between runs (and durably, while the
+ * listing is incomplete), so a listing cut by a run's deadline resumes at the page where it stopped.
+ * Health checks come first: once they are in, every zone listed after them gives pairs that can be judged.
+ */
+export interface ListingCursor {
+  readonly scope: ListingScope;
+  readonly phase: ListingPhase;
+  /** HEALTH_CHECKS: the next page's marker; absent before the first page. */
+  readonly healthCheckMarker?: string;
+  /** ZONES: the next ListHostedZones page's marker; absent before the first page. */
+  readonly zoneMarker?: string;
+  /** The zones whose records are listed, in order (complete once the phase is past ZONES). */
+  readonly zones: readonly ListedZone[];
+  /** RECORDS: the zone being listed (index in `zones`), where its next page starts, and its records so far. */
+  readonly zoneIndex: number;
+  readonly recordStart?: { readonly name: string; readonly type: string; readonly identifier?: string };
+  /** A zone's pairs are built once all its records are in; these are the ones of zone `zoneIndex` listed so far. */
+  readonly zoneRecords: readonly RecordSet[];
+}
+
+/** Where a listing of `scope` starts. */
+export function listingStart(scope: ListingScope): ListingCursor {
+  return { scope, phase: ListingPhase.HEALTH_CHECKS, zones: [], zoneIndex: 0, zoneRecords: [] };
+}
+
+/** What a stretch of a listing gathered: the pairs and reached records of the zones it finished, the health checks it read. */
+export interface ListingPiece {
   readonly pairs: readonly FailoverPair[];
-  /** Every record set of each watched zone that judging its pairs reads, by zone id (aliases resolve against these). */
-  readonly recordSetsByZone: ReadonlyMap<string, readonly RecordSet[]>;
-  /** Failover records that do not form a pair (a PRIMARY without SECONDARY, ...). */
+  /** Every record set of each zone finished that judging its pairs reads, by zone id (a zone without pairs has none). */
+  readonly recordSetsByZone: readonly (readonly [string, readonly RecordSet[]])[];
+  readonly healthChecks: readonly HealthCheckDefinition[];
+  /** Failover records that do not form a pair, and checks of a type Failwatch does not know. */
   readonly skipped: readonly SkippedEntry[];
 }
 
-/** Every health check definition (all pages of `ListHealthChecks`): what an operator changes for maintenance. */
-export interface HealthCheckListing {
-  readonly healthChecks: ReadonlyMap<string, HealthCheckDefinition>;
-  /** Checks of a type Failwatch does not know. */
-  readonly skipped: readonly SkippedEntry[];
+/** One stretch of a listing: what it gathered and where the listing goes on from (`phase` DONE: it is complete). */
+export interface ListingStep {
+  readonly cursor: ListingCursor;
+  readonly piece: ListingPiece;
+  /** Why the stretch stopped early, if a call failed: what it gathered before stands, and the cursor resumes at the failed page. */
+  readonly failure?: Error;
 }
 
 /** Everything Route 53 says about the watched zones and health checks. */
@@ -61,9 +105,19 @@ export interface Inventory {
    * (ISO instants); absent from a source that lists everything on every call (the listing is this run's).
    */
   readonly listedAt?: { readonly records: string; readonly healthChecks: string };
+  /**
+   * Absent for a listing of Route 53. STORED: rebuilt from the pair definitions the last complete listing
+   * left in the table (a new container's first runs, while its own listing is under way): its age is
+   * unknown, so no configuration notice is decided from it. PARTIAL: the first listing ever, not complete
+   * yet: the pairs of the zones listed so far only; nothing may conclude from a pair's absence.
+   */
+  readonly origin?: InventoryOrigin;
 }
 
-/** What a caller of `loadInventory` may ask for beyond "the inventory". Both optional. */
+export const InventoryOrigin = { STORED: 'STORED', PARTIAL: 'PARTIAL' } as const;
+export type InventoryOrigin = (typeof InventoryOrigin)[keyof typeof InventoryOrigin];
+
+/** What a caller of `loadInventory` may ask for beyond "the inventory". All optional. */
 export interface InventoryRequest {
   /**
    * The health checks the caller is about to evaluate (an alarm names them). A cached inventory that
@@ -78,18 +132,73 @@ export interface InventoryRequest {
    * inverted for maintenance is judged by the next run that asks, not when the cache expires.
    */
   readonly healthChecksMaxAgeSeconds?: number;
+  /** The run's deadline: a cache lists Route 53 only for part of the time left, and resumes in the next run. */
+  readonly deadline?: Date;
+  /**
+   * The inventory this run already loaded (the definition sync and the alarm reconciler after the sweep):
+   * a cache never lists for it, whatever its age. A source without a cache lists.
+   */
+  readonly fromThisRun?: boolean;
+}
+
+/** How the run's discovery went: what the run log shows under `discovery`. */
+export interface DiscoveryReport {
+  /** COMPLETE: judged from a complete listing. STORED / PARTIAL: see `InventoryOrigin`. */
+  readonly judgedFrom: 'COMPLETE' | InventoryOrigin;
+  /** Present while a listing is under way (cut by the deadline or a failure): where it stands. */
+  readonly listing?: { readonly phase: ListingPhase; readonly zonesDone: number; readonly zones: number; readonly healthChecks: number; readonly runs: number };
+  /**
+   * Why the Route 53 listing stopped short this run, when a call failed (what it gathered stands), and
+   * whether trying again may help: the invocation fails with it once it has judged and recorded.
+   */
+  readonly error?: { readonly message: string; readonly retryable: boolean };
+  /** Why the table's discovery could not be read or written (the container lists, or keeps its progress, alone meanwhile). */
+  readonly storeProblem?: string;
 }
 
 /** Route 53 listing: hosted zones, record sets, health check definitions (every page). */
 export interface InventorySource {
   /** Sources that do not cache list every time and may ignore `request`. */
   loadInventory(request?: InventoryRequest): Promise<Inventory>;
+  /** How the last `loadInventory` went; absent from a source that always lists everything. */
+  lastDiscovery?(): DiscoveryReport | undefined;
 }
 
-/** Route 53's two listings apart, so a cache can keep the records while it lists the health checks again. */
+/** Route 53's listings, page by page, resumable: what the discovery cache drives within a run's deadline. */
 export interface Route53Listings {
-  listRecords(): Promise<RecordsListing>;
-  listHealthChecks(): Promise<HealthCheckListing>;
+  /**
+   * Lists from `cursor` (the start of a listing of `scope` when undefined) until the listing is done, or
+   * `stop()` says so before a page. Never throws for a failed call: the step carries the failure.
+   */
+  continueListing(cursor: ListingCursor | undefined, stop: () => boolean, scope?: ListingScope): Promise<ListingStep>;
+}
+
+/**
+ * The discovery's durable part (DynamoDB in production): the pair keys of the last complete listing (whose
+ * definitions are stored apart, PairDefinitionStore) and the progress of a listing still under way.
+ */
+export interface ListingStore {
+  /** What is stored, in one read (undefined: nothing); damaged progress is left out, with why. */
+  loadListingState(): Promise<StoredListingState>;
+  /**
+   * Records one more stretch of the listing under way (`listingId`): its piece and the cursor it ends at.
+   * Only ever called while the listing is incomplete. Throws StoreError.
+   */
+  saveProgress(listingId: string, startedAt: string, stretch: number, step: { readonly cursor: ListingCursor; readonly piece: ListingPiece }): Promise<void>;
+  /**
+   * The listing whose pairs are `pairKeys` is complete and every definition is stored: keeps its pair keys
+   * and drops stored progress. Writes nothing when the same keys are stored and no progress is. Returns the writes made.
+   */
+  saveComplete(pairKeys: readonly string[]): Promise<number>;
+}
+
+export interface StoredListingState {
+  /** The last complete listing's pair keys (their definitions are the listing). */
+  readonly complete?: { readonly pairKeys: readonly string[] };
+  /** A listing under way: each stretch stored, in order (the last one's cursor is where it goes on). */
+  readonly progress?: { readonly listingId: string; readonly startedAt: string; readonly stretches: readonly { readonly cursor: ListingCursor; readonly piece: ListingPiece }[] };
+  /** Why something stored was left out (damaged, of another format). */
+  readonly problems: readonly string[];
 }
 
 /** Route 53's verdicts from CloudWatch `AWS/Route53 HealthCheckStatus` in us-east-1. */

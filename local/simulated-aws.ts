@@ -79,21 +79,38 @@ export interface SimulatedAwsOptions {
   /** Page size the simulated Route 53 uses (small values exercise the markers). */
   readonly pageSize?: number;
   /**
-   * Per-listing page sizes, where they should differ (Route 53's: 100 zones, 300 record sets). For health
-   * checks it is the most a page holds, as Route 53 caps MaxItems at 1,000 (100 when MaxItems is absent).
+   * Per-listing page sizes: the most a page holds, below Route 53's own caps (ROUTE53_PAGE_CAPS), to
+   * exercise the markers. A page is never larger than MaxItems asks, nor than the cap.
    */
   readonly pageSizes?: { readonly hostedZones?: number; readonly recordSets?: number; readonly healthChecks?: number };
 }
 
-/** `ListHealthChecks`: at most 1,000 a page whatever MaxItems asks, 100 when it asks nothing (the API reference). */
-export const HEALTH_CHECKS_PAGE_CAP = 1000;
-const HEALTH_CHECKS_DEFAULT_PAGE = 100;
+/**
+ * The most a page holds whatever MaxItems asks, per the Route 53 API reference: ListHostedZones "returns a
+ * maximum of 100 items in each response", ListResourceRecordSets "returns up to 300 resource record sets at
+ * a time", ListHealthChecks "returns a maximum of 1000 items" (API_ListHostedZones,
+ * API_ListResourceRecordSets, API_ListHealthChecks).
+ */
+export const ROUTE53_PAGE_CAPS = { hostedZones: 100, recordSets: 300, healthChecks: 1000 } as const;
+/**
+ * A page when MaxItems is absent. The current reference states no default; older versions of it say 100 for
+ * each listing, and 100 is within every cap. Failwatch always asks for the cap, so it never relies on this.
+ */
+export const ROUTE53_DEFAULT_PAGE = 100;
+
+/** The page a listing answers: what MaxItems asks (the default when absent), within the configured size and the cap. */
+function pageSizeFor(maxItems: number | undefined, configured: number, cap: number): number {
+  const asked = maxItems === undefined || !(maxItems > 0) ? ROUTE53_DEFAULT_PAGE : maxItems;
+  return Math.min(asked, configured, cap);
+}
 
 export interface ListHostedZonesInput {
   readonly Marker?: string;
+  readonly MaxItems?: number;
 }
 export interface ListResourceRecordSetsInput {
   readonly HostedZoneId: string;
+  readonly MaxItems?: number;
   readonly StartRecordName?: string;
   readonly StartRecordType?: string;
   readonly StartRecordIdentifier?: string;
@@ -133,11 +150,10 @@ export class SimulatedAws {
   private alarmVersion = 0;
 
   constructor(options: SimulatedAwsOptions = {}) {
-    const pageSize = options.pageSize ?? 100;
     this.pageSizes = {
-      hostedZones: options.pageSizes?.hostedZones ?? pageSize,
-      recordSets: options.pageSizes?.recordSets ?? pageSize,
-      healthChecks: options.pageSizes?.healthChecks ?? options.pageSize ?? HEALTH_CHECKS_PAGE_CAP,
+      hostedZones: options.pageSizes?.hostedZones ?? options.pageSize ?? ROUTE53_PAGE_CAPS.hostedZones,
+      recordSets: options.pageSizes?.recordSets ?? options.pageSize ?? ROUTE53_PAGE_CAPS.recordSets,
+      healthChecks: options.pageSizes?.healthChecks ?? options.pageSize ?? ROUTE53_PAGE_CAPS.healthChecks,
     };
   }
 
@@ -291,7 +307,7 @@ export class SimulatedAws {
   listHostedZones(input: ListHostedZonesInput) {
     this.countRoute53('ListHostedZones');
     this.failIf(this.listingFailure);
-    const pageSize = this.pageSizes.hostedZones;
+    const pageSize = pageSizeFor(input.MaxItems, this.pageSizes.hostedZones, ROUTE53_PAGE_CAPS.hostedZones);
     const start = input.Marker ? Number(input.Marker) : 0;
     const page = this.zones.slice(start, start + pageSize);
     const next = start + pageSize;
@@ -314,7 +330,7 @@ export class SimulatedAws {
   listResourceRecordSets(input: ListResourceRecordSetsInput) {
     this.countRoute53('ListResourceRecordSets');
     this.failIf(this.listingFailure);
-    const pageSize = this.pageSizes.recordSets;
+    const pageSize = pageSizeFor(input.MaxItems, this.pageSizes.recordSets, ROUTE53_PAGE_CAPS.recordSets);
     const zone = this.zones.find((z) => z.id === input.HostedZoneId.replace('/hostedzone/', ''));
     if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.HostedZoneId}`), { name: 'NoSuchHostedZone' });
     let start = 0;
@@ -339,8 +355,7 @@ export class SimulatedAws {
   listHealthChecks(input: { Marker?: string; MaxItems?: number }) {
     this.countRoute53('ListHealthChecks');
     this.failIf(this.listingFailure);
-    const asked = input.MaxItems === undefined || !(input.MaxItems > 0) ? HEALTH_CHECKS_DEFAULT_PAGE : input.MaxItems;
-    const pageSize = Math.min(asked, this.pageSizes.healthChecks, HEALTH_CHECKS_PAGE_CAP);
+    const pageSize = pageSizeFor(input.MaxItems, this.pageSizes.healthChecks, ROUTE53_PAGE_CAPS.healthChecks);
     const all = [...this.checks.values()].map((c) => c.definition);
     const start = input.Marker ? Number(input.Marker) : 0;
     const next = start + pageSize;

@@ -6,7 +6,8 @@ import { CachedInventorySource, type CachedInventoryOptions } from '../lib/useca
 import { loadWatchConfig } from '../lib/runtime/config';
 import { ConfigurationError, HealthSourceError } from '../lib/errors';
 import type { HealthCheckDefinition } from '../lib/domain/model';
-import type { HealthCheckListing, Inventory, RecordsListing, Route53Listings } from '../lib/ports';
+import { listingStart, ListingPhase, ListingScope, type Inventory, type ListingCursor, type ListingStep, type Route53Listings } from '../lib/ports';
+import { EMPTY_PIECE } from '../lib/usecases/listing-progress';
 import { buildWatchDeps, createAwsClients, destroyAwsClients } from '../lib/runtime/wiring';
 import { aDefinition, definitionsOf } from './support/domain-fixtures';
 import { FixedClock } from '../local/fixed-clock';
@@ -24,43 +25,38 @@ function inventoryWith(...healthCheckIds: readonly string[]): Inventory {
 }
 
 /**
- * Route 53's two listings, recorded. Each full listing (records, then health checks) answers the next
- * inventory of `answers` (the last one repeats) or throws the error it holds; a health check listing
- * made alone answers the next of `checkAnswers` (the last one repeats), or the last full listing's checks.
+ * Route 53's listings, recorded. Each full listing (health checks, zones, records) answers the next
+ * inventory of `answers` (the last one repeats) or fails with the error it holds; a listing of the health
+ * checks alone answers the next of `checkAnswers` (the last one repeats), or the last full listing's checks.
  */
 class RecordingListings implements Route53Listings {
   listings = 0;
   healthCheckListings = 0;
   checkAnswers: (ReadonlyMap<string, HealthCheckDefinition> | Error)[] = [];
   private pending: (() => void)[] = [];
-  private fromFullListing: ReadonlyMap<string, HealthCheckDefinition> | undefined;
   private lastChecks: ReadonlyMap<string, HealthCheckDefinition> = new Map();
   private aloneListings = 0;
   holdListings = false;
 
   constructor(private readonly answers: readonly (Inventory | Error)[]) {}
 
-  async listRecords(): Promise<RecordsListing> {
-    const answer = this.answers[Math.min(this.listings, this.answers.length - 1)];
+  async continueListing(_cursor: ListingCursor | undefined, _stop: () => boolean, scope: ListingScope = ListingScope.ALL): Promise<ListingStep> {
+    this.healthCheckListings += 1;
+    if (scope === ListingScope.HEALTH_CHECKS) {
+      const answer = this.checkAnswers.length === 0 ? this.lastChecks : this.checkAnswers[Math.min(this.aloneListings, this.checkAnswers.length - 1)]!;
+      this.aloneListings += 1;
+      if (answer instanceof Error) return { cursor: listingStart(scope), piece: EMPTY_PIECE, failure: answer };
+      return { cursor: { ...listingStart(scope), phase: ListingPhase.DONE }, piece: { ...EMPTY_PIECE, healthChecks: [...answer.values()] } };
+    }
+    const answer = this.answers[Math.min(this.listings, this.answers.length - 1)]!;
     this.listings += 1;
     if (this.holdListings) await new Promise<void>((resolve) => this.pending.push(resolve));
-    if (answer instanceof Error) throw answer;
-    this.fromFullListing = answer!.healthChecks;
-    return { pairs: answer!.pairs, recordSetsByZone: answer!.recordSetsByZone, skipped: answer!.skipped };
-  }
-
-  async listHealthChecks(): Promise<HealthCheckListing> {
-    this.healthCheckListings += 1;
-    const full = this.fromFullListing;
-    this.fromFullListing = undefined;
-    if (full !== undefined) {
-      this.lastChecks = full;
-      return { healthChecks: full, skipped: [] };
-    }
-    const answer = this.checkAnswers.length === 0 ? this.lastChecks : this.checkAnswers[Math.min(this.aloneListings, this.checkAnswers.length - 1)]!;
-    this.aloneListings += 1;
-    if (answer instanceof Error) throw answer;
-    return { healthChecks: answer, skipped: [] };
+    if (answer instanceof Error) return { cursor: listingStart(scope), piece: EMPTY_PIECE, failure: answer };
+    this.lastChecks = answer.healthChecks;
+    return {
+      cursor: { ...listingStart(scope), phase: ListingPhase.DONE },
+      piece: { pairs: answer.pairs, recordSetsByZone: [...answer.recordSetsByZone], healthChecks: [...answer.healthChecks.values()], skipped: answer.skipped },
+    };
   }
 
   releaseListings(): void {
@@ -112,9 +108,12 @@ describe('CachedInventorySource', () => {
     expect(inner.listings).toBe(2);
   });
 
-  it('maxAgeSeconds 0 lists on every call', async () => {
+  it('maxAgeSeconds 0 lists on every call, but never for a caller that asks for the inventory this run already loaded', async () => {
     const { inner, cache } = cachedOver([inventoryWith(KNOWN_CHECK)], { maxAgeSeconds: 0 });
-    await cache.loadInventory();
+    const first = await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 });
+    expect(await cache.loadInventory({ fromThisRun: true })).toBe(first);
+    expect(await cache.loadInventory({ fromThisRun: true })).toBe(first);
+    expect(inner.listings).toBe(1);
     await cache.loadInventory();
     expect(inner.listings).toBe(2);
   });
@@ -173,12 +172,13 @@ describe('CachedInventorySource', () => {
     expect(inner.listings).toBe(2);
   });
 
-  it('a failed refresh of an expired listing fails the call rather than serving the expired one', async () => {
+  it('a failed listing of an expired listing serves the expired one and reports the failure: runs are judged from the last complete listing', async () => {
     const failure = new HealthSourceError('Route 53 kept throttling ListHealthChecks', true);
     const { clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK), failure]);
-    await cache.loadInventory();
+    const first = await cache.loadInventory();
     clock.advanceSeconds(900);
-    await expect(cache.loadInventory()).rejects.toBe(failure);
+    expect(await cache.loadInventory()).toBe(first);
+    expect(cache.lastDiscovery()).toMatchObject({ judgedFrom: 'COMPLETE', error: { message: expect.stringMatching(/kept throttling/), retryable: true } });
   });
 
   it('lists again when the clock went backwards', async () => {
@@ -237,13 +237,14 @@ describe('CachedInventorySource', () => {
     expect(inner.healthCheckListings).toBe(3);
   });
 
-  it('a failed listing of the definitions fails the call, keeps the cached listing, and the next call lists them again', async () => {
+  it('a failed listing of the definitions keeps the cached listing, reports the failure, and the next call lists them again', async () => {
     const failure = new HealthSourceError('Route 53 kept throttling ListHealthChecks', true);
     const { inner, clock, cache } = cachedOver([inventoryWith(KNOWN_CHECK)]);
     const first = await cache.loadInventory();
     inner.checkAnswers = [failure, definitionsOf(aDefinition({ id: KNOWN_CHECK }))];
     clock.advanceSeconds(60);
-    await expect(cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).rejects.toBe(failure);
+    expect(await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).toBe(first);
+    expect(cache.lastDiscovery()?.error?.message).toMatch(/kept throttling/);
     expect(await cache.loadInventory()).toBe(first);
     expect(await cache.loadInventory({ healthChecksMaxAgeSeconds: 0 })).toBe(first);
     expect([inner.listings, inner.healthCheckListings]).toEqual([1, 3]);

@@ -2,6 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { remainingTimeOf } from './invocation';
+import { HealthSourceError } from '../errors';
 import type { PublishFailure } from '../usecases/publish';
 import type { RunResult } from '../usecases/run-result';
 
@@ -65,7 +66,35 @@ export function logRunResult(log: Pick<Logger, 'info' | 'warn' | 'error'>, messa
   }
   logPublishFailures(log, result.publishFailures ?? []);
   if (result.unfinishedPairs.length > 0) log.error('some pairs were not recorded; their state is unchanged', { unfinished: result.unfinishedPairs });
+  logDiscovery(log, result.discovery);
   if (result.historyNotMoved) log.error('published entries stay in their pair\'s outbox: not moved to history this sweep; the next sweep retries', { historyNotMoved: result.historyNotMoved });
+}
+
+/**
+ * A listing under way is expected after a cold start on a large account (WARN, with where it stands); a
+ * run judged from a partial listing says which pairs it could not judge yet; the table's discovery that
+ * could not be read or written is an ERROR (the container lists alone meanwhile). A failed listing call is
+ * not logged here: the invocation fails with it (`failIfDiscoveryFailed`) once it has judged and recorded.
+ */
+function logDiscovery(log: Pick<Logger, 'warn' | 'error'>, discovery: RunResult['discovery']): void {
+  if (discovery === undefined) return;
+  if (discovery.storeProblem !== undefined) {
+    log.error('the stored Route 53 discovery could not be read or written; this container goes on with what it holds', { discovery });
+  } else if (discovery.judgedFrom === 'PARTIAL') {
+    log.warn('Route 53 discovery is not complete yet: only the pairs of the zones listed so far were judged; the next run goes on', { discovery });
+  } else if (discovery.listing !== undefined && discovery.error === undefined) {
+    log.warn('a Route 53 listing is under way: pairs were judged from the last complete listing; the next run goes on', { discovery });
+  }
+}
+
+/**
+ * After a run judged from the last complete listing (or what was listed so far) because a Route 53 listing
+ * call failed: the invocation fails with that call's error, so it is logged once and counted in the
+ * function's Errors (the `poll-errors` alarm), and what to fix reaches a person. What the run recorded stands.
+ */
+export function failIfDiscoveryFailed(result: RunResult): void {
+  const error = result.discovery?.error;
+  if (error !== undefined) throw new HealthSourceError(error.message, error.retryable);
 }
 
 /** Each one is its own ERROR line; past this many in one run, one more line says how many were not listed. */

@@ -5,6 +5,7 @@
  * derives it from the code) is never granted them.
  */
 import { CloudWatchAlarmManager } from '../aws/cloudwatch/alarms';
+import { DynamoListingStore } from '../aws/dynamodb/listing-store';
 import { DynamoPairDefinitionWriter } from '../aws/dynamodb/pair-definition-writer';
 import { DynamoPairDefinitionStore } from '../aws/dynamodb/pair-definitions';
 import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';
@@ -23,7 +24,9 @@ export interface PollDeps extends WatchDeps {
 }
 
 export function buildPollDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): PollDeps {
-  const base = buildWatchDeps(config, clients, clock);
+  // One store for the discovery cache (progress, the last complete listing) and the sync (which completes it).
+  const listings = new DynamoListingStore({ client: clients.dynamo, tableName: config.tableName });
+  const base = buildWatchDeps(config, clients, clock, listings);
   // From the sweep's own discovery cache, like the reconciler: nothing is listed twice.
   const definitionSync = new PairDefinitionSync(
     base.definitions ?? new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName }),
@@ -31,6 +34,7 @@ export function buildPollDeps(config: WatchConfig, clients: AwsClients, clock: C
     base.inventory,
     clock,
     new VanishedPairOutboxes({ store: base.store, notifier: base.notifier, clock, settings: base.settings }),
+    listings,
   );
   const watch: PollDeps = { ...base, definitionSync };
   if (!config.alarms.manage) return watch;

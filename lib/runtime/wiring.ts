@@ -23,7 +23,7 @@ import { createSnsClient, SnsNotifier } from '../aws/sns/notifier';
 import { CachedInventorySource } from '../usecases/cached-inventory';
 import { CachedLoadBalancerDirectory } from '../usecases/cached-load-balancers';
 import { loadWatchConfig, type FunctionIdentity, type WatchConfig } from './config';
-import type { Clock } from '../ports';
+import type { Clock, ListingStore } from '../ports';
 import { DEFAULT_WATCH_SETTINGS, type WatchDeps } from '../usecases/watch';
 
 export interface AwsClients {
@@ -67,20 +67,27 @@ export function destroyAwsClients(clients: AwsClients): void {
 /**
  * Handlers build this once per container (`once`), so the discovery cache in `inventory` lives as long
  * as the container: a warm container lists Route 53 only when its listing is older than the setting.
+ * `listings` (the poll function's, lib/runtime/poll-wiring.ts): where the discovery keeps a listing's
+ * progress and the last complete listing, so a new container starts from them; without it (the alarm
+ * function) a listing cut by the deadline resumes in the same container only.
  */
-export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock): WatchDeps {
+export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: Clock = systemClock, listings?: ListingStore): WatchDeps {
   // Shared, so a sweep's state and silence reads go out together in one BatchGetItem (an alarm's, with its pairs' definitions).
   const reader = new DynamoBatchReader({ client: clients.dynamo, tableName: config.tableName });
+  const definitions = new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName, reader });
   return {
-    inventory: new CachedInventorySource(new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }), clock, {
-      maxAgeSeconds: config.discoveryMaxAgeMinutes * 60,
-    }),
+    inventory: new CachedInventorySource(
+      new Route53InventorySource(clients.route53, { zoneIds: config.zoneIds }),
+      clock,
+      { maxAgeSeconds: config.discoveryMaxAgeMinutes * 60 },
+      listings === undefined ? undefined : { store: listings, definitions },
+    ),
     metrics: new CloudWatchHealthMetricSource(clients.cloudWatch),
     checkers: new Route53CheckerStatusSource(clients.route53),
     store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays, reader }),
     notifier: new SnsNotifier(clients.sns, config.topicArn),
     silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName, reader }),
-    definitions: new DynamoPairDefinitionStore({ client: clients.dynamo, tableName: config.tableName, reader }),
+    definitions,
     loadBalancers: {
       directory: new CachedLoadBalancerDirectory(new ElbLoadBalancerDirectory((region) => clients.loadBalancers.in(region)), clock, { maxAgeSeconds: config.discoveryMaxAgeMinutes * 60 }),
       targetCounts: new CloudWatchTargetCountSource((region) => clients.regionalCloudWatch.in(region)),

@@ -23,6 +23,11 @@ export const AlarmReconcileStatus = {
   OFF: 'OFF',
   /** Nothing changed since the last reconcile, and the interval has not run out. */
   NOT_DUE: 'NOT_DUE',
+  /**
+   * The sweep judged from a stored or partial listing (discovery under way, lib/usecases/cached-inventory.ts):
+   * alarms are reconciled from a complete listing of Route 53 only, so none is deleted for a pair not listed yet.
+   */
+  WAITING_FOR_LISTING: 'WAITING_FOR_LISTING',
   RECONCILED: 'RECONCILED',
   /**
    * Stopped at the run's deadline (listing, reading tags, deleting, creating or updating), or an alarm to
@@ -101,8 +106,10 @@ export class AlarmReconciler {
   async reconcileIfDue(deadline?: Date): Promise<AlarmReconcileResult> {
     let watched: Map<string, string[]>;
     try {
-      // The sweep just loaded it: served from the discovery cache, no Route 53 call.
-      watched = watchedHealthChecks(await this.inventory.loadInventory());
+      // The sweep's own inventory: never a second listing in the run.
+      const inventory = await this.inventory.loadInventory({ fromThisRun: true });
+      if (inventory.origin !== undefined) return { status: AlarmReconcileStatus.WAITING_FOR_LISTING, created: 0, updated: 0, deleted: 0, foreign: 0 };
+      watched = watchedHealthChecks(inventory);
     } catch (error) {
       return failed(error);
     }

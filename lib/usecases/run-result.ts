@@ -1,5 +1,6 @@
 /** What a watch run returns and logs: counts first, then only the pairs where something happened. */
 import type { DnsAgreement } from '../domain/model';
+import type { DiscoveryReport } from '../ports';
 import { oldestPendingObservedAt, publishFailuresOf, type PublishFailure } from './publish';
 import type { WatchSummary } from './watch';
 
@@ -32,6 +33,11 @@ export interface RunResult {
   readonly unfinishedPairs: WatchSummary['unfinishedPairs'];
   readonly skippedRecords: WatchSummary['skipped'];
   readonly silencesUnavailable?: string;
+  /**
+   * Present only when discovery was not simply a complete listing: judged from the stored or a partial
+   * listing, a listing under way (where it stands), or a listing call or progress write that failed.
+   */
+  readonly discovery?: DiscoveryReport;
   /** Present only when some pair's final outbox entries could not be moved to history this sweep. */
   readonly historyNotMoved?: WatchSummary['historyNotMoved'];
 }
@@ -57,6 +63,7 @@ export function toRunResult(summary: WatchSummary): RunResult {
     unfinishedPairs: summary.unfinishedPairs,
     skippedRecords: summary.skipped,
     ...(summary.silencesUnavailable === undefined ? {} : { silencesUnavailable: summary.silencesUnavailable }),
+    ...(summary.discovery.source === 'INVENTORY' && summary.discovery.listing !== undefined ? { discovery: summary.discovery.listing } : {}),
     ...(summary.historyNotMoved.length === 0 ? {} : { historyNotMoved: summary.historyNotMoved }),
   };
 }

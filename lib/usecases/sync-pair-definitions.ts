@@ -19,13 +19,15 @@ import { definePair, type PairDefinition } from '../domain/pair-definition';
 import { describeError } from '../errors';
 import { isPastDeadline } from './deadline';
 import { encodePairDefinition, hashPairDefinition } from '../pair-definition-codec';
-import type { Clock, Inventory, InventorySource, PairDefinitionStore, PairDefinitionWriter } from '../ports';
+import { InventoryOrigin, type Clock, type Inventory, type InventorySource, type ListingStore, type PairDefinitionStore, type PairDefinitionWriter } from '../ports';
 import { summarizeVanishedOutboxes, type VanishedOutboxSummary, type VanishedPairOutboxes } from './vanished-pairs';
 import { zoneRecordsOf } from './watch-scope';
 
 export const DefinitionSyncStatus = {
-  /** The listing is the one already synced: nothing read, nothing written. */
+  /** The listing is the one already synced (or was read from the stored definitions): nothing read, nothing written. */
   NOT_DUE: 'NOT_DUE',
+  /** The sweep judged from a listing not complete yet (the first one ever): nothing is stored from it. */
+  WAITING_FOR_LISTING: 'WAITING_FOR_LISTING',
   SYNCED: 'SYNCED',
   /** Stopped at the run's deadline; the next sweep does the rest. */
   UNFINISHED: 'UNFINISHED',
@@ -40,6 +42,8 @@ export interface DefinitionSyncResult {
   readonly read: number;
   readonly written: number;
   readonly deleted: number;
+  /** Writes that recorded the complete listing's pair keys and dropped its stored progress (ListingStore); absent when none. */
+  readonly listingWrites?: number;
   /** Present while pairs this container listed before and no longer lists still have something in their outbox. */
   readonly vanishedOutboxes?: VanishedOutboxSummary;
   readonly error?: string;
@@ -79,6 +83,8 @@ export class PairDefinitionSync {
     private readonly clock: Clock,
     /** Finishes vanished pairs' outboxes; without it they are left as they are. */
     private readonly vanishedOutboxes?: Pick<VanishedPairOutboxes, 'finish'>,
+    /** Told when a complete listing's definitions are all stored, so a new container starts from it. */
+    private readonly listings?: Pick<ListingStore, 'saveComplete'>,
   ) {}
 
   /** Never throws: a failure is reported in the result (the sweep it follows has already been recorded). */
@@ -91,12 +97,19 @@ export class PairDefinitionSync {
   private async syncDefinitions(deadline: Date | undefined): Promise<DefinitionSyncResult> {
     const done: Progress = { read: 0, written: 0, deleted: 0 };
     try {
-      // The sweep just loaded it: served from the discovery cache, no Route 53 call.
-      const inventory = await this.inventory.loadInventory();
+      // The sweep's own inventory: never a second listing in the run.
+      const inventory = await this.inventory.loadInventory({ fromThisRun: true });
       if (this.synced.has(inventory)) return { status: DefinitionSyncStatus.NOT_DUE, ...done };
+      if (inventory.origin === InventoryOrigin.PARTIAL) return { status: DefinitionSyncStatus.WAITING_FOR_LISTING, ...done };
+      if (inventory.origin === InventoryOrigin.STORED) {
+        this.rememberStored(inventory);
+        return { status: DefinitionSyncStatus.NOT_DUE, ...done };
+      }
       const finished = await this.sync(inventory, () => isPastDeadline(this.clock, deadline), done);
-      if (finished) this.synced.add(inventory);
-      return { status: finished ? DefinitionSyncStatus.SYNCED : DefinitionSyncStatus.UNFINISHED, ...done };
+      if (!finished) return { status: DefinitionSyncStatus.UNFINISHED, ...done };
+      const listingWrites = (await this.listings?.saveComplete(inventory.pairs.map((pair) => pairKey(pair.id)))) ?? 0;
+      this.synced.add(inventory);
+      return { status: DefinitionSyncStatus.SYNCED, ...done, ...(listingWrites > 0 ? { listingWrites } : {}) };
     } catch (error) {
       return { status: DefinitionSyncStatus.FAILED, ...done, error: describeError(error) };
     }
@@ -185,6 +198,16 @@ export class PairDefinitionSync {
       });
     }
     return (await mapBounded(tasks, CONCURRENCY, (task) => task(), pastDeadline)).length === tasks.length;
+  }
+
+  /** Read from the stored definitions: stored as they are, and what a later listing no longer has is removed. */
+  private rememberStored(inventory: Inventory): void {
+    for (const pair of inventory.pairs) {
+      const key = pairKey(pair.id);
+      this.stored.add(key);
+      this.listed.set(key, pair);
+    }
+    this.synced.add(inventory);
   }
 
   private remember(key: string, hash: string): void {

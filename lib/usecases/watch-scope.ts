@@ -16,7 +16,7 @@ import { describeError } from '../errors';
 import { pairKey, type FailoverPair, type HealthCheckDefinition, type MetricReading, type PairId, type RecordSet } from '../domain/model';
 import { pairHealthCheckIds, reachOfDefinition, type PairDefinition } from '../domain/pair-definition';
 import type { Silence } from '../domain/silences';
-import type { Inventory, StoredPair, WatchPorts } from '../ports';
+import { InventoryOrigin, type DiscoveryReport, type Inventory, type StoredPair, type WatchPorts } from '../ports';
 
 export type WatchScope =
   | { readonly kind: 'ALL' }
@@ -43,8 +43,13 @@ export interface PairPlan {
   readonly healthCheckIds: readonly string[];
 }
 
-/** Where the run found its pairs; `hintUnused` says why an alarm's pair hint was not enough. */
-export type Discovery = { readonly source: 'PAIR_DEFINITIONS' } | { readonly source: 'INVENTORY'; readonly hintUnused?: string };
+/**
+ * Where the run found its pairs; `hintUnused` says why an alarm's pair hint was not enough; `listing`, how
+ * the inventory's listing went when it was not simply complete (lib/usecases/cached-inventory.ts).
+ */
+export type Discovery =
+  | { readonly source: 'PAIR_DEFINITIONS' }
+  | { readonly source: 'INVENTORY'; readonly hintUnused?: string; readonly listing?: DiscoveryReport };
 
 export interface WatchInputs {
   readonly plans: readonly PairPlan[];
@@ -83,7 +88,7 @@ interface HintedRead {
   readonly silences: SilenceRead;
 }
 
-export async function gatherInputs(ports: ScopePorts, scope: WatchScope, now: Date): Promise<WatchInputs> {
+export async function gatherInputs(ports: ScopePorts, scope: WatchScope, now: Date, deadline?: Date): Promise<WatchInputs> {
   const hinted = await readHintedPairs(ports, scope, now);
   if ('definitions' in hinted) {
     const plans = plansFromDefinitions(hinted, scope);
@@ -100,17 +105,21 @@ export async function gatherInputs(ports: ScopePorts, scope: WatchScope, now: Da
         discovery: { source: 'PAIR_DEFINITIONS' },
       };
     }
-    return fromInventory(ports, scope, now, plans.unused, hinted);
+    return fromInventory(ports, scope, now, deadline, plans.unused, hinted);
   }
-  return fromInventory(ports, scope, now, hinted.unused, undefined);
+  return fromInventory(ports, scope, now, deadline, hinted.unused, undefined);
 }
 
-async function fromInventory(ports: ScopePorts, scope: WatchScope, now: Date, hintUnused: string | undefined, hinted: HintedRead | undefined): Promise<WatchInputs> {
+async function fromInventory(ports: ScopePorts, scope: WatchScope, now: Date, deadline: Date | undefined, hintUnused: string | undefined, hinted: HintedRead | undefined): Promise<WatchInputs> {
   // An alarm naming a check the cached discovery does not know refreshes it (a check created since); it
   // keeps to one Route 53 call otherwise. The sweep lists the health check definitions every time: a check
   // disabled or inverted for maintenance is judged at the next sweep, and its stored definitions (what an
   // alarm judges from) follow.
-  const inventory = await ports.inventory.loadInventory(scope.kind === 'HEALTH_CHECKS' ? { healthCheckIds: scope.healthCheckIds } : { healthChecksMaxAgeSeconds: 0 });
+  // A listing takes only part of the time left before the deadline, and the next run resumes it.
+  const bounded = deadline === undefined ? {} : { deadline };
+  const inventory = await ports.inventory.loadInventory(scope.kind === 'HEALTH_CHECKS' ? { healthCheckIds: scope.healthCheckIds, ...bounded } : { healthChecksMaxAgeSeconds: 0, ...bounded });
+  const report = ports.inventory.lastDiscovery?.();
+  const listing = report === undefined || (report.judgedFrom === 'COMPLETE' && Object.keys(report).length === 1) ? {} : { listing: report };
   const plans = planPairs(inventory, scope);
   const [metrics, states, silences] = await Promise.all([
     ports.metrics.readHealthMetrics(healthCheckIdsOf(plans), now),
@@ -125,8 +134,9 @@ async function fromInventory(ports: ScopePorts, scope: WatchScope, now: Date, hi
     metrics,
     states,
     ...silenceFields(silences),
-    configReadAt: inventory.listedAt?.healthChecks ?? now.toISOString(),
-    discovery: scope.kind === 'HEALTH_CHECKS' ? { source: 'INVENTORY', ...(hintUnused === undefined ? {} : { hintUnused }) } : { source: 'INVENTORY' },
+    // A stored listing's age is unknown: no configuration notice is decided from it.
+    ...(inventory.origin === InventoryOrigin.STORED ? {} : { configReadAt: inventory.listedAt?.healthChecks ?? now.toISOString() }),
+    discovery: { source: 'INVENTORY', ...(scope.kind === 'HEALTH_CHECKS' && hintUnused !== undefined ? { hintUnused } : {}), ...listing },
   };
 }
 

@@ -120,7 +120,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const observedAt = now.toISOString();
   // The pairs in scope with their states, the CLI silences and the metrics: from the inventory, or for an
   // alarm that names its pairs, from their stored definitions (no Route 53 listing).
-  const inputs = await gatherInputs(deps, request.scope, now);
+  const inputs = await gatherInputs(deps, request.scope, now, request.deadline);
   const { plans, metrics, states, healthChecks } = inputs;
   const healthCheckIds = healthCheckIdsOf(plans);
   const silences = [...deps.settings.configuredSilences, ...inputs.silences];

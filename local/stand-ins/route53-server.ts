@@ -71,7 +71,7 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
   if (resource === 'hostedzone' && id === undefined) {
     return {
       operation: 'ListHostedZones',
-      answer: (world, _path, query) => ({ root: 'ListHostedZonesResponse', body: world.listHostedZones(optional({ Marker: query.get('marker') })) }),
+      answer: (world, _path, query) => ({ root: 'ListHostedZonesResponse', body: world.listHostedZones({ ...optional({ Marker: query.get('marker') }), ...maxItems(query.get('maxitems')) }) }),
     };
   }
   if (resource === 'hostedzone' && sub === undefined) {
@@ -85,6 +85,7 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
         body: world.listResourceRecordSets({
           HostedZoneId: path[1]!,
           ...optional({ StartRecordName: query.get('name'), StartRecordType: query.get('type'), StartRecordIdentifier: query.get('identifier') }),
+          ...maxItems(query.get('maxitems')),
         }) as unknown as Record<string, XmlValue>,
       }),
     };
@@ -94,7 +95,7 @@ function route(method: string | undefined, parts: readonly string[]): Route | un
       operation: 'ListHealthChecks',
       answer: (world, _path, query) => ({
         root: 'ListHealthChecksResponse',
-        // MaxItems as the SDK sends it (`maxitems`); the world caps the page at 1,000 as Route 53 does.
+        // MaxItems as the SDK sends it (`maxitems`); the world caps each page as Route 53 does (ROUTE53_PAGE_CAPS).
         body: world.listHealthChecks({ ...optional({ Marker: query.get('marker') }), ...maxItems(query.get('maxitems')) }) as unknown as Record<string, XmlValue>,
       }),
     };

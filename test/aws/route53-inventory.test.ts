@@ -15,6 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { Route53InventorySource } from '../../lib/aws/route53/inventory';
 import { HealthSourceError } from '../../lib/errors';
+import { ListingPhase, ListingScope, type ListingCursor, type ListingPiece } from '../../lib/ports';
 
 const route53 = mockClient(Route53Client);
 const meta = { $metadata: {} };
@@ -115,19 +116,19 @@ beforeEach(() => {
 const allZones = () => new Route53InventorySource(new Route53Client({}), { zoneIds: [] });
 
 describe('Route53InventorySource', () => {
-  it('reads every page of ListHostedZones, ListResourceRecordSets and ListHealthChecks by their markers, asking only ListHealthChecks for a size (1,000, its most)', async () => {
+  it('reads every page of ListHostedZones, ListResourceRecordSets and ListHealthChecks by their markers, asking each for its largest page (100, 300, 1,000)', async () => {
     const inventory = await allZones().loadInventory();
     expect(zoneMarkers).toEqual([undefined, 'zones-2']);
     expect(healthCheckMarkers).toEqual([undefined, 'hc-page-2']);
     expect(recordSetRequests).toEqual([
-      { HostedZoneId: 'Z1' },
-      { HostedZoneId: 'Z1', StartRecordName: 'app.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'secondary-10.0.1.1' },
-      { HostedZoneId: 'Z1', StartRecordName: 'lonely.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'primary-10.0.9.9' },
-      { HostedZoneId: 'Z2' },
+      { HostedZoneId: 'Z1', MaxItems: 300 },
+      { HostedZoneId: 'Z1', MaxItems: 300, StartRecordName: 'app.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'secondary-10.0.1.1' },
+      { HostedZoneId: 'Z1', MaxItems: 300, StartRecordName: 'lonely.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'primary-10.0.9.9' },
+      { HostedZoneId: 'Z2', MaxItems: 300 },
     ]);
     // A page of 2 where 1,000 were asked for is still followed: the size is asked for, never assumed.
     expect(route53.commandCalls(ListHealthChecksCommand).map((call) => call.args[0].input.MaxItems)).toEqual([1000, 1000]);
-    expect(route53.calls().filter((call) => !(call.args[0] instanceof ListHealthChecksCommand)).map((call) => (call.args[0].input as { MaxItems?: number }).MaxItems).filter((size) => size !== undefined)).toEqual([]);
+    expect(route53.commandCalls(ListHostedZonesCommand).map((call) => call.args[0].input.MaxItems)).toEqual([100, 100]);
     // Only what the pairs reach is kept (route53-mapping.test.ts): Z1's two pairs; Z2 has none.
     expect(inventory.recordSetsByZone.get('Z1')).toHaveLength(4);
     expect(inventory.recordSetsByZone.get('Z2')).toEqual([]);
@@ -135,10 +136,43 @@ describe('Route53InventorySource', () => {
   });
 
   it('lists the health check definitions alone (for the discovery cache to keep the records): only ListHealthChecks calls', async () => {
-    const { healthChecks, skipped } = await allZones().listHealthChecks();
-    expect([...healthChecks.keys()]).toEqual(['hc-https', 'hc-calc', 'hc-alarm', 'hc-tcp']);
-    expect(skipped).toEqual([{ where: 'health check hc-future', reason: expect.stringMatching(/type FUTURE_TYPE/) }]);
+    const { piece, cursor } = await allZones().continueListing(undefined, () => false, ListingScope.HEALTH_CHECKS);
+    expect(cursor.phase).toBe(ListingPhase.DONE);
+    expect(piece.healthChecks.map((check) => check.id)).toEqual(['hc-https', 'hc-calc', 'hc-alarm', 'hc-tcp']);
+    expect(piece.skipped).toEqual([{ where: 'health check hc-future', reason: expect.stringMatching(/type FUTURE_TYPE/) }]);
     expect(route53.calls().map((call) => call.args[0].constructor.name)).toEqual(['ListHealthChecksCommand', 'ListHealthChecksCommand']);
+  });
+
+  it('stopped before every page and resumed from its cursor (through JSON, as the table keeps it), a listing gathers what one listing in one go does, one page a stretch', async () => {
+    const whole = await allZones().continueListing(undefined, () => false);
+    const callsInOneGo = route53.calls().length;
+    route53.resetHistory();
+    const pieces: ListingPiece[] = [];
+    let cursor: ListingCursor | undefined;
+    let stretches = 0;
+    do {
+      let pages = 0;
+      const step = await allZones().continueListing(cursor, () => pages++ >= 1);
+      expect(step.failure).toBeUndefined();
+      pieces.push(step.piece);
+      cursor = JSON.parse(JSON.stringify(step.cursor)) as ListingCursor;
+      stretches += 1;
+    } while (cursor.phase !== ListingPhase.DONE);
+    // 2 health check pages, 2 zone pages, 3 + 1 record pages: one request a stretch, none repeated.
+    expect(route53.calls()).toHaveLength(callsInOneGo);
+    expect(stretches).toBe(callsInOneGo);
+    expect(pieces.flatMap((piece) => piece.pairs)).toEqual(whole.piece.pairs);
+    expect(pieces.flatMap((piece) => piece.healthChecks)).toEqual(whole.piece.healthChecks);
+    expect(pieces.flatMap((piece) => piece.recordSetsByZone)).toEqual(whole.piece.recordSetsByZone);
+    expect(pieces.flatMap((piece) => piece.skipped)).toEqual(whole.piece.skipped);
+  });
+
+  it('a call that fails mid-listing loses nothing gathered before it: the step carries the failure and a cursor at the failed page', async () => {
+    route53.on(ListHostedZonesCommand).rejects(new Route53ServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }));
+    const step = await allZones().continueListing(undefined, () => false);
+    expect(step.failure).toBeInstanceOf(HealthSourceError);
+    expect(step.cursor).toMatchObject({ phase: ListingPhase.ZONES, zones: [] });
+    expect(step.piece.healthChecks.map((check) => check.id)).toEqual(['hc-https', 'hc-calc', 'hc-alarm', 'hc-tcp']);
   });
 
   it('pairs a PRIMARY and SECONDARY found on different pages, with zone ids bare and names normalised', async () => {
@@ -178,11 +212,12 @@ describe('Route53InventorySource', () => {
   it('reports every failover record it cannot pair in skipped, with the reason, instead of dropping it', async () => {
     const { skipped, pairs } = await allZones().loadInventory();
     expect(pairs.some((p) => p.id.zoneId === 'Z2')).toBe(false);
+    // Health checks are listed first (so every zone listed after them can be judged at once).
     expect(skipped).toEqual([
+      { where: 'health check hc-future', reason: expect.stringMatching(/type FUTURE_TYPE is not one Failwatch knows/) },
       { where: 'example.com. (Z1) lonely.example.com. A', reason: expect.stringMatching(/PRIMARY record "primary-10\.0\.9\.9" has no SECONDARY/) },
       { where: 'other.org. (Z2) dup.other.org. AAAA', reason: expect.stringMatching(/2 PRIMARY .* and 1 SECONDARY .*exactly one of each/) },
       { where: 'other.org. (Z2) only-secondary.other.org. A', reason: expect.stringMatching(/SECONDARY record "secondary-10\.1\.1\.1" has no PRIMARY/) },
-      { where: 'health check hc-future', reason: expect.stringMatching(/type FUTURE_TYPE is not one Failwatch knows/) },
     ]);
   });
 
@@ -202,7 +237,7 @@ describe('Route53InventorySource', () => {
     const inventory = await new Route53InventorySource(new Route53Client({}), { zoneIds: ['/hostedzone/Z2', 'Z2'] }).loadInventory();
     expect(route53.commandCalls(ListHostedZonesCommand)).toHaveLength(0);
     expect(route53.commandCalls(GetHostedZoneCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'Z2' }]);
-    expect(recordSetRequests).toEqual([{ HostedZoneId: 'Z2' }]);
+    expect(recordSetRequests).toEqual([{ HostedZoneId: 'Z2', MaxItems: 300 }]);
     expect([...inventory.recordSetsByZone.keys()]).toEqual(['Z2']);
     expect(inventory.pairs.map((p) => [p.id.zoneId, p.zoneName, p.id.name])).toEqual([['Z2', 'other.org.', 'api.example.com.']]);
   });

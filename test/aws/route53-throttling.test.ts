@@ -109,7 +109,7 @@ describe('Route 53 client against a throttling server', () => {
     throttleNext = 100;
     const failure = new Route53InventorySource(client({ maxAttempts: 2 }), { zoneIds: [] }).loadInventory();
     await expect(failure).rejects.toThrow(HealthSourceError);
-    await expect(failure).rejects.toThrow(/kept throttling ListHostedZones \(Throttling: Rate exceeded \(HTTP 400, 2 attempts\)\).*FAILWATCH_ROUTE53_RPS/);
+    await expect(failure).rejects.toThrow(/kept throttling ListHealthChecks \(Throttling: Rate exceeded \(HTTP 400, 2 attempts\)\).*FAILWATCH_ROUTE53_RPS/);
     await expect(failure).rejects.toMatchObject({ retryable: true });
     expect(seen).toHaveLength(2);
   });

@@ -202,11 +202,13 @@ describe('packaging: one artifact per function', () => {
       });
     try {
       await runPoll({ AWS_ACCESS_KEY_ID: 'AKIDBUNDLESIGNS', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_SESSION_TOKEN: 'bundle-token' });
-      expect(authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLESIGNS\/\d{8}\/us-east-1\/route53\/aws4_request/);
+      // Its first call reads the stored discovery (DynamoDB), the next lists Route 53: both signed with the key.
+      expect(authorizations[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLESIGNS\/\d{8}\/us-east-1\/dynamodb\/aws4_request/);
+      expect(authorizations).toContainEqual(expect.stringMatching(/^AWS4-HMAC-SHA256 Credential=AKIDBUNDLESIGNS\/\d{8}\/us-east-1\/route53\/aws4_request/));
       const before = authorizations.length;
       // The SDK's own chain: no key, no profile file, no container credentials; instance metadata off so nothing leaves the machine.
       const withoutCredentials = await runPoll({ AWS_PROFILE: 'oncall', AWS_EC2_METADATA_DISABLED: 'true' });
-      expect(withoutCredentials).toMatch(/^HealthSourceError: No AWS credentials for Route 53 ListHostedZones .*set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE/);
+      expect(withoutCredentials).toMatch(/^HealthSourceError: No AWS credentials for Route 53 ListHealthChecks .*set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE/);
       expect(authorizations.length).toBe(before);
     } finally {
       await new Promise<void>((resolve) => route53.close(() => resolve()));

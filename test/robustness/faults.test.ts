@@ -133,13 +133,12 @@ describe('Route 53 listing failing', () => {
   it.each([
     [
       'access denied',
-      () => Object.assign(new Error('User is not authorized to perform route53:ListHostedZones'), { name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } }),
-      /grant route53:ListHostedZones on \* to the function's role/,
+      () => Object.assign(new Error('User is not authorized to perform route53:ListHealthChecks'), { name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } }),
+      /grant route53:ListHealthChecks on \* to the function's role/,
     ],
     ['throttling, after the SDK gave up retrying', () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400, attempts: 5 } }), /lower FAILWATCH_ROUTE53_RPS or poll less often/],
-  ])('%s → the invocation fails with one HealthSourceError saying what to fix, and nothing is written or sent', async (_label, failure, advice) => {
+  ])('%s → the run judges from the last complete listing, then the invocation fails with one HealthSourceError saying what to fix', async (_label, failure, advice) => {
     world.account.listingFailure = failure;
-    const before = await tableItems(world.harness);
     // The listing is cached for a while: a run after it expired has to list again.
     const minute = 20 * (1 + world.account.calls.cloudwatch);
     const sweep = await logsOf(() => sweepAt(world, minute));
@@ -152,14 +151,17 @@ describe('Route 53 listing failing', () => {
       // One line, naming what to fix: the invocation fails and is logged once.
       expect(errorMessages(lines)).toEqual([error.message]);
     }
-    expect(await tableItems(world.harness)).toEqual(before);
-    expect(world.account.calls.sns).toBe(0);
+    // The failovers were recorded and sent from the last complete listing, once.
+    expect(world.account.calls.sns).toBe(3);
+    expect(await invariantProblems(world)).toEqual([]);
   });
 
-  it('once Route 53 answers again, every pair is recorded', async () => {
+  it('once Route 53 answers again, the run succeeds, and nothing is recorded twice', async () => {
     world.account.listingFailure = undefined;
     const run = await sweepAt(world, 200);
-    expect(run).toMatchObject({ transitionsRecorded: 3, notificationsSent: 3, unfinishedPairs: [] });
+    expect(run).toMatchObject({ transitionsRecorded: 0, unfinishedPairs: [], unknownPairs: [] });
+    expect(run).not.toHaveProperty('discovery');
+    expect(world.account.calls.sns).toBe(3);
     expect(await invariantProblems(world)).toEqual([]);
   });
 });

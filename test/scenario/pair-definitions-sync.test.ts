@@ -72,7 +72,8 @@ describe('pair definitions, kept by the poll function', () => {
 
   it('the first sweep of a cold container reads what is stored (nothing) and writes every definition, 25 a BatchWriteItem', async () => {
     const { result, calls } = await sweep(poll);
-    expect(result.definitions).toEqual({ status: 'SYNCED', read: PAIRS, written: PAIRS, deleted: 0 });
+    // And the listing's pair keys (one chunk) under a new head, so a new container starts from this listing.
+    expect(result.definitions).toEqual({ status: 'SYNCED', read: PAIRS, written: PAIRS, deleted: 0, listingWrites: 2 });
     const definitionCalls = calls.filter(touchesDefinitions);
     expect(definitionCalls.filter((c) => c.command === 'BatchGetItem')).toHaveLength(Math.ceil(PAIRS / 100));
     expect(definitionCalls.filter((c) => c.command === 'BatchWriteItem').map((c) => c.written.length).sort((a, b) => b - a)).toEqual([25, 25, 25, 25, 20]);
@@ -137,7 +138,8 @@ describe('pair definitions, kept by the poll function', () => {
 
     const { result, calls } = await sweep(poll);
 
-    expect(result.definitions).toEqual({ status: 'SYNCED', read: PAIRS - 1, written: 0, deleted: 1 });
+    // The stored listing's pair keys change too: the new chunk, the head, the old chunk deleted.
+    expect(result.definitions).toEqual({ status: 'SYNCED', read: PAIRS - 1, written: 0, deleted: 1, listingWrites: 3 });
     const writes = calls.filter(touchesDefinitions).filter((c) => c.command === 'BatchWriteItem');
     expect(writes.map((c) => c.written)).toEqual([[`delete ${partitionOf(gone)}`]]);
   });

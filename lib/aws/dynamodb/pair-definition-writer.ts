@@ -1,23 +1,18 @@
 /**
- * PairDefinitionWriter on the Failwatch table: BatchWriteItem, 25 puts or deletes a request; what DynamoDB
- * leaves unprocessed is sent again as lib/aws/dynamodb/table.ts says. Only the
- * poll function builds this (lib/runtime/poll-wiring.ts): the alarm function's code, and role, never write here.
+ * PairDefinitionWriter on the Failwatch table: BatchWriteItem, 25 puts or deletes a request
+ * (lib/aws/dynamodb/batch-writes.ts). Only the poll function builds this (lib/runtime/poll-wiring.ts): the
+ * alarm function's code, and role, never write here.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chunksOf } from '../../batches';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pairKey, type PairId } from '../../domain/model';
 import type { PairDefinition } from '../../domain/pair-definition';
-import { StoreError } from '../../errors';
 import { encodePairDefinition } from '../../pair-definition-codec';
 import type { PairDefinitionWriter } from '../../ports';
-import { type Item, sendUntilProcessed, withStoreError } from './table';
+import { batchWriteItems, type WriteRequest } from './batch-writes';
 import { definitionItem, definitionKey } from './pair-definitions';
 import type { Table } from './reads';
 
-/** BatchWriteItem takes at most 25 requests. */
-export const BATCH_WRITE_MAX_REQUESTS = 25;
-
-type WriteRequest = { readonly PutRequest: { readonly Item: Item } } | { readonly DeleteRequest: { readonly Key: Item } };
+export { BATCH_WRITE_MAX_REQUESTS } from './batch-writes';
 
 export class DynamoPairDefinitionWriter implements PairDefinitionWriter {
   private readonly table: Table;
@@ -31,21 +26,7 @@ export class DynamoPairDefinitionWriter implements PairDefinitionWriter {
       ...changes.put.map((definition) => ({ PutRequest: { Item: definitionItem(definition, encodePairDefinition(definition)) } })),
       ...changes.remove.map((pairId) => ({ DeleteRequest: { Key: definitionKey(pairId) } })),
     ];
-    for (const batch of chunksOf(requests, BATCH_WRITE_MAX_REQUESTS)) await this.batchWrite(batch, describe(changes));
-  }
-
-  private batchWrite(requests: readonly WriteRequest[], what: string): Promise<void> {
-    const action = `writing ${what}`;
-    return sendUntilProcessed(
-      this.table.client,
-      'dynamodb:BatchWriteItem',
-      requests,
-      async (pending) => {
-        const output = await withStoreError(action, () => this.table.client.send(new BatchWriteCommand({ RequestItems: { [this.table.tableName]: [...pending] } })));
-        return (output.UnprocessedItems?.[this.table.tableName] ?? []) as WriteRequest[];
-      },
-      (left, attempts) => new StoreError(`DynamoDB left ${left} of ${requests.length} writes unprocessed while ${action}, after ${attempts} attempts (throughput exhausted); the next sweep writes them`, true),
-    );
+    await batchWriteItems(this.table, requests, describe(changes));
   }
 }
 
