@@ -258,14 +258,23 @@ function withOptional(state: PairState, fields: Partial<PairState>): PairState {
 
 /** Equal apart from `lastObservedAt`, which alone is not worth a write. */
 function sameState(a: PairState, b: PairState): boolean {
-  return canonical({ ...a, lastObservedAt: '' }) === canonical({ ...b, lastObservedAt: '' });
+  return sameValue({ ...a, lastObservedAt: '' }, { ...b, lastObservedAt: '' });
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+/**
+ * Equal as stored: the same fields with the same values, in any order, a field set to undefined counting as
+ * absent. Compared in place rather than as canonical text: every pair is compared on every sweep, and at
+ * 5,000 checks the text of both sides was a quarter of what a steady sweep allocated.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
   }
-  return JSON.stringify(value);
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const definedKeys = (record: Record<string, unknown>) => Object.keys(record).filter((key) => record[key] !== undefined);
+  const keys = definedKeys(left);
+  return keys.length === definedKeys(right).length && keys.every((key) => sameValue(left[key], right[key]));
 }

@@ -87,6 +87,8 @@ describe('decideStep: a steady pair writes nothing', () => {
     ['primary serving, as recorded', aPairState(), onPrimary(minutes(5))],
     ['secondary serving, before the first reminder is due', aPairState({ serving: 'SECONDARY' }), onSecondary(minutes(30))],
     ['an unknown spell already noted, before the warning is due', aPairState({ unknownSince: minutes(1) }), unknown(minutes(5))],
+    ['a side change still in the flap window, kept as it was', aPairState({ sideChanges: [minutes(1)] }), onPrimary(minutes(5))],
+    ['optional fields read back as undefined (absent, as stored)', { ...aPairState(), candidate: undefined, flapping: undefined }, onPrimary(minutes(5))],
   ] as const)('%s', (_behaviour, state, observation) => {
     expect(decideStep(state, observation, settings(), [])).toMatchObject({ next: undefined, transitions: [], notices: [] });
   });
