@@ -3,7 +3,7 @@
  * Route 53 refills its bucket at 1 call a second for the whole account). Each container has its own
  * client-side budget, so 50 alarm containers at once would send 50 times the rate; this gate lets at most
  * one call per window through for all of them: one conditional PutItem on the window's item (partition
- * `RATE#<operation>`, sort key the window's start), which only the first claimant of the window can write.
+ * `RATE#<operation>`, sort key the window's start as an ISO time), which only the first claimant of the window can write.
  * One call per window stays inside a token bucket of burst ≥ 2 refilled once per window, whatever the
  * clocks' skew within a window, so the calls granted here are never throttled by the rate they share.
  */
@@ -54,7 +54,7 @@ export class DynamoRateGate {
           TableName: this.options.tableName,
           Item: {
             [PARTITION_KEY]: `${RATE_GATE_PARTITION_PREFIX}${this.options.operation}`,
-            [SORT_KEY]: String(windowStart),
+            [SORT_KEY]: new Date(windowStart).toISOString(),
             [TTL_ATTRIBUTE]: Math.ceil((windowStart + this.windowMs) / 1000) + KEEP_WINDOW_ITEM_SECONDS,
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
