@@ -31,7 +31,7 @@ export interface AwsClients {
   readonly route53: Route53Client;
   /** The Route 53 client's share of the account-wide rate: TestDNSAnswer looks at it before asking. */
   readonly route53Budget: RequestBudget;
-  /** The same budgets, one attempt a call: evidence reads, which must not be retried into the rate other alarms share. */
+  /** The same budgets, one attempt a call: the optional evidence reads (GetHealthCheckStatus for alerts, TestDNSAnswer), never retried into the rate other alarms share. */
   readonly route53Evidence: Route53Client;
   /** GetHealthCheckStatus's budget in this container, shared by both Route 53 clients. */
   readonly statusBudget: RequestBudget;
@@ -99,7 +99,7 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
       directory: new CachedLoadBalancerDirectory(new ElbLoadBalancerDirectory((region) => clients.loadBalancers.in(region)), clock, { maxAgeSeconds: config.discoveryMaxAgeMinutes * 60 }),
       targetCounts: new CloudWatchTargetCountSource((region) => clients.regionalCloudWatch.in(region)),
     },
-    dnsAnswers: new Route53DnsAnswerSource(clients.route53, clients.route53Budget),
+    dnsAnswers: new Route53DnsAnswerSource(clients.route53Evidence, clients.route53Budget),
     clock,
     settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences, alarmPrefix: config.alarms.prefix, watchedZoneIds: config.zoneIds },
   };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoRateGate, RateClaim } from '../../lib/aws/dynamodb/rate-gate';
 import { loadWatchConfig } from '../../lib/runtime/config';
 import { buildWatchDeps, createAwsClients, destroyAwsClients, type AwsClients } from '../../lib/runtime/wiring';
-import type { CheckerStatusSource } from '../../lib/ports';
+import type { CheckerStatusSource, DnsAnswerSource } from '../../lib/ports';
 import { createTestDocumentClient, createTestTable, startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { FixedClock } from '../../local/fixed-clock';
 
@@ -89,6 +89,7 @@ describe('the evidence source as wired: one attempt, only with the account\'s ca
   let clients: AwsClients;
   let clock: FixedClock;
   let evidence: CheckerStatusSource;
+  let dnsAnswers: DnsAnswerSource | undefined;
   const saved = new Map<string, string | undefined>();
 
   beforeAll(() => {
@@ -108,7 +109,7 @@ describe('the evidence source as wired: one attempt, only with the account\'s ca
     const config = loadWatchConfig(process.env);
     clients = createAwsClients(config);
     clock = new FixedClock(new Date('2026-11-25T10:00:00.000Z'));
-    evidence = buildWatchDeps(config, clients, clock).checkerEvidence;
+    ({ checkerEvidence: evidence, dnsAnswers } = buildWatchDeps(config, clients, clock));
   });
 
   afterAll(() => {
@@ -140,5 +141,11 @@ describe('the evidence source as wired: one attempt, only with the account\'s ca
     expect(seen.map((request) => request.path)).toEqual(['/2013-04-01/healthcheck/hc-1/status']);
     clock.advanceSeconds(1);
     await expect(evidence.readCheckerReports('hc-2')).resolves.toMatchObject({ kind: 'REPORTS', reports: [{ region: 'eu-west-1', statusReport: 'Failure: Connection timed out.' }] });
+  });
+
+  it('TestDNSAnswer, the other optional evidence, is one attempt too: a throttled one is not retried into the shared rate', async () => {
+    throttle = true;
+    await expect(dnsAnswers?.askDnsAnswer({ zoneId: 'Z1', name: 'www.example.com.', type: 'A' }, clock.now())).resolves.toMatchObject({ kind: 'UNAVAILABLE' });
+    expect(seen.map((request) => request.attemptHeader)).toEqual(['attempt=1; max=1']);
   });
 });
