@@ -449,7 +449,10 @@ export interface Notifier {
 export interface WatchPorts {
   readonly inventory: InventorySource;
   readonly metrics: HealthMetricSource;
+  /** For a verdict (checks without metric data): patient, retried. */
   readonly checkers: CheckerStatusSource;
+  /** For an alert's evidence (checks whose verdict changed): optional, so never waited for nor retried; says why when not read. */
+  readonly checkerEvidence: CheckerStatusSource;
   readonly store: StateStore;
   readonly notifier: Notifier;
   readonly silences: SilenceStore;

@@ -130,6 +130,8 @@ export class SimulatedAws {
   publishFailure: (() => Error) | undefined;
   /** Set to make CloudWatch GetMetricData fail (the whole call), e.g. a 500, for the next calls; returning undefined lets a call through. */
   metricDataFailure: (() => Error | undefined) | undefined;
+  /** Set to make GetHealthCheckStatus fail, e.g. with `Throttling`, for the next calls; returning undefined lets a call through. */
+  checkerStatusFailure: (() => Error | undefined) | undefined;
   /** Set to make Route 53's listings (ListHostedZones, ListResourceRecordSets, ListHealthChecks) fail for the next calls; returning undefined lets a call through. */
   listingFailure: (() => Error | undefined) | undefined;
   /** CloudWatch alarms in the account (us-east-1), by name, with their tags; anyone's, Failwatch's or not. */
@@ -371,6 +373,7 @@ export class SimulatedAws {
   getHealthCheckStatus(input: { HealthCheckId: string }) {
     this.countRoute53('GetHealthCheckStatus');
     this.calls.getHealthCheckStatus++;
+    this.failIf(this.checkerStatusFailure);
     const check = this.checks.get(input.HealthCheckId);
     if (!check) throw new NoSuchHealthCheck({ message: `A health check with id ${input.HealthCheckId} does not exist.`, $metadata: {} });
     const config = check.definition.HealthCheckConfig;

@@ -84,7 +84,8 @@ export function checkerShareOutcome(reports: readonly CheckerReport[]): Outcome 
 export function evidenceFrom(signals: HealthSignals): Evidence {
   const { metric, checkers } = signals;
   const percentage = metric.kind === 'VALUE' && metric.percentageHealthy !== undefined ? { percentageHealthy: metric.percentageHealthy } : {};
-  if (checkers.kind !== 'REPORTS') return { ...percentage, failingRegions: [] };
+  if (checkers.kind === 'UNAVAILABLE') return { ...percentage, checkersNotRead: checkers.reason, failingRegions: [] };
+  if (checkers.kind === 'NOT_READ') return { ...percentage, failingRegions: [] };
   return {
     ...percentage,
     checkersHealthy: checkers.reports.filter(isSuccessReport).length,

@@ -93,6 +93,8 @@ export interface Evidence {
   readonly checkersHealthy?: number;
   readonly checkersTotal?: number;
   readonly percentageHealthy?: number;
+  /** Why the checkers' reports are missing when they were asked for (throttled, the account's rate spent, ...); absent when read or never asked for. */
+  readonly checkersNotRead?: string;
   readonly failingRegions: readonly { readonly region: string; readonly statusReport: string }[];
 }
 

@@ -13,6 +13,7 @@ const evidenceSchema = z.object({
   checkersHealthy: z.optional(count),
   checkersTotal: z.optional(count),
   percentageHealthy: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  checkersNotRead: z.optional(z.string()),
   failingRegions: z.array(z.object({ region: z.string(), statusReport: z.string() })),
 });
 

@@ -128,6 +128,11 @@ function linksFor(t: Transition): NotificationLink[] {
   return links;
 }
 
+/** The one line a message carries when the checkers' reports were asked for and not read: why, and where to look instead. */
+export function checkerEvidenceNote(reason: string): string {
+  return `Checker evidence not read: ${reason}; see the health check in the console.`;
+}
+
 /** Checkers failing for the same reason are one line: eight identical timeouts are one fact, not eight. */
 function evidenceLines(evidence: Evidence): string[] {
   const lines: string[] = [];
@@ -135,6 +140,7 @@ function evidenceLines(evidence: Evidence): string[] {
     lines.push(`Checkers reporting healthy: ${evidence.checkersHealthy ?? 0} of ${evidence.checkersTotal}`);
   }
   if (evidence.percentageHealthy !== undefined) lines.push(`HealthCheckPercentageHealthy: ${evidence.percentageHealthy}%`);
+  if (evidence.checkersNotRead !== undefined) lines.push(checkerEvidenceNote(evidence.checkersNotRead));
   const regionsByReport = new Map<string, string[]>();
   for (const failing of evidence.failingRegions) {
     regionsByReport.set(failing.statusReport, [...(regionsByReport.get(failing.statusReport) ?? []), failing.region]);

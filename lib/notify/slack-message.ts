@@ -172,6 +172,7 @@ function checkerLines(evidence: Evidence, hasHealthCheck: boolean): string[] {
   const { checkersHealthy, checkersTotal, percentageHealthy } = evidence;
   const percentage = percentageHealthy === undefined ? '' : ` (${formatPercent(percentageHealthy)} healthy)`;
   if (checkersTotal !== undefined) return [`Checkers healthy: *${checkersHealthy ?? '?'} of ${checkersTotal}*${percentage}`];
+  if (evidence.checkersNotRead !== undefined) return [`Checker reports: not read${percentage}: ${truncateMrkdwn(singleLine(evidence.checkersNotRead), MAX_STATUS_REPORT)}`];
   return hasHealthCheck || percentage ? [`Checker reports: not read${percentage}`] : [];
 }
 

@@ -15,10 +15,11 @@ import { createDynamoDocumentClient } from '../aws/dynamodb/table';
 import { CloudWatchTargetCountSource } from '../aws/cloudwatch/target-counts';
 import { ElbLoadBalancerDirectory, type LoadBalancerClients } from '../aws/elb/directory';
 import { RequestBudget } from '../aws/request-budget';
-import { Route53CheckerStatusSource } from '../aws/route53/checkers';
+import { DynamoRateGate } from '../aws/dynamodb/rate-gate';
+import { Route53CheckerEvidenceSource, Route53CheckerStatusSource } from '../aws/route53/checkers';
 import { Route53DnsAnswerSource } from '../aws/route53/dns-answer';
 import { Route53InventorySource } from '../aws/route53/inventory';
-import { createCloudWatchClient, createLoadBalancerClients, createRegionalCloudWatchClients, createRoute53Client, ROUTE53_BUDGET_DEFAULTS, type RegionalClients } from '../aws/sdk-clients';
+import { createCloudWatchClient, createLoadBalancerClients, createRegionalCloudWatchClients, createRoute53Client, ROUTE53_BUDGET_DEFAULTS, STATUS_BUDGET_DEFAULTS, type RegionalClients } from '../aws/sdk-clients';
 import { createSnsClient, SnsNotifier } from '../aws/sns/notifier';
 import { CachedInventorySource } from '../usecases/cached-inventory';
 import { CachedLoadBalancerDirectory } from '../usecases/cached-load-balancers';
@@ -30,6 +31,10 @@ export interface AwsClients {
   readonly route53: Route53Client;
   /** The Route 53 client's share of the account-wide rate: TestDNSAnswer looks at it before asking. */
   readonly route53Budget: RequestBudget;
+  /** The same budgets, one attempt a call: the optional evidence reads (GetHealthCheckStatus for alerts, TestDNSAnswer), never retried into the rate other alarms share. */
+  readonly route53Evidence: Route53Client;
+  /** GetHealthCheckStatus's budget in this container, shared by both Route 53 clients. */
+  readonly statusBudget: RequestBudget;
   /** us-east-1: Route 53's HealthCheckStatus metrics and the managed alarms. */
   readonly cloudWatch: CloudWatchClient;
   /** In load balancers' regions, made on first use: their target counts. */
@@ -43,9 +48,12 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export function createAwsClients(config: WatchConfig): AwsClients {
   const route53Budget = new RequestBudget({ requestsPerSecond: config.route53RequestsPerSecond, burst: ROUTE53_BUDGET_DEFAULTS.burst });
+  const statusBudget = new RequestBudget({ requestsPerSecond: config.statusRequestsPerSecond, burst: STATUS_BUDGET_DEFAULTS.burst });
   return {
-    route53: createRoute53Client({ budget: route53Budget, statusRequestsPerSecond: config.statusRequestsPerSecond }),
+    route53: createRoute53Client({ budget: route53Budget, statusBudget }),
     route53Budget,
+    route53Evidence: createRoute53Client({ budget: route53Budget, statusBudget, maxAttempts: 1 }),
+    statusBudget,
     cloudWatch: createCloudWatchClient(),
     regionalCloudWatch: createRegionalCloudWatchClients(),
     loadBalancers: createLoadBalancerClients(),
@@ -57,6 +65,7 @@ export function createAwsClients(config: WatchConfig): AwsClients {
 /** Closes every client's connections (tests and tools; a Lambda container never needs to). */
 export function destroyAwsClients(clients: AwsClients): void {
   clients.route53.destroy();
+  clients.route53Evidence.destroy();
   clients.cloudWatch.destroy();
   clients.regionalCloudWatch.destroy();
   clients.loadBalancers.destroy();
@@ -84,6 +93,11 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
     ),
     metrics: new CloudWatchHealthMetricSource(clients.cloudWatch),
     checkers: new Route53CheckerStatusSource(clients.route53),
+    checkerEvidence: new Route53CheckerEvidenceSource({
+      client: clients.route53Evidence,
+      gate: new DynamoRateGate({ client: clients.dynamo, tableName: config.tableName, operation: 'GetHealthCheckStatus', callsPerSecond: config.statusRequestsPerSecond, clock }),
+      budgets: [clients.statusBudget, clients.route53Budget],
+    }),
     store: new DynamoStateStore({ client: clients.dynamo, tableName: config.tableName, historyDays: config.historyDays, reader }),
     notifier: new SnsNotifier(clients.sns, config.topicArn),
     silences: new DynamoSilenceStore({ client: clients.dynamo, tableName: config.tableName, reader }),
@@ -92,7 +106,7 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
       directory: new CachedLoadBalancerDirectory(new ElbLoadBalancerDirectory((region) => clients.loadBalancers.in(region)), clock, { maxAgeSeconds: config.discoveryMaxAgeMinutes * 60 }),
       targetCounts: new CloudWatchTargetCountSource((region) => clients.regionalCloudWatch.in(region)),
     },
-    dnsAnswers: new Route53DnsAnswerSource(clients.route53, clients.route53Budget),
+    dnsAnswers: new Route53DnsAnswerSource(clients.route53Evidence, clients.route53Budget),
     clock,
     settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences, alarmPrefix: config.alarms.prefix, watchedZoneIds: config.zoneIds },
   };

@@ -29,7 +29,7 @@ import { checksWithDataOf, decideWatch, type WatchDecision } from '../domain/pai
 import type { Silence } from '../domain/silences';
 import { StaleStateError, describeError } from '../errors';
 import { isPastDeadline } from './deadline';
-import { judgedState, type Clock, type Inventory, type PairNotice, type RecordedPair, type StoredPair, type WatchPorts } from '../ports';
+import { judgedState, type CheckerStatusSource, type Clock, type Inventory, type PairNotice, type RecordedPair, type StoredPair, type WatchPorts } from '../ports';
 import { countPublishing, finishOutboxes, type OutboxResult, type PublishOutcome } from './publish';
 import { judgeLoadBalancers } from './load-balancer-health';
 import { gatherInputs, healthCheckIdsOf, type Discovery, type HintTrust, type PairPlan, type WatchScope } from './watch-scope';
@@ -136,7 +136,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const balancers = new Map(plans.flatMap((plan) => loadBalancersOfPair(plan.pair, plan.zoneRecords)).map((ref) => [loadBalancerKey(ref), ref]));
   const [targets] = await Promise.all([
     judgeLoadBalancers(deps.loadBalancers, [...balancers.values()], now),
-    readCheckers(deps, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline),
+    readCheckers(deps.checkers, deps.clock, withoutData.slice(0, deps.settings.maxFallbackStatusReads), checkerReads, request.deadline),
   ]);
   // No metric and no checker reading: nothing says whether the check is new (healthy until it has data)
   // or failing, so it is unknown; judging it healthy could report a failback Route 53 never made.
@@ -153,7 +153,8 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   const observationOf = (plan: PairPlan): PairObservation => observations.get(pairKey(plan.pair.id))!;
 
   // Evidence (which regions fail and why) is worth a diagnosis call only for a check whose verdict changed,
-  // and only one GetHealthCheckStatus can answer (never a CALCULATED or disabled check).
+  // and only one GetHealthCheckStatus can answer (never a CALCULATED or disabled check). It is optional: the
+  // source never waits for the account's rate nor retries, and says why when it did not read.
   const changedIds = plans.flatMap((plan) => {
     const stored = states.get(pairKey(plan.pair.id));
     const observation = observationOf(plan);
@@ -161,7 +162,7 @@ export async function runWatch(deps: WatchDeps, request: WatchRequest): Promise<
   });
   const changingIds = checksForCheckerEvidence(changedIds, healthChecks).filter((id) => !checkerReads.has(id));
   if (changingIds.length > 0) {
-    await readCheckers(deps, changingIds, checkerReads, request.deadline);
+    await readCheckers(deps.checkerEvidence, deps.clock, changingIds, checkerReads, request.deadline);
     observations = observeAll();
   }
 
@@ -267,11 +268,13 @@ async function askDnsAnswer(deps: WatchDeps, plan: PairPlan, deadline: Date | un
 /** Evidence is optional; recording is not. Reading stops this long before the run's deadline. */
 const EVIDENCE_CUTOFF_MS = 10_000;
 
-async function readCheckers(deps: WatchDeps, ids: readonly string[], into: Map<string, CheckerReadings>, deadline: Date | undefined): Promise<void> {
-  // Sequential on purpose: GetHealthCheckStatus has its own 1-per-second budget inside the adapter.
+async function readCheckers(source: CheckerStatusSource, clock: Clock, ids: readonly string[], into: Map<string, CheckerReadings>, deadline: Date | undefined): Promise<void> {
+  // Sequential on purpose: GetHealthCheckStatus has its own 1-per-second rate, paced inside the adapter.
   for (const id of ids) {
-    if (isPastDeadline(deps.clock, deadline, EVIDENCE_CUTOFF_MS)) return;
-    into.set(id, await deps.checkers.readCheckerReports(id));
+    const reading = isPastDeadline(clock, deadline, EVIDENCE_CUTOFF_MS)
+      ? { kind: 'UNAVAILABLE' as const, reason: `the run was within ${EVIDENCE_CUTOFF_MS / 1000} s of its deadline: recording comes first` }
+      : await source.readCheckerReports(id);
+    into.set(id, reading);
   }
 }
 

@@ -225,9 +225,9 @@ describe('assessHealthChecks: evidence for the alert', () => {
     expect(evidence.failingRegions).toHaveLength(14);
   });
 
-  it('without checker reports the evidence has no counts and no failing regions', () => {
+  it('without checker reports the evidence has no counts and no failing regions; reports asked for and not read say why', () => {
     expect(assessOne(endpoint, someSignals({ metric: metricValue(1) })).evidence).toEqual({ failingRegions: [] });
-    expect(assessOne(endpoint, someSignals({ checkers: CHECKERS_UNAVAILABLE })).evidence).toEqual({ failingRegions: [] });
+    expect(assessOne(endpoint, someSignals({ checkers: CHECKERS_UNAVAILABLE })).evidence).toEqual({ checkersNotRead: 'GetHealthCheckStatus throttled', failingRegions: [] });
   });
 
   it('empty reports give 0 of 0 checkers', () => {

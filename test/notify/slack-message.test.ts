@@ -106,6 +106,11 @@ describe('renderSlackMessage', () => {
   it.each([
     ['all checkers healthy', { checkersHealthy: 4, checkersTotal: 4, failingRegions: [] }, '*Primary* · health check `h`\nCheckers healthy: *4 of 4*\nNo failing regions'],
     ['reports not read', { percentageHealthy: 12.5, failingRegions: [] }, '*Primary* · health check `h`\nChecker reports: not read (12.5% healthy)'],
+    [
+      'reports asked for and not read',
+      { percentageHealthy: 0, checkersNotRead: "Route 53's GetHealthCheckStatus rate (about 1 call a second for the whole account) was spent by other alarms at the same moment", failingRegions: [] },
+      "*Primary* · health check `h`\nChecker reports: not read (0% healthy): Route 53's GetHealthCheckStatus rate (about 1 call a second for the whole account) was spent by other alarms at the same moment",
+    ],
   ])('evidence with %s says so', (_case, evidence, expected) => {
     const message = renderSlackMessage(withPayload({ evidence: [{ side: 'primary', healthCheckId: 'h', evidence }] }));
     expect(sectionTexts(message)).toContain(expected);

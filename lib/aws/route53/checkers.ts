@@ -1,12 +1,23 @@
 /**
  * CheckerStatusSource on Route 53 `GetHealthCheckStatus`: what each Route 53 checker last saw.
- * A diagnosis API with its own low rate: give it a client from `createRoute53Client`, whose status
- * budget every attempt of this call waits on.
+ * A diagnosis API with its own low rate (a burst of 4, then 1 call a second for the whole account):
+ * - `Route53CheckerStatusSource`, for a verdict (the 18% fallback): a client from `createRoute53Client`,
+ *   whose status budget every attempt waits on, retries included;
+ * - `Route53CheckerEvidenceSource`, for an alert's evidence, which is optional: one attempt, never retried
+ *   and never waited for, and only when the account-wide gate grants this second's call, so that 50
+ *   containers alarming at once stay inside the rate instead of throttling each other (and every other
+ *   Route 53 caller of the account). Otherwise it says why the evidence was not read.
  */
 import { GetHealthCheckStatusCommand, type HealthCheckObservation, type Route53Client } from '@aws-sdk/client-route-53';
 import type { CheckerReadings, CheckerReport } from '../../domain/model';
+import { describeError } from '../../errors';
 import type { CheckerStatusSource } from '../../ports';
+import { RateClaim } from '../dynamodb/rate-gate';
+import type { RequestBudget } from '../request-budget';
+import { isThrottled, sdkErrorFacts } from '../sdk-errors';
 import { route53FailureReason } from './errors';
+
+const OPERATION = 'GetHealthCheckStatus';
 
 /** An observation without a status or time has not reported, so it is not counted as a checker. */
 function toCheckerReport(observation: HealthCheckObservation): CheckerReport | undefined {
@@ -26,12 +37,77 @@ export class Route53CheckerStatusSource implements CheckerStatusSource {
 
   async readCheckerReports(healthCheckId: string): Promise<CheckerReadings> {
     try {
-      const output = await this.client.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
-      const reports = (output.HealthCheckObservations ?? []).flatMap((o) => toCheckerReport(o) ?? []);
-      return { kind: 'REPORTS', reports };
+      return await readReports(this.client, healthCheckId);
     } catch (error) {
-      const reason = route53FailureReason(error, { operation: 'GetHealthCheckStatus', resource: `healthcheck/${healthCheckId}` });
+      const reason = route53FailureReason(error, { operation: OPERATION, resource: `healthcheck/${healthCheckId}` });
       return { kind: 'UNAVAILABLE', reason };
     }
   }
+}
+
+async function readReports(client: Route53Client, healthCheckId: string, abortSignal?: AbortSignal): Promise<CheckerReadings> {
+  const output = await client.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }), abortSignal ? { abortSignal } : {});
+  const reports = (output.HealthCheckObservations ?? []).flatMap((o) => toCheckerReport(o) ?? []);
+  return { kind: 'REPORTS', reports };
+}
+
+/** About 2 s, as for TestDNSAnswer: evidence is read right before a commit, which must not wait on it. */
+export const EVIDENCE_READ_BOUND_MS = 2_000;
+
+/** The account-wide allowance the evidence reads share (lib/aws/dynamodb/rate-gate.ts). */
+export interface AccountRateGate {
+  readonly windowMs: number;
+  claim(): Promise<RateClaim>;
+}
+
+export interface CheckerEvidenceOptions {
+  /** Built with `maxAttempts: 1`: a throttled read is not retried into the rate other alarms share. */
+  readonly client: Route53Client;
+  readonly gate: AccountRateGate;
+  /** The container's own budgets the client waits on (the status budget and the shared Route 53 one). */
+  readonly budgets: readonly RequestBudget[];
+  readonly boundMs?: number;
+}
+
+export class Route53CheckerEvidenceSource implements CheckerStatusSource {
+  private readonly boundMs: number;
+
+  constructor(private readonly options: CheckerEvidenceOptions) {
+    this.boundMs = options.boundMs ?? EVIDENCE_READ_BOUND_MS;
+  }
+
+  async readCheckerReports(healthCheckId: string): Promise<CheckerReadings> {
+    const waitMs = Math.max(0, ...this.options.budgets.map((budget) => budget.waitMs()));
+    if (waitMs > this.boundMs) {
+      return unavailable(`this function's own Route 53 budget would hold the read ${(waitMs / 1000).toFixed(1)} s (more than ${this.boundMs / 1000} s): recording the change comes first`);
+    }
+    try {
+      if ((await this.options.gate.claim()) === RateClaim.SPENT) {
+        return unavailable(`Route 53's ${OPERATION} rate (${this.rateInWords()} for the whole account) was spent by other alarms at the same moment`);
+      }
+    } catch (error) {
+      return unavailable(`the account's ${OPERATION} allowance could not be claimed (${describeError(error)})`);
+    }
+    try {
+      return await readReports(this.options.client, healthCheckId, AbortSignal.timeout(this.boundMs));
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+        return unavailable(`Route 53 gave no answer to ${OPERATION} within ${this.boundMs / 1000} s`);
+      }
+      if (isThrottled(sdkErrorFacts(error))) {
+        return unavailable(`Route 53 throttled ${OPERATION} (${this.rateInWords()} for the whole account, shared with other callers); not retried, so the alert is not delayed`);
+      }
+      return unavailable(route53FailureReason(error, { operation: OPERATION, resource: `healthcheck/${healthCheckId}` }));
+    }
+  }
+
+  private rateInWords(): string {
+    const perSecond = Number((1000 / this.options.gate.windowMs).toFixed(1));
+    if (perSecond >= 1) return `about ${perSecond} call${perSecond === 1 ? '' : 's'} a second`;
+    return `about 1 call every ${Number((this.options.gate.windowMs / 1000).toFixed(1))} s`;
+  }
+}
+
+function unavailable(reason: string): CheckerReadings {
+  return { kind: 'UNAVAILABLE', reason };
 }

@@ -3,7 +3,8 @@
  * Optional evidence, so it never waits long: skipped when the Route 53 request budget (shared with the
  * listings and GetHealthCheckStatus, lib/aws/request-budget.ts) would make it queue longer than its bound
  * (a storm of changes), and abandoned once the bound has passed. The call itself takes a token of that
- * budget like any other Route 53 call (the client's middleware).
+ * budget like any other Route 53 call (the client's middleware); the wiring gives it the one-attempt client,
+ * so a throttled answer is not retried into the account's rate that 50 alarming containers share.
  */
 import { TestDNSAnswerCommand, type Route53Client, type RRType } from '@aws-sdk/client-route-53';
 import type { DnsAnswer } from '../../domain/dns-answer';
