@@ -49,6 +49,13 @@ function definitionOps(step: StepFigures): Record<string, number> {
   return Object.fromEntries(Object.entries(step.dynamoByOperation).filter(([operation]) => operation.endsWith('(definitions)')));
 }
 
+/** DynamoDB writes of the re-listing's sweeps before the measured one (its progress). */
+function relistProgressWrites(size: SweepSize): number {
+  const earlier = size.relistEarlier ?? [];
+  const sweeps = size.relistSweeps ?? 1;
+  return earlier.slice(earlier.length - (sweeps - 1)).reduce((sum, step) => sum + step.dynamoWrites, 0);
+}
+
 export function renderSweepTable(sizes: readonly SweepSize[]): string {
   const header = ['checks', 'row', 'wall s', 'R53', 'CW', 'DDB', 'DDB wr', 'SNS', 'RSS MB', 'note'];
   const rows: string[][] = [];
@@ -79,7 +86,7 @@ export function renderSweepTable(sizes: readonly SweepSize[]): string {
     const relist = size.relist;
     row(
       're-listing sweep (warm)',
-      stepCells(relist, relist === undefined ? '' : `DDB reads ${(relist.dynamoCalls - relist.dynamoWrites).toString()}; the re-listing took ${size.relistSweeps ?? 'n/a'} sweep(s), ${size.relistEarlier?.length ?? 0} sweep(s) before it in this container; ${describeDiscovery(relist)}`),
+      stepCells(relist, relist === undefined ? '' : `DDB reads ${(relist.dynamoCalls - relist.dynamoWrites).toString()}, ${relist.result['definitions.listingWrites'] ?? 0} write(s) recording the complete listing; the re-listing took ${size.relistSweeps ?? 'n/a'} sweep(s) (earlier ones wrote ${relistProgressWrites(size)}), ${size.relistEarlier?.length ?? 0} sweep(s) before it in this container; ${describeDiscovery(relist)}`),
     );
     row('alarm, 1 check, cold container', stepCells(size.alarmCold));
     row('alarm, 1 check, warm container', stepCells(size.alarmWarm));
