@@ -4,7 +4,7 @@ import { describeContainerNode } from './report-cold-start';
 import { describeOps, mb, renderGrid, route53Cell, seconds, wallCell } from './report-format';
 import type { StepFigures } from './stand';
 import type { StormFigures } from './storm-bench';
-import { CAPPED_HEAP_FLAGS, type SweepSize } from './sweep-bench';
+import { CAPPED_HEAP_FLAGS, judgedFrom, MAX_SETTLING_SWEEPS, settled, type SweepSize } from './sweep-bench';
 
 export interface TargetResult {
   readonly target: string;
@@ -22,15 +22,38 @@ function stepCells(step: StepFigures | undefined, given = ''): string[] {
   return [wallCell(step), route53Cell(step), cw, dynamo, writes, String(step.snsCalls), mb(step.peakRssMb), note];
 }
 
-/** The DynamoDB requests about definitions alone, from the sweep that completed the listing. */
-function definitionCells(step: StepFigures | undefined): string[] {
-  if (step === undefined) return stepCells(undefined, 'no sweep of the first containers wrote a definition');
-  const written = step.result['definitions.written'];
-  return ['(in it)', '', '', String(step.dynamoDefinitionCalls), String(step.dynamoDefinitionWrites), '', '', `${written ?? 'n/a'} definitions written; ${describeOps(definitionOps(step))}`];
+/** The DynamoDB requests about definitions alone, summed over every sweep that wrote one before steady (their time is inside theirs). */
+function definitionCells(steps: readonly StepFigures[]): string[] {
+  if (steps.length === 0) return stepCells(undefined, 'no sweep of the first containers wrote a definition');
+  const sum = (of: (step: StepFigures) => number) => steps.reduce((total, step) => total + of(step), 0);
+  const ops: Record<string, number> = {};
+  for (const step of steps) for (const [operation, count] of Object.entries(definitionOps(step))) ops[operation] = (ops[operation] ?? 0) + count;
+  const spread = steps.length === 1 ? 'in one sweep' : `over ${steps.length} sweeps (${steps.map((step) => step.dynamoDefinitionWrites).join(' + ')} writes)`;
+  return ['(in them)', '', '', String(sum((step) => step.dynamoDefinitionCalls)), String(sum((step) => step.dynamoDefinitionWrites)), '', '', `${sum((step) => step.result['definitions.written'] ?? 0)} definitions written ${spread}; ${describeOps(ops)}`];
+}
+
+/** Where a poll sweep was judged from and, while a listing is under way, where it stands. */
+export function describeDiscovery(step: StepFigures): string {
+  const from = judgedFrom(step);
+  const parts = [from === undefined ? 'no result' : `judged from ${from}`];
+  const listing = step.discovery?.listing;
+  if (listing !== undefined) parts.push(`listing under way: ${listing.phase}, ${listing.zonesDone}/${listing.zones} zones, ${listing.healthChecks} checks, run ${listing.runs}`);
+  if (step.discovery?.error !== undefined) parts.push(`listing call failed: ${step.discovery.error.message}`);
+  if (step.discovery?.storeProblem !== undefined) parts.push(`store: ${step.discovery.storeProblem}`);
+  const sync = step.statuses?.['definitions'];
+  if (sync !== undefined) parts.push(`definitions ${sync}`);
+  return parts.join('; ');
 }
 
 function definitionOps(step: StepFigures): Record<string, number> {
   return Object.fromEntries(Object.entries(step.dynamoByOperation).filter(([operation]) => operation.endsWith('(definitions)')));
+}
+
+/** DynamoDB writes of the re-listing's sweeps before the measured one (its progress). */
+function relistProgressWrites(size: SweepSize): number {
+  const earlier = size.relistEarlier ?? [];
+  const sweeps = size.relistSweeps ?? 1;
+  return earlier.slice(earlier.length - (sweeps - 1)).reduce((sum, step) => sum + step.dynamoWrites, 0);
 }
 
 export function renderSweepTable(sizes: readonly SweepSize[]): string {
@@ -42,18 +65,34 @@ export function renderSweepTable(sizes: readonly SweepSize[]): string {
     listing?.sweeps.forEach((sweep, index) => {
       const last = index === listing.sweeps.length - 1;
       const note = last ? (listing.sweepsToComplete !== undefined ? `listing complete after ${listing.sweepsToComplete} sweep(s), ${listing.containers} container(s)` : `listing NOT complete after ${listing.maxSweeps} sweeps`) : '';
-      row(`cold, no stored listing: sweep ${index + 1}`, stepCells(sweep, note));
+      row(`cold, no stored listing: sweep ${index + 1}`, stepCells(sweep, [note, describeDiscovery(sweep)].filter((part) => part !== '').join('; ')));
     });
     row('first store of definitions', definitionCells(size.firstDefinitionsStore));
     const notSteady = (step: StepFigures | undefined) => (step !== undefined && step.dynamoWrites > 0 ? `NOT steady: ${step.dynamoWrites} writes` : '');
-    row('steady', stepCells(size.steady, notSteady(size.steady)));
+    const settlingNote = (earlier: readonly StepFigures[] | undefined) => {
+      const count = earlier?.length ?? 0;
+      const last = earlier?.at(-1);
+      return last !== undefined && !settled(last) ? `after ${count} settling sweeps, none settled` : `after ${count} settling sweep(s)`;
+    };
+    size.settling?.forEach((sweep, index) => row(`settling sweep ${index + 1}`, stepCells(sweep, describeDiscovery(sweep))));
+    row('steady', stepCells(size.steady, size.steady === undefined ? '' : [notSteady(size.steady), settlingNote(size.settling), describeDiscovery(size.steady)].filter((part) => part !== '').join('; ')));
     row(`change ${size.changedChecks} checks (1%)`, stepCells(size.change));
-    row('cold, stored listing', stepCells(size.coldStoredListing, size.definitionsStoredBefore === undefined ? '' : `${size.definitionsStoredBefore} definitions stored before it`));
-    row('re-listing sweep (warm)', stepCells(size.relist, size.relist === undefined ? '' : `DDB reads ${(size.relist.dynamoCalls - size.relist.dynamoWrites).toString()}`));
+    const stored = size.coldStoredListing;
+    const storedFrom = stored === undefined ? undefined : judgedFrom(stored);
+    row(
+      'cold, stored listing',
+      stepCells(stored, stored === undefined ? '' : [storedFrom === 'PARTIAL' ? 'NOT judged from the stored listing' : '', `${size.definitionsStoredBefore ?? 'n/a'} definitions stored before it`, describeDiscovery(stored)].filter((part) => part !== '').join('; ')),
+    );
+    const relist = size.relist;
+    row(
+      're-listing sweep (warm)',
+      stepCells(relist, relist === undefined ? '' : `DDB reads ${(relist.dynamoCalls - relist.dynamoWrites).toString()}, ${relist.result['definitions.listingWrites'] ?? 0} write(s) recording the complete listing; the re-listing took ${size.relistSweeps ?? 'n/a'} sweep(s) (earlier ones wrote ${relistProgressWrites(size)}), ${size.relistEarlier?.length ?? 0} sweep(s) before it in this container; ${describeDiscovery(relist)}`),
+    );
     row('alarm, 1 check, cold container', stepCells(size.alarmCold));
     row('alarm, 1 check, warm container', stepCells(size.alarmWarm));
     if (size.steadyHeapCapped !== undefined) {
-      row('steady, V8 heap capped †', stepCells(size.steadyHeapCapped, notSteady(size.steadyHeapCapped)));
+      const capped = size.steadyHeapCapped;
+      row('steady, V8 heap capped †', stepCells(capped, [notSteady(capped), settlingNote(size.heapCappedEarlier?.slice(1)), describeDiscovery(capped)].filter((part) => part !== '').join('; ')));
     }
   }
   return renderGrid(header, rows, new Set([1, 9]));
@@ -64,10 +103,11 @@ export const SWEEP_TABLE_NOTES = [
   `Every container ran ${describeContainerNode()}.`,
   'R53 = Route 53 calls answered (+ attempts answered Throttling); CW = GetMetricData calls; DDB = DynamoDB requests, (N def) of them about pair definitions; DDB wr = Put/Update/Delete/BatchWrite/TransactWrite; SNS = Publish calls.',
   'RSS MB = the container\'s peak RSS up to that run (process.resourceUsage().maxRSS, the kernel\'s high-water mark).',
-  'cold, no stored listing: a new container on an empty table, sweeping until the run result says the listing is complete (listing.complete; without that field, a sweep that returns within its timeout).',
-  'first store of definitions: the DynamoDB requests about definitions within the first sweep (of the cold, steady and change rows) that wrote one (their time is inside that sweep\'s).',
-  're-listing sweep: the second sweep of a container with FAILWATCH_DISCOVERY_MAX_AGE_MINUTES=0 (it lists Route 53 again with everything stored).',
-  `† a poll container with ${CAPPED_HEAP_FLAGS.join(' ')} on top (the bench's choice, tighter than Lambda's); after its cold sweep and one that settles what the earlier rows left, a sweep with nothing to do; its DDB wr must be 0.`,
+  'cold, no stored listing: a new container on an empty table, sweeping until a run result has no listing under way (no discovery.listing, no discovery.error); "judged from" is the result\'s discovery.judgedFrom (COMPLETE when it has no discovery).',
+  'first store of definitions: the DynamoDB requests about definitions in every sweep before steady that wrote one (the first store may spill past the sweep that completed the listing; their time is inside those sweeps\').',
+  `settling sweeps: after the listing completed, sweeps until one wrote nothing with no listing under way and no definition sync unfinished (at most ${MAX_SETTLING_SWEEPS}); steady is the sweep after.`,
+  're-listing sweep: in a container with FAILWATCH_DISCOVERY_MAX_AGE_MINUTES=0, the sweep that completes a listing started while it had a complete one (everything stored); earlier sweeps of that listing write its progress.',
+  `† a poll container with ${CAPPED_HEAP_FLAGS.join(' ')} on top (the bench's choice, tighter than Lambda's); after its cold sweep and the settling sweeps that finish what the earlier rows left, a sweep with nothing to do; its DDB wr must be 0.`,
 ];
 
 /** Peak RSS per function and size: what a Lambda memory size must hold. */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alarmDescriptionFor, alarmNameFor } from '../lib/domain/alarm-plan';
 import { pairKey } from '../lib/domain/model';
+import type { DiscoveryReport } from '../lib/ports';
 import { generatedAccount, type GeneratedPair, type SimulatedAws } from '../local/simulated-aws';
 import { startCloudWatchStandIn } from '../local/stand-ins/cloudwatch-server';
 import { isDefinitionOperation, isDynamoWrite, startDynamoStandIn } from '../local/stand-ins/dynamo';
@@ -57,6 +58,10 @@ export interface StepFigures {
   /** Peak RSS of the container so far (it includes earlier steps in the same container): the kernel's maxRSS. */
   readonly peakRssMb: number;
   readonly result: Readonly<Record<string, number>>;
+  /** The result's `status` strings by field (`definitions`: SYNCED, UNFINISHED, WAITING_FOR_LISTING...). */
+  readonly statuses?: Readonly<Record<string, string>>;
+  /** poll's `discovery` as returned (absent: judged from a complete listing, none under way, or no result at all). */
+  readonly discovery?: DiscoveryReport;
   readonly error?: string;
   /** Past the function's timeout: Lambda would have stopped it, and the container is gone. */
   readonly timedOut?: boolean;
@@ -159,6 +164,8 @@ export function figuresOf(done: DoneMessage, traffic: TrafficSnapshot): StepFigu
     heapPeakMb: done.heapPeakBytes / MB,
     peakRssMb: done.maxRssBytes / MB,
     result: done.result,
+    ...(done.statuses !== undefined ? { statuses: done.statuses } : {}),
+    ...(done.discovery !== undefined ? { discovery: done.discovery } : {}),
     ...(done.error !== undefined ? { error: done.error } : {}),
     ...(done.timedOut === true ? { timedOut: true } : {}),
   };

@@ -5,6 +5,8 @@
  * the high-water mark the kernel keeps: exact and free to read, unlike a sampler). Past the function's
  * timeout it does what Lambda does: the invocation fails with "Task timed out" and the container is gone.
  */
+import type { DiscoveryReport } from '../../lib/ports';
+
 /** A Lambda handler: the event, and the context's part Failwatch reads (what remains of the timeout). */
 export type Invoke = (event: unknown, context?: { readonly getRemainingTimeInMillis: () => number }) => Promise<unknown>;
 
@@ -23,6 +25,10 @@ export interface DoneMessage {
   readonly result: Readonly<Record<string, number>>;
   /** For each list in the result whose entries carry an `error` (unfinishedPairs...): the first one's. */
   readonly firstErrors?: Readonly<Record<string, string>>;
+  /** The result's `status` strings one level down, by the field holding them (`definitions`: SYNCED, UNFINISHED...). */
+  readonly statuses?: Readonly<Record<string, string>>;
+  /** poll's `discovery`, whole: where the sweep was judged from and where a listing under way stands (absent: a complete listing, none under way). */
+  readonly discovery?: DiscoveryReport;
   /** Most heap in use at a 100 ms sample or at the end: a lower bound of the peak (a 5 ms sampler cost ~5% CPU). */
   readonly heapPeakBytes: number;
   readonly maxRssBytes: number;
@@ -52,6 +58,26 @@ export function countsOf(result: unknown, prefix = ''): Record<string, number> {
 }
 
 const optionalErrors = (firstErrors: Record<string, string> | undefined) => (firstErrors === undefined ? {} : { firstErrors });
+
+const optionalFields = (statuses: Record<string, string> | undefined, discovery: DiscoveryReport | undefined) => ({ ...(statuses === undefined ? {} : { statuses }), ...(discovery === undefined ? {} : { discovery }) });
+
+/** `{ definitions: { status: 'SYNCED' } }` → `{ definitions: 'SYNCED' }`; undefined when there is none. */
+export function statusesOf(result: unknown): Record<string, string> | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const statuses: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result)) {
+    const status: unknown = typeof value === 'object' && value !== null && 'status' in value ? value.status : undefined;
+    if (typeof status === 'string') statuses[key] = status;
+  }
+  return Object.keys(statuses).length === 0 ? undefined : statuses;
+}
+
+/** The result's `discovery` as the handler returned it (an object), else undefined. */
+function discoveryOf(result: unknown): DiscoveryReport | undefined {
+  if (typeof result !== 'object' || result === null || !('discovery' in result)) return undefined;
+  const { discovery } = result;
+  return typeof discovery === 'object' && discovery !== null ? (discovery as DiscoveryReport) : undefined;
+}
 
 function firstErrorsOf(result: unknown): Record<string, string> | undefined {
   if (typeof result !== 'object' || result === null) return undefined;
@@ -114,7 +140,7 @@ export function serveInvocations(invoke: Invoke, options: { readonly timeoutSeco
       const wallMs = performance.now() - begin;
       clearInterval(sampler);
       heapPeakBytes = Math.max(heapPeakBytes, process.memoryUsage().heapUsed);
-      const done: DoneMessage = { type: 'done', id: message.id, wallMs, ...(error !== undefined ? { error } : {}), result: countsOf(result), ...optionalErrors(firstErrorsOf(result)), heapPeakBytes, maxRssBytes: maxRssBytes(), ...(timedOut ? { timedOut } : {}) };
+      const done: DoneMessage = { type: 'done', id: message.id, wallMs, ...(error !== undefined ? { error } : {}), result: countsOf(result), ...optionalErrors(firstErrorsOf(result)), ...optionalFields(statusesOf(result), discoveryOf(result)), heapPeakBytes, maxRssBytes: maxRssBytes(), ...(timedOut ? { timedOut } : {}) };
       // As on Lambda, a timed-out invocation takes its container with it: whatever it was doing stops here.
       if (timedOut) process.send?.(done, () => process.exit(1));
       else send(done);

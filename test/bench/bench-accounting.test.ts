@@ -1,8 +1,8 @@
 import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { nativeModelRow } from '../../bench/aws-native-model';
-import { countsOf } from '../../bench/child/runtime';
+import { countsOf, statusesOf } from '../../bench/child/runtime';
 import type { StepFigures } from '../../bench/stand';
-import { listingCompleted, maxListingSweeps } from '../../bench/sweep-bench';
+import { judgedFrom, listingCompleted, maxListingSweeps, settled } from '../../bench/sweep-bench';
 import { createTestDocumentClient, createTestTable } from '../../local/dynalite';
 import { dynamoCommandOf, isDefinitionOperation, isDynamoWrite, startDynamoStandIn } from '../../local/stand-ins/dynamo';
 import { Traffic } from '../../local/stand-ins/traffic';
@@ -27,20 +27,46 @@ const step = (over: Partial<StepFigures>): StepFigures => ({
   ...over,
 });
 
+const underWay = { phase: 'RECORDS', zonesDone: 3, zones: 40, healthChecks: 20_000, runs: 2 } as const;
+
 describe('when the bench counts a listing as complete', () => {
   test.each([
-    ['the run result says complete', { result: { 'listing.complete': 1 } }, true],
-    ['the run result says incomplete, even without an error', { result: { 'listing.complete': 0 } }, false],
-    ['no listing field: a sweep that returned', {}, true],
-    ['no listing field: a sweep ended by the timeout', { timedOut: true, error: 'Task timed out after 60.00 seconds' }, false],
-    ['no listing field: a sweep that threw', { error: 'Throttling: Rate exceeded' }, false],
-  ])('%s', (_name, over, expected) => {
+    ['a result without discovery: judged from a complete listing, none under way', {}, true],
+    ['judged from STORED, nothing under way any more', { discovery: { judgedFrom: 'STORED' } }, true],
+    ['a listing still under way, even without an error', { discovery: { judgedFrom: 'PARTIAL', listing: underWay } }, false],
+    ['judged from STORED while its own listing is under way', { discovery: { judgedFrom: 'STORED', listing: underWay } }, false],
+    ['a failed listing call', { discovery: { judgedFrom: 'COMPLETE', error: { message: 'Throttling', retryable: true } } }, false],
+    ['a sweep ended by the timeout', { timedOut: true, error: 'Task timed out after 60.00 seconds' }, false],
+    ['a sweep that threw', { error: 'Throttling: Rate exceeded' }, false],
+  ] as const)('%s', (_name, over, expected) => {
     expect(listingCompleted(step(over))).toBe(expected);
+  });
+
+  test('reads where a sweep was judged from, COMPLETE when the result has no discovery, nothing when there is no result', () => {
+    expect([step({}), step({ discovery: { judgedFrom: 'STORED', listing: underWay } }), step({ error: 'Task timed out' })].map(judgedFrom)).toEqual(['COMPLETE', 'STORED', undefined]);
   });
 
   test('gives a resumable listing one sweep more than 5,000 checks a run needs', () => {
     expect([10, 5000, 5001, 20_000].map(maxListingSweeps)).toEqual([2, 2, 3, 5]);
   });
+});
+
+describe('when the bench counts a sweep as settled (the next one may be measured as steady)', () => {
+  test.each([
+    ['nothing written, definitions not due', { statuses: { definitions: 'NOT_DUE' } }, true],
+    ['definitions all stored, nothing written', { statuses: { definitions: 'SYNCED' } }, true],
+    ['the first store spilled: definitions unfinished', { statuses: { definitions: 'UNFINISHED' } }, false],
+    ['definitions waiting for the listing', { statuses: { definitions: 'WAITING_FOR_LISTING' } }, false],
+    ['it wrote (the rest of the definitions, or history)', { dynamoWrites: 22, statuses: { definitions: 'SYNCED' } }, false],
+    ['a listing under way', { discovery: { judgedFrom: 'STORED', listing: underWay } }, false],
+  ] as const)('%s', (_name, over, expected) => {
+    expect(settled(step(over))).toBe(expected);
+  });
+});
+
+test("a handler's statuses are kept by the field holding them", () => {
+  expect(statusesOf({ trigger: 'scheduled x', definitions: { status: 'UNFINISHED', written: 3 }, alarms: { status: 'OFF' }, discovery: { judgedFrom: 'STORED' } })).toEqual({ definitions: 'UNFINISHED', alarms: 'OFF' });
+  expect(statusesOf({ transitionsRecorded: 0 })).toBeUndefined();
 });
 
 test("a handler's result is flattened one level, booleans as 1/0 and lists as their length", () => {
