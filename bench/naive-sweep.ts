@@ -11,6 +11,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Route53CheckerStatusSource } from '../lib/aws/route53/checkers';
+import { mapBounded } from '../lib/batches';
 import { Route53InventorySource } from '../lib/aws/route53/inventory';
 import { loadWatchConfig } from '../lib/runtime/config';
 import { healthCheckIdsOfPair, observePair } from '../lib/domain/failover';
@@ -33,15 +34,6 @@ interface NaiveState {
 
 const PAIR_CONCURRENCY = 8;
 
-async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
 export function createNaiveSweep(): (event: unknown) => Promise<NaiveSweepResult> {
   const config = loadWatchConfig();
   const clients = createAwsClients(config);
@@ -62,7 +54,7 @@ export function createNaiveSweep(): (event: unknown) => Promise<NaiveSweepResult
 
     let transitionsRecorded = 0;
     let notificationsSent = 0;
-    await forEachConcurrently(inventory.pairs, PAIR_CONCURRENCY, async (pair) => {
+    await mapBounded(inventory.pairs, PAIR_CONCURRENCY, async (pair) => {
       const key = { pk: `NAIVE#${pairKey(pair.id)}`, sk: 'STATE' };
       const { Item } = await clients.dynamo.send(new GetCommand({ TableName: table, Key: key }));
       const previous = Item as NaiveState | undefined;
