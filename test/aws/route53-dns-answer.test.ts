@@ -95,6 +95,10 @@ describe('Route53DnsAnswerSource', () => {
     expect(testDnsAnswerCalls()).toBe(1);
   });
 
+  it('the share is at most half of FAILWATCH_ROUTE53_RPS: at 1 request a second, one answer every 2 s for the whole account', () => {
+    expect([dnsAnswersPerSecond(10), dnsAnswersPerSecond(5), dnsAnswersPerSecond(1)]).toEqual([2, 2, 0.5]);
+  });
+
   it('the gate cannot be claimed (DynamoDB fails: here, no such table) → UNAVAILABLE saying why, no request, never a throw', async () => {
     const answer = await (await sourceWith({ gate: gateIn('failwatch-no-such-table') })).askDnsAnswer(PAIR, AT);
     expect(answer).toMatchObject({ kind: 'UNAVAILABLE', reason: expect.stringMatching(/^the account's TestDNSAnswer allowance could not be claimed \(.+\)$/) });
