@@ -162,8 +162,8 @@ export function evaluateTargets(sweeps: readonly SweepSize[], storm: StormFigure
     }
     for (const [container, alarm] of [['cold', size.alarmCold], ['warm', size.alarmWarm]] as const) {
       push(
-        `${n} checks: alarm for 1 check (${container} container) ≤ 2 Route 53, 1 CloudWatch, 4 DynamoDB calls (one claims the account's GetHealthCheckStatus second), records its transition`,
-        alarm === undefined ? undefined : alarm.route53Calls <= 2 && alarm.cloudWatchCalls <= 1 && alarm.dynamoCalls <= 4 && (alarm.result['transitionsRecorded'] ?? 0) > 0,
+        `${n} checks: alarm for 1 check (${container} container) ≤ 2 Route 53, 1 CloudWatch, 5 DynamoDB calls (one claims the account's GetHealthCheckStatus second, one its TestDNSAnswer window), records its transition`,
+        alarm === undefined ? undefined : alarm.route53Calls <= 2 && alarm.cloudWatchCalls <= 1 && alarm.dynamoCalls <= 5 && (alarm.result['transitionsRecorded'] ?? 0) > 0,
         alarm === undefined ? 'not run' : `${alarm.route53Calls} Route 53 (${describeOps(alarm.route53ByOperation)}), ${alarm.cloudWatchCalls} CloudWatch, ${alarm.dynamoCalls} DynamoDB; ${alarm.result['transitionsRecorded'] ?? 0} transition, ${seconds(alarm.wallMs)} s`,
       );
     }
@@ -196,6 +196,12 @@ export function evaluateTargets(sweeps: readonly SweepSize[], storm: StormFigure
       'storm through alarms: evidence reads within GetHealthCheckStatus\'s rate (no throttled attempt), the rest skipped with a note in the message',
       (status?.throttled ?? 0) === 0 && a.messagesWithEvidence + a.messagesWithEvidenceNote >= a.pairsNotifiedOnce,
       `GetHealthCheckStatus ${status?.answered ?? 0} answered, ${status?.throttled ?? 0} throttled attempts; ${a.messagesWithEvidence} messages with evidence, ${a.messagesWithEvidenceNote} with a note saying why not${a.sampleEvidenceNote ? ` ("${a.sampleEvidenceNote}")` : ''}`,
+    );
+    const answers = a.route53ByOperation['TestDNSAnswer'];
+    push(
+      "storm through alarms: TestDNSAnswer within its account-wide share (2 a second: no throttled attempt, the rest of Route 53's rate left for DNS changes), the rest skipped with the reason in the message",
+      (answers?.throttled ?? 0) === 0 && a.messagesWithDnsAnswer + a.messagesWithDnsAnswerNote >= a.pairsNotifiedOnce,
+      `TestDNSAnswer ${answers?.answered ?? 0} answered, ${answers?.throttled ?? 0} throttled attempts; ${a.messagesWithDnsAnswer} messages with Route 53's answer, ${a.messagesWithDnsAnswerNote} saying why not${a.sampleDnsAnswerNote ? ` ("${a.sampleDnsAnswerNote}")` : ''}`,
     );
   }
   if (storm?.sweep !== undefined) {

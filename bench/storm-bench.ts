@@ -51,6 +51,10 @@ export interface AlarmStormFigures {
   readonly messagesWithEvidence: number;
   readonly messagesWithEvidenceNote: number;
   readonly sampleEvidenceNote?: string;
+  /** FAILOVER messages that carry what Route 53 answered (TestDNSAnswer), and those that say why it was not asked for or read. */
+  readonly messagesWithDnsAnswer: number;
+  readonly messagesWithDnsAnswerNote: number;
+  readonly sampleDnsAnswerNote?: string;
   /** The start of one FAILOVER message without evidence, to show what a person reads then. */
   readonly sampleWithoutEvidence?: string;
   /** The first error of an unfinished pair, when some were. */
@@ -74,6 +78,8 @@ const pairOf = (message: PublishedMessage) => `${message.attributes['zone'] ?? '
 
 /** A line of a message that says evidence is missing and why (the product's wording is not fixed here: any line naming the checkers or GetHealthCheckStatus as not read, skipped or unavailable). */
 const EVIDENCE_NOTE = /^.*(?:GetHealthCheckStatus|checker).*(?:not read|skipped|unavailable|rate|budget).*$/im;
+/** The sentence of the transition's DNS answer when it was not asked for or could not be read (lib/domain/dns-answer.ts). */
+const DNS_ANSWER_NOTE = /Route 53's answer (?:was not asked for|could not be read): [^\n]*/;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -165,6 +171,7 @@ export async function benchStorm(checks: number, context: BenchContext): Promise
     const perPair = new Map<string, number>();
     for (const message of messages) perPair.set(pairOf(message), (perPair.get(pairOf(message)) ?? 0) + 1);
     const notes = messages.map((m) => EVIDENCE_NOTE.exec(m.text)?.[0]).filter((line): line is string => line !== undefined);
+    const dnsNotes = messages.map((m) => DNS_ANSWER_NOTE.exec(m.text)?.[0]).filter((line): line is string => line !== undefined);
     const sum = (key: string) => done.reduce((total, d) => total + (d.result[key] ?? 0), 0);
     const errors = done.filter((d) => d.error !== undefined);
     const withoutEvidence = messages.find((m) => !m.text.includes('Checkers reporting healthy'));
@@ -194,6 +201,9 @@ export async function benchStorm(checks: number, context: BenchContext): Promise
       messagesWithEvidence: messages.filter((m) => m.text.includes('Checkers reporting healthy')).length,
       messagesWithEvidenceNote: notes.length,
       ...(notes[0] !== undefined ? { sampleEvidenceNote: notes[0].trim() } : {}),
+      messagesWithDnsAnswer: messages.filter((m) => /Route 53 answers /.test(m.text)).length,
+      messagesWithDnsAnswerNote: dnsNotes.length,
+      ...(dnsNotes[0] !== undefined ? { sampleDnsAnswerNote: dnsNotes[0].trim() } : {}),
       ...(withoutEvidence !== undefined ? { sampleWithoutEvidence: withoutEvidence.text.slice(0, SAMPLE_CHARS) } : {}),
       ...(unfinished !== undefined ? { firstUnfinished: unfinished } : {}),
       peakRssMb: peakRss,

@@ -231,7 +231,7 @@ export interface TargetCountSource {
 
 /** What Route 53 answers for a name now (TestDNSAnswer), asked before a transition is committed. */
 export interface DnsAnswerSource {
-  /** Never throws and never waits long: SKIPPED when the request budget is short, UNAVAILABLE on a failure or past its bound (about 2 s). */
+  /** Never throws and never waits long: SKIPPED when the request budget is short or the account's rate for DNS answers is spent, UNAVAILABLE on a failure or past its bound (about 2 s). */
   askDnsAnswer(pairId: PairId, at: Date): Promise<DnsAnswer>;
 }
 

@@ -17,7 +17,7 @@ import { ElbLoadBalancerDirectory, type LoadBalancerClients } from '../aws/elb/d
 import { RequestBudget } from '../aws/request-budget';
 import { DynamoRateGate } from '../aws/dynamodb/rate-gate';
 import { Route53CheckerEvidenceSource, Route53CheckerStatusSource } from '../aws/route53/checkers';
-import { Route53DnsAnswerSource } from '../aws/route53/dns-answer';
+import { dnsAnswersPerSecond, Route53DnsAnswerSource } from '../aws/route53/dns-answer';
 import { Route53InventorySource } from '../aws/route53/inventory';
 import { createCloudWatchClient, createLoadBalancerClients, createRegionalCloudWatchClients, createRoute53Client, ROUTE53_BUDGET_DEFAULTS, STATUS_BUDGET_DEFAULTS, type RegionalClients } from '../aws/sdk-clients';
 import { createSnsClient, SnsNotifier } from '../aws/sns/notifier';
@@ -106,7 +106,11 @@ export function buildWatchDeps(config: WatchConfig, clients: AwsClients, clock: 
       directory: new CachedLoadBalancerDirectory(new ElbLoadBalancerDirectory((region) => clients.loadBalancers.in(region)), clock, { maxAgeSeconds: config.discoveryMaxAgeMinutes * 60 }),
       targetCounts: new CloudWatchTargetCountSource((region) => clients.regionalCloudWatch.in(region)),
     },
-    dnsAnswers: new Route53DnsAnswerSource(clients.route53Evidence, clients.route53Budget),
+    dnsAnswers: new Route53DnsAnswerSource({
+      client: clients.route53Evidence,
+      budget: clients.route53Budget,
+      gate: new DynamoRateGate({ client: clients.dynamo, tableName: config.tableName, operation: 'TestDNSAnswer', callsPerSecond: dnsAnswersPerSecond(config.route53RequestsPerSecond), clock }),
+    }),
     clock,
     settings: { ...DEFAULT_WATCH_SETTINGS, ...config.notices, configuredSilences: config.silences, alarmPrefix: config.alarms.prefix, watchedZoneIds: config.zoneIds },
   };

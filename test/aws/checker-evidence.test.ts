@@ -143,7 +143,23 @@ describe('the evidence source as wired: one attempt, only with the account\'s ca
     await expect(evidence.readCheckerReports('hc-2')).resolves.toMatchObject({ kind: 'REPORTS', reports: [{ region: 'eu-west-1', statusReport: 'Failure: Connection timed out.' }] });
   });
 
+  it("TestDNSAnswer has its own account-wide gate: another container's answer of this window → SKIPPED, no request; the next window → one request", async () => {
+    clock.advanceSeconds(10);
+    const otherContainer = new DynamoRateGate({ client: clients.dynamo, tableName, operation: 'TestDNSAnswer', callsPerSecond: 2, clock });
+    await expect(otherContainer.claim()).resolves.toBe(RateClaim.GRANTED);
+    const pair = { zoneId: 'Z1', name: 'www.example.com.', type: 'A' };
+    await expect(dnsAnswers?.askDnsAnswer(pair, clock.now())).resolves.toEqual({
+      kind: 'SKIPPED',
+      reason: "Route 53's rate for DNS answers (about 2 calls a second for the whole account) was spent by other changes at the same moment",
+    });
+    expect(seen).toEqual([]);
+    clock.advanceSeconds(0.5);
+    await dnsAnswers?.askDnsAnswer(pair, clock.now());
+    expect(seen.map((request) => request.path)).toEqual([expect.stringMatching(/^\/2013-04-01\/testdnsanswer\?/)]);
+  });
+
   it('TestDNSAnswer, the other optional evidence, is one attempt too: a throttled one is not retried into the shared rate', async () => {
+    clock.advanceSeconds(10);
     throttle = true;
     await expect(dnsAnswers?.askDnsAnswer({ zoneId: 'Z1', name: 'www.example.com.', type: 'A' }, clock.now())).resolves.toMatchObject({ kind: 'UNAVAILABLE' });
     expect(seen.map((request) => request.attemptHeader)).toEqual(['attempt=1; max=1']);

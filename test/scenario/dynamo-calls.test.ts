@@ -3,9 +3,10 @@
  * one BatchGetItem per 100 pairs, and the CLI silences (one item) ride in the same requests; the outbox
  * rides in the state item: no extra read. A steady sweep writes nothing. A transition costs the commit of
  * the state (the transition in its outbox, already claimed by the run that records it: no claim call)
- * and the published mark of that outbox entry: with the read, three calls for an alarm, and one more when the
- * changed check's evidence is read: the claim of the account's GetHealthCheckStatus second (a conditional
- * PutItem, partition `RATE#GetHealthCheckStatus`) that keeps concurrent alarms inside that rate. Moving published
+ * and the published mark of that outbox entry: with the read, three calls for an alarm, and two more when the
+ * changed check's evidence and Route 53's answer are asked for: the claim of the account's GetHealthCheckStatus
+ * second (a conditional PutItem, partition `RATE#GetHealthCheckStatus`) and of its TestDNSAnswer window
+ * (`RATE#TestDNSAnswer`), which keep concurrent alarms inside those rates. Moving published
  * entries to history items of their own is the next sweep's housekeeping (a Put per entry and one update
  * taking them out of the outbox), once; an alarm run never does it. A notice costs one read more than a
  * transition: before it is sent, history is asked whether its key was recorded before.
@@ -52,9 +53,10 @@ describe('DynamoDB requests per sweep', () => {
   });
 
   it('a failover: the commit (the transition in the state\'s outbox, already claimed by this run), then its published mark; no history item yet', async () => {
-    expect(await sweep(2, false)).toEqual(['BatchGetItemCommand STATE', 'PutItemCommand 2026-11-25T08:02:00.000Z', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
-    const [claim, commit, mark] = requests.filter((r) => WRITES.has(r.commandName));
+    expect(await sweep(2, false)).toEqual(['BatchGetItemCommand STATE', 'PutItemCommand 2026-11-25T08:02:00.000Z', 'PutItemCommand 2026-11-25T08:02:00.000Z', 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
+    const [claim, answerClaim, commit, mark] = requests.filter((r) => WRITES.has(r.commandName));
     expect(claim?.input['Item']).toMatchObject({ pk: { S: 'RATE#GetHealthCheckStatus' } });
+    expect(answerClaim?.input['Item']).toMatchObject({ pk: { S: 'RATE#TestDNSAnswer' } });
     expect(String(commit?.input['UpdateExpression'])).toContain('#revision');
     const entry = (commit?.input['ExpressionAttributeValues'] as Record<string, { M?: Record<string, { S?: string }> }>)[':o0']?.M;
     expect(entry?.['publishStatus']?.S).toBe('PENDING');
@@ -192,31 +194,33 @@ describe('every DynamoDB call of the performance targets', () => {
 
     /**
      * One transition recorded and sent with the read (state and silences), the claim of the account's
-     * GetHealthCheckStatus second for its evidence, the commit and the published mark; Route 53: 1
-     * GetHealthCheckStatus and 1 TestDNSAnswer; 1 CloudWatch call.
+     * GetHealthCheckStatus second for its evidence, the claim of its TestDNSAnswer window, the commit and
+     * the published mark; Route 53: 1 GetHealthCheckStatus and 1 TestDNSAnswer; 1 CloudWatch call.
      */
-    function expectOneTransitionInFourCalls({ run, requests, route53, cloudwatch, sns }: Awaited<ReturnType<typeof alarmAt>>, at: string): void {
+    function expectOneTransitionInFiveCalls({ run, requests, route53, cloudwatch, sns }: Awaited<ReturnType<typeof alarmAt>>, at: string): void {
       expect(run).toMatchObject({ transitionsRecorded: 1, notificationsSent: 1, unfinishedPairs: [] });
-      expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', `PutItemCommand ${new Date(Date.parse(at)).toISOString()}`, 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
-      expect(requests).toHaveLength(4);
+      const window = `PutItemCommand ${new Date(Date.parse(at)).toISOString()}`;
+      expect(alarmCalls(requests)).toEqual(['BatchGetItemCommand', window, window, 'UpdateItemCommand STATE', 'UpdateItemCommand STATE']);
+      expect(requests).toHaveLength(5);
       // The pair's state and the silences in one read (whatever else the alarm needs may ride in it too).
       expect(keysOf(requests[0]!)).toEqual(expect.arrayContaining([PAIR_STATE, SILENCES]));
       expect(requests[1]?.input['Item']).toMatchObject({ pk: { S: 'RATE#GetHealthCheckStatus' } });
-      expect(String(requests[2]?.input['UpdateExpression'])).toContain('#revision');
-      expect(String(requests[3]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
-      // The evidence, read once the account's second is claimed; what Route 53 answers is asked once, before the commit, and stored with the transition.
+      expect(requests[2]?.input['Item']).toMatchObject({ pk: { S: 'RATE#TestDNSAnswer' } });
+      expect(String(requests[3]?.input['UpdateExpression'])).toContain('#revision');
+      expect(String(requests[4]?.input['UpdateExpression'])).toMatch(/^SET #outbox\.#entry\.#publishStatus = :published/);
+      // The evidence, read once the account's second is claimed; what Route 53 answers is asked once its window is claimed, before the commit, and stored with the transition.
       expect({ route53, cloudwatch, sns }).toEqual({ route53: { GetHealthCheckStatus: 1, TestDNSAnswer: 1 }, cloudwatch: 1, sns: 1 });
     }
 
-    it('a FAILOVER: four DynamoDB calls (the read of state and silences, the claim of the GetHealthCheckStatus second, the commit, the published mark), one GetHealthCheckStatus and one TestDNSAnswer, one CloudWatch call', async () => {
-      expectOneTransitionInFourCalls(await alarmAt('2026-11-25T08:11:41Z', 'alarm-alarm.json', false), '2026-11-25T08:11:41Z');
+    it('a FAILOVER: five DynamoDB calls (the read of state and silences, the claims of the GetHealthCheckStatus second and the TestDNSAnswer window, the commit, the published mark), one GetHealthCheckStatus and one TestDNSAnswer, one CloudWatch call', async () => {
+      expectOneTransitionInFiveCalls(await alarmAt('2026-11-25T08:11:41Z', 'alarm-alarm.json', false), '2026-11-25T08:11:41Z');
       // Not moved to history by the alarm: the published entry waits in the outbox for the sweep.
       expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001']);
       expect(await harness.store.listTransitions(PAIR_ID)).toEqual([expect.objectContaining({ kind: 'FAILOVER', publishStatus: 'PUBLISHED' })]);
     });
 
-    it('a FAILBACK while the FAILOVER\'s entry is still in the outbox, not yet moved to history: four calls too', async () => {
-      expectOneTransitionInFourCalls(await alarmAt('2026-11-25T08:13:41Z', 'alarm-ok.json', true), '2026-11-25T08:13:41Z');
+    it('a FAILBACK while the FAILOVER\'s entry is still in the outbox, not yet moved to history: five calls too', async () => {
+      expectOneTransitionInFiveCalls(await alarmAt('2026-11-25T08:13:41Z', 'alarm-ok.json', true), '2026-11-25T08:13:41Z');
       expect(await readOutboxKeys(harness.clients.dynamo, harness.config.tableName, PAIR_ID)).toEqual(['T#0000000001', 'T#0000000002']);
       expect((await harness.store.listTransitions(PAIR_ID)).map((t) => [t.kind, t.publishStatus])).toEqual([['FAILBACK', 'PUBLISHED'], ['FAILOVER', 'PUBLISHED']]);
     });

@@ -1,6 +1,7 @@
 /**
  * An account-wide allowance for an API whose rate every Lambda container shares (GetHealthCheckStatus:
- * Route 53 refills its bucket at 1 call a second for the whole account). Each container has its own
+ * Route 53 refills its bucket at 1 call a second for the whole account; TestDNSAnswer: a share of the
+ * account's Route 53 rate, lib/aws/route53/dns-answer.ts). Each container has its own
  * client-side budget, so 50 alarm containers at once would send 50 times the rate; this gate lets at most
  * one call per window through for all of them: one conditional PutItem on the window's item (partition
  * `RATE#<operation>`, sort key the window's start as an ISO time), which only the first claimant of the window can write.
@@ -19,17 +20,30 @@ const KEEP_WINDOW_ITEM_SECONDS = 3_600;
 export const RateClaim = { GRANTED: 'GRANTED', SPENT: 'SPENT' } as const;
 export type RateClaim = (typeof RateClaim)[keyof typeof RateClaim];
 
+/** What an optional evidence read needs of the gate (DynamoRateGate; tests may hand a failing one). */
+export interface AccountRateGate {
+  readonly windowMs: number;
+  claim(): Promise<RateClaim>;
+}
+
+/** The gate's rate as a message says it: "about 2 calls a second", "about 1 call every 2 s". */
+export function rateInWords(gate: Pick<AccountRateGate, 'windowMs'>): string {
+  const perSecond = Number((1000 / gate.windowMs).toFixed(1));
+  if (perSecond >= 1) return `about ${perSecond} call${perSecond === 1 ? '' : 's'} a second`;
+  return `about 1 call every ${Number((gate.windowMs / 1000).toFixed(1))} s`;
+}
+
 export interface RateGateOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** The API operation the allowance is for: `GetHealthCheckStatus`. */
+  /** The API operation the allowance is for: `GetHealthCheckStatus` or `TestDNSAnswer`. */
   readonly operation: string;
-  /** Calls a second the account allows (FAILWATCH_STATUS_RPS); one window lasts 1 / callsPerSecond. */
+  /** Calls a second the account allows it (FAILWATCH_STATUS_RPS; for TestDNSAnswer see dnsAnswersPerSecond); one window lasts 1 / callsPerSecond. */
   readonly callsPerSecond: number;
   readonly clock: Clock;
 }
 
-export class DynamoRateGate {
+export class DynamoRateGate implements AccountRateGate {
   readonly windowMs: number;
   /** This container already knows the window ending here is spent: no call to learn it again. */
   private spentUntilMs = 0;

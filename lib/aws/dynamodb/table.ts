@@ -9,9 +9,10 @@
  * it needs from Route 53, kept by the sweep) is an item of the pair's partition, sort key `DEFINITION`,
  * read by the alarm function in the same BatchGetItem as the pair's state. Test alerts sent with
  * `failwatch test-alert` live apart from every pair, in partition `TEST_ALERT` (sort key `<sent at>#<id>`),
- * so nothing that reads a pair's history (the watch, the report) ever sees one. The account-wide allowance
- * of GetHealthCheckStatus calls for evidence (lib/aws/dynamodb/rate-gate.ts) is one item per second claimed,
- * partition `RATE#GetHealthCheckStatus`, sort key the second; it expires an hour later (TTL).
+ * so nothing that reads a pair's history (the watch, the report) ever sees one. The account-wide allowances
+ * of GetHealthCheckStatus calls for evidence and TestDNSAnswer calls (lib/aws/dynamodb/rate-gate.ts) are one
+ * item per window claimed, partition `RATE#GetHealthCheckStatus` / `RATE#TestDNSAnswer`, sort key the
+ * window's start; it expires an hour later (TTL).
  */
 import { type CreateTableCommandInput, DynamoDBClient, type UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';

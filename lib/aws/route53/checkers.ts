@@ -12,7 +12,7 @@ import { GetHealthCheckStatusCommand, type HealthCheckObservation, type Route53C
 import type { CheckerReadings, CheckerReport } from '../../domain/model';
 import { describeError } from '../../errors';
 import type { CheckerStatusSource } from '../../ports';
-import { RateClaim } from '../dynamodb/rate-gate';
+import { RateClaim, rateInWords, type AccountRateGate } from '../dynamodb/rate-gate';
 import type { RequestBudget } from '../request-budget';
 import { isThrottled, sdkErrorFacts } from '../sdk-errors';
 import { route53FailureReason } from './errors';
@@ -54,15 +54,10 @@ async function readReports(client: Route53Client, healthCheckId: string, abortSi
 /** About 2 s, as for TestDNSAnswer: evidence is read right before a commit, which must not wait on it. */
 export const EVIDENCE_READ_BOUND_MS = 2_000;
 
-/** The account-wide allowance the evidence reads share (lib/aws/dynamodb/rate-gate.ts). */
-export interface AccountRateGate {
-  readonly windowMs: number;
-  claim(): Promise<RateClaim>;
-}
-
 export interface CheckerEvidenceOptions {
   /** Built with `maxAttempts: 1`: a throttled read is not retried into the rate other alarms share. */
   readonly client: Route53Client;
+  /** The account-wide allowance the evidence reads share (lib/aws/dynamodb/rate-gate.ts). */
   readonly gate: AccountRateGate;
   /** The container's own budgets the client waits on (the status budget and the shared Route 53 one). */
   readonly budgets: readonly RequestBudget[];
@@ -83,7 +78,7 @@ export class Route53CheckerEvidenceSource implements CheckerStatusSource {
     }
     try {
       if ((await this.options.gate.claim()) === RateClaim.SPENT) {
-        return unavailable(`Route 53's ${OPERATION} rate (${this.rateInWords()} for the whole account) was spent by other alarms at the same moment`);
+        return unavailable(`Route 53's ${OPERATION} rate (${rateInWords(this.options.gate)} for the whole account) was spent by other alarms at the same moment`);
       }
     } catch (error) {
       return unavailable(`the account's ${OPERATION} allowance could not be claimed (${describeError(error)})`);
@@ -95,16 +90,10 @@ export class Route53CheckerEvidenceSource implements CheckerStatusSource {
         return unavailable(`Route 53 gave no answer to ${OPERATION} within ${this.boundMs / 1000} s`);
       }
       if (isThrottled(sdkErrorFacts(error))) {
-        return unavailable(`Route 53 throttled ${OPERATION} (${this.rateInWords()} for the whole account, shared with other callers); not retried, so the alert is not delayed`);
+        return unavailable(`Route 53 throttled ${OPERATION} (${rateInWords(this.options.gate)} for the whole account, shared with other callers); not retried, so the alert is not delayed`);
       }
       return unavailable(route53FailureReason(error, { operation: OPERATION, resource: `healthcheck/${healthCheckId}` }));
     }
-  }
-
-  private rateInWords(): string {
-    const perSecond = Number((1000 / this.options.gate.windowMs).toFixed(1));
-    if (perSecond >= 1) return `about ${perSecond} call${perSecond === 1 ? '' : 's'} a second`;
-    return `about 1 call every ${Number((this.options.gate.windowMs / 1000).toFixed(1))} s`;
   }
 }
 
