@@ -12,10 +12,11 @@ import { GetHealthCheckStatusCommand, type HealthCheckObservation, type Route53C
 import type { CheckerReadings, CheckerReport } from '../../domain/model';
 import { describeError } from '../../errors';
 import type { CheckerStatusSource } from '../../ports';
-import { RateClaim, rateInWords, type AccountRateGate } from '../dynamodb/rate-gate';
+import { rateInWords, type AccountRateGate } from '../dynamodb/rate-gate';
 import type { RequestBudget } from '../request-budget';
 import { isThrottled, sdkErrorFacts } from '../sdk-errors';
 import { route53FailureReason } from './errors';
+import { readWithinAccountRate } from './optional-read';
 
 const OPERATION = 'GetHealthCheckStatus';
 
@@ -72,27 +73,24 @@ export class Route53CheckerEvidenceSource implements CheckerStatusSource {
   }
 
   async readCheckerReports(healthCheckId: string): Promise<CheckerReadings> {
-    const waitMs = Math.max(0, ...this.options.budgets.map((budget) => budget.waitMs()));
-    if (waitMs > this.boundMs) {
-      return unavailable(`this function's own Route 53 budget would hold the read ${(waitMs / 1000).toFixed(1)} s (more than ${this.boundMs / 1000} s): recording the change comes first`);
-    }
-    try {
-      if ((await this.options.gate.claim()) === RateClaim.SPENT) {
-        return unavailable(`Route 53's ${OPERATION} rate (${rateInWords(this.options.gate)} for the whole account) was spent by other alarms at the same moment`);
-      }
-    } catch (error) {
-      return unavailable(`the account's ${OPERATION} allowance could not be claimed (${describeError(error)})`);
-    }
-    try {
-      return await readReports(this.options.client, healthCheckId, AbortSignal.timeout(this.boundMs));
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    const { client, gate, budgets } = this.options;
+    const outcome = await readWithinAccountRate({ budgets, gate, boundMs: this.boundMs }, (abortSignal) => readReports(client, healthCheckId, abortSignal));
+    switch (outcome.kind) {
+      case 'READ':
+        return outcome.value;
+      case 'BUDGET_SHORT':
+        return unavailable(`this function's own Route 53 budget would hold the read ${(outcome.waitMs / 1000).toFixed(1)} s (more than ${this.boundMs / 1000} s): recording the change comes first`);
+      case 'RATE_SPENT':
+        return unavailable(`Route 53's ${OPERATION} rate (${rateInWords(gate)} for the whole account) was spent by other alarms at the same moment`);
+      case 'GATE_FAILED':
+        return unavailable(`the account's ${OPERATION} allowance could not be claimed (${describeError(outcome.error)})`);
+      case 'TIMED_OUT':
         return unavailable(`Route 53 gave no answer to ${OPERATION} within ${this.boundMs / 1000} s`);
-      }
-      if (isThrottled(sdkErrorFacts(error))) {
-        return unavailable(`Route 53 throttled ${OPERATION} (${rateInWords(this.options.gate)} for the whole account, shared with other callers); not retried, so the alert is not delayed`);
-      }
-      return unavailable(route53FailureReason(error, { operation: OPERATION, resource: `healthcheck/${healthCheckId}` }));
+      case 'FAILED':
+        if (isThrottled(sdkErrorFacts(outcome.error))) {
+          return unavailable(`Route 53 throttled ${OPERATION} (${rateInWords(gate)} for the whole account, shared with other callers); not retried, so the alert is not delayed`);
+        }
+        return unavailable(route53FailureReason(outcome.error, { operation: OPERATION, resource: `healthcheck/${healthCheckId}` }));
     }
   }
 }

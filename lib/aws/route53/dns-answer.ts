@@ -14,9 +14,10 @@ import type { DnsAnswer } from '../../domain/dns-answer';
 import type { PairId } from '../../domain/model';
 import { describeError } from '../../errors';
 import type { DnsAnswerSource } from '../../ports';
-import { RateClaim, rateInWords, type AccountRateGate } from '../dynamodb/rate-gate';
+import { rateInWords, type AccountRateGate } from '../dynamodb/rate-gate';
 import type { RequestBudget } from '../request-budget';
 import { route53FailureReason } from './errors';
+import { readWithinAccountRate } from './optional-read';
 
 const OPERATION = 'TestDNSAnswer';
 
@@ -49,28 +50,23 @@ export class Route53DnsAnswerSource implements DnsAnswerSource {
   }
 
   async askDnsAnswer(pairId: PairId, at: Date): Promise<DnsAnswer> {
-    const waitMs = this.options.budget.waitMs();
-    if (waitMs > this.boundMs) {
-      return { kind: 'SKIPPED', reason: `the Route 53 request budget is short (a request would wait ${(waitMs / 1000).toFixed(1)} s, more than ${this.boundMs / 1000} s): other changes and listings come first` };
-    }
-    try {
-      if ((await this.options.gate.claim()) === RateClaim.SPENT) {
-        return { kind: 'SKIPPED', reason: `Route 53's rate for DNS answers (${rateInWords(this.options.gate)} for the whole account) was spent by other changes at the same moment` };
-      }
-    } catch (error) {
-      return { kind: 'UNAVAILABLE', reason: `the account's ${OPERATION} allowance could not be claimed (${describeError(error)})` };
-    }
-    try {
-      const output = await this.options.client.send(
-        new TestDNSAnswerCommand({ HostedZoneId: pairId.zoneId, RecordName: pairId.name, RecordType: pairId.type as RRType }),
-        { abortSignal: AbortSignal.timeout(this.boundMs) },
-      );
-      return { kind: 'ANSWERED', values: output.RecordData ?? [], responseCode: output.ResponseCode ?? 'NOERROR', askedAt: at.toISOString() };
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    const { client, budget, gate } = this.options;
+    const outcome = await readWithinAccountRate({ budgets: [budget], gate, boundMs: this.boundMs }, (abortSignal) =>
+      client.send(new TestDNSAnswerCommand({ HostedZoneId: pairId.zoneId, RecordName: pairId.name, RecordType: pairId.type as RRType }), { abortSignal }),
+    );
+    switch (outcome.kind) {
+      case 'READ':
+        return { kind: 'ANSWERED', values: outcome.value.RecordData ?? [], responseCode: outcome.value.ResponseCode ?? 'NOERROR', askedAt: at.toISOString() };
+      case 'BUDGET_SHORT':
+        return { kind: 'SKIPPED', reason: `the Route 53 request budget is short (a request would wait ${(outcome.waitMs / 1000).toFixed(1)} s, more than ${this.boundMs / 1000} s): other changes and listings come first` };
+      case 'RATE_SPENT':
+        return { kind: 'SKIPPED', reason: `Route 53's rate for DNS answers (${rateInWords(gate)} for the whole account) was spent by other changes at the same moment` };
+      case 'GATE_FAILED':
+        return { kind: 'UNAVAILABLE', reason: `the account's ${OPERATION} allowance could not be claimed (${describeError(outcome.error)})` };
+      case 'TIMED_OUT':
         return { kind: 'UNAVAILABLE', reason: `${OPERATION} gave no answer within ${this.boundMs / 1000} s` };
-      }
-      return { kind: 'UNAVAILABLE', reason: route53FailureReason(error, { operation: OPERATION, resource: '*' }) };
+      case 'FAILED':
+        return { kind: 'UNAVAILABLE', reason: route53FailureReason(outcome.error, { operation: OPERATION, resource: '*' }) };
     }
   }
 }
